@@ -1,0 +1,96 @@
+"""Cleaning: which transaction lines count as purchases, and why others were dropped."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+# Drop reasons in the order they are checked; each dropped line is counted once, under the first.
+DROP_REASONS = (
+    "missing customer",
+    "unreadable date",
+    "not a number",
+    "quantity not positive",
+    "price not positive",
+    "amount not positive",
+)
+
+
+@dataclass(frozen=True)
+class CleaningAudit:
+    """What cleaning kept and dropped, for the summary a marketer reads."""
+
+    rows_read: int
+    rows_kept: int
+    customers: int
+    total_spend: float
+    dropped: dict[str, int] = field(default_factory=dict)
+    cancellations: int = 0
+    cancelled_lines: int = 0
+    duplicate_lines: int = 0
+    first_purchase: pd.Timestamp | None = None
+    last_purchase: pd.Timestamp | None = None
+
+
+def cancellation_mask(transactions: pd.DataFrame) -> np.ndarray:
+    """True for lines of cancelled invoices (invoice numbers starting with 'C')."""
+    invoice = transactions["invoice"]
+    starts_c = invoice.cat.categories.str.upper().str.startswith("C")
+    codes = invoice.cat.codes.to_numpy()
+    return (codes >= 0) & np.asarray(starts_c, dtype=bool)[np.clip(codes, 0, None)]
+
+
+def clean_transactions(
+    transactions: pd.DataFrame, *, rows_read: int | None = None
+) -> tuple[pd.DataFrame, CleaningAudit]:
+    """Keep purchase lines: a customer, a readable date, positive quantity, price and amount.
+
+    Takes the normalised table (see ``segmentation.normalise``) and returns the kept
+    lines (same columns) plus an audit. ``rows_read`` includes lines the reader
+    skipped as malformed; they are reported as dropped.
+    """
+    n = len(transactions)
+    rows_read = n if rows_read is None else rows_read
+    reasons = {
+        "missing customer": transactions["customer_id"].isna().to_numpy(),
+        "unreadable date": transactions["timestamp"].isna().to_numpy(),
+        "not a number": transactions["amount"].isna().to_numpy(),
+        "quantity not positive": (transactions["quantity"] <= 0).to_numpy(),
+        "price not positive": (transactions["price"] <= 0).to_numpy(),
+        "amount not positive": (transactions["amount"] <= 0).to_numpy(),
+    }
+    dropped: dict[str, int] = {}
+    keep = np.ones(n, dtype=bool)
+    for reason in DROP_REASONS:
+        hit = keep & reasons[reason]
+        if hit.any():
+            dropped[reason] = int(hit.sum())
+            keep &= ~hit
+    if rows_read > n:
+        dropped["malformed line"] = rows_read - n
+    cancelled = cancellation_mask(transactions)
+    kept = transactions[keep]
+    audit = CleaningAudit(
+        rows_read=rows_read,
+        rows_kept=int(keep.sum()),
+        customers=int(kept["customer_id"].nunique()),
+        total_spend=float(kept["amount"].sum()),
+        dropped=dropped,
+        cancellations=int(transactions["invoice"][cancelled].nunique()),
+        cancelled_lines=int(cancelled.sum()),
+        duplicate_lines=int(_duplicate_lines(transactions)),
+        first_purchase=kept["timestamp"].min() if len(kept) else None,
+        last_purchase=kept["timestamp"].max() if len(kept) else None,
+    )
+    return kept.reset_index(drop=True), audit
+
+
+def _duplicate_lines(transactions: pd.DataFrame) -> int:
+    """Exact repeats of an earlier line (reported, kept: they may be genuine repeat scans)."""
+    keys = {
+        name: column.cat.codes if isinstance(column.dtype, pd.CategoricalDtype) else column
+        for name, column in transactions.items()
+    }
+    return int(pd.DataFrame(keys).duplicated().sum())

@@ -1,0 +1,131 @@
+"""Parse the many date spellings found in exports, deciding day/month order from the data."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+ISO = re.compile(r"^\s*\d{4}-\d{1,2}-\d{1,2}")
+SLASHED = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2,4})")
+EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+
+
+@dataclass(frozen=True)
+class DateOrder:
+    """How the dates were read: 'ISO', 'day-first', 'month-first' or 'native' (typed cells)."""
+
+    order: str
+    assumed: bool = False
+
+    def describe(self) -> str | None:
+        """A sentence for the audit when the order was a guess, else None."""
+        if not self.assumed:
+            return None
+        return (
+            f"Every date in the file could be read either way; I assumed {self.order} "
+            "(e.g. 03/04 = "
+            + ("3 April" if self.order == "day-first" else "4 March")
+            + "). Tell me if that is wrong."
+        )
+
+
+def parse_dates(values: pd.Series) -> tuple[pd.Series, DateOrder]:
+    """Parse a column of dates; unparseable values become NaT.
+
+    Takes any Series (datetimes, Excel serial numbers or text) and returns a
+    datetime64 Series without time zone plus how the order was decided. Text is
+    parsed once per distinct value, which is what makes large exports fast.
+    """
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return _naive(values), DateOrder("native")
+    if pd.api.types.is_numeric_dtype(values):
+        return _from_excel_serial(values), DateOrder("native")
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes, uniques = values.cat.codes.to_numpy(), values.cat.categories.astype("string")
+        uniques = uniques.str.strip()
+    else:
+        codes, uniques = pd.factorize(values.astype("string").str.strip(), use_na_sentinel=True)
+    parsed, order = _parse_unique_text(pd.Series(uniques, dtype="string"))
+    as_array = parsed.to_numpy(dtype="datetime64[ns]")
+    result = np.where(codes >= 0, as_array[np.clip(codes, 0, None)], np.datetime64("NaT"))
+    return pd.Series(result, index=values.index, dtype="datetime64[ns]"), order
+
+
+def _naive(values: pd.Series) -> pd.Series:
+    if getattr(values.dt, "tz", None) is not None:
+        values = values.dt.tz_convert("UTC").dt.tz_localize(None)
+    return values.astype("datetime64[ns]")
+
+
+def _from_excel_serial(values: pd.Series) -> pd.Series:
+    numbers = pd.to_numeric(values, errors="coerce").astype("float64")
+    # Excel serials for 1982..2119; anything else is not a date.
+    numbers = numbers.where((numbers > 30000) & (numbers < 80000))
+    return EXCEL_EPOCH + pd.to_timedelta(numbers, unit="D")
+
+
+def _parse_unique_text(texts: pd.Series) -> tuple[pd.Series, DateOrder]:
+    sample = texts.dropna()
+    if sample.empty:
+        return pd.Series(pd.NaT, index=texts.index, dtype="datetime64[ns]"), DateOrder("ISO")
+    iso_share = sample.str.match(ISO).mean()
+    if iso_share >= 0.5:
+        return _iso(texts), DateOrder("ISO")
+    order = _slashed_order(sample)
+    dayfirst = order.order == "day-first"
+    parsed = _with_formats(texts, _slashed_formats(sample, dayfirst))
+    return parsed, order
+
+
+def _iso(texts: pd.Series) -> pd.Series:
+    parsed = pd.to_datetime(texts, format="ISO8601", errors="coerce", utc=True)
+    left = parsed.isna() & texts.notna()
+    if left.any():
+        # e.g. Shopify's "2023-05-01 10:22:33 -0400"
+        extra = pd.to_datetime(
+            texts[left], format="%Y-%m-%d %H:%M:%S %z", errors="coerce", utc=True
+        )
+        parsed = parsed.where(~left, extra)
+    return parsed.dt.tz_localize(None).astype("datetime64[ns]")
+
+
+def _slashed_order(sample: pd.Series) -> DateOrder:
+    firsts, seconds = set(), set()
+    for text in sample.tolist():
+        match = SLASHED.match(text)
+        if match:
+            firsts.add(match.group(1))
+            seconds.add(match.group(2))
+    if any(int(p) > 12 for p in firsts):
+        return DateOrder("day-first")
+    if any(int(p) > 12 for p in seconds):
+        return DateOrder("month-first")
+    return DateOrder("month-first", assumed=True)
+
+
+def _slashed_formats(sample: pd.Series, dayfirst: bool) -> list[str]:
+    head = sample.iloc[0]
+    match = SLASHED.match(head)
+    sep = head[match.end(1)] if match else "/"
+    day_month = f"%d{sep}%m" if dayfirst else f"%m{sep}%d"
+    formats = []
+    for year in ("%Y", "%y"):
+        for clock in (" %H:%M", " %H:%M:%S", "", " %I:%M %p", " %I:%M:%S %p", "T%H:%M:%S"):
+            formats.append(f"{day_month}{sep}{year}{clock}")
+    return formats
+
+
+def _with_formats(texts: pd.Series, formats: list[str]) -> pd.Series:
+    """Try explicit formats in turn (fast C paths), each filling what the previous missed."""
+    result = pd.Series(pd.NaT, index=texts.index, dtype="datetime64[ns]")
+    todo = texts.notna()
+    for fmt in formats:
+        if not todo.any():
+            break
+        attempt = pd.to_datetime(texts[todo], format=fmt, errors="coerce")
+        result = result.fillna(attempt)
+        todo = result.isna() & texts.notna()
+    return result

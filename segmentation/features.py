@@ -1,0 +1,68 @@
+"""Per-customer features: Recency, Frequency, Average spend, Total spend (and returns)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+from segmentation.clean import cancellation_mask
+
+FEATURES = ("recency_days", "frequency", "average_spend", "total_spend")
+
+
+def default_as_of(clean: pd.DataFrame) -> dt.date:
+    """The day after the last purchase in the data."""
+    return (clean["timestamp"].max().normalize() + pd.Timedelta(days=1)).date()
+
+
+def customer_features(clean: pd.DataFrame, *, as_of: dt.date) -> pd.DataFrame:
+    """One row per customer from cleaned transactions.
+
+    Takes columns ``customer_id``, ``invoice``, ``timestamp``, ``amount`` and
+    returns a frame indexed by ``customer_id`` (sorted) with ``recency_days``
+    (whole days from the last purchase's date to ``as_of``), ``frequency``
+    (distinct invoices; without invoices, distinct purchase times),
+    ``average_spend`` (total / frequency) and ``total_spend``. Purchases after
+    ``as_of`` are ignored.
+    """
+    cutoff = pd.Timestamp(as_of)
+    clean = clean[clean["timestamp"] < cutoff]
+    customer = clean["customer_id"].cat.remove_unused_categories()
+    codes = customer.cat.codes.to_numpy()
+    n = len(customer.cat.categories)
+    total = np.bincount(codes, weights=clean["amount"].to_numpy(), minlength=n)
+    if clean["invoice"].notna().any():
+        order = clean["invoice"].cat.codes.to_numpy().astype(np.int64)
+    else:
+        order = clean["timestamp"].to_numpy().astype(np.int64)
+    pairs = np.unique(codes.astype(np.int64) * (np.int64(order.max()) + 2) + order + 1)
+    frequency = np.bincount(pairs // (np.int64(order.max()) + 2), minlength=n)
+    days = clean["timestamp"].to_numpy().astype("datetime64[D]").astype(np.int64)
+    last_day = np.full(n, np.iinfo(np.int64).min)
+    np.maximum.at(last_day, codes, days)
+    recency = np.int64((cutoff.to_datetime64().astype("datetime64[D]")).astype(np.int64)) - last_day
+    features = pd.DataFrame(
+        {
+            "recency_days": recency.astype(np.int64),
+            "frequency": frequency.astype(np.int64),
+            "average_spend": total / frequency,
+            "total_spend": total,
+        },
+        index=pd.Index(customer.cat.categories.astype(str), name="customer_id"),
+    )
+    return features.sort_index()
+
+
+def returns_by_customer(transactions: pd.DataFrame) -> pd.Series:
+    """Value of cancelled or returned lines per customer (positive numbers).
+
+    Takes the normalised table before cleaning; counts lines of 'C' invoices and
+    lines with a negative quantity or amount.
+    """
+    returned = cancellation_mask(transactions) | (transactions["amount"] < 0).to_numpy()
+    lines = transactions[returned & transactions["customer_id"].notna().to_numpy()]
+    values = lines["amount"].abs().groupby(lines["customer_id"], observed=True).sum()
+    values.index = values.index.astype(str)
+    return values.rename("returns_value")

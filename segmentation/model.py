@@ -1,0 +1,175 @@
+"""K-Means segmentation with k chosen by elbow and silhouette, as a scikit-learn estimator."""
+
+from __future__ import annotations
+
+import numpy as np
+from kneed import KneeLocator
+from sklearn.base import BaseEstimator, ClusterMixin
+from sklearn.cluster import KMeans
+from sklearn.metrics import adjusted_rand_score, pairwise_distances
+from sklearn.preprocessing import StandardScaler
+from sklearn.utils import check_random_state
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+MIN_SEGMENT_SHARE = 0.05
+
+
+class SegmentModel(ClusterMixin, BaseEstimator):
+    """log1p → standardise → K-Means, choosing k from ``k_range`` unless ``k`` is given.
+
+    Rule for k: find the elbow of the inertia curve; among the elbow and its two
+    neighbours, take the k with the best silhouette whose smallest segment holds
+    at least ``min_share`` of customers (a segment of a handful of people is not
+    actionable). Silhouette is computed on a sample of ``silhouette_sample`` rows.
+    Stability is the mean adjusted Rand index between the chosen labels and
+    ``n_bootstrap`` refits on bootstrap samples.
+    """
+
+    def __init__(
+        self,
+        k: int | None = None,
+        *,
+        k_range: tuple[int, int] = (2, 10),
+        log_transform: bool = True,
+        min_share: float = MIN_SEGMENT_SHARE,
+        n_init: int = 3,
+        silhouette_sample: int = 2000,
+        n_bootstrap: int = 5,
+        bootstrap_sample: int = 5000,
+        random_state: int | None = 0,
+    ):
+        self.k = k
+        self.k_range = k_range
+        self.log_transform = log_transform
+        self.min_share = min_share
+        self.n_init = n_init
+        self.silhouette_sample = silhouette_sample
+        self.n_bootstrap = n_bootstrap
+        self.bootstrap_sample = bootstrap_sample
+        self.random_state = random_state
+
+    def fit(self, X, y=None):
+        """Fit on a (customers × features) array of non-negative values; returns self."""
+        X = validate_data(self, X, dtype=np.float64, ensure_min_samples=2)
+        rng = check_random_state(self.random_state)
+        self.scaler_ = StandardScaler().fit(self._transform_raw(X))
+        Z = self.scaler_.transform(self._transform_raw(X))
+        low, high = self.k_range
+        high = min(high, len(Z) - 1)
+        if self.k is not None and not 2 <= self.k <= len(Z) - 1:
+            raise ValueError(f"k must be between 2 and {len(Z) - 1} for {len(Z)} customers")
+        ks = [self.k] if self.k is not None else list(range(low, max(low, high) + 1))
+        sample = self._sample_rows(len(Z), self.silhouette_sample, rng)
+        distances = pairwise_distances(Z[sample])
+        models, scores = {}, []
+        seed = rng.randint(np.iinfo(np.int32).max)
+        for k in ks:
+            model = KMeans(n_clusters=k, n_init=self.n_init, random_state=seed).fit(Z)
+            models[k] = model
+            labels = model.labels_[sample]
+            silhouette = silhouette_from_distances(distances, labels)
+            smallest = float(np.bincount(model.labels_, minlength=k).min() / len(Z))
+            scores.append(
+                {
+                    "k": k,
+                    "inertia": float(model.inertia_),
+                    "silhouette": silhouette,
+                    "smallest_share": smallest,
+                }
+            )
+        self.k_scores_ = scores
+        self.k_, self.k_reason_, self.elbow_k_ = self._choose_k(scores)
+        chosen = models[self.k_]
+        self.kmeans_ = chosen
+        self.labels_ = chosen.labels_
+        self.cluster_centers_ = chosen.cluster_centers_
+        self.stability_ = self._stability(Z, chosen, seed, rng)
+        return self
+
+    def predict(self, X):
+        """Segment index for each row of X."""
+        check_is_fitted(self, "kmeans_")
+        X = validate_data(self, X, dtype=np.float64, reset=False)
+        return self.kmeans_.predict(self.scaler_.transform(self._transform_raw(X)))
+
+    def transform_features(self, X):
+        """X in the model's standardised space (for matching segments across runs)."""
+        check_is_fitted(self, "scaler_")
+        return self.scaler_.transform(self._transform_raw(np.asarray(X, dtype=np.float64)))
+
+    def _transform_raw(self, X: np.ndarray) -> np.ndarray:
+        # Spend and frequency are heavy-tailed: without log1p a few wholesalers become
+        # their own clusters and everyone else lands in one.
+        return np.log1p(np.clip(X, 0, None)) if self.log_transform else X
+
+    def _choose_k(self, scores: list[dict]) -> tuple[int, str, int | None]:
+        if self.k is not None:
+            return self.k, f"k = {self.k} was set by hand.", None
+        ks = [s["k"] for s in scores]
+        if len(ks) == 1:
+            return ks[0], f"Only k = {ks[0]} is possible with this few customers.", None
+        inertia = [s["inertia"] for s in scores]
+        knee = KneeLocator(ks, inertia, curve="convex", direction="decreasing").knee
+        elbow = int(knee) if knee is not None else ks[len(ks) // 2]
+        candidates = [s for s in scores if abs(s["k"] - elbow) <= 1]
+        usable = [s for s in candidates if s["smallest_share"] >= self.min_share]
+        pool = usable or [s for s in scores if s["smallest_share"] >= self.min_share] or candidates
+        best = max(pool, key=lambda s: (np.nan_to_num(s["silhouette"], nan=-1), -s["k"]))
+        k = best["k"]
+        where = (
+            "the inertia curve bends"
+            if knee is not None
+            else "the inertia curve has no clear bend; mid-range"
+        )
+        reason = (
+            f"k = {k}: {where} at k = {elbow}, and among k = {min(c['k'] for c in candidates)}–"
+            f"{max(c['k'] for c in candidates)} k = {k} separates customers best "
+            f"(silhouette {best['silhouette']:.2f})"
+        )
+        if usable:
+            reason += f" with every segment at least {self.min_share:.0%} of customers."
+        else:
+            reason += f"; some segment is smaller than {self.min_share:.0%} of customers."
+        return k, reason, elbow
+
+    def _stability(self, Z: np.ndarray, chosen: KMeans, seed: int, rng) -> float:
+        if self.n_bootstrap <= 0:
+            return float("nan")
+        evaluation = self._sample_rows(len(Z), self.bootstrap_sample, rng)
+        reference = chosen.labels_[evaluation]
+        scores = []
+        for _ in range(self.n_bootstrap):
+            picks = rng.randint(0, len(Z), size=min(len(Z), self.bootstrap_sample))
+            refit = KMeans(n_clusters=chosen.n_clusters, n_init=self.n_init, random_state=seed)
+            refit.fit(Z[picks])
+            scores.append(adjusted_rand_score(reference, refit.predict(Z[evaluation])))
+        return float(np.mean(scores))
+
+    @staticmethod
+    def _sample_rows(n: int, size: int, rng) -> np.ndarray:
+        if n <= size:
+            return np.arange(n)
+        return np.sort(rng.choice(n, size=size, replace=False))
+
+
+def silhouette_from_distances(distances: np.ndarray, labels: np.ndarray) -> float:
+    """Mean silhouette from a square distance matrix, via one matrix product per call.
+
+    Same definition as ``sklearn.metrics.silhouette_score(metric="precomputed")``
+    (singletons score 0), but ~10× faster when scoring many k on one sample.
+    """
+    clusters, labels = np.unique(labels, return_inverse=True)
+    if len(clusters) < 2:
+        return float("nan")
+    onehot = np.zeros((len(labels), len(clusters)))
+    onehot[np.arange(len(labels)), labels] = 1.0
+    sizes = onehot.sum(axis=0)
+    sums = distances @ onehot  # row i: total distance to each cluster
+    own_size = sizes[labels]
+    a = sums[np.arange(len(labels)), labels] / np.maximum(own_size - 1, 1)
+    means = sums / sizes
+    means[np.arange(len(labels)), labels] = np.inf
+    b = means.min(axis=1)
+    s = (b - a) / np.maximum(a, b)
+    s[own_size == 1] = 0.0
+    return float(np.nan_to_num(s).mean())

@@ -1,0 +1,135 @@
+"""Turn raw export columns into segbot's normalised transaction table.
+
+Normalised columns (one row per line of the export, nothing dropped yet):
+``customer_id`` (category of str), ``invoice`` (category of str, NA if the export
+has none), ``timestamp`` (datetime64[ns], NaT if unreadable), ``product``
+(category of str, NA if the export has none), ``quantity``,
+``price``, ``amount`` (float64, NaN if not a number) and ``country`` (category).
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from segmentation.dates import DateOrder, parse_dates
+from segmentation.errors import ExportError
+
+TRANSACTION_COLUMNS = (
+    "customer_id",
+    "invoice",
+    "timestamp",
+    "product",
+    "quantity",
+    "price",
+    "amount",
+    "country",
+)
+NUMBER_JUNK = re.compile(r"[^\d.,\-+eE]")
+
+
+def normalise(raw: pd.DataFrame, mapping: dict[str, str]) -> tuple[pd.DataFrame, DateOrder]:
+    """Build the normalised transaction table from columns named by segbot field."""
+    if raw.empty:
+        raise ExportError(
+            "The file has column headers but no rows of data. Export it again with the rows."
+        )
+    timestamp, order = parse_dates(raw["date"])
+    if timestamp.isna().all():
+        examples = ", ".join(f"'{v}'" for v in raw["date"].dropna().astype(str).unique()[:3])
+        raise ExportError(
+            f"None of the dates in column '{mapping['date']}' could be read (e.g. {examples or 'all empty'}). "
+            'Use dates like 2011-12-09 or 12/9/2011 14:30, or map the right column with date="…".'
+        )
+    quantity = _numbers(raw, "quantity", mapping)
+    price = _numbers(raw, "price", mapping)
+    if quantity is not None and price is not None:
+        amount = quantity * price
+    else:
+        amount = _numbers(raw, "amount", mapping)
+    n = len(raw)
+    frame = pd.DataFrame(
+        {
+            "customer_id": _ids(raw["customer"]),
+            "invoice": _ids(raw["invoice"]) if "invoice" in raw else _missing_ids(n),
+            "timestamp": timestamp.to_numpy(),
+            "product": _ids(raw["product"]) if "product" in raw else _missing_ids(n),
+            "quantity": _or_nan(quantity, n),
+            "price": _or_nan(price, n),
+            "amount": amount.to_numpy(dtype="float64"),
+            "country": _ids(raw["country"]) if "country" in raw else _missing_ids(n),
+        }
+    )
+    return frame, order
+
+
+def _or_nan(values: pd.Series | None, n: int) -> np.ndarray:
+    return np.full(n, np.nan) if values is None else values.to_numpy(dtype="float64")
+
+
+def _missing_ids(n: int) -> pd.Categorical:
+    return pd.Categorical.from_codes(
+        np.full(n, -1, dtype=np.int8), categories=pd.Index([], dtype=str)
+    )
+
+
+def _ids(values: pd.Series) -> pd.Categorical:
+    """Identifiers as text; 17850.0 and "17850" are the same customer."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    if pd.api.types.is_float_dtype(uniques):
+        integral = np.isfinite(uniques) & (np.mod(uniques, 1) == 0)
+        text = np.where(
+            integral,
+            np.char.mod("%d", np.nan_to_num(uniques).astype(np.int64)),
+            uniques.astype(str),
+        )
+        cleaned = pd.Series(text, dtype="string")
+    else:
+        cleaned = pd.Series(uniques, dtype="string").str.strip()
+        cleaned = cleaned.str.replace(r"^(\d+)\.0+$", r"\1", regex=True)
+        cleaned = cleaned.mask(cleaned.isin(["", "nan", "NaN", "None", "NULL", "null"]))
+    new_codes, categories = pd.factorize(cleaned, use_na_sentinel=True)
+    codes = np.where(codes >= 0, new_codes[np.clip(codes, 0, None)], -1)
+    return pd.Categorical.from_codes(codes, categories=pd.Index(categories, dtype=str))
+
+
+def _numbers(raw: pd.DataFrame, field: str, mapping: dict[str, str]) -> pd.Series | None:
+    if field not in raw:
+        return None
+    values = raw[field]
+    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+        return values.astype("float64")
+    codes, uniques = pd.factorize(values.astype("string"), use_na_sentinel=True)
+    parsed = np.array([_parse_number(u) for u in uniques], dtype="float64")
+    result = np.where(codes >= 0, parsed[np.clip(codes, 0, None)], np.nan)
+    present = codes >= 0
+    bad = present & np.isnan(result)
+    if present.any() and bad.sum() > present.sum() / 2:
+        examples = ", ".join(f"'{u}'" for u, p in zip(uniques, parsed, strict=True) if np.isnan(p))
+        raise ExportError(
+            f"Column '{mapping[field]}' ({field}) should hold numbers, but most values are not "
+            f"numbers (e.g. {examples[:120]}). Check that the right column is mapped as {field}."
+        )
+    return pd.Series(result, index=values.index)
+
+
+def _parse_number(text: str) -> float:
+    """Read '£1,234.50', '1.234,50', ' 12 ', '(3)' style numbers; NaN when it is not a number."""
+    text = text.strip()
+    negative = text.startswith("(") and text.endswith(")")
+    text = NUMBER_JUNK.sub("", text)
+    if "," in text and "." in text:
+        if text.rfind(",") > text.rfind("."):
+            text = text.replace(".", "").replace(",", ".")
+        else:
+            text = text.replace(",", "")
+    elif "," in text:
+        head, _, tail = text.rpartition(",")
+        text = text.replace(",", "") if len(tail) == 3 and head else text.replace(",", ".")
+    try:
+        number = float(text)
+    except ValueError:
+        return float("nan")
+    return -number if negative else number

@@ -1,0 +1,136 @@
+"""From transactions to named segments with strategies: the whole segmentation run."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+from segmentation.clean import clean_transactions
+from segmentation.errors import NotEnoughCustomersError
+from segmentation.features import FEATURES, customer_features, default_as_of, returns_by_customer
+from segmentation.load import Export
+from segmentation.model import SegmentModel
+from segmentation.naming import name_segments, profiles
+from segmentation.result import Segment, SegmentationResult
+from segmentation.strategies import strategies_for, strategy_texts
+
+MIN_CUSTOMERS_PER_SEGMENT = 3
+
+
+def segment_export(
+    export: Export, *, k: int | None = None, as_of: dt.date | None = None, random_state: int = 0
+) -> SegmentationResult:
+    """Segment a loaded export (see ``segment_transactions``)."""
+    result = segment_transactions(
+        export.transactions,
+        rows_read=export.rows_read,
+        k=k,
+        as_of=as_of,
+        random_state=random_state,
+    )
+    result.mapping = dict(export.mapping)
+    result.date_order = export.date_order.order
+    result.notes = [*export.notes, *result.notes]
+    return result
+
+
+def segment_transactions(
+    transactions: pd.DataFrame,
+    *,
+    rows_read: int | None = None,
+    k: int | None = None,
+    as_of: dt.date | None = None,
+    random_state: int = 0,
+) -> SegmentationResult:
+    """Clean, build features, cluster, name and recommend.
+
+    Takes the normalised transaction table; ``as_of`` defaults to the day after
+    the last purchase. Raises NotEnoughCustomersError when too few customers
+    remain for the segments asked for.
+    """
+    clean, audit = clean_transactions(transactions, rows_read=rows_read)
+    if audit.rows_kept == 0:
+        reasons = ", ".join(f"{n:,} {r}" for r, n in audit.dropped.items())
+        raise NotEnoughCustomersError(
+            f"Nothing is left after cleaning: all {audit.rows_read:,} rows were dropped ({reasons}). "
+            "Check that the file has customer ids, readable dates and positive quantities and prices."
+        )
+    as_of = as_of or default_as_of(clean)
+    features = customer_features(clean, as_of=as_of)
+    _check_enough(len(features), k, as_of, audit.customers)
+    model = SegmentModel(k=k, random_state=random_state).fit(features[list(FEATURES)].to_numpy())
+    labels = _ids_by_revenue(model.labels_, features["total_spend"].to_numpy())
+    customers = features.assign(
+        returns_value=returns_by_customer(transactions).reindex(features.index, fill_value=0.0),
+        segment=labels,
+    )
+    return SegmentationResult(
+        audit=audit,
+        mapping={},
+        as_of=as_of,
+        k=model.k_,
+        k_reason=model.k_reason_,
+        k_scores=model.k_scores_,
+        stability=model.stability_,
+        segments=describe_segments(customers),
+        customers=customers,
+        random_state=random_state,
+        k_forced=k is not None,
+    )
+
+
+def describe_segments(customers: pd.DataFrame) -> list[Segment]:
+    """Name, size, value, medians and strategies per segment of a labelled customer table."""
+    labels = customers["segment"].to_numpy()
+    by_id = profiles(customers, labels)
+    names = name_segments(by_id)
+    grouped = customers.groupby("segment")
+    medians = grouped[list(FEATURES)].median()
+    revenue = grouped["total_spend"].sum()
+    counts = grouped.size()
+    total_revenue, total_customers = float(revenue.sum()), int(counts.sum())
+    segments = []
+    for segment_id in sorted(by_id):
+        keys = strategies_for(by_id[segment_id])
+        p = by_id[segment_id]
+        segments.append(
+            Segment(
+                id=segment_id,
+                name=names[segment_id],
+                customers=int(counts[segment_id]),
+                share=float(counts[segment_id] / total_customers),
+                revenue=round(float(revenue[segment_id]), 2),
+                revenue_share=float(revenue[segment_id] / total_revenue) if total_revenue else 0.0,
+                median={f: float(medians.loc[segment_id, f]) for f in FEATURES},
+                strategies=strategy_texts(keys),
+                strategy_keys=keys,
+                levels={
+                    "recency": p.recency_word,
+                    **{f: p.level(f) for f in ("frequency", "average_spend", "total_spend")},
+                },
+            )
+        )
+    return segments
+
+
+def _ids_by_revenue(labels: np.ndarray, spend: np.ndarray) -> np.ndarray:
+    """Renumber clusters so segment 0 brings the most revenue: stable, meaningful ids."""
+    revenue = np.bincount(labels, weights=spend)
+    order = np.argsort(-revenue, kind="stable")
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
+    return rank[labels]
+
+
+def _check_enough(n: int, k: int | None, as_of: dt.date, total: int) -> None:
+    needed = (k or 2) * MIN_CUSTOMERS_PER_SEGMENT
+    if n >= needed:
+        return
+    before = f" before {as_of.isoformat()}" if n < total else ""
+    ask = f"{k} segments" if k else "segments"
+    raise NotEnoughCustomersError(
+        f"Only {n} customer(s) bought{before}; {ask} need at least {needed}. "
+        "Upload a longer export, choose a smaller k, or a later as-of date."
+    )
