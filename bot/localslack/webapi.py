@@ -1,0 +1,319 @@
+"""The Web API methods the local Slack implements, as ``(workspace, args) -> response`` functions.
+
+``args`` is the parsed request body: strings from a form body, real JSON values from a JSON
+body, so every reader here accepts both (``"1"``/``True``, a JSON string or a list of blocks).
+Errors are raised as ``SlackError`` and become ``{"ok": false, "error": ...}`` in the server.
+The checks mirror real Slack where a bot could trip over them: channel membership, unknown
+ids, missing required arguments.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+from .objects import Channel, channel_object
+from .payloads import APP_ID
+from .state import SlackError, Workspace
+
+Method = Callable[[Workspace, dict], dict]
+METHODS: dict[str, Method] = {}
+
+
+def method(name: str) -> Callable[[Method], Method]:
+    """Register a Web API method under its Slack name."""
+
+    def register(fn: Method) -> Method:
+        METHODS[name] = fn
+        return fn
+
+    return register
+
+
+def call(ws: Workspace, name: str, args: dict) -> dict:
+    """Run one method; raise ``SlackError("unknown_method")`` for names Slack would reject."""
+    if name not in METHODS:
+        raise SlackError("unknown_method")
+    return METHODS[name](ws, args)
+
+
+# argument helpers --------------------------------------------------------------------------
+
+
+def _req(args: dict, name: str) -> str:
+    value = args.get(name)
+    if value in (None, ""):
+        raise SlackError("invalid_arguments", response_metadata={"messages": [f"missing {name}"]})
+    return str(value)
+
+
+def _flag(args: dict, name: str) -> bool:
+    return args.get(name) in (True, "1", "true", "True", 1)
+
+
+def _json(args: dict, name: str) -> list | None:
+    """A list argument that form bodies carry as a JSON string."""
+    value = args.get(name)
+    if value in (None, ""):
+        return None
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            raise SlackError("invalid_arguments") from None
+    if not isinstance(value, list):
+        raise SlackError("invalid_arguments")
+    return value
+
+
+def _blocks(args: dict) -> list | None:
+    """Blocks checked as far as Slack's own cheap checks go (at most 50, each typed)."""
+    try:
+        blocks = _json(args, "blocks")
+    except SlackError:
+        raise SlackError("invalid_blocks_format") from None
+    if blocks is None:
+        return None
+    problems = [f"block {i} has no type" for i, b in enumerate(blocks) if not _typed(b)]
+    if len(blocks) > 50:
+        problems.append("no more than 50 items allowed [json-pointer:/blocks]")
+    if problems:
+        raise SlackError(
+            "invalid_blocks", errors=problems, response_metadata={"messages": problems}
+        )
+    return blocks
+
+
+def _typed(block: object) -> bool:
+    return isinstance(block, dict) and isinstance(block.get("type"), str)
+
+
+def _postable(ws: Workspace, ref: str) -> Channel:
+    """The channel the bot may post to: a user id means the bot's DM with that user."""
+    if ref.startswith(("U", "W")) and ref in ws.users:
+        return ws.open_dm(ref)
+    ch = ws.channel(ref)
+    if ws.bot_user_id not in ch.members:
+        # Slack hides private conversations the bot is not in.
+        raise SlackError("channel_not_found" if ch.is_private else "not_in_channel")
+    if ch.is_archived:
+        raise SlackError("is_archived")
+    return ch
+
+
+def _bot_message(ws: Workspace, text: str, blocks: list | None) -> dict:
+    msg: dict = {"user": ws.bot_user_id, "bot_id": ws.bot_id, "app_id": APP_ID, "text": text}
+    if blocks is not None:
+        msg["blocks"] = blocks
+    return msg
+
+
+def _text(args: dict, blocks: list | None) -> str:
+    text = str(args.get("text") or "")
+    if not text and blocks is None and not args.get("attachments"):
+        raise SlackError("no_text")
+    if len(text) > 40_000:
+        raise SlackError("msg_too_long")
+    return text
+
+
+# identity, users, conversations -------------------------------------------------------------
+
+
+@method("auth.test")
+def auth_test(ws: Workspace, args: dict) -> dict:
+    return {
+        "ok": True,
+        "url": f"{ws.base_url}/",
+        "team": "Local Workspace",
+        "user": ws.users[ws.bot_user_id]["name"],
+        "team_id": ws.team_id,
+        "user_id": ws.bot_user_id,
+        "bot_id": ws.bot_id,
+        "is_enterprise_install": False,
+    }
+
+
+@method("users.info")
+def users_info(ws: Workspace, args: dict) -> dict:
+    return {"ok": True, "user": ws.user(_req(args, "user"))}
+
+
+@method("conversations.info")
+def conversations_info(ws: Workspace, args: dict) -> dict:
+    ch = ws.channel(_req(args, "channel"))
+    if ch.is_private and ws.bot_user_id not in ch.members:
+        raise SlackError("channel_not_found")
+    return {"ok": True, "channel": channel_object(ch, bot_user_id=ws.bot_user_id)}
+
+
+@method("conversations.join")
+def conversations_join(ws: Workspace, args: dict) -> dict:
+    ch = ws.channel(_req(args, "channel"))
+    if ch.is_private:
+        raise SlackError("method_not_supported_for_channel_type")
+    if ch.is_archived:
+        raise SlackError("is_archived")
+    joined = ws.join(ch.id, ws.bot_user_id)
+    out = {"ok": True, "channel": channel_object(ch, bot_user_id=ws.bot_user_id)}
+    if not joined:
+        out["warning"] = "already_in_channel"
+        out["response_metadata"] = {"warnings": ["already_in_channel"]}
+    return out
+
+
+@method("conversations.open")
+def conversations_open(ws: Workspace, args: dict) -> dict:
+    if args.get("channel"):
+        ch = ws.channel(str(args["channel"]))
+    else:
+        users = [u for u in _req(args, "users").split(",") if u]
+        if len(users) != 1:
+            raise SlackError("not_enough_users" if not users else "too_many_users")
+        ch = ws.open_dm(users[0])
+    return {"ok": True, "channel": channel_object(ch, bot_user_id=ws.bot_user_id)}
+
+
+@method("conversations.history")
+def conversations_history(ws: Workspace, args: dict) -> dict:
+    ch = _readable(ws, _req(args, "channel"))
+    limit = int(args.get("limit") or 100)
+    msgs = list(reversed(ws.messages(ch.id)))[:limit]  # Slack returns newest first
+    return {"ok": True, "messages": msgs, "has_more": False, "pin_count": 0}
+
+
+@method("conversations.replies")
+def conversations_replies(ws: Workspace, args: dict) -> dict:
+    ch = _readable(ws, _req(args, "channel"))
+    ts = _req(args, "ts")
+    try:
+        parent = ws.message(ch.id, ts)
+    except SlackError:
+        raise SlackError("thread_not_found") from None
+    thread = parent.get("thread_ts", ts)
+    head = parent if thread == ts else ws.message(ch.id, thread)
+    return {
+        "ok": True,
+        "messages": [head, *ws.messages(ch.id, thread_ts=thread)],
+        "has_more": False,
+    }
+
+
+def _readable(ws: Workspace, ref: str) -> Channel:
+    ch = ws.channel(ref)
+    if ws.bot_user_id not in ch.members:
+        raise SlackError("channel_not_found" if ch.is_private else "not_in_channel")
+    return ch
+
+
+# chat -------------------------------------------------------------------------------------
+
+
+@method("chat.postMessage")
+def chat_post_message(ws: Workspace, args: dict) -> dict:
+    ch = _postable(ws, _req(args, "channel"))
+    blocks = _blocks(args)
+    msg = _bot_message(ws, _text(args, blocks), blocks)
+    if args.get("metadata"):
+        msg["metadata"] = args["metadata"]
+    posted = ws.post(ch.id, msg, thread_ts=str(args.get("thread_ts") or "") or None)
+    return {"ok": True, "channel": ch.id, "ts": posted["ts"], "message": posted}
+
+
+@method("chat.update")
+def chat_update(ws: Workspace, args: dict) -> dict:
+    ch = ws.channel(_req(args, "channel"))
+    ts = _req(args, "ts")
+    if ws.message(ch.id, ts).get("bot_id") != ws.bot_id:
+        raise SlackError("cant_update_message")
+    blocks = _blocks(args)
+    changes: dict = {"text": str(args.get("text") or "")}
+    if blocks is not None:
+        changes["blocks"] = blocks
+    updated = ws.update(ch.id, ts, changes)
+    return {"ok": True, "channel": ch.id, "ts": ts, "text": updated["text"], "message": updated}
+
+
+@method("chat.delete")
+def chat_delete(ws: Workspace, args: dict) -> dict:
+    ch = ws.channel(_req(args, "channel"))
+    ts = _req(args, "ts")
+    if ws.message(ch.id, ts).get("bot_id") != ws.bot_id:
+        raise SlackError("cant_delete_message")
+    ws.delete(ch.id, ts)
+    return {"ok": True, "channel": ch.id, "ts": ts}
+
+
+@method("chat.postEphemeral")
+def chat_post_ephemeral(ws: Workspace, args: dict) -> dict:
+    ch = _postable(ws, _req(args, "channel"))
+    user = _req(args, "user")
+    ws.user(user)
+    if user not in ch.members:
+        raise SlackError("user_not_in_channel")
+    blocks = _blocks(args)
+    msg = _bot_message(ws, _text(args, blocks), blocks)
+    del msg["user"]  # an ephemeral's "user" is the one who sees it, set by add_ephemeral
+    msg["source"] = "chat.postEphemeral"
+    if args.get("thread_ts"):
+        msg["thread_ts"] = str(args["thread_ts"])
+    stored = ws.add_ephemeral(ch.id, user, msg)
+    return {"ok": True, "message_ts": stored["ts"]}
+
+
+@method("chat.getPermalink")
+def chat_get_permalink(ws: Workspace, args: dict) -> dict:
+    ch = ws.channel(_req(args, "channel"))
+    ts = _req(args, "message_ts")
+    ws.message(ch.id, ts)
+    return {"ok": True, "channel": ch.id, "permalink": f"{ws.base_url}/archives/{ch.id}/p{ts}"}
+
+
+# files --------------------------------------------------------------------------------------
+
+
+@method("files.getUploadURLExternal")
+def files_get_upload_url(ws: Workspace, args: dict) -> dict:
+    name = _req(args, "filename")
+    length = _req(args, "length")
+    if not length.isdigit():
+        raise SlackError("invalid_arguments")
+    fid = ws.new_file(name=name, user=ws.bot_user_id, declared_length=int(length))
+    return {"ok": True, "upload_url": f"{ws.base_url}/upload/{fid}", "file_id": fid}
+
+
+@method("files.completeUploadExternal")
+def files_complete_upload(ws: Workspace, args: dict) -> dict:
+    items = _json(args, "files")
+    if not items or not all(isinstance(i, dict) and i.get("id") for i in items):
+        raise SlackError("invalid_arguments")
+    targets = [str(args["channel_id"])] if args.get("channel_id") else []
+    targets += [c for c in str(args.get("channels") or "").split(",") if c and c not in targets]
+    thread_ts = str(args.get("thread_ts") or "") or None
+    if thread_ts and len(targets) != 1:
+        raise SlackError("invalid_arguments")
+    channels = [_postable(ws, t) for t in targets]  # check every target before changing anything
+    for item in items:
+        if not ws.stored_file(str(item["id"])).uploaded:
+            raise SlackError("file_not_found")
+    with ws.lock:
+        for item in items:
+            if item.get("title"):
+                ws.stored_file(str(item["id"])).title = str(item["title"])
+    comment = str(args.get("initial_comment") or "")
+    blocks = None if comment else _blocks(args)
+    for ch in channels:
+        msg = _bot_message(ws, comment, blocks)
+        msg.update(files=[{"id": str(i["id"])} for i in items], upload=True, display_as_bot=False)
+        ws.post(ch.id, msg, thread_ts=thread_ts)
+    return {"ok": True, "files": [ws.file_object(str(i["id"])) for i in items]}
+
+
+@method("files.info")
+def files_info(ws: Workspace, args: dict) -> dict:
+    return {
+        "ok": True,
+        "file": ws.file_object(_req(args, "file")),
+        "comments": [],
+        "response_metadata": {"next_cursor": ""},
+    }
