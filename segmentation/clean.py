@@ -37,9 +37,10 @@ class CleaningAudit:
 def cancellation_mask(transactions: pd.DataFrame) -> np.ndarray:
     """True for lines of cancelled invoices (invoice numbers starting with 'C')."""
     invoice = transactions["invoice"]
-    starts_c = invoice.cat.categories.str.upper().str.startswith("C")
-    codes = invoice.cat.codes.to_numpy()
-    return (codes >= 0) & np.asarray(starts_c, dtype=bool)[np.clip(codes, 0, None)]
+    starts_c = np.append(
+        np.asarray(invoice.cat.categories.str.upper().str.startswith("C"), dtype=bool), False
+    )
+    return starts_c[invoice.cat.codes.to_numpy()]  # code -1 (no invoice) picks the appended False
 
 
 def clean_transactions(

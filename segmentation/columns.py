@@ -48,6 +48,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "purchasedate",
         "datetime",
         "paidat",
+        "when",
+        "day",
     ),
     "quantity": ("quantity", "qty", "lineitemquantity", "units", "unitssold"),
     "price": ("unitprice", "price", "lineitemprice", "priceeach", "itemprice"),

@@ -36,9 +36,11 @@ def customer_features(clean: pd.DataFrame, *, as_of: dt.date) -> pd.DataFrame:
     if clean["invoice"].notna().any():
         order = clean["invoice"].cat.codes.to_numpy().astype(np.int64)
     else:
-        order = clean["timestamp"].to_numpy().astype(np.int64)
-    pairs = np.unique(codes.astype(np.int64) * (np.int64(order.max()) + 2) + order + 1)
-    frequency = np.bincount(pairs // (np.int64(order.max()) + 2), minlength=n)
+        order = pd.factorize(clean["timestamp"])[0].astype(np.int64)
+    # One integer per (customer, transaction) pair; distinct pairs per customer = frequency.
+    width = np.int64(order.max()) + 2
+    pairs = np.unique(codes.astype(np.int64) * width + order + 1)
+    frequency = np.bincount(pairs // width, minlength=n)
     days = clean["timestamp"].to_numpy().astype("datetime64[D]").astype(np.int64)
     last_day = np.full(n, np.iinfo(np.int64).min)
     np.maximum.at(last_day, codes, days)

@@ -9,14 +9,19 @@ import pandas as pd
 
 from segmentation.features import FEATURES
 
-LOW, HIGH = 1 / 3, 2 / 3
+LOW, HIGH = -0.5, 0.5
 
 
 @dataclass(frozen=True)
 class Profile:
-    """Where a segment's medians sit among all customers (percentile 0..1 per feature)."""
+    """Where a segment's medians sit among all customers.
 
-    recency: float  # percentile of median days since last purchase (high = long ago)
+    Each value is the segment median as a z-score of log1p(feature) over all
+    customers: the same scale the model clusters on, so a "high" label means the
+    segment really stands out on that feature.
+    """
+
+    recency: float  # high = long since the last purchase
     frequency: float
     average_spend: float
     total_spend: float
@@ -35,15 +40,17 @@ class Profile:
 
 def profiles(features: pd.DataFrame, labels: np.ndarray) -> dict[int, Profile]:
     """Profile per segment id from the customer feature table and segment labels."""
+    logged = np.log1p(features[list(FEATURES)].clip(lower=0))
+    centre, spread = logged.mean(), logged.std(ddof=0).replace(0, 1)
     medians = features[list(FEATURES)].groupby(labels).median()
     result = {}
     for segment, row in medians.iterrows():
-        pct = {f: float((features[f] <= row[f]).mean()) for f in FEATURES}
+        z = (np.log1p(row.clip(lower=0)) - centre) / spread
         result[int(segment)] = Profile(
-            recency=pct["recency_days"],
-            frequency=pct["frequency"],
-            average_spend=pct["average_spend"],
-            total_spend=pct["total_spend"],
+            recency=float(z["recency_days"]),
+            frequency=float(z["frequency"]),
+            average_spend=float(z["average_spend"]),
+            total_spend=float(z["total_spend"]),
             median_frequency=float(row["frequency"]),
         )
     return result

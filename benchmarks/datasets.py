@@ -1,0 +1,75 @@
+"""The real Online Retail data and a 10× copy, written once per machine in the formats benchmarks need.
+
+The real set lives outside the project (../shared/data/online_retail.parquet); the
+files made here go to a temporary cache folder and are never committed.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parent.parent
+REAL_PARQUET = ROOT.parent / "shared" / "data" / "online_retail.parquet"
+CACHE = Path(os.environ.get("SEGBOT_BENCH_CACHE", Path(tempfile.gettempdir()) / "segbot-bench"))
+
+
+def real_frame() -> pd.DataFrame:
+    """The real UCI Online Retail export, 541,909 rows."""
+    return pd.read_parquet(REAL_PARQUET)
+
+
+def tenfold(frame: pd.DataFrame, copies: int = 10) -> pd.DataFrame:
+    """``copies`` copies with customer ids and invoice numbers offset per copy."""
+    parts = []
+    for i in range(copies):
+        invoice = frame["InvoiceNo"].astype(str)
+        cancelled = invoice.str.startswith("C")
+        number = (
+            invoice.str.lstrip("C").str.replace(r"\D", "", regex=True).astype("int64")
+            + i * 1_000_000
+        )
+        parts.append(
+            frame.assign(
+                InvoiceNo=cancelled.map({True: "C", False: ""}) + number.astype(str),
+                CustomerID=frame["CustomerID"] + i * 100_000,
+            )
+        )
+    return pd.concat(parts, ignore_index=True)
+
+
+def as_uci_csv(frame: pd.DataFrame, path: Path) -> Path:
+    """Write like the widely shared CSV copy: month-first dates without zero padding, latin-1."""
+    out = frame.assign(InvoiceDate=frame["InvoiceDate"].dt.strftime("%-m/%-d/%Y %-H:%M"))
+    out.to_csv(path, index=False, encoding="latin-1", errors="replace")
+    return path
+
+
+def as_xlsx(frame: pd.DataFrame, path: Path) -> Path:
+    """Write an .xlsx (slow: done once and cached)."""
+    frame.to_excel(path, index=False, engine="openpyxl")
+    return path
+
+
+def cached(name: str) -> Path:
+    """Path of a cached benchmark file, creating it on first use.
+
+    Names: real.csv, real.parquet, real.xlsx, tenfold.csv, tenfold.parquet.
+    """
+    CACHE.mkdir(parents=True, exist_ok=True)
+    path = CACHE / name
+    if path.exists():
+        return path
+    tmp = path.with_suffix(path.suffix + ".part")
+    frame = real_frame() if name.startswith("real") else tenfold(real_frame())
+    if name.endswith(".csv"):
+        as_uci_csv(frame, tmp)
+    elif name.endswith(".xlsx"):
+        as_xlsx(frame, tmp)
+    else:
+        frame.to_parquet(tmp, index=False)
+    tmp.rename(path)
+    return path

@@ -1,0 +1,93 @@
+"""`segbot segment` and `segbot sample`."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+
+from bot.cli.summary import text_summary
+from segmentation.errors import ExportError
+from segmentation.load import load_export
+from segmentation.pipeline import segment_export
+from segmentation.sample import write_sample
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    """Add the subcommands to the CLI."""
+    seg = commands.add_parser("segment", help="segment the customers in an export")
+    seg.add_argument("path", help="CSV/TSV/TXT, XLSX, Parquet, or any of them in .gz/.zip")
+    seg.add_argument("--k", type=int, help="number of segments (default: chosen automatically)")
+    seg.add_argument("--as-of", type=parse_date, help="date recency is measured to (YYYY-MM-DD)")
+    seg.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="FIELD=COLUMN",
+        help='use COLUMN for FIELD, e.g. --map customer="Client Ref" (repeatable)',
+    )
+    seg.add_argument("--seed", type=int, default=0, help="random state (default 0)")
+    seg.add_argument("--json", action="store_true", help="print one JSON object")
+    seg.add_argument("--out", help="write charts, report.md and segments.csv to this folder")
+    seg.add_argument("--db", help="also store the run in this segbot database")
+    seg.set_defaults(handler=run_segment)
+
+    sample = commands.add_parser("sample", help="write a synthetic export to try segbot with")
+    sample.add_argument("path", help="output file (.csv, .xlsx or .parquet)")
+    sample.add_argument("--rows", type=int, default=60_000)
+    sample.add_argument("--seed", type=int, default=0)
+    sample.set_defaults(handler=run_sample)
+
+
+def parse_date(text: str) -> dt.date:
+    """argparse type for YYYY-MM-DD."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date like 2011-12-10") from exc
+
+
+def parse_mapping(pairs: list[str]) -> dict[str, str]:
+    """['customer=Client Ref'] -> {'customer': 'Client Ref'}; quotes around the column are dropped."""
+    mapping = {}
+    for pair in pairs:
+        field, sep, column = pair.partition("=")
+        if not sep or not field.strip() or not column.strip():
+            raise ExportError(
+                f"'{pair}' is not a mapping; write it as field=Column, e.g. customer=\"Client Ref\"."
+            )
+        mapping[field.strip().lower()] = column.strip().strip("\"'")
+    return mapping
+
+
+def run_segment(args: argparse.Namespace) -> int:
+    """Segment a file and print the summary (or JSON)."""
+    try:
+        export = load_export(args.path, mapping=parse_mapping(args.map))
+        result = segment_export(export, k=args.k, as_of=args.as_of, random_state=args.seed)
+    except ExportError as exc:
+        print(f"segbot: {exc}", file=sys.stderr)
+        return 2
+    if args.db:
+        from bot.cli.store_commands import store_cli_run
+
+        store_cli_run(args.db, args.path, export, result)
+    if args.out:
+        from segmentation.report import write_report
+
+        write_report(result, args.out)
+    if args.json:
+        print(json.dumps(result.to_dict(), indent=2))
+    else:
+        print(text_summary(result))
+        if args.out:
+            print(f"\nReport written to {args.out}/report.md")
+    return 0
+
+
+def run_sample(args: argparse.Namespace) -> int:
+    """Write a synthetic export."""
+    frame = write_sample(args.path, rows=args.rows, seed=args.seed)
+    print(f"Wrote {len(frame):,} lines to {args.path}")
+    return 0

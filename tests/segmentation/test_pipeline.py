@@ -1,0 +1,150 @@
+"""The whole run: real-data figures, determinism, k choice, names and strategies."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import numpy as np
+import pytest
+from sklearn.metrics import adjusted_rand_score
+
+from segmentation.errors import NotEnoughCustomersError
+from segmentation.load import load_export
+from segmentation.pipeline import segment_export, segment_transactions
+from segmentation.sample import ARCHETYPES, sample_export
+from segmentation.strategies import STRATEGIES
+
+
+def test_real_data_figures(real_result):
+    d = real_result.to_dict()
+    assert (d["rows_read"], d["rows_kept"], d["customers"]) == (541_909, 397_884, 4_338)
+    assert d["total_spend"] == 8_911_407.90
+    assert d["dropped"] == {
+        "missing customer": 135_080,
+        "quantity not positive": 8_905,
+        "price not positive": 40,
+    }
+    assert d["cancellations"] == 3_836
+    assert d["as_of"] == "2011-12-10"
+    assert sum(s["customers"] for s in d["segments"]) == 4_338
+
+
+def test_real_data_auto_k_gives_usable_segments(real_result):
+    shares = [s.share for s in real_result.segments]
+    assert min(shares) >= 0.05
+    assert 3 <= real_result.k <= 6
+    assert real_result.k_reason.startswith(f"k = {real_result.k}:")
+    assert 0.5 < real_result.stability <= 1.0
+    assert [s["k"] for s in real_result.k_scores] == list(range(2, 11))
+
+
+def test_json_contract_fields(real_result):
+    d = json.loads(json.dumps(real_result.to_dict()))
+    for key in (
+        "rows_read",
+        "rows_kept",
+        "customers",
+        "dropped",
+        "cancellations",
+        "duplicate_lines",
+        "as_of",
+        "mapping",
+        "k",
+        "k_reason",
+        "k_scores",
+        "segments",
+        "stability",
+    ):
+        assert key in d
+    assert set(d["k_scores"][0]) >= {"k", "inertia", "silhouette"}
+    segment = d["segments"][0]
+    assert set(segment) >= {
+        "id",
+        "name",
+        "customers",
+        "share",
+        "revenue",
+        "revenue_share",
+        "median",
+        "strategies",
+    }
+    assert set(segment["median"]) == {"recency_days", "frequency", "average_spend", "total_spend"}
+
+
+def test_names_are_unique_and_faithful(real_result):
+    names = [s.name for s in real_result.segments]
+    assert len(set(names)) == len(names)
+    by_frequency = max(real_result.segments, key=lambda s: s.median["frequency"])
+    for s in real_result.segments:
+        if s.name.startswith("High-frequency"):
+            assert s is by_frequency
+        if s.name.startswith("Lapsed"):
+            assert s.median["recency_days"] > np.median(real_result.customers["recency_days"])
+        if s.name.startswith("Recent"):
+            assert s.median["recency_days"] < np.median(real_result.customers["recency_days"])
+
+
+def test_every_segment_gets_two_to_four_known_strategies(real_result):
+    for s in real_result.segments:
+        assert 2 <= len(s.strategies) <= 4
+        assert all(key in STRATEGIES for key in s.strategy_keys)
+
+
+def test_segment_ids_rank_by_revenue(real_result):
+    revenue = [s.revenue for s in real_result.segments]
+    assert revenue == sorted(revenue, reverse=True)
+    assert [s.id for s in real_result.segments] == list(range(real_result.k))
+
+
+@pytest.fixture(scope="module")
+def sample():
+    frame, truth = sample_export(rows=20_000, seed=11)
+    out = frame.assign(InvoiceDate=frame["InvoiceDate"].dt.strftime("%m/%d/%Y %H:%M"))
+    return load_export(out.to_csv(index=False).encode(), name="sample.csv"), truth
+
+
+def test_sample_archetypes_are_recovered(sample):
+    export, truth = sample
+    result = segment_export(export, k=len(ARCHETYPES))
+    labels = result.customers["segment"]
+    assert adjusted_rand_score(truth.reindex(labels.index), labels) >= 0.8
+
+
+def test_same_input_same_output(sample):
+    export, _ = sample
+    first = segment_export(export, random_state=7)
+    second = segment_export(export, random_state=7)
+    assert first.to_dict() == second.to_dict()
+    assert first.customers.equals(second.customers)
+
+
+def test_forced_k_and_as_of(sample):
+    export, _ = sample
+    result = segment_export(export, k=3, as_of=dt.date(2012, 1, 31))
+    assert result.k == 3 and result.k_forced and "set by hand" in result.k_reason
+    assert len(result.segments) == 3
+    assert result.customers["recency_days"].min() >= 53
+
+
+def test_too_few_customers_is_a_plain_error():
+    data = "customer,date,amount\na,2023-01-01,5\nb,2023-01-02,6\n"
+    with pytest.raises(NotEnoughCustomersError, match="need at least"):
+        segment_export(load_export(data.encode(), name="x.csv"))
+
+
+def test_nothing_left_after_cleaning_is_a_plain_error():
+    data = "customer,date,quantity,price\na,2023-01-01,-1,5\nb,2023-01-02,0,6\n"
+    with pytest.raises(NotEnoughCustomersError, match="Nothing is left after cleaning"):
+        segment_export(load_export(data.encode(), name="x.csv"))
+
+
+def test_forced_k_larger_than_customers_allow(sample):
+    export, _ = sample
+    tiny = export.transactions[
+        export.transactions["customer_id"].isin(
+            export.transactions["customer_id"].dropna().unique()[:10]
+        )
+    ]
+    with pytest.raises(NotEnoughCustomersError):
+        segment_transactions(tiny, k=5)
