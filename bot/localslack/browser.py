@@ -1,0 +1,343 @@
+"""The browser side of the local Slack: the Slack-like page and the JSON routes it calls.
+
+A person in a browser plays one local user. The page long-polls ``GET /local/state`` for the
+workspace, and its gestures become the same ``ActingAsSlack`` calls tests make, so the bot
+receives exactly the signed requests Slack would send:
+
+* ``GET /``, ``/page/app.css``, ``/page/app.js``: the page (plain files, no build step).
+* ``GET /local/state?since=REV``: channels, users, messages with their thread replies,
+  the local user's ephemeral messages and the ``revision``; waits up to ``timeout`` seconds
+  (default 25) while the revision is still ``since``.
+* ``POST /local/message`` ``{"channel", "text", "thread_ts"?}``: a message, or ``/segment …``
+  as a slash command.
+* ``POST /local/upload?channel=C…&name=orders.csv[&thread_ts=…]`` with the raw bytes.
+* ``POST /local/sample`` ``{"channel", "thread_ts"?}``: shares the injected sample export.
+* ``POST /local/action`` ``{"channel", "message_ts", "action_id", "value"?,
+  "selected_value"?}``: a button click or a select choice.
+* ``GET /local/files/<id>[?download=1]``: a file's bytes, without a token (local only).
+
+Answers are JSON ``{"ok": true, ...}`` or ``{"ok": false, "error": ...}`` with a 4xx status.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Protocol
+from urllib.parse import quote, urlsplit
+
+from .client import AppResponse
+from .routes import parse_body
+from .server import Handled, LocalSlackServer, Reply, Request
+from .state import SlackError, Workspace
+
+PAGE_DIR = Path(__file__).with_name("page")
+_PAGE_FILES = {
+    "/": ("index.html", "text/html; charset=utf-8"),
+    "/index.html": ("index.html", "text/html; charset=utf-8"),
+    "/page/app.css": ("app.css", "text/css; charset=utf-8"),
+    "/page/app.js": ("app.js", "text/javascript; charset=utf-8"),
+}
+MAX_WAIT = 25.0  # seconds a state long-poll may hang; browsers and proxies tolerate 30+
+
+SampleExport = Callable[[], tuple[str, bytes]]
+
+
+class Actor(Protocol):
+    """What the routes need from ``LocalSlack``: its workspace and the acting-as-Slack side."""
+
+    workspace: Workspace
+
+    def send_command(self, text: str, *, channel_id: str, user_id: str) -> AppResponse: ...
+
+    def send_message(
+        self, *, channel_id: str, user_id: str, text: str, thread_ts: str | None = None
+    ) -> dict: ...
+
+    def share_file(self, **kwargs: object) -> dict: ...
+
+    def click_button(self, **kwargs: object) -> AppResponse: ...
+
+    def choose_option(self, **kwargs: object) -> AppResponse: ...
+
+
+class BadRequest(Exception):
+    """A malformed browser request; becomes a 400 with ``error`` as the message."""
+
+
+class BrowserRoutes:
+    """The page and ``/local/...`` routes for one local user of one ``LocalSlack``.
+
+    ``sample_export`` returns ``(file_name, bytes)`` for "Upload sample data"; without it that
+    route answers 404 and the page hides the button.
+    """
+
+    def __init__(
+        self,
+        local: Actor,
+        *,
+        user_id: str,
+        sample_export: SampleExport | None = None,
+        title: str = "segbot",
+    ) -> None:
+        self.local = local
+        self.ws = local.workspace
+        self.user_id = user_id
+        self.sample_export = sample_export
+        self.title = title
+        self._sample_lock = threading.Lock()  # a double click must not build two samples at once
+
+    def install(self, server: LocalSlackServer) -> None:
+        """Register the page (``/``) and the JSON routes (``/local/``) on ``server``."""
+        server.add_route("/local/", self.local_route)
+        server.add_route("/", self.page)
+
+    # the page --------------------------------------------------------------------------------
+
+    def page(self, req: Request) -> Handled:
+        """Serve the page's three files; anything else under ``/`` is a 404."""
+
+        def run() -> Reply:
+            if req.path not in _PAGE_FILES:
+                return Reply(404, b"not found")
+            name, content_type = _PAGE_FILES[req.path]
+            headers = {"Cache-Control": "no-cache"}
+            return Reply(200, (PAGE_DIR / name).read_bytes(), content_type, headers)
+
+        return "page", {"path": req.path}, run
+
+    # JSON routes -----------------------------------------------------------------------------
+
+    def local_route(self, req: Request) -> Handled:
+        """Dispatch ``/local/<name>``; recorded as ``local/<name>``."""
+        name = req.path[len("/local/") :].split("/", 1)[0]
+        handlers: dict[tuple[str, str], Callable[[Request], Reply]] = {
+            ("GET", "state"): self.state,
+            ("POST", "message"): self.message,
+            ("POST", "upload"): self.upload,
+            ("POST", "sample"): self.sample,
+            ("POST", "action"): self.action,
+            ("GET", "files"): self.file,
+        }
+        handler = handlers.get((req.http_method, name))
+        body = {"size": len(req.raw)} if name == "upload" else _json_body(req)
+
+        def run() -> Reply:
+            if handler is None:
+                return Reply.json({"ok": False, "error": "unknown_route"}, status=404)
+            if req.http_method == "POST" and not _same_origin(req):
+                return Reply.json({"ok": False, "error": "cross_origin"}, status=403)
+            try:
+                return handler(req)
+            except (BadRequest, SlackError, AssertionError) as e:
+                error = e.error if isinstance(e, SlackError) else str(e)
+                return Reply.json({"ok": False, "error": error}, status=400)
+            except OSError as e:  # the bot is down or did not answer in time
+                error = f"The app could not be reached: {getattr(e, 'reason', e)}"
+                return Reply.json({"ok": False, "error": error}, status=502)
+
+        return f"local/{name}", body, run
+
+    def state(self, req: Request) -> Reply:
+        """The workspace as the local user sees it, after waiting for news past ``since``."""
+        since = _int(req.query.get("since"), default=-1)
+        timeout = min(float(_int(req.query.get("timeout"), default=int(MAX_WAIT))), MAX_WAIT)
+        if since >= 0:
+            self.ws.wait_for_change(since, timeout)
+        return Reply.json(self.snapshot(), headers={"Cache-Control": "no-store"})
+
+    def snapshot(self) -> dict:
+        """Channels, users, messages (each with ``replies``) and ephemeral, in one consistent read."""
+        ws = self.ws
+        with ws.lock:
+            channels = [
+                {
+                    "id": ch.id,
+                    "name": ch.name,
+                    "is_private": ch.is_private,
+                    "is_im": ch.is_im,
+                    "is_member": self.user_id in ch.members,
+                    "bot_member": ws.bot_user_id in ch.members,
+                }
+                for ch in ws.channels.values()
+                if not ch.is_im or ch.user == self.user_id
+            ]
+            messages = {c["id"]: self._channel_messages(c["id"]) for c in channels}
+            ephemeral = [_browser_message(m) for m in ws.ephemeral(user_id=self.user_id)]
+            users = {
+                uid: {"name": u["name"], "real_name": u["real_name"], "is_bot": u["is_bot"]}
+                for uid, u in ws.users.items()
+            }
+            return {
+                "ok": True,
+                "revision": ws.revision,
+                "title": self.title,
+                "me": self.user_id,
+                "bot_user_id": ws.bot_user_id,
+                "has_sample": self.sample_export is not None,
+                "channels": channels,
+                "users": users,
+                "messages": messages,
+                "ephemeral": ephemeral,
+            }
+
+    def _channel_messages(self, channel_id: str) -> list[dict]:
+        out = []
+        for msg in self.ws.messages(channel_id):
+            msg = _browser_message(msg)
+            if msg.get("reply_count"):
+                replies = self.ws.messages(channel_id, thread_ts=msg["ts"])
+                msg["replies"] = [_browser_message(r) for r in replies]
+            out.append(msg)
+        return out
+
+    def message(self, req: Request) -> Reply:
+        """Text from the composer: a ``/segment …`` command or a message (maybe in a thread)."""
+        body = _json_body(req)
+        channel_id = self._channel(body)
+        text = str(body.get("text") or "").strip()
+        if not text:
+            raise BadRequest("empty_message")
+        if text.startswith("/"):
+            command, _, rest = text.partition(" ")
+            resp = self.local.send_command(
+                rest.strip(), channel_id=channel_id, user_id=self.user_id
+            )
+            return _app_reply(resp, command=command)
+        thread_ts = body.get("thread_ts") or None
+        sent = self.local.send_message(
+            channel_id=channel_id, user_id=self.user_id, text=text, thread_ts=thread_ts
+        )
+        return Reply.json({"ok": True, "ts": sent["ts"]})
+
+    def upload(self, req: Request) -> Reply:
+        """The raw bytes of a picked or dropped file, shared in a channel or thread."""
+        name = (req.query.get("name") or "").strip().replace("/", "_").replace("\\", "_")
+        if not name:
+            raise BadRequest("missing_name")
+        if not req.raw:
+            raise BadRequest("empty_file")
+        return self._share(self._channel(req.query), name, req.raw, req.query.get("thread_ts"))
+
+    def sample(self, req: Request) -> Reply:
+        """Share the sample export made by the injected ``sample_export`` provider."""
+        if self.sample_export is None:
+            return Reply.json({"ok": False, "error": "no_sample_export"}, status=404)
+        body = _json_body(req)
+        channel_id = self._channel(body)
+        with self._sample_lock:
+            name, content = self.sample_export()
+        return self._share(channel_id, name, content, body.get("thread_ts"))
+
+    def _share(self, channel_id: str, name: str, content: bytes, thread_ts: object) -> Reply:
+        shared = self.local.share_file(
+            channel_id=channel_id,
+            user_id=self.user_id,
+            name=name,
+            content=content,
+            thread_ts=str(thread_ts) if thread_ts else None,
+        )
+        statuses = [r.status for r in shared["responses"]]
+        return Reply.json(
+            {"ok": True, "ts": shared["ts"], "file_id": shared["file"]["id"], "app": statuses}
+        )
+
+    def action(self, req: Request) -> Reply:
+        """A click on a button or a choice in a select of a (possibly ephemeral) message."""
+        body = _json_body(req)
+        channel_id = self._channel(body)
+        ts = str(body.get("message_ts") or "")
+        action_id = str(body.get("action_id") or "")
+        if not ts or not action_id:
+            raise BadRequest("missing_message_ts_or_action_id")
+        common = {
+            "channel_id": channel_id,
+            "user_id": self.user_id,
+            "message_ts": ts,
+            "action_id": action_id,
+        }
+        if body.get("selected_value") is not None:
+            resp = self.local.choose_option(**common, selected_value=str(body["selected_value"]))
+        else:
+            value = body.get("value")
+            resp = self.local.click_button(**common, value=None if value is None else str(value))
+        return _app_reply(resp)
+
+    def file(self, req: Request) -> Reply:
+        """A file's bytes for ``<img>`` and download links; CSVs and other data download."""
+        file_id = req.path.rstrip("/").rsplit("/", 1)[-1]
+        stored = self.ws.stored_file(file_id)
+        if stored.content is None:
+            return Reply.json({"ok": False, "error": "file_not_uploaded"}, status=404)
+        inline = stored.mimetype.startswith("image/") and req.query.get("download") != "1"
+        disposition = "inline" if inline else "attachment"
+        headers = {
+            "Content-Disposition": f"{disposition}; filename*=UTF-8''{quote(stored.name)}",
+            "Cache-Control": "private, max-age=3600",
+            "X-Content-Type-Options": "nosniff",
+        }
+        return Reply(200, stored.content, stored.mimetype, headers)
+
+    def _channel(self, body: dict) -> str:
+        ref = str(body.get("channel") or "")
+        if not ref:
+            raise BadRequest("missing_channel")
+        return self.ws.channel(ref).id
+
+
+def _browser_message(msg: dict) -> dict:
+    """A message with each file's browser URLs (the page has no token for ``url_private``)."""
+    for f in msg.get("files", []):
+        f["local_url"] = f"/local/files/{f['id']}"
+        f["local_download"] = f"/local/files/{f['id']}?download=1"
+    return msg
+
+
+def _app_reply(resp: AppResponse, *, command: str | None = None) -> Reply:
+    """Tell the page how the bot answered: Slack shows the user an error when it fails."""
+    if resp.status != 200:
+        error = f'{command or "The app"} failed with the error "{resp.status}"'
+        return Reply.json({"ok": False, "error": error, "app_status": resp.status}, status=502)
+    return Reply.json({"ok": True, "app_status": resp.status})
+
+
+def _json_body(req: Request) -> dict:
+    """The JSON (or form) body plus query parameters; ``{}`` for an empty body."""
+    if not req.raw:
+        return dict(req.query)
+    try:
+        return parse_body(req)
+    except ValueError as e:  # pragma: no cover - parse_body already tolerates bad JSON
+        raise BadRequest("bad_json") from e
+
+
+def _same_origin(req: Request) -> bool:
+    """Refuse posts from other sites' pages: their ``Origin`` differs from our ``Host``."""
+    origin = req.headers.get("origin")
+    if not origin:
+        return True  # not a browser cross-site request (curl, tests, same-origin GET)
+    return urlsplit(origin).netloc == req.headers.get("host", "")
+
+
+def _int(value: str | None, *, default: int) -> int:
+    try:
+        return int(value) if value is not None else default
+    except ValueError as e:
+        raise BadRequest("bad_integer") from e
+
+
+def install_page(
+    local: Actor,
+    server: LocalSlackServer,
+    *,
+    user_id: str,
+    sample_export: SampleExport | None = None,
+) -> BrowserRoutes:
+    """Serve the page and ``/local/...`` on ``server`` for ``user_id``; return the routes."""
+    routes = BrowserRoutes(local, user_id=user_id, sample_export=sample_export)
+    routes.install(server)
+    return routes
+
+
+__all__ = ["BrowserRoutes", "SampleExport", "install_page"]

@@ -1,0 +1,131 @@
+"""Run segbot against a local Slack-like workspace in the browser: no Slack account needed.
+
+The bot is the real, unmodified app: same Bolt app, same ``/slack/events`` endpoint, its
+``WebClient`` pointed at the local Web API. This module never imports the bot or the
+segmentation core; the caller injects them, which keeps ``bot.localslack`` independent.
+How ``bot/__main__.py`` calls it when no Slack credentials are set::
+
+    from bot.localslack.run import run_local_workspace
+
+    def make_bot(local):
+        settings = Settings(
+            bot_token=local.bot_token,
+            signing_secret=local.signing_secret,
+            api_url=local.api_url,
+            file_hosts=("127.0.0.1",),
+            db_path=..., data_dir=...,
+        )
+        return serve_http(create_app(settings), host="127.0.0.1", port=0)  # its events URL
+
+    def sample_export():
+        frame, _ = segmentation.sample.sample_export()
+        return "sample-orders.csv", frame.to_csv(index=False).encode()
+
+    run_local_workspace(make_bot, sample_export=sample_export)
+
+``make_bot(local)`` gets the started ``LocalSlack`` and returns the bot's events URL, either
+as a string or as an object with ``.url`` (and optionally ``.close()``, called on shutdown).
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+import webbrowser
+from collections.abc import Callable
+from typing import Protocol, TextIO
+
+from .browser import SampleExport, install_page
+from .local import LocalSlack
+
+CHANNELS = ("general", "marketing")
+LOCAL_USER = "you"
+FORGET_CALLS_EVERY = 60.0  # seconds; the demo never reads the request log tests rely on
+
+
+class RunningBot(Protocol):
+    """A started bot: where it listens, and how to stop it."""
+
+    url: str
+
+
+BotFactory = Callable[[LocalSlack], "str | RunningBot"]
+
+
+class LocalWorkspace:
+    """A started local workspace with the page, its channels, the local user and the bot.
+
+    ``run_local_workspace`` is this plus "print the address and wait for Ctrl-C"; tests use
+    the class directly (as a context manager) on port 0.
+    """
+
+    def __init__(
+        self,
+        make_bot: BotFactory,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 3000,
+        sample_export: SampleExport | None = None,
+    ) -> None:
+        self.local = LocalSlack(host=host, port=port).start()
+        self.bot: str | RunningBot | None = None
+        try:
+            assert self.local.server is not None
+            self.user_id = self.local.add_user(LOCAL_USER)
+            self.channels = {
+                name: self.local.add_channel(name, members=[self.user_id]) for name in CHANNELS
+            }
+            # Routes go in before the bot starts, so no request races the route table.
+            install_page(
+                self.local, self.local.server, user_id=self.user_id, sample_export=sample_export
+            )
+            self.bot = make_bot(self.local)
+            self.local.app_url = self.bot if isinstance(self.bot, str) else self.bot.url
+        except BaseException:
+            self.close()
+            raise
+
+    @property
+    def url(self) -> str:
+        """The page's address, e.g. ``http://127.0.0.1:3000``."""
+        return self.local.url
+
+    def close(self) -> None:
+        """Stop the bot (if it can be stopped) and the local Slack; safe to call twice."""
+        close = getattr(self.bot, "close", None)
+        self.bot = None
+        if callable(close):
+            close()
+        self.local.stop()
+
+    def __enter__(self) -> LocalWorkspace:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def run_local_workspace(
+    make_bot: BotFactory,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 3000,
+    sample_export: SampleExport | None = None,
+    open_browser: bool = False,
+    out: TextIO | None = None,
+    stop: threading.Event | None = None,
+) -> None:
+    """Serve the local workspace on ``host:port`` until Ctrl-C (or ``stop`` is set)."""
+    out = out or sys.stdout
+    stop = stop or threading.Event()
+    with LocalWorkspace(make_bot, host=host, port=port, sample_export=sample_export) as space:
+        scope = "local only — bound to 127.0.0.1" if host == "127.0.0.1" else f"bound to {host}"
+        print(f"segbot local workspace: {space.url} ({scope})", file=out, flush=True)
+        print("Press Ctrl-C to stop.", file=out, flush=True)
+        if open_browser:
+            webbrowser.open(space.url)
+        try:
+            while not stop.wait(FORGET_CALLS_EVERY):
+                space.local.clear_calls()
+        except KeyboardInterrupt:
+            print("\nsegbot local workspace stopped.", file=out, flush=True)
