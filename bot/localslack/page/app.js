@@ -3,7 +3,7 @@
 // Every piece of message text is escaped (esc) or set via textContent: messages can't inject HTML.
 "use strict";
 
-const state = { rev: -1, data: null, channel: null, thread: null, seenCounts: {}, busy: 0 };
+const state = { rev: -1, data: null, channel: null, thread: null, seenCounts: {}, forceScroll: false };
 
 // ---------------------------------------------------------------- small helpers
 
@@ -57,12 +57,18 @@ function userName(id) {
 
 function channelName(id) {
   const c = state.data?.channels?.find((ch) => ch.id === id);
+  if (c?.is_im) return "segbot"; // the page only lists the local user's DM with the bot
   return c ? c.name : id;
+}
+
+function channelLabel(id) {
+  const c = state.data?.channels?.find((ch) => ch.id === id);
+  return c?.is_im ? channelName(id) : `#${channelName(id)}`;
 }
 
 function safeUrl(url) {
   const u = String(url || "").trim();
-  return /^(https?:|mailto:|\/)/i.test(u) ? u : null;
+  return /^(https?:|mailto:)/i.test(u) ? u : null;
 }
 
 // A <...> token of Slack's mrkdwn: links, @user and #channel mentions, special mentions.
@@ -285,25 +291,31 @@ function render() {
   document.getElementById("me-name").textContent = userName(d.me);
   document.getElementById("sample-button").hidden = !d.has_sample;
   const list = document.getElementById("channel-list");
-  list.replaceChildren(...d.channels.filter((c) => !c.is_im).map((c) => {
+  const entry = (c, icon) => {
     const count = (d.messages[c.id] || []).length;
-    const unread = c.id !== state.channel && count > (state.seenCounts[c.id] ?? count);
-    return h("li", { class: `${c.id === state.channel ? "active" : ""}${unread ? " unread" : ""}`, "data-channel": c.name,
-      onclick: () => selectChannel(c.id) }, h("span", { class: "hash" }, c.is_private ? "🔒" : "#"), c.name);
-  }));
+    const unread = c.id !== state.channel && count > (state.seenCounts[c.id] ?? 0);
+    return h("li", { class: `${c.id === state.channel ? "active" : ""}${unread ? " unread" : ""}`,
+      "data-channel": channelName(c.id), onclick: () => selectChannel(c.id) }, icon, channelName(c.id));
+  };
+  list.replaceChildren(...d.channels.filter((c) => !c.is_im)
+    .map((c) => entry(c, h("span", { class: "hash" }, c.is_private ? "🔒" : "#"))));
+  const dm = d.channels.find((c) => c.is_im);
+  const presence = h("span", { class: "presence" });
+  document.getElementById("dm-list").replaceChildren(dm ? entry(dm, presence)
+    : h("li", { class: "app-entry", title: "segbot writes here when it sends you something" }, presence, "segbot"));
   state.seenCounts[state.channel] = (d.messages[state.channel] || []).length;
-  const name = channelName(state.channel);
-  document.getElementById("channel-title").textContent = `# ${name}`;
-  document.getElementById("composer-input").placeholder = `Message #${name} — try /segment help`;
-  document.getElementById("drop-target").textContent = `#${name}`;
-  fill(document.getElementById("messages"), currentMessages().map((m) => renderMessage(m)), emptyChannel(name));
+  const label = channelLabel(state.channel);
+  document.getElementById("channel-title").textContent = label.startsWith("#") ? `# ${label.slice(1)}` : label;
+  document.getElementById("composer-input").placeholder = `Message ${label} — try /segment help`;
+  document.getElementById("drop-target").textContent = label;
+  fill(document.getElementById("messages"), currentMessages().map((m) => renderMessage(m)), emptyChannel(label));
   renderThread();
 }
 
 function emptyChannel(name) {
   return h("div", { class: "empty" },
     h("div", { style: "font-size:40px" }, "📊"),
-    h("p", {}, h("b", {}, `This is the very beginning of #${name}.`)),
+    h("p", {}, h("b", {}, `This is the very beginning of ${name}.`)),
     h("p", {}, "Drop a transaction export (CSV or Excel) here, click ", h("b", {}, "Upload sample data"),
       ", or type ", h("code", {}, "/segment help"), "."));
 }
@@ -323,7 +335,7 @@ function renderThread() {
   const parent = (state.data.messages[state.thread.channel] || []).find((m) => m.ts === state.thread.ts);
   if (!parent) { pane.hidden = true; state.thread = null; return; }
   pane.hidden = false;
-  document.getElementById("thread-channel").textContent = `#${channelName(state.thread.channel)}`;
+  document.getElementById("thread-channel").textContent = channelLabel(state.thread.channel);
   const replies = (parent.replies || []).map((m) => ({ ...m }));
   const eph = state.data.ephemeral.filter((e) => e.channel === state.thread.channel && e.thread_ts === parent.ts)
     .map((e) => ({ ...e, ephemeral: true }));
@@ -336,7 +348,7 @@ function renderThread() {
 function selectChannel(id) {
   state.channel = id;
   state.thread = null;
-  history.replaceState(null, "", `#${channelName(id)}`);
+  history.replaceState(null, "", `#${encodeURIComponent(channelName(id))}`);
   state.forceScroll = true;
   render();
   state.forceScroll = false;
@@ -434,11 +446,13 @@ async function poll() {
         const wanted = decodeURIComponent(location.hash.slice(1));
         const pick = data.channels.find((c) => c.name === wanted) || data.channels.find((c) => c.name === "general") || data.channels[0];
         state.channel = pick?.id;
+        for (const c of data.channels) state.seenCounts[c.id] = (data.messages[c.id] || []).length;
         state.forceScroll = true;
       }
       render();
       state.forceScroll = false;
-    } catch {
+    } catch (e) {
+      console.error("segbot page: state update failed", e);
       await new Promise((res) => setTimeout(res, 1500)); // the server restarted or is busy: retry
     }
   }
