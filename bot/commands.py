@@ -1,0 +1,108 @@
+"""``/segment`` text parsed into a small typed request (pure; unit-tested).
+
+``parse("run k=5 as_of=2011-12-01")`` → ``Run(k=5, as_of=date(2011, 12, 1))``. Unknown words
+give ``Help(unknown=...)``; a malformed option raises ``UserError`` saying how to write it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from bot.errors import UserError
+
+K_RANGE = range(2, 11)
+SUBCOMMANDS = ("help", "run", "show", "customer", "export", "history", "datasets")
+
+
+@dataclass(frozen=True)
+class Help:
+    unknown: str | None = None
+
+
+@dataclass(frozen=True)
+class Run:
+    k: int | None = None
+    as_of: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Show:
+    pass
+
+
+@dataclass(frozen=True)
+class Customer:
+    customer_id: str
+
+
+@dataclass(frozen=True)
+class Export:
+    segment: str | None = None  # None: all segments; else a segment id or (part of) a name
+
+
+@dataclass(frozen=True)
+class History:
+    pass
+
+
+@dataclass(frozen=True)
+class Datasets:
+    pass
+
+
+Command = Help | Run | Show | Customer | Export | History | Datasets
+
+
+def parse(text: str) -> Command:
+    """The request typed after ``/segment`` (any text is accepted; nothing is executed)."""
+    words = text.split()
+    if not words:
+        return Help()
+    verb, rest = words[0].lower(), words[1:]
+    if verb == "help":
+        return Help()
+    if verb == "run":
+        return _run(rest)
+    if verb in ("show", "history", "datasets") and not rest:
+        return {"show": Show, "history": History, "datasets": Datasets}[verb]()
+    if verb == "customer":
+        if len(rest) != 1:
+            raise UserError("Give one customer id, e.g. `/segment customer 12347`.")
+        return Customer(rest[0])
+    if verb == "export":
+        target = " ".join(rest).strip()
+        return Export(None if target.lower() in ("", "all") else target)
+    return Help(unknown=text.strip())
+
+
+def _run(options: list[str]) -> Run:
+    k: int | None = None
+    as_of: dt.date | None = None
+    for option in options:
+        name, sep, value = option.partition("=")
+        name = name.lower().replace("-", "_")
+        if not sep or name not in ("k", "as_of"):
+            raise UserError(
+                f"I don't understand `{option}`. Write `/segment run`, `/segment run k=4` "
+                "or `/segment run k=4 as_of=2011-12-10`."
+            )
+        if name == "k":
+            k = parse_k(value)
+        else:
+            try:
+                as_of = dt.date.fromisoformat(value)
+            except ValueError:
+                raise UserError(
+                    f"`as_of={value}` is not a date: write it as YYYY-MM-DD, e.g. `as_of=2011-12-10`."
+                ) from None
+    return Run(k=k, as_of=as_of)
+
+
+def parse_k(value: str) -> int:
+    """A number of segments between 2 and 10; UserError otherwise."""
+    if not value.isdigit() or int(value) not in K_RANGE:
+        raise UserError(
+            f"`k={value}` won't work: k is the number of segments, a whole number from 2 to 10."
+        )
+    return int(value)

@@ -1,0 +1,41 @@
+"""The bot's one error path: user-caused problems become plain replies, the rest a short ref.
+
+``UserError`` (and ``segmentation``'s ``ExportError``) carry a message written for the person
+in Slack. Anything else is unexpected: ``describe`` logs its traceback under a short reference
+id and returns "Something went wrong (ref 7f3a…)" for Slack.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+
+from segmentation.errors import ExportError
+
+log = logging.getLogger("segbot")
+
+
+class UserError(Exception):
+    """A problem the user can fix; ``str(error)`` is shown to them verbatim."""
+
+
+class QueueFullError(UserError):
+    """Every worker is busy and the waiting line is full."""
+
+
+def is_user_error(error: BaseException) -> bool:
+    return isinstance(error, UserError | ExportError)
+
+
+def describe(error: BaseException, *, context: str = "") -> str:
+    """The text to show in Slack for ``error``; unexpected errors are logged with a ref id."""
+    if is_user_error(error):
+        return str(error)
+    ref = secrets.token_hex(4)
+    log.error(
+        "ref %s: unexpected error%s",
+        ref,
+        f" while {context}" if context else "",
+        exc_info=(type(error), error, error.__traceback__),
+    )
+    return f"Something went wrong (ref {ref}). The team can find the details in the bot's log."

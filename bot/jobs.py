@@ -1,0 +1,180 @@
+"""A bounded background worker: at most ``workers`` jobs run at once, in separate processes.
+
+Heavy pandas/scikit-learn/matplotlib work happens in a ``ProcessPoolExecutor`` so Bolt's
+threads stay free to acknowledge requests within Slack's 3 seconds. The waiting line is kept
+here in the parent (so we know each job's position, and a crash only hits the running job),
+progress from the children arrives on a multiprocessing queue, and a broken pool (a worker
+killed, e.g. out of memory) is reported for its job and replaced.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import threading
+import uuid
+from collections import deque
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+
+from bot import worker
+from bot.errors import QueueFullError, UserError
+
+log = logging.getLogger("segbot.jobs")
+
+
+class JobCrashed(UserError):
+    """The worker process died while running a job (often: it ran out of memory)."""
+
+
+def new_job_id() -> str:
+    return uuid.uuid4().hex[:12]
+
+
+@dataclass(eq=False)
+class Job:
+    """A task and what to do as it moves along (callbacks run on the parent's threads)."""
+
+    task: worker.UploadTask | worker.RunTask
+    name: str
+    on_progress: Callable[[str], None]
+    on_done: Callable[[worker.Outcome | None, BaseException | None], None]
+    finished: bool = False
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def id(self) -> str:
+        return self.task.job_id
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    # fork would copy Bolt's threads and locks; forkserver starts clean and forks from a
+    # server that has already imported the heavy modules, so a replacement worker is quick.
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["bot.worker"])
+        return ctx
+    return multiprocessing.get_context("spawn")
+
+
+class JobQueue:
+    """``submit(job)`` → position (0 = running now); QueueFullError past ``capacity`` waiting."""
+
+    def __init__(self, *, workers: int = 1, capacity: int = 10) -> None:
+        self.workers = workers
+        self.capacity = capacity
+        self._ctx = _context()
+        self._progress = self._ctx.Queue()
+        self._lock = threading.Lock()
+        self._pending: deque[Job] = deque()
+        self._running: dict[str, Job] = {}
+        self._closed = False
+        self._callbacks = ThreadPoolExecutor(max_workers=4, thread_name_prefix="segbot-job")
+        self._pool = self._new_pool()
+        self._listener = threading.Thread(target=self._relay, name="segbot-progress", daemon=True)
+        self._listener.start()
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            max_workers=self.workers,
+            mp_context=self._ctx,
+            initializer=worker.init,
+            initargs=(self._progress,),
+        )
+
+    def warm_up(self) -> None:
+        """Start the worker processes now rather than on the first upload."""
+        for future in [self._pool.submit(worker.ping) for _ in range(self.workers)]:
+            future.result(timeout=120)
+
+    def submit(self, job: Job) -> int:
+        """Start or queue ``job``; its place in line (0 when it starts at once)."""
+        with self._lock:
+            if self._closed:
+                raise UserError("The bot is shutting down; share the file again in a minute.")
+            if len(self._running) < self.workers:
+                self._start(job)
+                return 0
+            if len(self._pending) >= self.capacity:
+                raise QueueFullError(
+                    f"Sorry, I'm busy: {len(self._running)} job(s) are running and "
+                    f"{len(self._pending)} are waiting. Please try again in a few minutes."
+                )
+            self._pending.append(job)
+            return len(self._pending)
+
+    @property
+    def busy(self) -> int:
+        with self._lock:
+            return len(self._running) + len(self._pending)
+
+    def _start(self, job: Job) -> None:
+        """Hand ``job`` to the pool (lock held)."""
+        self._running[job.id] = job
+        pool = self._pool
+        try:
+            future = pool.submit(worker.run_task, job.task)
+        except BrokenProcessPool:
+            self._pool = pool = self._new_pool()
+            future = pool.submit(worker.run_task, job.task)
+        future.add_done_callback(lambda f: self._callbacks.submit(self._finish, job, f, pool))
+
+    def _finish(self, job: Job, future: Future, pool: ProcessPoolExecutor) -> None:
+        outcome, error = None, None
+        try:
+            outcome = future.result()
+        except BrokenProcessPool as e:
+            log.error("worker died while running job %s (%s)", job.id, job.name)
+            error = JobCrashed(
+                f"The worker processing `{job.name}` stopped unexpectedly, most likely because "
+                "it ran out of memory. Try a smaller export; I'm ready for the next one."
+            )
+            error.__cause__ = e
+            with self._lock:
+                if self._pool is pool and not self._closed:
+                    self._pool = self._new_pool()
+            pool.shutdown(wait=False, cancel_futures=True)
+        except BaseException as e:  # reported through the one error path by on_done
+            error = e
+        with job.lock:
+            job.finished = True
+        try:
+            job.on_done(outcome, error)
+        except Exception:
+            log.exception("reporting job %s failed", job.id)
+        finally:
+            with self._lock:
+                self._running.pop(job.id, None)
+                if self._pending and not self._closed:
+                    self._start(self._pending.popleft())
+
+    def _relay(self) -> None:
+        """Forward ``(job_id, stage)`` from the workers to the job's ``on_progress``."""
+        while True:
+            item = self._progress.get()
+            if item is None:
+                return
+            job_id, stage = item
+            with self._lock:
+                job = self._running.get(job_id)
+            if job is None:
+                continue
+            with job.lock:
+                if job.finished:
+                    continue
+                try:
+                    job.on_progress(stage)
+                except Exception:
+                    log.exception("progress update for job %s failed", job_id)
+
+    def close(self) -> None:
+        """Stop taking jobs, cancel waiting ones, stop the workers."""
+        with self._lock:
+            self._closed = True
+            self._pending.clear()
+        self._pool.shutdown(wait=True, cancel_futures=True)
+        self._progress.put(None)
+        self._listener.join(timeout=5)
+        self._callbacks.shutdown(wait=True)

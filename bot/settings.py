@@ -1,0 +1,134 @@
+"""Settings read once, at the edge: a frozen object built from an environment mapping.
+
+Only ``bot/__main__.py`` reads ``os.environ`` (and ``.env``); everything else receives a
+``Settings``. A partial or malformed configuration raises ``SettingsError`` whose message is
+one line naming the variable and what is wrong with it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+SLACK_API_URL = "https://slack.com/api/"
+SLACK_FILE_HOSTS = ("files.slack.com",)
+SLACK_VARIABLES = ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET")
+
+
+class SettingsError(ValueError):
+    """A setting is missing or malformed; the message is one line naming the variable."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Settings:
+    """Everything the bot needs to run; Socket Mode when ``app_token`` is set, else HTTP."""
+
+    bot_token: str
+    app_token: str | None = None
+    signing_secret: str | None = None
+    api_url: str = SLACK_API_URL
+    file_hosts: tuple[str, ...] = SLACK_FILE_HOSTS
+    max_upload_mb: int = 1024
+    workers: int = 1
+    queue_size: int = 10
+    port: int = 3000
+    db_path: Path = Path("segbot.db")
+    data_dir: Path = Path("segbot-data")
+
+    @property
+    def socket_mode(self) -> bool:
+        return bool(self.app_token)
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return self.max_upload_mb * 1024 * 1024
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> Settings | None:
+        """Settings from ``env``; None when no Slack variable is set at all.
+
+        Raises SettingsError for a partial or malformed configuration.
+        """
+        get = {k: v.strip() for k, v in env.items() if isinstance(v, str) and v.strip()}.get
+        if not any(get(name) for name in SLACK_VARIABLES):
+            return None
+        bot_token = get("SLACK_BOT_TOKEN")
+        app_token = get("SLACK_APP_TOKEN")
+        secret = get("SLACK_SIGNING_SECRET")
+        if not bot_token:
+            raise SettingsError(
+                "SLACK_BOT_TOKEN is not set: copy the Bot User OAuth Token (xoxb-…) from OAuth & Permissions."
+            )
+        if not bot_token.startswith("xoxb-"):
+            raise SettingsError(
+                "SLACK_BOT_TOKEN must be a bot token starting with xoxb- (found "
+                + _kind(bot_token)
+                + ")."
+            )
+        if app_token and not app_token.startswith("xapp-"):
+            raise SettingsError(
+                "SLACK_APP_TOKEN must be an app-level token starting with xapp- (found "
+                + _kind(app_token)
+                + ")."
+            )
+        if not app_token and not secret:
+            raise SettingsError(
+                "SLACK_SIGNING_SECRET is not set: set it for HTTP mode, or SLACK_APP_TOKEN (xapp-…) for Socket Mode."
+            )
+        return cls(
+            bot_token=bot_token,
+            app_token=app_token,
+            signing_secret=secret,
+            api_url=_url("SLACK_API_URL", get("SLACK_API_URL") or SLACK_API_URL),
+            file_hosts=_hosts(get("SEGBOT_FILE_HOSTS")),
+            max_upload_mb=_positive("SEGBOT_MAX_UPLOAD_MB", get("SEGBOT_MAX_UPLOAD_MB"), 1024),
+            workers=_positive("SEGBOT_WORKERS", get("SEGBOT_WORKERS"), 1),
+            queue_size=_positive("SEGBOT_QUEUE_SIZE", get("SEGBOT_QUEUE_SIZE"), 10),
+            port=_port(get("PORT")),
+            db_path=Path(get("SEGBOT_DB") or "segbot.db"),
+            data_dir=Path(get("SEGBOT_DATA_DIR") or "segbot-data"),
+        )
+
+
+def _kind(token: str) -> str:
+    """The prefix of a token, never the secret part."""
+    return repr(token.split("-", 1)[0] + "-…") if "-" in token else "no xox prefix"
+
+
+def _positive(name: str, raw: str | None, default: int) -> int:
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number, not {raw!r}.") from None
+    if value < 1:
+        raise SettingsError(f"{name} must be at least 1, not {value}.")
+    return value
+
+
+def _port(raw: str | None) -> int:
+    port = _positive("PORT", raw, 3000)
+    if port > 65535:
+        raise SettingsError(f"PORT must be between 1 and 65535, not {port}.")
+    return port
+
+
+def _url(name: str, raw: str) -> str:
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise SettingsError(f"{name} must be an http(s) URL such as {SLACK_API_URL}, not {raw!r}.")
+    return raw if raw.endswith("/") else raw + "/"
+
+
+def _hosts(raw: str | None) -> tuple[str, ...]:
+    if raw is None:
+        return SLACK_FILE_HOSTS
+    hosts = tuple(h.strip().lower() for h in raw.split(",") if h.strip())
+    if not hosts or any("/" in h or " " in h for h in hosts):
+        raise SettingsError(
+            f"SEGBOT_FILE_HOSTS must be a comma-separated list of host names, not {raw!r}."
+        )
+    return hosts
