@@ -7,9 +7,11 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 ISO = re.compile(r"^\s*\d{4}-\d{1,2}-\d{1,2}")
-SLASHED = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2,4})")
+SLASHED = re.compile(r"^\s*(?P<first>\d{1,2})[/.\-](?P<second>\d{1,2})[/.\-](?P<year>\d{2,4})")
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 
 
@@ -93,15 +95,13 @@ def _iso(texts: pd.Series) -> pd.Series:
 
 
 def _slashed_order(sample: pd.Series) -> DateOrder:
-    firsts, seconds = set(), set()
-    for text in sample.tolist():
-        match = SLASHED.match(text)
-        if match:
-            firsts.add(match.group(1))
-            seconds.add(match.group(2))
-    if any(int(p) > 12 for p in firsts):
+    parts = pc.extract_regex(pa.array(sample.to_numpy(dtype=object)), SLASHED.pattern)
+    parts = parts.filter(parts.is_valid())  # texts that are not dates at all
+    first = pc.cast(parts.field("first"), pa.int32(), safe=False)
+    second = pc.cast(parts.field("second"), pa.int32(), safe=False)
+    if pc.any(pc.greater(first, 12)).as_py():
         return DateOrder("day-first")
-    if any(int(p) > 12 for p in seconds):
+    if pc.any(pc.greater(second, 12)).as_py():
         return DateOrder("month-first")
     return DateOrder("month-first", assumed=True)
 

@@ -10,6 +10,7 @@ from sklearn.metrics import adjusted_rand_score, pairwise_distances
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
+from threadpoolctl import threadpool_limits
 
 MIN_SEGMENT_SHARE = 0.05
 
@@ -21,6 +22,8 @@ class SegmentModel(ClusterMixin, BaseEstimator):
     neighbours, take the k with the best silhouette whose smallest segment holds
     at least ``min_share`` of customers (a segment of a handful of people is not
     actionable). Silhouette is computed on a sample of ``silhouette_sample`` rows.
+    For large data, candidate k are scored on ``scoring_sample`` customers and only
+    the chosen k is fitted on everyone.
     Stability is the mean adjusted Rand index between the chosen labels and
     ``n_bootstrap`` refits on bootstrap samples.
     """
@@ -34,6 +37,7 @@ class SegmentModel(ClusterMixin, BaseEstimator):
         min_share: float = MIN_SEGMENT_SHARE,
         n_init: int = 3,
         silhouette_sample: int = 2000,
+        scoring_sample: int = 5_000,
         n_bootstrap: int = 5,
         bootstrap_sample: int = 5000,
         random_state: int | None = 0,
@@ -44,6 +48,7 @@ class SegmentModel(ClusterMixin, BaseEstimator):
         self.min_share = min_share
         self.n_init = n_init
         self.silhouette_sample = silhouette_sample
+        self.scoring_sample = scoring_sample
         self.n_bootstrap = n_bootstrap
         self.bootstrap_sample = bootstrap_sample
         self.random_state = random_state
@@ -51,6 +56,12 @@ class SegmentModel(ClusterMixin, BaseEstimator):
     def fit(self, X, y=None):
         """Fit on a (customers × features) array of non-negative values; returns self."""
         X = validate_data(self, X, dtype=np.float64, ensure_min_samples=2)
+        # Thousands of 4-d points gain nothing from OpenMP threads, and on a busy machine
+        # spinning threads make K-Means 10-100× slower.
+        with threadpool_limits(limits=1):
+            return self._fit(X)
+
+    def _fit(self, X: np.ndarray):
         rng = check_random_state(self.random_state)
         self.scaler_ = StandardScaler().fit(self._transform_raw(X))
         Z = self.scaler_.transform(self._transform_raw(X))
@@ -59,27 +70,30 @@ class SegmentModel(ClusterMixin, BaseEstimator):
         if self.k is not None and not 2 <= self.k <= len(Z) - 1:
             raise ValueError(f"k must be between 2 and {len(Z) - 1} for {len(Z)} customers")
         ks = [self.k] if self.k is not None else list(range(low, max(low, high) + 1))
-        sample = self._sample_rows(len(Z), self.silhouette_sample, rng)
-        distances = pairwise_distances(Z[sample])
+        scoring = Z[self._sample_rows(len(Z), self.scoring_sample, rng)]
+        sample = self._sample_rows(len(scoring), self.silhouette_sample, rng)
+        distances = pairwise_distances(scoring[sample])
         models, scores = {}, []
         seed = rng.randint(np.iinfo(np.int32).max)
         for k in ks:
-            model = KMeans(n_clusters=k, n_init=self.n_init, random_state=seed).fit(Z)
+            model = KMeans(n_clusters=k, n_init=self.n_init, random_state=seed).fit(scoring)
             models[k] = model
-            labels = model.labels_[sample]
-            silhouette = silhouette_from_distances(distances, labels)
-            smallest = float(np.bincount(model.labels_, minlength=k).min() / len(Z))
+            smallest = float(np.bincount(model.labels_, minlength=k).min() / len(scoring))
             scores.append(
                 {
                     "k": k,
-                    "inertia": float(model.inertia_),
-                    "silhouette": silhouette,
+                    "inertia": float(model.inertia_) * len(Z) / len(scoring),
+                    "silhouette": silhouette_from_distances(distances, model.labels_[sample]),
                     "smallest_share": smallest,
                 }
             )
         self.k_scores_ = scores
         self.k_, self.k_reason_, self.elbow_k_ = self._choose_k(scores)
         chosen = models[self.k_]
+        if len(scoring) < len(Z):
+            chosen = KMeans(
+                n_clusters=self.k_, init=chosen.cluster_centers_, n_init=1, random_state=seed
+            ).fit(Z)
         self.kmeans_ = chosen
         self.labels_ = chosen.labels_
         self.cluster_centers_ = chosen.cluster_centers_
