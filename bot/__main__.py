@@ -55,14 +55,54 @@ def main() -> int:
     return 0
 
 
+class _LocalBot:
+    """The real bot served for the local workspace: its events URL and a way to stop it."""
+
+    def __init__(self, local: object) -> None:
+        from pathlib import Path
+
+        from bot.app import create_bot
+        from bot.http import serve_in_thread
+
+        settings = Settings(
+            bot_token=local.bot_token,  # type: ignore[attr-defined]
+            signing_secret=local.signing_secret,  # type: ignore[attr-defined]
+            api_url=local.api_url,  # type: ignore[attr-defined]
+            file_hosts=("127.0.0.1",),
+            db_path=Path("segbot-local.db"),
+            data_dir=Path("segbot-local-data"),
+        )
+        self.bot = create_bot(settings)
+        self.server, self.thread = serve_in_thread(self.bot.app)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/slack/events"
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.bot.close()
+
+
+def _sample_export() -> tuple[str, bytes]:
+    from segmentation.sample import sample_export
+
+    frame, _ = sample_export()
+    return "sample-orders.csv", frame.to_csv(index=False).encode()
+
+
 def run_local() -> int:
-    """No Slack settings at all: the local workspace (issue 7) when present, else how to set up."""
+    """No Slack settings at all: the local workspace in the browser (no Slack account needed)."""
     try:
-        from bot.localslack.run import main as local_main  # type: ignore[attr-defined]
+        from bot.localslack.run import run_local_workspace
     except ImportError:
         print(NO_SETTINGS, file=sys.stderr)
         return 2
-    return local_main() or 0
+    print("segbot: no Slack settings found, starting the local workspace instead.", file=sys.stderr)
+    print(
+        NO_SETTINGS.replace("segbot: no Slack settings found. ", "To use real Slack: "),
+        file=sys.stderr,
+    )
+    run_local_workspace(_LocalBot, sample_export=_sample_export)
+    return 0
 
 
 if __name__ == "__main__":
