@@ -1,0 +1,115 @@
+"""Keep segments recognisable week to week: match a new run's segments to the previous run's.
+
+Segments are compared by their medians on the scale the model clusters on (log1p, then
+standardised over the current customers), and paired one-to-one with the Hungarian
+algorithm. A matched segment takes the previous segment's id (so its colour, which follows
+the id, stays) and its name, unless its profile really changed (its levels differ).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import linear_sum_assignment
+
+from segmentation.features import FEATURES
+from segmentation.result import SegmentationResult
+
+# Two segments further apart than this (in standard deviations of log1p features, over
+# all four features) are different segments, even if nothing closer is left to pair with.
+MAX_DISTANCE = 1.5
+
+
+def _scale(customers: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    logged = np.log1p(customers[list(FEATURES)].clip(lower=0))
+    return logged.mean(), logged.std(ddof=0).replace(0, 1)
+
+
+def _points(segments: list[dict], centre: pd.Series, spread: pd.Series) -> np.ndarray:
+    """One row per segment: its standardised log1p medians, features in FEATURES order."""
+    medians = pd.DataFrame([{f: s["median"][f] for f in FEATURES} for s in segments])
+    return ((np.log1p(medians.clip(lower=0)) - centre) / spread).to_numpy(dtype=float)
+
+
+def match_segments(
+    previous: list[dict],
+    current: list[dict],
+    customers: pd.DataFrame,
+    *,
+    max_distance: float = MAX_DISTANCE,
+) -> dict[int, int]:
+    """``{current id: previous id}`` for the pairs that are the same segment.
+
+    ``previous`` and ``current`` are segment dicts (``Segment.to_dict()`` or storage's
+    ``segments_for``) with ``id`` and ``median``; ``customers`` is the current run's
+    customer table, which sets the scale. One-to-one, minimising the total distance;
+    pairs further apart than ``max_distance`` stay unmatched.
+    """
+    if not previous or not current:
+        return {}
+    centre, spread = _scale(customers)
+    a, b = _points(current, centre, spread), _points(previous, centre, spread)
+    distances = np.sqrt(((a[:, None, :] - b[None, :, :]) ** 2).sum(axis=2))
+    rows, cols = linear_sum_assignment(distances)
+    return {
+        int(current[r]["id"]): int(previous[c]["id"])
+        for r, c in zip(rows, cols, strict=True)
+        if distances[r, c] <= max_distance
+    }
+
+
+def carry_names(
+    previous: list[dict], current: list[dict], matches: dict[int, int]
+) -> dict[int, str]:
+    """The name each current segment should show: the previous one when its levels held.
+
+    A name is carried only if the profile (recency, frequency and spend levels) is the
+    same; otherwise the fresh name says what changed. A fresh name that collides with a
+    carried one is marked "(new)" so names stay unique.
+    """
+    before = {int(s["id"]): s for s in previous}
+    names: dict[int, str] = {}
+    kept: set[int] = set()
+    for s in current:
+        sid = int(s["id"])
+        old = before.get(matches.get(sid, -1))
+        if old is not None and dict(old.get("levels") or {}) == dict(s.get("levels") or {}):
+            names[sid] = old["name"]
+            kept.add(sid)
+        else:
+            names[sid] = s["name"]
+    carried = {names[sid] for sid in kept}
+    for sid in names.keys() - kept:
+        if names[sid] in carried:
+            names[sid] = f"{names[sid]} (new)"
+    return names
+
+
+def new_ids(matches: dict[int, int], current_ids: list[int]) -> dict[int, int]:
+    """``{current id: id to use}``: matched segments take the previous id, others the lowest free."""
+    taken = set(matches.values())
+    free = (i for i in range(len(current_ids) + len(taken) + 1) if i not in taken)
+    return {c: matches[c] if c in matches else next(free) for c in sorted(current_ids)}
+
+
+def align_to_previous(
+    result: SegmentationResult, previous: list[dict], *, max_distance: float = MAX_DISTANCE
+) -> tuple[SegmentationResult, dict[int, int]]:
+    """The result renumbered and renamed to follow ``previous``; also ``{new id: previous id}``.
+
+    Returns a new result (the input is not changed) whose matched segments carry the
+    previous ids and names; ``customers["segment"]`` is renumbered the same way.
+    """
+    current = [s.to_dict() for s in result.segments]
+    matches = match_segments(previous, current, result.customers, max_distance=max_distance)
+    names = carry_names(previous, current, matches)
+    ids = new_ids(matches, [s.id for s in result.segments])
+    segments = sorted(
+        (dataclasses.replace(s, id=ids[s.id], name=names[s.id]) for s in result.segments),
+        key=lambda s: s.id,
+    )
+    customers = result.customers.assign(segment=result.customers["segment"].map(ids))
+    aligned = dataclasses.replace(result, segments=segments, customers=customers)
+    return aligned, {ids[c]: p for c, p in matches.items()}

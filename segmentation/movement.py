@@ -1,0 +1,118 @@
+"""What changed between two runs: who moved between segments, who is new, what is at risk.
+
+Both runs are customer tables indexed by ``customer_id`` with ``segment`` and
+``total_spend`` (``SegmentationResult.customers`` or storage's ``assignments_for``).
+Segment ids are expected to be aligned already (``segmentation.matching``), so a customer
+whose id is unchanged stayed in the same segment.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+LAPSED = "lapsed"
+
+
+@dataclass(frozen=True)
+class Flow:
+    """``customers`` customers went from segment ``source`` to ``target``, with their spend."""
+
+    source: int
+    target: int
+    customers: int
+    spend: float
+
+
+@dataclass(frozen=True)
+class Movement:
+    """The change between a previous and a current run.
+
+    ``flows`` counts customers present in both runs: rows are previous segment ids,
+    columns current ids. ``revenue_at_risk`` is the historic total spend (as of the
+    current run) of customers who moved from a non-lapsing segment into a lapsing one.
+    """
+
+    flows: pd.DataFrame
+    moved: int
+    stayed: int
+    new_customers: int
+    lost_customers: int
+    at_risk_customers: int
+    revenue_at_risk: float
+    largest: list[Flow] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        """JSON-ready summary (flows as ``[[source, target, customers], ...]``)."""
+        cells = self.flows.stack()
+        return {
+            "moved": self.moved,
+            "stayed": self.stayed,
+            "new_customers": self.new_customers,
+            "lost_customers": self.lost_customers,
+            "at_risk_customers": self.at_risk_customers,
+            "revenue_at_risk": round(self.revenue_at_risk, 2),
+            "flows": [[int(s), int(t), int(n)] for (s, t), n in cells.items() if n],
+            "largest": [vars(f) for f in self.largest],
+        }
+
+
+def lapsing_ids(segments: list[dict]) -> set[int]:
+    """Ids of the segments whose recency level is 'lapsed'."""
+    return {int(s["id"]) for s in segments if (s.get("levels") or {}).get("recency") == LAPSED}
+
+
+def movers(previous: pd.DataFrame, current: pd.DataFrame) -> pd.DataFrame:
+    """Customers in both runs whose segment changed: ``from_segment``, ``to_segment``, ``total_spend``."""
+    both = _both(previous, current)
+    moved = both[both["segment_before"] != both["segment"]]
+    return moved.rename(columns={"segment_before": "from_segment", "segment": "to_segment"})
+
+
+def movement(
+    previous: pd.DataFrame,
+    current: pd.DataFrame,
+    *,
+    previous_lapsing: set[int],
+    current_lapsing: set[int],
+    top: int = 3,
+) -> Movement:
+    """Flows between two runs, new and lost customers and revenue at risk (see ``Movement``)."""
+    both = _both(previous, current)
+    flows = pd.crosstab(both["segment_before"], both["segment"]).rename_axis(
+        index="previous", columns="current"
+    )
+    changed = both[both["segment_before"] != both["segment"]]
+    risky = changed[
+        changed["segment"].isin(current_lapsing) & ~changed["segment_before"].isin(previous_lapsing)
+    ]
+    grouped = changed.groupby(["segment_before", "segment"])["total_spend"].agg(["size", "sum"])
+    ranked = grouped.sort_values(["size", "sum"], ascending=False, kind="stable").head(top)
+    largest = [
+        Flow(int(s), int(t), int(row["size"]), round(float(row["sum"]), 2))
+        for (s, t), row in ranked.iterrows()
+    ]
+    return Movement(
+        flows=flows,
+        moved=len(changed),
+        stayed=len(both) - len(changed),
+        new_customers=int((~current.index.isin(previous.index)).sum()),
+        lost_customers=int((~previous.index.isin(current.index)).sum()),
+        at_risk_customers=len(risky),
+        revenue_at_risk=round(float(risky["total_spend"].sum()), 2),
+        largest=largest,
+    )
+
+
+def describe_flow(flow: Flow, source: str, target: str, *, into_lapsing: bool) -> str:
+    """The flow in words, e.g. "212 customers slipped from High-frequency buyers to Lapsed buyers"."""
+    who = "1 customer" if flow.customers == 1 else f"{flow.customers:,} customers"
+    verb = "slipped" if into_lapsing else "moved"
+    return f"{who} {verb} from {source} to {target}"
+
+
+def _both(previous: pd.DataFrame, current: pd.DataFrame) -> pd.DataFrame:
+    """Customers in both runs: ``segment_before``, ``segment`` and current ``total_spend``."""
+    before = previous[["segment"]].rename(columns={"segment": "segment_before"})
+    return before.join(current[["segment", "total_spend"]], how="inner")

@@ -1,0 +1,93 @@
+"""Segment matching: names and ids stay put week to week unless a profile really changed."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from segmentation.load import load_export
+from segmentation.matching import align_to_previous, carry_names, match_segments, new_ids
+from segmentation.pipeline import segment_transactions
+
+LEVELS_A = {
+    "recency": "recent",
+    "frequency": "high",
+    "average_spend": "high",
+    "total_spend": "high",
+}
+LEVELS_B = {"recency": "lapsed", "frequency": "low", "average_spend": "low", "total_spend": "low"}
+
+
+def _segment(id_: int, name: str, medians: tuple, levels: dict) -> dict:
+    keys = ("recency_days", "frequency", "average_spend", "total_spend")
+    return {
+        "id": id_,
+        "name": name,
+        "median": dict(zip(keys, medians, strict=True)),
+        "levels": levels,
+    }
+
+
+def _customers() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "recency_days": [2, 5, 200, 300],
+            "frequency": [20, 15, 1, 1],
+            "average_spend": [300.0, 250.0, 20.0, 15.0],
+            "total_spend": [6000.0, 3750.0, 20.0, 15.0],
+        }
+    )
+
+
+def test_swapped_ids_are_matched_back_and_names_carried() -> None:
+    previous = [
+        _segment(0, "Champions", (3, 18, 280, 5000), LEVELS_A),
+        _segment(1, "Gone quiet", (250, 1, 18, 18), LEVELS_B),
+    ]
+    current = [
+        _segment(0, "Lapsed one-time buyers", (260, 1, 17, 17), LEVELS_B),
+        _segment(1, "High-frequency buyers", (4, 17, 270, 4800), LEVELS_A),
+    ]
+    matches = match_segments(previous, current, _customers())
+    assert matches == {0: 1, 1: 0}
+    assert carry_names(previous, current, matches) == {0: "Gone quiet", 1: "Champions"}
+    assert new_ids(matches, [0, 1]) == {0: 1, 1: 0}
+
+
+def test_a_changed_profile_gets_its_new_name_and_far_segments_stay_unmatched() -> None:
+    previous = [_segment(0, "Champions", (3, 18, 280, 5000), LEVELS_A)]
+    changed = {**LEVELS_A, "recency": "moderate"}
+    current = [
+        _segment(0, "Frequent buyers", (30, 17, 270, 4800), changed),
+        _segment(1, "Lapsed", (300, 1, 15, 15), LEVELS_B),
+    ]
+    matches = match_segments(previous, current, _customers())
+    assert matches == {0: 0}
+    assert carry_names(previous, current, matches) == {0: "Frequent buyers", 1: "Lapsed"}
+    assert match_segments(previous, current[1:], _customers()) == {}  # too far to be the same
+    assert new_ids({}, [0, 1]) == {0: 0, 1: 1}
+    assert new_ids({0: 2}, [0, 1, 2]) == {0: 2, 1: 0, 2: 1}
+
+
+def test_a_fresh_name_that_clashes_with_a_carried_one_is_marked_new() -> None:
+    previous = [_segment(0, "Lapsed", (250, 1, 18, 18), LEVELS_B)]
+    current = [
+        _segment(0, "Lapsed", (260, 1, 17, 17), LEVELS_B),
+        _segment(1, "Lapsed", (3, 18, 280, 5000), LEVELS_A),
+    ]
+    matches = match_segments(previous, current, _customers())
+    assert carry_names(previous, current, matches) == {0: "Lapsed", 1: "Lapsed (new)"}
+
+
+def test_a_week_later_the_same_data_keeps_every_name_and_colour(sample_csv_bytes: bytes) -> None:
+    export = load_export(sample_csv_bytes, name="orders.csv")
+    first = segment_transactions(export.transactions, as_of=dt.date(2011, 12, 10))
+    later = segment_transactions(export.transactions, k=first.k, as_of=dt.date(2011, 12, 17))
+    previous = [s.to_dict() for s in first.segments]
+    aligned, matched = align_to_previous(later, previous)
+    assert sorted(matched) == sorted(matched.values()) == [s.id for s in first.segments]
+    assert [s.name for s in aligned.segments] == [s.name for s in first.segments]
+    assert [s.customers for s in aligned.segments] == [s.customers for s in first.segments]
+    # customers are renumbered with their segments
+    assert (aligned.customers["segment"] == first.customers["segment"]).all()
