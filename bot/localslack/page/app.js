@@ -7,6 +7,9 @@ const state = { rev: -1, data: null, channel: null, thread: null, seenCounts: {}
 
 // ---------------------------------------------------------------- small helpers
 
+const BOT_ICON = '<svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true"><rect x="4" y="12" width="4" height="8" rx="1" fill="#fff"/><rect x="10" y="7" width="4" height="13" rx="1" fill="#fff" opacity=".85"/><rect x="16" y="4" width="4" height="16" rx="1" fill="#fff" opacity=".7"/></svg>';
+
+
 function esc(s) {
   return String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
 }
@@ -220,7 +223,8 @@ function richText(b) {
 
 function renderFiles(files) {
   if (!files?.length) return null;
-  return h("div", { class: "files" }, files.map((f) => {
+  const images = files.filter((f) => (f.mimetype || "").startsWith("image/")).length;
+  return h("div", { class: `files${images > 1 ? " gallery" : ""}` }, files.map((f) => {
     if ((f.mimetype || "").startsWith("image/")) {
       return h("a", { href: f.local_url, target: "_blank", rel: "noopener", title: f.title || f.name },
         h("img", { class: "file-image", src: f.local_url, alt: f.title || f.name, "data-file-id": f.id }));
@@ -252,7 +256,7 @@ function renderMessage(m, { inThread = false } = {}) {
   const bot = isBotMessage(m);
   const name = bot ? (m.username || "segbot") : userName(m.user);
   const avatar = bot
-    ? h("div", { class: "avatar bot", "aria-hidden": "true" }, "📊")
+    ? h("div", { class: "avatar bot", "aria-hidden": "true", html: BOT_ICON })
     : h("div", { class: "avatar", style: `background:${avatarColor(m.user)}`, "aria-hidden": "true" }, initials(name));
   const body = h("div", { class: "msg-body" });
   if (m.ephemeral) body.append(h("div", { class: "only-you" }, "Only visible to you"));
@@ -268,7 +272,7 @@ function renderMessage(m, { inThread = false } = {}) {
   if (!inThread && m.reply_count) {
     const last = m.latest_reply ? `Last reply ${fmtTime(m.latest_reply)}` : "";
     const faces = (m.reply_users || []).slice(0, 3).map((u) => state.data.users[u]?.is_bot
-      ? h("span", { class: "avatar bot mini" }, "📊")
+      ? h("span", { class: "avatar bot mini", html: BOT_ICON })
       : h("span", { class: "avatar mini", style: `background:${avatarColor(u)}` }, initials(userName(u))));
     body.append(h("button", { class: "thread-summary", type: "button", onclick: () => openThread(m.ts) },
       faces, `${m.reply_count} ${m.reply_count === 1 ? "reply" : "replies"}`, h("span", { class: "last" }, last)));
@@ -298,7 +302,7 @@ function render() {
       "data-channel": channelName(c.id), onclick: () => selectChannel(c.id) }, icon, channelName(c.id));
   };
   list.replaceChildren(...d.channels.filter((c) => !c.is_im)
-    .map((c) => entry(c, h("span", { class: "hash" }, c.is_private ? "🔒" : "#"))));
+    .map((c) => entry(c, h("span", { class: "hash" }, c.is_private ? "◆" : "#"))));
   const dm = d.channels.find((c) => c.is_im);
   const presence = h("span", { class: "presence" });
   document.getElementById("dm-list").replaceChildren(dm ? entry(dm, presence)
@@ -314,7 +318,7 @@ function render() {
 
 function emptyChannel(name) {
   return h("div", { class: "empty" },
-    h("div", { style: "font-size:40px" }, "📊"),
+    h("div", { class: "avatar bot big", html: BOT_ICON }),
     h("p", {}, h("b", {}, `This is the very beginning of ${name}.`)),
     h("p", {}, "Drop a transaction export (CSV or Excel) here, click ", h("b", {}, "Upload sample data"),
       ", or type ", h("code", {}, "/segment help"), "."));
