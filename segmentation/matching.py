@@ -38,19 +38,25 @@ def match_segments(
     current: list[dict],
     customers: pd.DataFrame,
     *,
+    previous_customers: pd.DataFrame | None = None,
     max_distance: float = MAX_DISTANCE,
 ) -> dict[int, int]:
     """``{current id: previous id}`` for the pairs that are the same segment.
 
     ``previous`` and ``current`` are segment dicts (``Segment.to_dict()`` or storage's
-    ``segments_for``) with ``id`` and ``median``; ``customers`` is the current run's
-    customer table, which sets the scale. One-to-one, minimising the total distance;
-    pairs further apart than ``max_distance`` stay unmatched.
+    ``segments_for``) with ``id`` and ``median``. Each run's medians are standardised
+    over its own customers (``customers`` now, ``previous_customers`` then; the current
+    ones when not given), so a week in which everyone's recency grew by seven days
+    compares profiles, not calendars. One-to-one, minimising the total distance; pairs
+    further apart than ``max_distance`` stay unmatched.
     """
     if not previous or not current:
         return {}
-    centre, spread = _scale(customers)
-    a, b = _points(current, centre, spread), _points(previous, centre, spread)
+    then = (
+        customers if previous_customers is None or previous_customers.empty else previous_customers
+    )
+    a = _points(current, *_scale(customers))
+    b = _points(previous, *_scale(then))
     distances = np.sqrt(((a[:, None, :] - b[None, :, :]) ** 2).sum(axis=2))
     rows, cols = linear_sum_assignment(distances)
     return {
@@ -95,15 +101,26 @@ def new_ids(matches: dict[int, int], current_ids: list[int]) -> dict[int, int]:
 
 
 def align_to_previous(
-    result: SegmentationResult, previous: list[dict], *, max_distance: float = MAX_DISTANCE
+    result: SegmentationResult,
+    previous: list[dict],
+    *,
+    previous_customers: pd.DataFrame | None = None,
+    max_distance: float = MAX_DISTANCE,
 ) -> tuple[SegmentationResult, dict[int, int]]:
     """The result renumbered and renamed to follow ``previous``; also ``{new id: previous id}``.
 
+    ``previous_customers`` is the previous run's customer table (see ``match_segments``).
     Returns a new result (the input is not changed) whose matched segments carry the
     previous ids and names; ``customers["segment"]`` is renumbered the same way.
     """
     current = [s.to_dict() for s in result.segments]
-    matches = match_segments(previous, current, result.customers, max_distance=max_distance)
+    matches = match_segments(
+        previous,
+        current,
+        result.customers,
+        previous_customers=previous_customers,
+        max_distance=max_distance,
+    )
     names = carry_names(previous, current, matches)
     ids = new_ids(matches, [s.id for s in result.segments])
     segments = sorted(

@@ -85,9 +85,20 @@ def test_a_week_later_the_same_data_keeps_every_name_and_colour(sample_csv_bytes
     first = segment_transactions(export.transactions, as_of=dt.date(2011, 12, 10))
     later = segment_transactions(export.transactions, k=first.k, as_of=dt.date(2011, 12, 17))
     previous = [s.to_dict() for s in first.segments]
-    aligned, matched = align_to_previous(later, previous)
+    aligned, matched = align_to_previous(later, previous, previous_customers=first.customers)
     assert sorted(matched) == sorted(matched.values()) == [s.id for s in first.segments]
     assert [s.name for s in aligned.segments] == [s.name for s in first.segments]
     assert [s.customers for s in aligned.segments] == [s.customers for s in first.segments]
     # customers are renumbered with their segments
     assert (aligned.customers["segment"] == first.customers["segment"]).all()
+
+
+def test_months_later_profiles_still_match(sample_csv_bytes: bytes) -> None:
+    """Recency grows for everyone when an old export is refreshed; profiles still pair up."""
+    export = load_export(sample_csv_bytes, name="orders.csv")
+    first = segment_transactions(export.transactions, as_of=dt.date(2011, 12, 10))
+    later = segment_transactions(export.transactions, k=first.k, as_of=dt.date(2012, 3, 10))
+    previous = [s.to_dict() for s in first.segments]
+    aligned, matched = align_to_previous(later, previous, previous_customers=first.customers)
+    assert len(matched) == first.k
+    assert sorted(s.id for s in aligned.segments) == [s.id for s in first.segments]
