@@ -29,6 +29,7 @@ as a string or as an object with ``.url`` (and optionally ``.close()``, called o
 
 from __future__ import annotations
 
+import errno
 import sys
 import threading
 import webbrowser
@@ -118,7 +119,15 @@ def run_local_workspace(
     """Serve the local workspace on ``host:port`` until Ctrl-C (or ``stop`` is set)."""
     out = out or sys.stdout
     stop = stop or threading.Event()
-    with LocalWorkspace(make_bot, host=host, port=port, sample_export=sample_export) as space:
+    try:
+        space = LocalWorkspace(make_bot, host=host, port=port, sample_export=sample_export)
+    except OSError as e:
+        if e.errno != errno.EADDRINUSE:
+            raise
+        raise SystemExit(
+            f"segbot: {host}:{port} is already in use; stop whatever listens there and retry."
+        ) from e
+    with space:
         scope = "local only — bound to 127.0.0.1" if host == "127.0.0.1" else f"bound to {host}"
         print(f"segbot local workspace: {space.url} ({scope})", file=out, flush=True)
         print("Press Ctrl-C to stop.", file=out, flush=True)

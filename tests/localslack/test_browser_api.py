@@ -247,3 +247,8 @@ def test_run_local_workspace_says_where_and_stops() -> None:
     assert line.startswith("segbot local workspace: http://127.0.0.1:")
     assert line.endswith("(local only — bound to 127.0.0.1)")
     assert closed.is_set() and not runner.is_alive()
+
+
+def test_busy_port_is_a_one_line_error(space: LocalWorkspace) -> None:
+    with pytest.raises(SystemExit, match="is already in use"):
+        run_local_workspace(lambda local: "http://127.0.0.1:9/", port=space.local.port)

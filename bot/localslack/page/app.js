@@ -497,6 +497,9 @@ function wireDrop() {
 }
 
 document.addEventListener("DOMContentLoaded", () => {
+  if (!["127.0.0.1", "localhost", "[::1]"].includes(location.hostname)) {
+    document.querySelector(".local-badge").textContent = `served on ${location.host}`;
+  }
   wireComposer("composer", "composer-input", "file-input", "composer-status", () => null);
   wireComposer("thread-composer", "thread-input", "thread-file-input", "thread-status", () => state.thread?.ts);
   document.getElementById("sample-button").addEventListener("click", (ev) => uploadSample(ev.currentTarget));
