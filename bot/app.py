@@ -7,6 +7,7 @@ file_hosts=("127.0.0.1",))`` and calls ``create_bot`` the same way ``python -m b
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,6 +20,8 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 
 import storage
+from bot.digest.scheduler import DigestScheduler
+from bot.digest.service import DigestService
 from bot.jobs import JobQueue
 from bot.listeners import register
 from bot.services import Services
@@ -36,8 +39,11 @@ class Bot:
     jobs: JobQueue
     settings: Settings
     owns_jobs: bool = True
+    scheduler: DigestScheduler | None = None
 
     def close(self) -> None:
+        if self.scheduler is not None:
+            self.scheduler.close()
         if self.owns_jobs:
             self.jobs.close()
 
@@ -68,9 +74,26 @@ def create_bot(
     owns_jobs = jobs is None
     jobs = jobs or JobQueue(workers=settings.workers, capacity=settings.queue_size)
     services = Services(settings=settings, client=client, jobs=jobs)
+    scheduler = DigestScheduler(
+        db_path=settings.db_path,
+        data_dir=settings.data_dir,
+        client=client,
+        grace=dt.timedelta(hours=settings.digest_grace_hours),
+    )
+    services.digests = DigestService(
+        db_path=settings.db_path, data_dir=settings.data_dir, client=client, scheduler=scheduler
+    )
     app.middleware(drop_duplicate_events(services.claim))
     register(app, services)
-    return Bot(app=app, services=services, jobs=jobs, settings=settings, owns_jobs=owns_jobs)
+    scheduler.start()  # weekly digests from SQLite; a slot missed while down is caught up
+    return Bot(
+        app=app,
+        services=services,
+        jobs=jobs,
+        settings=settings,
+        owns_jobs=owns_jobs,
+        scheduler=scheduler,
+    )
 
 
 def drop_duplicate_events(claim: Callable[[str], bool]) -> Callable:

@@ -9,10 +9,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from bot.digest.schedule_parse import DigestCommand, parse_digest, parse_schedule
 from bot.errors import UserError
 
 K_RANGE = range(2, 11)
-SUBCOMMANDS = ("help", "run", "show", "customer", "export", "history", "datasets")
+SUBCOMMANDS = (
+    "help", "run", "show", "customer", "export", "history", "datasets", "schedule", "digest",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -51,7 +54,7 @@ class Datasets:
     pass
 
 
-Command = Help | Run | Show | Customer | Export | History | Datasets
+Command = Help | Run | Show | Customer | Export | History | Datasets | DigestCommand
 
 
 def parse(text: str) -> Command:
@@ -73,6 +76,10 @@ def parse(text: str) -> Command:
     if verb == "export":
         target = " ".join(rest).strip()
         return Export(None if target.lower() in ("", "all") else target)
+    if verb == "schedule":
+        return parse_schedule(rest)
+    if verb == "digest":
+        return parse_digest(rest)
     return Help(unknown=text.strip())
 
 

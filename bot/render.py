@@ -7,6 +7,7 @@ at most 50 blocks, section text under 3,000 characters, at most 10 fields per se
 from __future__ import annotations
 
 from bot.commands import K_RANGE
+from bot.digest.blocks import schedule_button
 
 MAX_TEXT = 2900  # below Slack's 3,000-character section limit
 STAGES = {
@@ -136,6 +137,7 @@ def controls_block(run_id: int | str, k: int) -> dict:
                 "placeholder": {"type": "plain_text", "text": "Re-run with k ="},
                 "options": options,
             },
+            schedule_button(run_id),
         ],
     }
 
@@ -147,6 +149,8 @@ HELP = """*`/segment`* works on the latest export shared in this channel:
 • `/segment export [all|SEGMENT]`: the segments as a CSV, sent to you
 • `/segment history`: recent runs
 • `/segment datasets`: exports this channel has shared
+• `/segment schedule weekly <day> <HH:MM> [Area/City]`: a weekly digest of what changed, posted here
+• `/segment schedule` shows it, `/segment schedule off` stops it, `/segment digest now` posts one now
 • `/segment help`: this message
 To start, share a CSV, TSV, TXT, XLSX, Parquet, GZ or ZIP export of your transactions in this channel."""
 

@@ -15,6 +15,8 @@ from slack_sdk import WebClient
 import storage
 from bot import queries, render
 from bot.commands import Command, Customer, Datasets, Export, History, Run, Show, parse_k
+from bot.digest.schedule_parse import DigestNow, ScheduleOff, SetSchedule, ShowSchedule
+from bot.digest.service import DigestService
 from bot.errors import UserError, describe
 from bot.export import export_csv, pick_segment
 from bot.jobs import Job, JobQueue, new_job_id
@@ -44,6 +46,8 @@ def is_data_file(file: dict) -> bool:
 
 class Services:
     """Use cases bound to one workspace client, settings and job queue."""
+
+    digests: DigestService | None = None  # schedules and digests, set by ``create_bot``
 
     def __init__(self, *, settings: Settings, client: WebClient, jobs: JobQueue) -> None:
         self.settings = settings
@@ -197,6 +201,8 @@ class Services:
             return None
         if isinstance(request, Export):
             return self.export_run(place, None, request.segment)
+        if isinstance(request, SetSchedule | ShowSchedule | ScheduleOff | DigestNow):
+            return self.digests.handle(place, request)
         with storage.connect(self.settings.db_path) as db:
             if isinstance(request, Show):
                 return queries.show(db, place.team_id, place.channel_id)

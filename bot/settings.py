@@ -36,6 +36,9 @@ class Settings:
     port: int = 3000
     db_path: Path = Path("segbot.db")
     data_dir: Path = Path("segbot-data")
+    digest_grace_hours: int = (
+        6  # a digest missed while down is posted at start-up if this late at most
+    )
 
     @property
     def socket_mode(self) -> bool:
@@ -89,6 +92,9 @@ class Settings:
             port=_port(get("PORT")),
             db_path=Path(get("SEGBOT_DB") or "segbot.db"),
             data_dir=Path(get("SEGBOT_DATA_DIR") or "segbot-data"),
+            digest_grace_hours=_positive(
+                "SEGBOT_DIGEST_GRACE_HOURS", get("SEGBOT_DIGEST_GRACE_HOURS"), 6
+            ),
         )
 
 

@@ -77,7 +77,11 @@ def test_results_blocks_respect_slack_limits() -> None:
         assert len(block.get("fields", [])) <= 10
         assert len(block.get("text", {}).get("text", "")) <= 3000
     controls = blocks[-1]
-    assert [e["action_id"] for e in controls["elements"]] == ["export_csv", "rerun_k"]
+    assert [e["action_id"] for e in controls["elements"]] == [
+        "export_csv",
+        "rerun_k",
+        "schedule_digest",
+    ]
     assert [o["value"] for o in controls["elements"][1]["options"]] == [
         f"7:{k}" for k in range(2, 11)
     ]

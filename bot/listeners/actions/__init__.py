@@ -5,6 +5,7 @@ from __future__ import annotations
 from slack_bolt import Ack, App, Respond
 
 from bot import render
+from bot.listeners.actions import digest
 from bot.listeners.commands import answer
 from bot.services import Place, Services
 
@@ -26,3 +27,5 @@ def register(app: App, services: Services) -> None:
         ack()
         run_id, _, k = action["selected_option"]["value"].partition(":")
         answer(respond, lambda: services.rerun(place_of(body), run_id, k), context="Re-run")
+
+    digest.register(app, services)
