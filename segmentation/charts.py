@@ -16,6 +16,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import LineCollection
+from matplotlib.colors import to_rgba_array
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullLocator
@@ -33,14 +35,13 @@ PALETTE = (
     "#56B4E9", "#F0E442", "#000000", "#882255", "#999933",
 )  # fmt: skip
 FIGSIZE, DPI = (16.0, 10.0), 100  # 1600×1000 px: what a Slack preview shows at full width
-TEXT, SMALL, TITLE = 13, 11, 17  # points; SMALL is the floor for any text
+TEXT, SMALL, TITLE = 13, 12, 17  # points; SMALL is the floor for any text
 LABELS = {
     "recency_days": "Recency (days since last purchase)",
     "frequency": "Frequency (orders)",
     "average_spend": "Average spend per order",
     "total_spend": "Total spend",
 }
-SHORT = {"recency_days": "Recency", "frequency": "Frequency", "average_spend": "Avg spend"}
 LOG_FEATURES = ("frequency", "average_spend", "total_spend")  # heavy-tailed: a few wholesalers
 CHART_FILES = ("choosing-k.png", "pair-plot.png", "box-plots.png", "segment-overview.png")
 
@@ -73,12 +74,17 @@ def _style(ax: Axes) -> None:
     ax.tick_params(labelsize=SMALL)
     ax.grid(True, color="#e5e5e5", linewidth=0.8)
     ax.set_axisbelow(True)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
+    ax.spines[["top", "right"]].set_visible(False)
 
 
 def _scale(values: np.ndarray, feature: str) -> str:
     return "log" if feature in LOG_FEATURES and len(values) and values.min() > 0 else "linear"
+
+
+def _log_note(scales: dict[str, str]) -> str:
+    """'Log scale: frequency, total spend.' for a caption."""
+    logs = [LABELS[f].split(" (")[0].lower() for f, scale in scales.items() if scale == "log"]
+    return f"Log scale: {', '.join(logs)}." if logs else "All scales linear."
 
 
 def _number(value: float, _pos: object = None) -> str:
@@ -89,23 +95,9 @@ def _number(value: float, _pos: object = None) -> str:
     return f"{value:g}"
 
 
-def _set_scale(ax: Axes, which: str, scale: str) -> None:
-    """Log or linear on the x or y axis; log axes get plain labels and no minor ticks.
-
-    Dozens of minor ticks per log axis made drawing the pair plot several times
-    slower, and the preview busier.
-    """
-    (ax.set_xscale if which == "x" else ax.set_yscale)(scale)
-    if scale == "log":
-        axis = ax.xaxis if which == "x" else ax.yaxis
-        axis.set_major_locator(LogLocator(base=10, numticks=8))
-        axis.set_major_formatter(FuncFormatter(_number))
-        axis.set_minor_locator(NullLocator())
-
-
 def k_choice_chart(result: SegmentationResult, ax: Axes | None = None) -> Figure:
     """Inertia (elbow) and silhouette against k on twin axes, the chosen k marked."""
-    ax = _new_axes(ax, left=0.08, right=0.92, bottom=0.08, top=0.84)
+    ax = _new_axes(ax, left=0.08, right=0.92, bottom=0.14, top=0.84)
     scores = pd.DataFrame(result.k_scores).sort_values("k")
     ks = scores["k"].to_numpy()
     _style(ax)
@@ -126,9 +118,10 @@ def k_choice_chart(result: SegmentationResult, ax: Axes | None = None) -> Figure
     if len(chosen) and not np.isnan(chosen["silhouette"].iloc[0]):
         s = chosen["silhouette"].iloc[0]
         right.annotate(
-            f"chosen: k = {result.k}\nsilhouette {s:.2f}", (result.k, s), xytext=(14, 18),
-            textcoords="offset points", fontsize=TEXT, fontweight="bold",
+            f"chosen: k = {result.k}\nsilhouette {s:.2f}", (result.k, s), xytext=(16, -28),
+            textcoords="offset points", fontsize=TEXT, fontweight="bold", va="top",
             arrowprops={"arrowstyle": "->", "color": "#444444"},
+            bbox={"boxstyle": "round", "fc": "white", "ec": "#444444", "alpha": 0.9},
         )  # fmt: skip
     handles = [inertia, sil, line]
     labels = ["Inertia (elbow curve)", "Silhouette", f"Chosen k = {result.k}"]
@@ -140,12 +133,17 @@ def k_choice_chart(result: SegmentationResult, ax: Axes | None = None) -> Figure
     if len(ks) == 1:
         # Only one k was fitted: there is no curve to read, and the chart says so.
         ax.set_xlim(ks[0] - 2, ks[0] + 2)
+        right.set_ylim(0, 1)  # on its own scale, so the two single points do not overlap
         why = "it was set by hand" if result.k_forced else "no other k was possible"
         ax.text(
             0.5, 0.3, f"Only k = {ks[0]} was scored ({why}),\nso there is no curve to compare.",
             transform=ax.transAxes, ha="center", va="center", fontsize=TEXT + 2, color="#444444",
         )  # fmt: skip
-    ax.legend(handles, labels, loc="upper center", fontsize=TEXT, framealpha=0.9)
+    # Below the plot: inside it, the legend hid the curves wherever they peaked.
+    ax.legend(
+        handles, labels, loc="upper center", bbox_to_anchor=(0.5, -0.09), ncols=len(handles),
+        fontsize=TEXT, frameon=False,
+    )  # fmt: skip
     _title(ax, f"Choosing the number of segments: k = {result.k}", wrap(result.k_reason, 120))
     return ax.figure
 
@@ -183,11 +181,14 @@ def pair_plot(
     Dots are a seeded random sample of ``sample_size`` customers (one ``scatter`` per
     panel); the diagonal histograms use every customer.
     """
-    fig = fig or Figure(figsize=FIGSIZE, dpi=DPI)
+    fig = Figure(figsize=FIGSIZE, dpi=DPI) if fig is None else fig
     customers = result.customers
     colors = segment_colors(result)
     shown = _sample(customers, sample_size, random_state)
-    point_colors = shown["segment"].map(colors).to_numpy()
+    # One RGBA array for all 12 panels: hex strings would be parsed 18,000 times.
+    point_colors = to_rgba_array([colors[i] for i in range(max(colors) + 1)], alpha=0.65)[
+        shown["segment"].to_numpy()
+    ]
     axes = fig.subplots(len(FEATURES), len(FEATURES), squeeze=False)
     fig.subplots_adjust(left=0.07, right=0.79, bottom=0.09, top=0.87, wspace=0.08, hspace=0.08)
     values = {f: customers[f].to_numpy(dtype=float) for f in FEATURES}
@@ -198,12 +199,11 @@ def pair_plot(
         if row == col:
             _diagonal(ax, values[fx], customers["segment"].to_numpy(), colors, grids[fx])
         else:
-            ax.scatter(shown[fx], shown[fy], c=point_colors, s=9, alpha=0.65, linewidths=0)
+            ax.scatter(shown[fx], shown[fy], c=point_colors, s=9, linewidths=0)
     for i, feature in enumerate(FEATURES):
         axes[-1, i].set_xlabel(wrap(LABELS[feature], 22), fontsize=TEXT)
         axes[i, 0].set_ylabel(wrap(LABELS[feature], 22), fontsize=TEXT)
     _segment_legend(fig, result)
-    logs = [LABELS[f].split(" (")[0].lower() for f in FEATURES if grids[f].scale == "log"]
     fig.suptitle(
         "How the segments differ: recency, frequency and spend per customer",
         fontsize=TITLE, x=0.07, ha="left",
@@ -212,7 +212,7 @@ def pair_plot(
         0.07, 0.935,
         f"Each dot is a customer: a random sample of {len(shown):,} of {len(customers):,}. "
         "Diagonal: how each segment's customers are spread (all customers).\n"
-        f"Log scale: {', '.join(logs) or 'none'}.",
+        + _log_note({f: g.scale for f, g in grids.items()}),
         fontsize=SMALL + 1, color="#444444", va="top",
     )  # fmt: skip
     return fig
@@ -226,42 +226,63 @@ class _Grid:
     limits: tuple[float, float]
     ticks: np.ndarray
 
+    def fractions(self) -> np.ndarray:
+        """Where the ticks sit along the axis, from 0 to 1."""
+        f = np.log10 if self.scale == "log" else np.asarray
+        low, high = f(np.asarray(self.limits, dtype=float))
+        return (f(self.ticks) - low) / (high - low)
+
 
 def _grid(values: np.ndarray, feature: str) -> _Grid:
+    """Log scale for heavy-tailed features, a little padding, and a few round ticks."""
     scale = _scale(values, feature)
     low, high = float(values.min()), float(values.max())
     if scale == "log":
         limits = (low / 1.25, high * 1.25)
-        ticks = LogLocator(base=10, numticks=8).tick_values(*limits)
+        locators = [LogLocator(numticks=8), LogLocator(subs=(1.0, 2.0, 5.0), numticks=12)]
     else:
         pad = (high - low) * 0.04 or 1.0
         limits = (low - pad, high + pad)
-        ticks = MaxNLocator(nbins=5).tick_values(*limits)
-    return _Grid(scale, limits, ticks[(ticks >= limits[0]) & (ticks <= limits[1])])
+        locators = [MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10])]
+    for locator in locators:  # decades only, unless that leaves fewer than three ticks
+        ticks = locator.tick_values(*limits)
+        ticks = ticks[(ticks >= limits[0]) & (ticks <= limits[1])]
+        if len(ticks) >= 3:
+            break
+    return _Grid(scale, limits, ticks)
+
+
+def _use_grid(ax: Axes, which: str, grid: _Grid, *, labelled: bool = True) -> None:
+    """Scale, limits and plain-number ticks ("1k", not "10³") on the x or y axis.
+
+    An unlabelled axis is hidden instead: it then never creates Tick objects, the
+    costliest artists, which in 16 panels doubled the pair plot's drawing time.
+    """
+    if grid.scale != "linear":  # linear is the default; setting it again costs a reset
+        getattr(ax, f"set_{which}scale")(grid.scale)
+    getattr(ax, f"set_{which}lim")(grid.limits)
+    axis = getattr(ax, f"{which}axis")
+    if not labelled:
+        axis.set_visible(False)
+        return
+    axis.set_ticks(grid.ticks)
+    axis.set_minor_locator(NullLocator())  # dozens of minor ticks per log axis: slow and busy
+    axis.set_major_formatter(FuncFormatter(_number))
+    axis.set_tick_params(labelsize=SMALL)
 
 
 def _pair_axes(ax: Axes, x: _Grid, y: _Grid, *, bottom: bool, left: bool) -> None:
-    """Scales, limits and grid of one panel; tick labels only on the outer edge.
+    """Scales, limits and grid of one panel; ticks only on the outer edge.
 
-    Inner panels get no Tick objects at all, just two line collections for the grid:
-    ticks are the costliest artists, and 16 panels of them doubled the drawing time.
+    The grid is two line collections rather than tick gridlines, so inner panels
+    keep it without having any ticks.
     """
-    ax.set_xscale(x.scale)
-    ax.set_yscale(y.scale)
-    ax.set_xlim(x.limits)
-    ax.set_ylim(y.limits)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
-    grid = {"color": "#e5e5e5", "linewidth": 0.8, "zorder": 0}
-    ax.vlines(x.ticks, 0, 1, transform=ax.get_xaxis_transform(), **grid)
-    ax.hlines(y.ticks, 0, 1, transform=ax.get_yaxis_transform(), **grid)
-    ax.set_xticks(x.ticks if bottom else [])
-    ax.set_yticks(y.ticks if left else [])
-    ax.xaxis.set_minor_locator(NullLocator())
-    ax.yaxis.set_minor_locator(NullLocator())
-    ax.xaxis.set_major_formatter(FuncFormatter(_number))
-    ax.yaxis.set_major_formatter(FuncFormatter(_number))
-    ax.tick_params(labelsize=SMALL)
+    _use_grid(ax, "x", x, labelled=bottom)
+    _use_grid(ax, "y", y, labelled=left)
+    ax.spines[["top", "right"]].set_visible(False)
+    lines = [[(f, 0), (f, 1)] for f in x.fractions()] + [[(0, f), (1, f)] for f in y.fractions()]
+    grid = LineCollection(lines, colors="#e5e5e5", linewidths=0.8, zorder=0, transform=ax.transAxes)
+    ax.add_collection(grid, autolim=False)
 
 
 def _diagonal(ax: Axes, values: np.ndarray, segment: np.ndarray, colors: dict, grid: _Grid) -> None:
@@ -297,7 +318,7 @@ def _segment_legend(fig: Figure, result: SegmentationResult) -> None:
 
 def box_plots(result: SegmentationResult, fig: Figure | None = None) -> Figure:
     """One panel per feature, one horizontal box per segment; whiskers 5th–95th percentile, no fliers."""
-    fig = fig or Figure(figsize=FIGSIZE, dpi=DPI)
+    fig = Figure(figsize=FIGSIZE, dpi=DPI) if fig is None else fig
     customers = result.customers
     colors = segment_colors(result)
     segments = result.segments
@@ -316,20 +337,24 @@ def box_plots(result: SegmentationResult, fig: Figure | None = None) -> Figure:
         for patch, s in zip(boxes["boxes"], segments, strict=True):
             patch.set_facecolor(colors[s.id])
             patch.set_alpha(0.85)
-        _set_scale(ax, "x", _scale(customers[feature].to_numpy(dtype=float), feature))
+        # Axis range from the whisker ends, as the drawn boxes span no further.
+        _use_grid(
+            ax, "x", _grid(np.array([w.get_xdata() for w in boxes["whiskers"]]).ravel(), feature)
+        )
         ax.set_title(wrap(LABELS[feature], 24), fontsize=TEXT + 1, y=1.0, pad=8)
         ax.grid(False, axis="y")
     axes[0].set_yticks(positions, [wrap(s.name, 26) for s in segments], fontsize=TEXT)
     for ax in axes[1:]:
         ax.tick_params(labelleft=False)
+    logs = _log_note({f: ax.get_xscale() for f, ax in zip(FEATURES, axes, strict=True)})
     fig.suptitle(
         "What a typical customer of each segment looks like", fontsize=TITLE, x=0.02, ha="left"
     )
     fig.text(
-        0.02, 0.905,
+        0.02, 0.935,
         "Box: middle 50% of the segment's customers; black line: median; whiskers: 5th–95th "
-        "percentile (outliers beyond are not drawn). Frequency and spend on log scales.",
-        fontsize=SMALL + 1, color="#444444",
+        f"percentile (outliers beyond are not drawn).\n{logs}",
+        fontsize=SMALL + 1, color="#444444", va="top",
     )  # fmt: skip
     return fig
 
@@ -348,8 +373,9 @@ def segment_overview(result: SegmentationResult, ax: Axes | None = None) -> Figu
         y + height / 2, customers, height, color=colors, alpha=0.35, hatch="//", edgecolor=colors
     )
     money = ax.barh(y - height / 2, revenue, height, color=colors, edgecolor=colors)
-    for bars in (people, money):
-        ax.bar_label(bars, fmt="%.0f%%", padding=4, fontsize=TEXT)
+    for bars, values in ((people, customers), (money, revenue)):
+        labels = [f"{v:.0f}%" if v >= 0.5 or v == 0 else "<1%" for v in values]
+        ax.bar_label(bars, labels=labels, padding=4, fontsize=TEXT)
     ax.set_yticks(y, [wrap(s.name, 30) for s in result.segments], fontsize=TEXT)
     ax.set_xlim(0, max(customers + revenue) * 1.15)
     ax.set_xlabel("Share (%)", fontsize=TEXT)
@@ -387,10 +413,5 @@ def render_png(fig: Figure) -> bytes:
 
 def chart_pngs(result: SegmentationResult) -> dict[str, bytes]:
     """The four charts as PNG bytes by file name, in reading order."""
-    figures = (
-        k_choice_chart(result),
-        pair_plot(result),
-        box_plots(result),
-        segment_overview(result),
-    )
-    return {name: render_png(fig) for name, fig in zip(CHART_FILES, figures, strict=True)}
+    figures = (k_choice_chart, pair_plot, box_plots, segment_overview)
+    return {name: render_png(draw(result)) for name, draw in zip(CHART_FILES, figures, strict=True)}

@@ -1,0 +1,207 @@
+"""The report folder: charts, a Markdown report a marketer can read, and a per-customer CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from segmentation.charts import chart_pngs
+from segmentation.features import FEATURES
+from segmentation.result import SegmentationResult
+
+CSV_COLUMNS = (
+    "customer_id", "segment_id", "segment_name", *FEATURES, "returns_value",
+)  # fmt: skip
+# A spreadsheet runs a cell starting with one of these as a formula (OWASP "CSV injection");
+# the full-width forms are included because some spreadsheets normalise them.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+DATE_ORDERS = {
+    "native": "stored as dates in the file",
+    "ISO": "written year-month-day",
+    "day-first": "read day first (e.g. 03/04 is 3 April)",
+    "month-first": "read month first (e.g. 03/04 is 4 March)",
+}
+CHART_CAPTIONS = {
+    "choosing-k.png": "How the number of segments was chosen",
+    "pair-plot.png": "How the segments differ on recency, frequency and spend",
+    "box-plots.png": "A typical customer of each segment",
+    "segment-overview.png": "Share of customers and of revenue per segment",
+}
+
+
+def neutralise(text: str) -> str:
+    """Prefix a cell that a spreadsheet would run as a formula with a single quote."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def segments_csv(result: SegmentationResult, *, segment_ids: Iterable[int] | None = None) -> str:
+    """One row per customer (optionally only some segments), safe to open in a spreadsheet.
+
+    Columns: customer_id, segment_id, segment_name, recency_days, frequency,
+    average_spend, total_spend, returns_value. Text cells (ids, names) that start
+    like a formula are neutralised; number columns are written as numbers.
+    """
+    customers = result.customers
+    if segment_ids is not None:
+        customers = customers[customers["segment"].isin(list(segment_ids))]
+    names = {s.id: s.name for s in result.segments}
+    spend = ["average_spend", "total_spend", "returns_value"]
+    table = pd.DataFrame(
+        {
+            "customer_id": [neutralise(str(c)) for c in customers.index],
+            "segment_id": customers["segment"].to_numpy(),
+            "segment_name": [neutralise(names[s]) for s in customers["segment"]],
+            **{f: customers[f].to_numpy() for f in ("recency_days", "frequency")},
+            **{f: customers[f].round(2).to_numpy() for f in spend},
+        },
+        columns=list(CSV_COLUMNS),
+    )
+    buf = io.StringIO()
+    table.to_csv(buf, index=False, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    return buf.getvalue()
+
+
+def report_markdown(result: SegmentationResult, chart_files: Sequence[str | Path]) -> str:
+    """The report as Markdown; charts are embedded by file name, relative to the report."""
+    sections = [
+        ["# Customer segments", "", _headline(result)],
+        _data_section(result),
+        _k_section(result),
+        _segment_section(result),
+        _strategy_section(result),
+        _chart_section(chart_files),
+        ["## Files", "", "- `segments.csv`: every customer with their segment and features."],
+    ]
+    return "\n\n".join("\n".join(lines) for lines in sections) + "\n"
+
+
+def write_report(result: SegmentationResult, out_dir: str | Path) -> list[Path]:
+    """Write the four chart PNGs, report.md and segments.csv into ``out_dir`` (created if needed).
+
+    Returns the written paths, charts first.
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, png in chart_pngs(result).items():
+        (out / name).write_bytes(png)
+        written.append(out / name)
+    names = [p.name for p in written]
+    (out / "report.md").write_text(report_markdown(result, names), encoding="utf-8")
+    (out / "segments.csv").write_text(segments_csv(result), encoding="utf-8")
+    return [*written, out / "report.md", out / "segments.csv"]
+
+
+def _headline(result: SegmentationResult) -> str:
+    a = result.audit
+    return (
+        f"{a.customers:,} customers with a total spend of {_money(a.total_spend)} fall into "
+        f"**{result.k} segments**. Recency is measured to {result.as_of.isoformat()}."
+    )
+
+
+def _data_section(result: SegmentationResult) -> list[str]:
+    a = result.audit
+    period = ""
+    if a.first_purchase is not None and a.last_purchase is not None:
+        period = f" Purchases run from {a.first_purchase:%Y-%m-%d} to {a.last_purchase:%Y-%m-%d}."
+    lines = [
+        "## The data",
+        "",
+        f"Read {a.rows_read:,} rows and kept {a.rows_kept:,} purchase lines.{period}",
+        "",
+        "| Dropped because | Rows |",
+        "|---|---:|",
+        *[f"| {_cell(reason)} | {n:,} |" for reason, n in a.dropped.items()],
+    ]
+    if not a.dropped:
+        lines[-2:] = ["Nothing was dropped."]
+    lines += [
+        "",
+        f"- {a.cancellations:,} cancelled invoices ({a.cancelled_lines:,} lines) are returns, not "
+        "purchases; their value per customer is `returns_value` in segments.csv.",
+        f"- {a.duplicate_lines:,} lines repeat an earlier line exactly; they were kept, since "
+        "genuine repeat scans look the same.",
+        f"- Dates: {DATE_ORDERS.get(result.date_order, result.date_order)}.",
+        *[f"- {_cell(note)}" for note in result.notes],
+    ]
+    if result.mapping:
+        lines += ["", "| Field | Column in the file |", "|---|---|"]
+        lines += [f"| {_cell(f)} | {_cell(c)} |" for f, c in result.mapping.items()]
+    return lines
+
+
+def _k_section(result: SegmentationResult) -> list[str]:
+    lines = ["## Number of segments", "", _cell(result.k_reason)]
+    stability = result.stability
+    if not math.isnan(stability):
+        verdict = (
+            "stable" if stability >= 0.8 else "fairly stable" if stability >= 0.6 else "unstable"
+        )
+        lines += [
+            "",
+            f"Stability: {stability:.2f} ({verdict}; 1.0 means refitting on resampled customers "
+            "gives the same segments every time).",
+        ]
+    lines += ["", "| k | Inertia | Silhouette | Smallest segment |", "|---:|---:|---:|---:|"]
+    for s in result.k_scores:
+        mark = " **(chosen)**" if s["k"] == result.k else ""
+        sil = (
+            "–"
+            if s["silhouette"] is None or math.isnan(s["silhouette"])
+            else f"{s['silhouette']:.2f}"
+        )
+        lines.append(
+            f"| {s['k']}{mark} | {s['inertia']:,.0f} | {sil} | {s['smallest_share']:.0%} |"
+        )
+    return lines
+
+
+def _segment_section(result: SegmentationResult) -> list[str]:
+    lines = [
+        "## Segments",
+        "",
+        "Medians per customer: half the segment is above, half below.",
+        "",
+        "| Segment | Customers | Share | Revenue share | Recency (days) | Orders | Avg spend | Total spend |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for s in result.segments:
+        m = s.median
+        lines.append(
+            f"| {_cell(s.name)} | {s.customers:,} | {s.share:.0%} | {s.revenue_share:.0%} | "
+            f"{m['recency_days']:,.0f} | {m['frequency']:,.0f} | {_money(m['average_spend'])} | "
+            f"{_money(m['total_spend'])} |"
+        )
+    return lines
+
+
+def _strategy_section(result: SegmentationResult) -> list[str]:
+    lines = ["## What to do with each segment"]
+    for s in result.segments:
+        lines += ["", f"### {_cell(s.name)}", ""]
+        lines += [f"- {_cell(text)}" for text in s.strategies] or ["- No specific action."]
+    return lines
+
+
+def _chart_section(chart_files: Sequence[str | Path]) -> list[str]:
+    lines = ["## Charts"]
+    for file in chart_files:
+        name = Path(file).name
+        caption = CHART_CAPTIONS.get(name, name)
+        lines += ["", f"### {caption}", "", f"![{caption}]({name})"]
+    return lines
+
+
+def _cell(text: object) -> str:
+    """Text safe inside a Markdown table row: pipes escaped, one line."""
+    return " ".join(str(text).split()).replace("|", "\\|")
+
+
+def _money(value: float) -> str:
+    return f"{value:,.2f}"
