@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import struct
-import time
 
 import numpy as np
 import pytest
@@ -209,11 +208,8 @@ def test_render_png_closes_pyplot_figures(result):
     assert not plt.fignum_exists(fig.number)
 
 
-def test_real_data_charts_are_fast_and_small(real_result):
-    charts.chart_pngs(real_result)  # warm font caches
-    start = time.process_time()
+def test_real_data_charts_are_small(real_result):
+    # Speed is checked by benchmarks/bench_charts.py, not here.
     pngs = charts.chart_pngs(real_result)
-    elapsed = time.process_time() - start
+    assert list(pngs) == list(charts.CHART_FILES)
     assert max(len(p) for p in pngs.values()) < 400_000
-    # Target is 1.0 s; the margin absorbs slow CI machines, the benchmark holds the real line.
-    assert elapsed < 3.0
