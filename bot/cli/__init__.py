@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from bot.cli import segment_commands
+from bot.cli import segment_commands, store_commands
 
 # Each module adds its subcommands; a module may be missing its optional parts.
-COMMAND_MODULES = [segment_commands]
+COMMAND_MODULES = [segment_commands, store_commands]
 
 
 def build_parser() -> argparse.ArgumentParser:
