@@ -11,7 +11,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from segmentation.charts import PALETTE, SMALL, TEXT, TITLE, wrap
+from segmentation.chart_style import PALETTE, SMALL, TEXT, TITLE, wrap
 
 FIGSIZE, DPI = (14.0, 9.0), 100
 

@@ -6,13 +6,12 @@ user can fix). Schedules are saved in SQLite first, then handed to the scheduler
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import logging
 import zoneinfo
 from pathlib import Path
 
+import pandas as pd
 from slack_sdk import WebClient
 
 import storage
@@ -28,10 +27,10 @@ from bot.digest.schedule_parse import (
 )
 from bot.digest.scheduler import DigestScheduler
 from bot.errors import UserError, describe
-from bot.export import COLUMNS, safe_cell
 from bot.queries import Reply
 from bot.slack_io import send_to_user
 from segmentation.movement import movers
+from segmentation.report import customers_csv
 
 log = logging.getLogger("segbot.digest")
 DEFAULT_SLOT = SetSchedule(weekday=0, time="09:00")  # what the results button sets up
@@ -169,15 +168,15 @@ class DigestService:
         return Reply(f"I've sent you `{name}` ({len(rows):,} customers) in a direct message.")
 
 
-def movers_csv(rows, previous: list[dict], segments: list[dict]) -> str:  # noqa: ANN001 (DataFrame)
-    """CSV of movers: where each customer was, where they are now, and their features."""
-    before = {s["id"]: s["name"] for s in previous}
-    now = {s["id"]: s["name"] for s in segments}
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["previous_segment", "previous_segment_name", *COLUMNS])
-    for record in rows.reset_index().to_dict("records"):
-        record["segment_name"] = now.get(record["segment"], "")
-        values = [record["previous_segment"], before.get(record["previous_segment"], "")]
-        writer.writerow([safe_cell(v) for v in values + [record.get(c) for c in COLUMNS]])
-    return out.getvalue()
+def movers_csv(rows: pd.DataFrame, previous: list[dict], segments: list[dict]) -> str:
+    """CSV of movers: where each customer was (leading columns), where they are now, features."""
+    before = {int(s["id"]): s["name"] for s in previous}
+    came_from = rows["previous_segment"].astype(int).tolist()
+    return customers_csv(
+        rows,
+        {int(s["id"]): s["name"] for s in segments},
+        leading={
+            "previous_segment_id": came_from,
+            "previous_segment_name": [before.get(s, "") for s in came_from],
+        },
+    )

@@ -66,7 +66,7 @@ def test_schedule_show_digest_now_and_off(segmented: Running) -> None:
     )  # fmt: skip
     upload = slack.wait_for("files.completeUploadExternal", 2)[-1]
     csv = slack.file_bytes(json.loads(upload.body["files"])[0]["id"]).decode("utf-8-sig")
-    assert csv.splitlines()[0].startswith("previous_segment,previous_segment_name,customer_id")
+    assert csv.splitlines()[0].startswith("previous_segment_id,previous_segment_name,customer_id")
     slack.wait_for("hook", where=lambda c: "movers-run-" in str(c.body))
 
     assert "The weekly digest in this channel is off" in _say(env, "schedule off")
