@@ -2,22 +2,10 @@
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable
+import pandas as pd
 
 from bot.errors import UserError
-
-COLUMNS = (
-    "customer_id",
-    "segment",
-    "segment_name",
-    "recency_days",
-    "frequency",
-    "average_spend",
-    "total_spend",
-)
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+from segmentation.report import customers_csv
 
 
 def pick_segment(segments: list[dict], wanted: str) -> dict:
@@ -33,24 +21,8 @@ def pick_segment(segments: list[dict], wanted: str) -> dict:
     raise UserError(f"Which segment is `{wanted}`? Use `all` or one of: {names}.")
 
 
-def safe_cell(value: object) -> object:
-    """Text that a spreadsheet would run as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
 def export_csv(
-    rows: Iterable[dict], segments: list[dict], segment_ids: list[int] | None = None
+    customers: pd.DataFrame, segments: list[dict], segment_ids: list[int] | None = None
 ) -> str:
-    """CSV of customers (one row each) in ``segment_ids`` (all when None)."""
-    names = {s["id"]: s["name"] for s in segments}
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    for row in rows:
-        if segment_ids is not None and row["segment"] not in segment_ids:
-            continue
-        record = {**row, "segment_name": names.get(row["segment"], "")}
-        writer.writerow([safe_cell(record.get(c)) for c in COLUMNS])
-    return out.getvalue()
+    """CSV of a stored run's customers in ``segment_ids`` (all when None), spreadsheet-safe."""
+    return customers_csv(customers, {s["id"]: s["name"] for s in segments}, segment_ids=segment_ids)

@@ -238,8 +238,7 @@ class Services:
             customers = storage.assignments_for(
                 db, run["id"], team_id=place.team_id, channel_id=place.channel_id
             )
-        rows = customers.reset_index().to_dict("records")
-        data = export_csv(rows, summary["segments"], ids).encode("utf-8-sig")
+        data = export_csv(customers, summary["segments"], ids).encode("utf-8-sig")
         label = (
             "all segments" if ids is None else pick_segment(summary["segments"], segment)["name"]
         )

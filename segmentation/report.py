@@ -5,9 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from segmentation.charts import chart_pngs
@@ -40,26 +41,46 @@ def neutralise(text: str) -> str:
 
 
 def segments_csv(result: SegmentationResult, *, segment_ids: Iterable[int] | None = None) -> str:
-    """One row per customer (optionally only some segments), safe to open in a spreadsheet.
+    """One row per customer of a result (optionally only some segments); see ``customers_csv``."""
+    return customers_csv(
+        result.customers, {s.id: s.name for s in result.segments}, segment_ids=segment_ids
+    )
 
-    Columns: customer_id, segment_id, segment_name, recency_days, frequency,
-    average_spend, total_spend, returns_value. Text cells (ids, names) that start
-    like a formula are neutralised; number columns are written as numbers.
+
+def customers_csv(
+    customers: pd.DataFrame,
+    names: Mapping[int, str],
+    *,
+    segment_ids: Iterable[int] | None = None,
+    leading: Mapping[str, Sequence] | None = None,
+) -> str:
+    """One row per customer, safe to open in a spreadsheet.
+
+    ``customers`` is indexed by customer_id with ``segment``, the four features and
+    ``returns_value`` (as ``result.customers`` or a stored run's assignments); ``names``
+    maps segment id to name. ``leading`` adds columns in front (e.g. where movers came
+    from). Columns: [leading…,] customer_id, segment_id, segment_name, recency_days,
+    frequency, average_spend, total_spend, returns_value. Text cells (ids, names) that
+    start like a formula are neutralised; number columns are written as numbers.
     """
-    customers = result.customers
     if segment_ids is not None:
-        customers = customers[customers["segment"].isin(list(segment_ids))]
-    names = {s.id: s.name for s in result.segments}
+        keep = customers["segment"].isin(list(segment_ids)).to_numpy()
+        customers = customers[keep]
+        leading = {k: np.asarray(v, dtype=object)[keep] for k, v in (leading or {}).items()}
     spend = ["average_spend", "total_spend", "returns_value"]
+    text = {
+        column: [neutralise(str(v)) for v in values] for column, values in (leading or {}).items()
+    }
     table = pd.DataFrame(
         {
+            **text,
             "customer_id": [neutralise(str(c)) for c in customers.index],
             "segment_id": customers["segment"].to_numpy(),
-            "segment_name": [neutralise(names[s]) for s in customers["segment"]],
+            "segment_name": [neutralise(names.get(s, "")) for s in customers["segment"]],
             **{f: customers[f].to_numpy() for f in ("recency_days", "frequency")},
             **{f: customers[f].round(2).to_numpy() for f in spend},
         },
-        columns=list(CSV_COLUMNS),
+        columns=[*text, *CSV_COLUMNS],
     )
     buf = io.StringIO()
     table.to_csv(buf, index=False, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)

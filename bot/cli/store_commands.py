@@ -10,32 +10,18 @@ from __future__ import annotations
 import argparse
 import getpass
 import hashlib
-import io
 import os
 import sys
 import time
 from pathlib import Path
 
-import pandas as pd
-
 import storage
 from bot.cli.summary import text_summary_from_dict
 from segmentation.load import Export
+from segmentation.report import customers_csv
 from segmentation.result import SegmentationResult
 
 DEFAULT_DB = "segbot.db"
-# A spreadsheet treats a cell starting with one of these as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-EXPORT_COLUMNS = [
-    "customer_id",
-    "segment",
-    "segment_name",
-    "recency_days",
-    "frequency",
-    "average_spend",
-    "total_spend",
-    "returns_value",
-]
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -161,40 +147,14 @@ def run_export(args: argparse.Namespace) -> int:
             return _no_run(args.run_id, path)
         segments = storage.segments_for(db, args.run_id, **scope)
         customers = storage.assignments_for(db, args.run_id, **scope)
-    text = stored_segments_csv(customers, segments, segment_ids=args.segment)
+    names = {s["id"]: s["name"] for s in segments}
+    text = customers_csv(customers, names, segment_ids=args.segment or None)
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")
         print(f"Wrote {text.count(chr(10)) - 1:,} customers to {args.output}", file=sys.stderr)
     else:
         sys.stdout.write(text)
     return 0
-
-
-def stored_segments_csv(
-    customers: pd.DataFrame, segments: list[dict], segment_ids: list[int] | None = None
-) -> str:
-    """CSV text of a stored run's customers with their segment name; formula-like text neutralised.
-
-    ``customers`` as from ``storage.assignments_for``; ``segments`` from
-    ``storage.segments_for``; ``segment_ids`` keeps only those segments.
-    """
-    names = {s["id"]: s["name"] for s in segments}
-    frame = customers.reset_index()
-    if segment_ids:
-        frame = frame[frame["segment"].isin(segment_ids)]
-    frame = frame.assign(segment_name=frame["segment"].map(names))[EXPORT_COLUMNS]
-    for column in ("customer_id", "segment_name"):
-        frame[column] = frame[column].astype(str).map(safe_cell)
-    money = ["average_spend", "total_spend", "returns_value"]
-    frame[money] = frame[money].round(2)
-    out = io.StringIO()
-    frame.to_csv(out, index=False, lineterminator="\n")
-    return out.getvalue()
-
-
-def safe_cell(text: str) -> str:
-    """Prefix ' to text a spreadsheet would run as a formula (CSV injection)."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def _local_user() -> str | None:

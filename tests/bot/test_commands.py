@@ -64,7 +64,7 @@ def test_show_customer_history_datasets_export(segmented: Running) -> None:
     assert "in a direct message" in _say(env, "export all")
     upload = slack.wait_for("files.completeUploadExternal")[0]
     csv = slack.file_bytes(json.loads(upload.body["files"])[0]["id"]).decode("utf-8-sig")
-    assert csv.splitlines()[0].startswith("customer_id,segment,segment_name")
+    assert csv.splitlines()[0].startswith("customer_id,segment_id,segment_name")
     assert "in a direct message" in _say(env, "export 0")
     assert "Which segment is `zebra`?" in _say(env, "export zebra")
 

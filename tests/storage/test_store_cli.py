@@ -9,7 +9,7 @@ import pytest
 
 import storage
 from bot.cli import main
-from bot.cli.store_commands import stored_segments_csv
+from segmentation.report import customers_csv
 
 
 @pytest.fixture
@@ -41,16 +41,16 @@ def test_segment_then_history_show_export(tmp_path, orders, capsys):
     out = tmp_path / "run1.csv"
     assert main(["export", "1", "--db", db, "-o", str(out)]) == 0
     frame = pd.read_csv(out, dtype={"customer_id": str})
-    assert list(frame.columns[:3]) == ["customer_id", "segment", "segment_name"]
+    assert list(frame.columns[:3]) == ["customer_id", "segment_id", "segment_name"]
     with storage.connect(db) as conn:
         stored = storage.assignments_for(conn, 1, team_id="cli", channel_id="local")
         assert len(storage.datasets_for(conn, "cli", "local")) == 1  # same file, one dataset
     assert sorted(frame["customer_id"]) == sorted(stored.index)
-    assert frame["segment"].nunique() == 3
+    assert frame["segment_id"].nunique() == 3
 
     capsys.readouterr()
     assert main(["export", "1", "--db", db, "--segment", "0"]) == 0
-    assert set(pd.read_csv(io.StringIO(capsys.readouterr().out))["segment"]) == {0}
+    assert set(pd.read_csv(io.StringIO(capsys.readouterr().out))["segment_id"]) == {0}
 
 
 def test_database_from_the_environment(tmp_path, orders, capsys, monkeypatch):
@@ -86,9 +86,8 @@ def test_export_neutralises_formulas():
         index=pd.Index(['=HYPERLINK("x")', "-2+3", "12345"], name="customer_id"),
     )
     segments = [{"id": 0, "name": "@everyone", "customers": 2}, {"id": 1, "name": "Loyal"}]
-    rows = pd.read_csv(io.StringIO(stored_segments_csv(customers, segments)), dtype=str).to_dict(
-        "records"
-    )
+    names = {s["id"]: s["name"] for s in segments}
+    rows = pd.read_csv(io.StringIO(customers_csv(customers, names)), dtype=str).to_dict("records")
     assert [r["customer_id"] for r in rows] == ['\'=HYPERLINK("x")', "'-2+3", "12345"]
     assert [r["segment_name"] for r in rows] == ["'@everyone", "'@everyone", "Loyal"]
     assert rows[1]["returns_value"] == "-1.5"  # numbers stay numbers
