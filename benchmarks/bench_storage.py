@@ -3,7 +3,7 @@
 Cases (medians of --repeat runs, all measured in this same run):
   save run       finish_run (run fields + segments + assignments, one transaction)
                  vs a row-by-row insert committing each row, and pandas ``to_sql``
-  load stored    load_transactions (Parquet) vs parsing the original CSV with load_export
+  load stored    load_transactions (Arrow IPC) vs parsing the original CSV with load_export
 
     python benchmarks/bench_storage.py [--repeat N] [--skip-10x-csv]
 """

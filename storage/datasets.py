@@ -1,6 +1,6 @@
-"""Datasets: one per uploaded or imported export, with its normalised transactions kept as Parquet.
+"""Datasets: one per uploaded or imported export, with its normalised transactions kept on disk.
 
-Re-runs and scheduled refreshes read the stored Parquet, never the original
+Re-runs and scheduled refreshes read the stored file, never the original
 upload. The same bytes uploaded twice to one channel are one dataset.
 """
 
@@ -11,6 +11,8 @@ import uuid
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.feather as feather
 import pyarrow.parquet as pq
 import sqlite_utils
 
@@ -49,8 +51,8 @@ def save_dataset(
         return existing, False
     # Write the file before the row: a row must never point at a missing or
     # half-written file, while an orphan file after a crash is harmless.
-    relative = Path(TRANSACTIONS_FOLDER) / f"{sha256[:16]}-{uuid.uuid4().hex[:12]}.parquet"
-    _write_parquet(transactions, Path(data_dir) / relative)
+    relative = Path(TRANSACTIONS_FOLDER) / f"{sha256[:16]}-{uuid.uuid4().hex[:12]}.arrow"
+    _write_arrow(transactions, Path(data_dir) / relative)
     row = {
         "team_id": team_id,
         "channel_id": channel_id,
@@ -93,12 +95,16 @@ def load_transactions(
 ) -> pd.DataFrame | None:
     """The dataset's normalised transactions (categoricals as stored), or None if not this channel's.
 
-    Raises FileNotFoundError if the row exists but its Parquet file was removed.
+    Raises FileNotFoundError if the row exists but its transactions file was removed.
     """
     dataset = dataset_for(db, dataset_id, team_id=team_id, channel_id=channel_id)
     if dataset is None:
         return None
-    table = pq.read_table(Path(data_dir) / dataset["transactions_path"])
+    path = Path(data_dir) / dataset["transactions_path"]
+    if path.suffix == ".parquet":  # written by earlier versions
+        table = pq.read_table(path)
+    else:
+        table = feather.read_table(path, memory_map=True)
     # One block per column skips pandas' consolidation copy (~15% of the load time).
     return table.to_pandas(split_blocks=True)
 
@@ -144,19 +150,17 @@ def _dataset_id_for_hash(
     return None if row is None else row["id"]
 
 
-def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
-    """Write via a temporary name so a crash never leaves a truncated file under the real one."""
+def _write_arrow(frame: pd.DataFrame, path: Path) -> None:
+    """Write via a temporary name so a crash never leaves a truncated file under the real one.
+
+    Uncompressed Arrow IPC (Feather v2), memory-mapped on read: loading the real data
+    back takes ~7 % of parsing its CSV, where zstd Parquet took ~19 % (decoding pages
+    costs more than reading ~4 bytes per cell from the page cache).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_suffix(".part")
-    # One row group: categoricals then come back as one dictionary per column
-    # instead of several to unify, which makes loading a large export ~35% faster.
-    frame.to_parquet(
-        partial,
-        engine="pyarrow",
-        index=False,
-        compression="zstd",
-        row_group_size=max(len(frame), 1),
-    )
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    feather.write_feather(table, partial, compression="uncompressed")
     os.replace(partial, path)
 
 
