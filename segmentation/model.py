@@ -6,7 +6,7 @@ import numpy as np
 from kneed import KneeLocator
 from sklearn.base import BaseEstimator, ClusterMixin
 from sklearn.cluster import KMeans
-from sklearn.metrics import adjusted_rand_score, pairwise_distances
+from sklearn.metrics import adjusted_rand_score
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
@@ -72,7 +72,7 @@ class SegmentModel(ClusterMixin, BaseEstimator):
         ks = [self.k] if self.k is not None else list(range(low, max(low, high) + 1))
         scoring = Z[self._sample_rows(len(Z), self.scoring_sample, rng)]
         sample = self._sample_rows(len(scoring), self.silhouette_sample, rng)
-        distances = pairwise_distances(scoring[sample])
+        distances = euclidean_distances32(scoring[sample])
         models, scores = {}, []
         seed = rng.randint(np.iinfo(np.int32).max)
         for k in ks:
@@ -166,6 +166,24 @@ class SegmentModel(ClusterMixin, BaseEstimator):
         return np.sort(rng.choice(n, size=size, replace=False))
 
 
+def euclidean_distances32(points: np.ndarray) -> np.ndarray:
+    """Square matrix of Euclidean distances between rows, in float32.
+
+    For standardised features the error (~1e-3 at most) is far below what moves a
+    silhouette score, and half-width numbers make the per-k scoring twice as fast.
+    """
+    points = np.asarray(points, dtype=np.float32)
+    squared = np.einsum("ij,ij->i", points, points)
+    # In place on the Gram matrix: each extra 2000×2000 temporary costs as much as the product.
+    distances = points @ points.T
+    distances *= -2
+    distances += squared[:, None]
+    distances += squared[None, :]
+    np.maximum(distances, 0, out=distances)
+    np.fill_diagonal(distances, 0)
+    return np.sqrt(distances, out=distances)
+
+
 def silhouette_from_distances(distances: np.ndarray, labels: np.ndarray) -> float:
     """Mean silhouette from a square distance matrix, via one matrix product per call.
 
@@ -175,14 +193,15 @@ def silhouette_from_distances(distances: np.ndarray, labels: np.ndarray) -> floa
     clusters, labels = np.unique(labels, return_inverse=True)
     if len(clusters) < 2:
         return float("nan")
-    onehot = np.zeros((len(labels), len(clusters)))
-    onehot[np.arange(len(labels)), labels] = 1.0
-    sizes = onehot.sum(axis=0)
-    sums = distances @ onehot  # row i: total distance to each cluster
+    rows = np.arange(len(labels))
+    onehot = np.zeros((len(labels), len(clusters)), dtype=distances.dtype)
+    onehot[rows, labels] = 1
+    sizes = np.bincount(labels).astype(np.float64)
+    sums = (distances @ onehot).astype(np.float64)  # row i: total distance to each cluster
     own_size = sizes[labels]
-    a = sums[np.arange(len(labels)), labels] / np.maximum(own_size - 1, 1)
+    a = sums[rows, labels] / np.maximum(own_size - 1, 1)
     means = sums / sizes
-    means[np.arange(len(labels)), labels] = np.inf
+    means[rows, labels] = np.inf
     b = means.min(axis=1)
     s = (b - a) / np.maximum(a, b)
     s[own_size == 1] = 0.0

@@ -91,8 +91,12 @@ def _ids(values: pd.Series) -> pd.Categorical:
         cleaned = cleaned.str.replace(r"^(\d+)\.0+$", r"\1", regex=True)
         cleaned = cleaned.mask(cleaned.isin(["", "nan", "NaN", "None", "NULL", "null"]))
     new_codes, categories = pd.factorize(cleaned, use_na_sentinel=True)
-    codes = np.where(codes >= 0, new_codes[np.clip(codes, 0, None)], -1)
-    return pd.Categorical.from_codes(codes, categories=pd.Index(categories, dtype=str))
+    if not np.array_equal(new_codes, np.arange(len(uniques))):  # some ids merged or blanked
+        codes = np.where(codes >= 0, new_codes[np.clip(codes, 0, None)], -1)
+    # Codes come from factorize, so they are valid by construction: skip re-checking 5M of them.
+    return pd.Categorical.from_codes(
+        codes, categories=pd.Index(categories, dtype=str), validate=False
+    )
 
 
 def _numbers(raw: pd.DataFrame, field: str, mapping: dict[str, str]) -> pd.Series | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -10,17 +11,28 @@ import pandas as pd
 from segmentation.clean import clean_transactions
 from segmentation.errors import NotEnoughCustomersError
 from segmentation.features import FEATURES, customer_features, default_as_of, returns_by_customer
-from segmentation.load import Export
+from segmentation.load import Export, load_export
 from segmentation.model import SegmentModel
 from segmentation.naming import name_segments, profiles
 from segmentation.result import Segment, SegmentationResult
+from segmentation.sample import sample_export
 from segmentation.strategies import strategies_for, strategy_texts
 
 MIN_CUSTOMERS_PER_SEGMENT = 3
+OnStep = Callable[[str], None]
+
+
+def _no_step(_step: str) -> None:
+    pass
 
 
 def segment_export(
-    export: Export, *, k: int | None = None, as_of: dt.date | None = None, random_state: int = 0
+    export: Export,
+    *,
+    k: int | None = None,
+    as_of: dt.date | None = None,
+    random_state: int = 0,
+    on_step: OnStep = _no_step,
 ) -> SegmentationResult:
     """Segment a loaded export (see ``segment_transactions``)."""
     result = segment_transactions(
@@ -29,6 +41,7 @@ def segment_export(
         k=k,
         as_of=as_of,
         random_state=random_state,
+        on_step=on_step,
     )
     result.mapping = dict(export.mapping)
     result.date_order = export.date_order.order
@@ -43,13 +56,16 @@ def segment_transactions(
     k: int | None = None,
     as_of: dt.date | None = None,
     random_state: int = 0,
+    on_step: OnStep = _no_step,
 ) -> SegmentationResult:
     """Clean, build features, cluster, name and recommend.
 
     Takes the normalised transaction table; ``as_of`` defaults to the day after
-    the last purchase. Raises NotEnoughCustomersError when too few customers
-    remain for the segments asked for.
+    the last purchase. ``on_step`` is called with "cleaning" and then "clustering"
+    as the run reaches each (the bot turns them into progress updates). Raises
+    NotEnoughCustomersError when too few customers remain for the segments asked for.
     """
+    on_step("cleaning")
     clean, audit = clean_transactions(transactions, rows_read=rows_read)
     if audit.rows_kept == 0:
         reasons = ", ".join(f"{n:,} {r}" for r, n in audit.dropped.items())
@@ -60,6 +76,7 @@ def segment_transactions(
     as_of = as_of or default_as_of(clean)
     features = customer_features(clean, as_of=as_of)
     _check_enough(len(features), k, as_of, audit.customers)
+    on_step("clustering")
     model = SegmentModel(k=k, random_state=random_state).fit(features[list(FEATURES)].to_numpy())
     labels = _ids_by_revenue(model.labels_, features["total_spend"].to_numpy())
     customers = features.assign(
@@ -79,6 +96,17 @@ def segment_transactions(
         random_state=random_state,
         k_forced=k is not None,
     )
+
+
+def warm_up() -> SegmentationResult:
+    """Segment a small generated CSV export once and return the result.
+
+    The first call into each pandas, pyarrow and scikit-learn code path costs ~0.3 s;
+    a long-running worker pays it here, at start-up, instead of on a user's upload.
+    """
+    frame, _ = sample_export(rows=3_000, seed=0)
+    export = load_export(frame.to_csv(index=False).encode(), name="warm-up.csv")
+    return segment_export(export)
 
 
 def describe_segments(customers: pd.DataFrame) -> list[Segment]:

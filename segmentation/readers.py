@@ -102,7 +102,7 @@ def _read_parquet(data: bytes, name: str, select: SelectColumns) -> RawTable:
         )
     except (pa.ArrowException, OSError) as exc:
         raise ExportError(f"`{name}` looks like a Parquet file but cannot be read: {exc}") from exc
-    return RawTable(_renamed(table.to_pandas(), mapping), mapping, "parquet")
+    return RawTable(_renamed(_to_pandas(table), mapping), mapping, "parquet")
 
 
 def _read_xlsx(data: bytes, name: str, select: SelectColumns) -> RawTable:
@@ -111,21 +111,18 @@ def _read_xlsx(data: bytes, name: str, select: SelectColumns) -> RawTable:
     try:
         reader = fastexcel.read_excel(data)
         for sheet_name in reader.sheet_names:
-            header = reader.load_sheet(sheet_name, n_rows=0)
-            headers = [c.name for c in header.available_columns()]
+            # One pass over the sheet: the workbook XML is parsed whole even for the header
+            # row, so reading headers first would double the time. Types are decided from
+            # every row, so invoice numbers that turn into "C536379" after row 1,000 are kept.
+            sheet = reader.load_sheet(sheet_name, schema_sample_rows=None)
+            headers = [c.name for c in sheet.available_columns()]
             if headers:
                 break
         else:
             raise ExportError(f"`{name}` has no sheet with data in it.")
         mapping = select(headers)
-        # Ids and invoice numbers mix digits and letters ("C536379"): read them as text.
-        text_fields = {
-            c: "string" for f, c in mapping.items() if f in ("customer", "invoice", "product")
-        }
-        sheet = reader.load_sheet(
-            sheet_name, use_columns=list(mapping.values()), dtypes=text_fields or None
-        )
-        frame = sheet.to_arrow().to_pandas()
+        table = sheet.to_arrow().select(list(dict.fromkeys(mapping.values())))
+        frame = _to_pandas(table)
     except ExportError:
         raise
     except Exception as exc:  # fastexcel raises its own hierarchy for broken workbooks
@@ -172,7 +169,7 @@ def _read_text(data: bytes, name: str, select: SelectColumns) -> RawTable:
             table = _parse_csv(data, delimiter, wanted, {**types, **as_text}, skip_malformed)
         except pa.ArrowInvalid as exc:
             raise ExportError(f"`{name}` could not be read as a table: {exc}") from exc
-    return RawTable(_renamed(table.to_pandas(), mapping), mapping, "csv", encoding, malformed)
+    return RawTable(_renamed(_to_pandas(table), mapping), mapping, "csv", encoding, malformed)
 
 
 def _parse_csv(
@@ -229,6 +226,12 @@ def _sniff_delimiter(lines: list[str]) -> str:
         if score > best_score:
             best, best_score = delimiter, score
     return best
+
+
+def _to_pandas(table: pa.Table) -> pd.DataFrame:
+    # Arrow buffers are released column by column as pandas takes them over, so a large
+    # export is not held twice at the peak.
+    return table.to_pandas(split_blocks=True, self_destruct=True)
 
 
 def _renamed(frame: pd.DataFrame, mapping: dict[str, str]) -> pd.DataFrame:

@@ -42,7 +42,14 @@ def test_real_csv_upload_posts_summary_and_charts_in_the_thread(
     assert first.body["thread_ts"] == shared["ts"]
     _check_results(running, shared["ts"])
     updates = [c.body["text"] for c in slack.calls("chat.update")]
-    assert any(u.startswith("Drawing charts") for u in updates)
+    stages = [u.split(" `")[0] for u in updates]
+    assert stages == [
+        "Reading",
+        "Cleaning",
+        "Finding segments in",
+        "Drawing charts for",
+        "Done with",
+    ]
 
 
 def test_real_xlsx_upload(running: Running, real_xlsx: bytes) -> None:

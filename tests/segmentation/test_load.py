@@ -97,6 +97,28 @@ def test_parquet_and_xlsx_round_trip(tmp_path):
     assert load_export(renamed).file_format == "xlsx"
 
 
+def test_xlsx_number_cells_then_text_cells_keep_every_value(tmp_path):
+    # Spreadsheets store 536365 as a number and C536379 as text in the same column; the
+    # text may first appear thousands of rows down.
+    rows = 1_500
+    frame = pd.DataFrame(
+        {
+            "InvoiceNo": [536_365 + i for i in range(rows)] + ["C536379"],
+            "Quantity": [2] * rows + [-2],
+            "InvoiceDate": pd.Timestamp("2011-01-03 10:00"),
+            "UnitPrice": 1.5,
+            "CustomerID": [17_850] * rows + ["VIP-1"],
+        },
+        dtype=object,
+    )
+    frame.to_excel(tmp_path / "mixed.xlsx", index=False)
+    transactions = load_export(tmp_path / "mixed.xlsx").transactions
+    assert transactions["invoice"].iloc[0] == "536365"
+    assert transactions["invoice"].iloc[-1] == "C536379"
+    assert transactions["customer_id"].iloc[0] == "17850"
+    assert transactions["customer_id"].iloc[-1] == "VIP-1"
+
+
 def test_excel_serial_dates_are_converted(tmp_path):
     frame = pd.DataFrame({"Customer": ["a", "b"], "Date": [40513.35, 40514.5], "Amount": [10, 20]})
     frame.to_excel(tmp_path / "serial.xlsx", index=False)

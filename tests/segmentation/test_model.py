@@ -6,7 +6,7 @@ import numpy as np
 from sklearn.base import clone
 from sklearn.metrics import pairwise_distances, silhouette_score
 
-from segmentation.model import SegmentModel, silhouette_from_distances
+from segmentation.model import SegmentModel, euclidean_distances32, silhouette_from_distances
 
 
 def blobs(seed: int = 0) -> np.ndarray:
@@ -38,3 +38,13 @@ def test_silhouette_matches_scikit_learn():
         silhouette_from_distances(distances, labels),
         silhouette_score(distances, labels, metric="precomputed"),
     )
+    assert np.isclose(
+        silhouette_from_distances(euclidean_distances32(np.log1p(X)), labels),
+        silhouette_score(distances, labels, metric="precomputed"),
+        atol=1e-4,
+    )
+
+
+def test_float32_distances_match_scikit_learn():
+    points = np.log1p(blobs())
+    assert np.allclose(euclidean_distances32(points), pairwise_distances(points), atol=1e-3)

@@ -119,6 +119,13 @@ def test_same_input_same_output(sample):
     assert first.customers.equals(second.customers)
 
 
+def test_steps_are_reported_in_order(sample):
+    export, _ = sample
+    steps: list[str] = []
+    segment_export(export, k=3, on_step=steps.append)
+    assert steps == ["cleaning", "clustering"]
+
+
 def test_forced_k_and_as_of(sample):
     export, _ = sample
     result = segment_export(export, k=3, as_of=dt.date(2012, 1, 31))
