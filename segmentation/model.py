@@ -22,8 +22,10 @@ class SegmentModel(ClusterMixin, BaseEstimator):
     neighbours, take the k with the best silhouette whose smallest segment holds
     at least ``min_share`` of customers (a segment of a handful of people is not
     actionable). Silhouette is computed on a sample of ``silhouette_sample`` rows.
-    For large data, candidate k are scored on ``scoring_sample`` customers and only
-    the chosen k is fitted on everyone.
+    Candidate k are scored with ``scoring_n_init`` k-means++ starts each (one, as in
+    scikit-learn's default); the chosen k is fitted again with ``n_init`` starts. For
+    large data, candidates are scored on ``scoring_sample`` customers and only the
+    chosen k is fitted on everyone.
     Stability is the mean adjusted Rand index between the chosen labels and
     ``n_bootstrap`` refits on bootstrap samples.
     """
@@ -36,6 +38,7 @@ class SegmentModel(ClusterMixin, BaseEstimator):
         log_transform: bool = True,
         min_share: float = MIN_SEGMENT_SHARE,
         n_init: int = 3,
+        scoring_n_init: int = 1,
         silhouette_sample: int = 2000,
         scoring_sample: int = 5_000,
         n_bootstrap: int = 5,
@@ -47,6 +50,7 @@ class SegmentModel(ClusterMixin, BaseEstimator):
         self.log_transform = log_transform
         self.min_share = min_share
         self.n_init = n_init
+        self.scoring_n_init = scoring_n_init
         self.silhouette_sample = silhouette_sample
         self.scoring_sample = scoring_sample
         self.n_bootstrap = n_bootstrap
@@ -75,8 +79,9 @@ class SegmentModel(ClusterMixin, BaseEstimator):
         distances = euclidean_distances32(scoring[sample])
         models, scores = {}, []
         seed = rng.randint(np.iinfo(np.int32).max)
+        n_init = self.n_init if self.k is not None else self.scoring_n_init
         for k in ks:
-            model = KMeans(n_clusters=k, n_init=self.n_init, random_state=seed).fit(scoring)
+            model = KMeans(n_clusters=k, n_init=n_init, random_state=seed).fit(scoring)
             models[k] = model
             smallest = float(np.bincount(model.labels_, minlength=k).min() / len(scoring))
             scores.append(
@@ -90,6 +95,8 @@ class SegmentModel(ClusterMixin, BaseEstimator):
         self.k_scores_ = scores
         self.k_, self.k_reason_, self.elbow_k_ = self._choose_k(scores)
         chosen = models[self.k_]
+        if n_init < self.n_init:
+            chosen = KMeans(n_clusters=self.k_, n_init=self.n_init, random_state=seed).fit(scoring)
         if len(scoring) < len(Z):
             chosen = KMeans(
                 n_clusters=self.k_, init=chosen.cluster_centers_, n_init=1, random_state=seed

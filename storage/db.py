@@ -11,6 +11,7 @@ import contextlib
 import datetime as dt
 import json
 import sqlite3
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -33,12 +34,27 @@ def open_db(path: str | Path) -> sqlite_utils.Database:
     db = sqlite_utils.Database(conn)
     db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
     db.execute("PRAGMA foreign_keys = ON")
-    db.enable_wal()
+    _enable_wal(db)
     # In WAL mode NORMAL is still safe against a crashed process (only a power
     # cut can lose the last commits) and saves an fsync per transaction.
     db.execute("PRAGMA synchronous = NORMAL")
     migrate(db)
     return db
+
+
+def _enable_wal(db: sqlite_utils.Database) -> None:
+    # Switching a new file to WAL needs an exclusive lock and SQLite does not wait on the
+    # busy timeout for it: threads opening a fresh database together get "database is
+    # locked" at once. The mode is stored in the file, so retrying until one wins is enough.
+    deadline = time.monotonic() + BUSY_TIMEOUT_SECONDS
+    while True:
+        try:
+            db.enable_wal()
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
 
 
 @contextlib.contextmanager
