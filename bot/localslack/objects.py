@@ -8,7 +8,7 @@ events (``users.info``, ``conversations.info``, ``files.info``, ``file_share`` e
 from __future__ import annotations
 
 import mimetypes
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -211,3 +211,23 @@ def channel_object(ch: Channel, *, bot_user_id: str) -> dict:
         "topic": {"value": "", "creator": "", "last_set": 0},
         "purpose": {"value": "", "creator": "", "last_set": 0},
     }
+
+
+def channel_to_json(ch: Channel) -> dict:
+    """A channel as JSON-ready data (members as a sorted list)."""
+    return {**asdict(ch), "members": sorted(ch.members)}
+
+
+def channel_from_json(data: dict) -> Channel:
+    return Channel(**{**data, "members": set(data.get("members", ()))})
+
+
+def file_to_json(f: StoredFile) -> dict:
+    """A file's record without its bytes (those are kept beside it, one file each)."""
+    return {**asdict(f), "content": None, "has_content": f.content is not None}
+
+
+def file_from_json(data: dict, content: bytes | None) -> StoredFile:
+    fields = {k: v for k, v in data.items() if k != "has_content"}
+    shares = {c: [(ts, thread) for ts, thread in entries] for c, entries in data["shares"].items()}
+    return StoredFile(**{**fields, "content": content, "shares": shares})

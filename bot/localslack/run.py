@@ -34,10 +34,13 @@ import sys
 import threading
 import webbrowser
 from collections.abc import Callable
+from pathlib import Path
 from typing import Protocol, TextIO
 
 from .browser import SampleExport, install_page
 from .local import LocalSlack
+from .persist import WorkspaceStore
+from .state import SlackError
 
 CHANNELS = ("general", "marketing")
 LOCAL_USER = "you"
@@ -67,15 +70,19 @@ class LocalWorkspace:
         host: str = "127.0.0.1",
         port: int = 3000,
         sample_export: SampleExport | None = None,
+        state_dir: str | Path | None = None,
     ) -> None:
         self.local = LocalSlack(host=host, port=port).start()
         self.bot: str | RunningBot | None = None
+        self.store = WorkspaceStore(state_dir) if state_dir is not None else None
         try:
             assert self.local.server is not None
-            self.user_id = self.local.add_user(LOCAL_USER)
-            self.channels = {
-                name: self.local.add_channel(name, members=[self.user_id]) for name in CHANNELS
-            }
+            if self.store is not None:
+                self.store.load(self.local.workspace)
+            self.user_id = self._user(LOCAL_USER)
+            self.channels = {name: self._channel(name) for name in CHANNELS}
+            if self.store is not None:
+                self.store.follow(self.local.workspace)
             # Routes go in before the bot starts, so no request races the route table.
             install_page(
                 self.local, self.local.server, user_id=self.user_id, sample_export=sample_export
@@ -85,6 +92,17 @@ class LocalWorkspace:
         except BaseException:
             self.close()
             raise
+
+    def _user(self, name: str) -> str:
+        """The local user, restored from disk or new."""
+        known = [u["id"] for u in self.local.workspace.users.values() if u["name"] == name]
+        return known[0] if known else self.local.add_user(name)
+
+    def _channel(self, name: str) -> str:
+        try:
+            return self.local.workspace.channel(name).id
+        except SlackError:
+            return self.local.add_channel(name, members=[self.user_id])
 
     @property
     def url(self) -> str:
@@ -97,6 +115,8 @@ class LocalWorkspace:
         self.bot = None
         if callable(close):
             close()
+        if self.store is not None:
+            self.store.close()
         self.local.stop()
 
     def __enter__(self) -> LocalWorkspace:
@@ -115,12 +135,18 @@ def run_local_workspace(
     open_browser: bool = False,
     out: TextIO | None = None,
     stop: threading.Event | None = None,
+    state_dir: str | Path | None = None,
 ) -> None:
-    """Serve the local workspace on ``host:port`` until Ctrl-C (or ``stop`` is set)."""
+    """Serve the local workspace on ``host:port`` until Ctrl-C (or ``stop`` is set).
+
+    With ``state_dir`` the conversation is kept there and comes back on the next start.
+    """
     out = out or sys.stdout
     stop = stop or threading.Event()
     try:
-        space = LocalWorkspace(make_bot, host=host, port=port, sample_export=sample_export)
+        space = LocalWorkspace(
+            make_bot, host=host, port=port, sample_export=sample_export, state_dir=state_dir
+        )
     except OSError as e:
         if e.errno != errno.EADDRINUSE:
             raise
@@ -130,6 +156,8 @@ def run_local_workspace(
     with space:
         scope = "local only — bound to 127.0.0.1" if host == "127.0.0.1" else f"bound to {host}"
         print(f"segbot local workspace: {space.url} ({scope})", file=out, flush=True)
+        if state_dir is not None:
+            print(f"Conversation kept in {state_dir}/ (delete it to start afresh).", file=out)
         print("Press Ctrl-C to stop.", file=out, flush=True)
         if open_browser:
             webbrowser.open(space.url)

@@ -11,9 +11,20 @@ from __future__ import annotations
 import copy
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from .objects import Channel, StoredFile, file_object, guess_types, user_object
+from .objects import (
+    Channel,
+    StoredFile,
+    channel_from_json,
+    channel_to_json,
+    file_from_json,
+    file_object,
+    file_to_json,
+    guess_types,
+    user_object,
+)
 
 
 class SlackError(Exception):
@@ -81,6 +92,36 @@ class Workspace:
         with self._changed:
             self._changed.wait_for(lambda: self.revision > since, timeout=timeout)
             return self.revision
+
+    def snapshot(self) -> dict:
+        """Users, channels, messages and file records as JSON-ready data, with ``revision``.
+
+        Ephemeral messages and response_urls are left out: Slack forgets them too.
+        """
+        with self.lock:
+            return copy.deepcopy(
+                {
+                    "revision": self.revision,
+                    "counter": self._counter,
+                    "users": self.users,
+                    "channels": [channel_to_json(c) for c in self.channels.values()],
+                    "messages": self._messages,
+                    "files": [file_to_json(f) for f in self.files.values()],
+                }
+            )
+
+    def restore(self, data: dict, content: Callable[[str], bytes | None]) -> None:
+        """Load a ``snapshot``; ``content(file_id)`` returns a file's bytes (None if missing)."""
+        with self.lock:
+            self._counter = max(self._counter, data["counter"])
+            self.users.update(data["users"])
+            self.channels = {c["id"]: channel_from_json(c) for c in data["channels"]}
+            self._messages = {cid: data["messages"].get(cid, []) for cid in self.channels}
+            self.files = {
+                f["id"]: file_from_json(f, content(f["id"]) if f["has_content"] else None)
+                for f in data["files"]
+            }
+            self._touch()
 
     # users and channels ---------------------------------------------------------------------
 
