@@ -20,9 +20,10 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 
 import storage
+from bot import worker
 from bot.digest.scheduler import DigestScheduler
 from bot.digest.service import DigestService
-from bot.jobs import JobQueue
+from bot.jobs import JobQueue, new_job_id
 from bot.listeners import register
 from bot.services import Services
 from bot.settings import Settings
@@ -79,6 +80,9 @@ def create_bot(
         data_dir=settings.data_dir,
         client=client,
         grace=dt.timedelta(hours=settings.digest_grace_hours),
+        refresher=lambda **arguments: jobs.run(
+            worker.RefreshTask(job_id=new_job_id(), arguments=arguments), name="digest refresh"
+        ),
     )
     services.digests = DigestService(
         db_path=settings.db_path, data_dir=settings.data_dir, client=client, scheduler=scheduler

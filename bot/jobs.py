@@ -18,6 +18,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from typing import Any
 
 from bot import worker
 from bot.errors import QueueFullError, UserError
@@ -37,10 +38,10 @@ def new_job_id() -> str:
 class Job:
     """A task and what to do as it moves along (callbacks run on the parent's threads)."""
 
-    task: worker.UploadTask | worker.RunTask
+    task: worker.UploadTask | worker.RunTask | worker.RefreshTask
     name: str
     on_progress: Callable[[str], None]
-    on_done: Callable[[worker.Outcome | None, BaseException | None], None]
+    on_done: Callable[[Any, BaseException | None], None]
     finished: bool = False
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -104,6 +105,25 @@ class JobQueue:
                 )
             self._pending.append(job)
             return len(self._pending)
+
+    def run(self, task: worker.RefreshTask, *, name: str) -> Any:
+        """Queue ``task`` like any job and wait for its result; for threads that may block.
+
+        The digest scheduler uses it so a refresh runs in a worker process, in line with
+        uploads, instead of competing with Bolt's threads for the interpreter.
+        """
+        finished = threading.Event()
+        box: dict[str, Any] = {}
+
+        def done(outcome: Any, error: BaseException | None) -> None:
+            box["outcome"], box["error"] = outcome, error
+            finished.set()
+
+        self.submit(Job(task=task, name=name, on_progress=lambda _stage: None, on_done=done))
+        finished.wait()
+        if box["error"] is not None:
+            raise box["error"]
+        return box["outcome"]
 
     @property
     def busy(self) -> int:

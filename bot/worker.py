@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import storage
+from bot.digest.refresh import Digest, refresh
 from bot.errors import UserError
 from bot.slack_io import download
 from segmentation.charts import chart_pngs
@@ -65,6 +66,14 @@ class RunTask:
     trigger: str = "command"
 
 
+@dataclass(frozen=True, kw_only=True)
+class RefreshTask:
+    """Re-segment a channel for its digest (``bot.digest.refresh.refresh`` arguments)."""
+
+    job_id: str
+    arguments: dict[str, Any]
+
+
 @dataclass(frozen=True)
 class Outcome:
     run_id: int
@@ -90,10 +99,12 @@ def report(job_id: str, stage: str) -> None:
         _progress.put((job_id, stage))
 
 
-def run_task(task: UploadTask | RunTask) -> Outcome:
+def run_task(task: UploadTask | RunTask | RefreshTask) -> Outcome | Digest:
     """Do the task; user-caused problems raise ExportError/UserError with plain messages."""
     if isinstance(task, UploadTask):
         return _upload(task)
+    if isinstance(task, RefreshTask):
+        return refresh(**task.arguments)
     return _rerun(task)
 
 

@@ -1,4 +1,4 @@
-"""Reading digest slots back: what happened to a schedule's slots (written in ``schedules``)."""
+"""Digest slots after the fact: what happened to a schedule's slots (claimed in ``schedules``)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import datetime as dt
 
 import sqlite_utils
 
-from storage.db import one
+from storage.db import one, write_transaction
 from storage.schedules import _slot
 
 
@@ -40,3 +40,25 @@ def skipped_since_last_sent(db: sqlite_utils.Database, schedule_id: int) -> list
         (schedule_id, schedule_id),
     )
     return [row["slot_time"] for row in rows]
+
+
+def fail_interrupted_digests(db: sqlite_utils.Database, reason: str) -> list[dict]:
+    """Mark slots a dead process left 'posting' as failed with ``reason``; return them.
+
+    Called at start-up, when no other process can be posting. They are not posted again:
+    a crash right after Slack accepted the message would otherwise post it twice. Each row
+    carries the schedule's ``team_id``, ``channel_id`` and ``created_by`` to tell someone.
+    """
+    with write_transaction(db):
+        rows = list(
+            db.query(
+                "SELECT p.schedule_id, p.slot_time, s.team_id, s.channel_id, s.created_by "
+                "FROM digest_posts p JOIN schedules s ON s.id = p.schedule_id "
+                "WHERE p.status = 'posting' ORDER BY p.slot_time"
+            )
+        )
+        db.conn.execute(
+            "UPDATE digest_posts SET status = 'failed', error = ? WHERE status = 'posting'",
+            (reason,),
+        )
+    return rows

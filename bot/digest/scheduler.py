@@ -22,11 +22,14 @@ from slack_sdk import WebClient
 
 import storage
 from bot.digest import blocks, posting, slots
-from bot.digest.refresh import refresh
-from storage.digests import digest_post, skipped_since_last_sent
+from bot.digest.refresh import Digest, refresh
+from storage.digests import digest_post, fail_interrupted_digests, skipped_since_last_sent
 
 log = logging.getLogger("segbot.digest")
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+INTERRUPTED = "segbot stopped while preparing it"
 
 
 def utc_now() -> dt.datetime:
@@ -62,8 +65,10 @@ class DigestScheduler:
         clock: Callable[[], dt.datetime] = utc_now,
         sleep: Callable[[float], None] = time.sleep,
         delays: Sequence[float] = posting.DELAYS,
+        refresher: Callable[..., Digest] = refresh,
     ) -> None:
         self.db_path = db_path
+        self.refresher = refresher  # the app passes one that runs in a worker process
         self.data_dir = data_dir
         self.client = client
         self.grace = grace
@@ -77,11 +82,17 @@ class DigestScheduler:
     def start(self) -> None:
         """Start firing: one cron job per enabled schedule, then catch up in the background."""
         with storage.connect(self.db_path) as db:
+            interrupted = fail_interrupted_digests(db, INTERRUPTED)
             schedules = storage.all_enabled_schedules(db)
         for schedule in schedules:
             self.sync(schedule)
         self._aps.start()
         self._aps.add_job(self.catch_up, id="digest-catch-up")
+        for row in interrupted:
+            log.error("digest %s for %s: %s", row["schedule_id"], row["slot_time"], INTERRUPTED)
+            if row["created_by"]:
+                text = blocks.failure_dm_text(row["channel_id"], row["slot_time"], INTERRUPTED)
+                self._aps.add_job(posting.send_dm, args=[self.client, row["created_by"], text])
 
     def close(self) -> None:
         if self._aps.running:
@@ -167,9 +178,9 @@ class DigestScheduler:
                 return "duplicate"
             skipped = skipped_since_last_sent(db, sid)
         try:
-            digest = refresh(
-                self.db_path,
-                self.data_dir,
+            digest = self.refresher(
+                db_path=self.db_path,
+                data_dir=self.data_dir,
                 team_id=schedule["team_id"],
                 channel_id=schedule["channel_id"],
                 as_of=slots.local_date(slot, schedule["timezone"]),

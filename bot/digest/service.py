@@ -17,7 +17,6 @@ from slack_sdk import WebClient
 import storage
 from bot import render
 from bot.digest import blocks, posting, slots
-from bot.digest.refresh import refresh
 from bot.digest.schedule_parse import (
     DigestCommand,
     DigestNow,
@@ -121,8 +120,8 @@ class DigestService:
 
         def work() -> None:
             try:
-                digest = refresh(
-                    self.db_path, self.data_dir, team_id=place.team_id,
+                digest = self.scheduler.refresher(
+                    db_path=self.db_path, data_dir=self.data_dir, team_id=place.team_id,
                     channel_id=place.channel_id, as_of=as_of, k_mode=k_mode,
                     trigger="command", requested_by=place.user_id,
                 )  # fmt: skip

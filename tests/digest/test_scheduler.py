@@ -172,6 +172,25 @@ def test_restart_after_the_grace_skips_and_the_next_digest_says_so(world: World)
     )
 
 
+def test_a_slot_left_posting_by_a_crash_is_failed_and_told_not_posted_twice(
+    world: World,
+) -> None:
+    with storage.connect(world.db_path) as db:  # a process claimed the slot, then died
+        assert storage.claim_digest_slot(db, world.schedule_id, AFTER_DST)
+    restarted = world.scheduler(AFTER_DST + dt.timedelta(minutes=10))
+    restarted.start()
+    try:
+        world.slack.wait_for("chat.postMessage", timeout=10)
+        assert world.post(AFTER_DST)["status"] == "failed"
+        assert world.post(AFTER_DST)["error"] == "segbot stopped while preparing it"
+        assert restarted.catch_up() == {}  # at most once: it might have reached Slack
+    finally:
+        restarted.close()
+    (dm,) = _dms(world)
+    assert "segbot stopped while preparing it" in dm["text"]
+    assert world.digests() == []
+
+
 def _dms(world: World) -> list[dict]:
     return [
         c.body
