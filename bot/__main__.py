@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import threading
 from pathlib import Path
 
 from dotenv import load_dotenv
@@ -72,6 +73,8 @@ class _LocalBot:
             data_dir=Path("segbot-local-data"),
         )
         self.bot = create_bot(settings)
+        # Warm the worker in the background: the page is up at once, the first upload is quick.
+        threading.Thread(target=self.bot.jobs.warm_up, name="segbot-warm-up", daemon=True).start()
         self.server, self.thread = serve_in_thread(self.bot.app)
         self.url = f"http://127.0.0.1:{self.server.server_port}/slack/events"
 
