@@ -24,7 +24,11 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check .
 
 bench: $(STAMP)
-	$(PY) benchmarks/bench_pipeline.py
+	$(PY) -m pip install -q -e '.[dev,bench]'
+	$(PY) -m benchmarks.bench_pipeline
+	$(PY) -m benchmarks.bench_charts
+	$(PY) -m benchmarks.bench_storage
+	$(PY) -m benchmarks.bench_bot
 
 clean:
 	rm -rf $(VENV) build *.egg-info
