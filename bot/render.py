@@ -72,11 +72,12 @@ def audit_line(summary: dict) -> str:
 def segment_fields(segment: dict) -> list[str]:
     """Size, share, revenue share and medians of one segment, as section fields."""
     m = segment["median"]
+    orders = round(m["frequency"])
     return [
         f"*Customers*\n{segment['customers']:,} ({segment['share']:.0%})",
         f"*Revenue share*\n{segment['revenue_share']:.0%}",
         f"*Median recency*\n{m['recency_days']:,.0f} days",
-        f"*Median frequency*\n{m['frequency']:,.0f} orders",
+        f"*Median frequency*\n{orders:,} {'order' if orders == 1 else 'orders'}",
         f"*Median average spend*\n{_money(m['average_spend'])}",
         f"*Median total spend*\n{_money(m['total_spend'])}",
     ]

@@ -140,3 +140,19 @@ def test_settings_errors_name_the_variable(env: dict, variable: str) -> None:
         Settings.from_env(env)
     message = str(err.value)
     assert message.startswith(variable) and "\n" not in message
+
+
+@pytest.mark.parametrize(("frequency", "shown"), [(1.0, "1 order"), (3.0, "3 orders")])
+def test_segment_fields_say_order_or_orders(frequency: float, shown: str) -> None:
+    segment = {
+        "customers": 46,
+        "share": 0.35,
+        "revenue_share": 0.0,
+        "median": {
+            "recency_days": 276,
+            "frequency": frequency,
+            "average_spend": 43.48,
+            "total_spend": 50.42,
+        },
+    }
+    assert f"*Median frequency*\n{shown}" in render.segment_fields(segment)
