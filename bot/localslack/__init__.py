@@ -5,8 +5,9 @@ Depends on the standard library and ``slack_sdk`` only, never on the rest of ``b
 """
 
 from .client import AppResponse, Delivery
+from .errors import SlackError
 from .local import LocalSlack
 from .recording import Call
-from .state import SlackError, Workspace
+from .state import Workspace
 
 __all__ = ["AppResponse", "Call", "Delivery", "LocalSlack", "SlackError", "Workspace"]

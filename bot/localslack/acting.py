@@ -14,8 +14,10 @@ import uuid
 
 from . import payloads
 from .client import AppClient, AppResponse
+from .errors import SlackError
+from .files_and_hooks import Hook
 from .routes import deliver_response
-from .state import Hook, SlackError, Workspace
+from .state import Workspace
 
 
 class ActingAsSlack:

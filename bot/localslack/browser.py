@@ -17,28 +17,25 @@ receives exactly the signed requests Slack would send:
 * ``GET /local/files/<id>[?download=1]``: a file's bytes, without a token (local only).
 
 Answers are JSON ``{"ok": true, ...}`` or ``{"ok": false, "error": ...}`` with a 4xx status.
+
+The page's files and its view of the workspace are read in ``browser_view``; this module
+holds the routes, which turn the user's gestures into Slack's requests.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from pathlib import Path
 from typing import Protocol
 from urllib.parse import quote, urlsplit
 
+from .browser_view import page_file, page_state
 from .client import AppResponse
+from .errors import SlackError
 from .routes import parse_body
 from .server import Handled, LocalSlackServer, Reply, Request
-from .state import SlackError, Workspace
+from .state import Workspace
 
-PAGE_DIR = Path(__file__).with_name("page")
-_PAGE_FILES = {
-    "/": ("index.html", "text/html; charset=utf-8"),
-    "/index.html": ("index.html", "text/html; charset=utf-8"),
-    "/page/app.css": ("app.css", "text/css; charset=utf-8"),
-    "/page/app.js": ("app.js", "text/javascript; charset=utf-8"),
-}
 MAX_WAIT = 25.0  # seconds a state long-poll may hang; browsers and proxies tolerate 30+
 
 SampleExport = Callable[[], tuple[str, bytes]]
@@ -98,14 +95,7 @@ class BrowserRoutes:
     def page(self, req: Request) -> Handled:
         """Serve the page's three files; anything else under ``/`` is a 404."""
 
-        def run() -> Reply:
-            if req.path not in _PAGE_FILES:
-                return Reply(404, b"not found")
-            name, content_type = _PAGE_FILES[req.path]
-            headers = {"Cache-Control": "no-cache"}
-            return Reply(200, (PAGE_DIR / name).read_bytes(), content_type, headers)
-
-        return "page", {"path": req.path}, run
+        return "page", {"path": req.path}, lambda: page_file(req.path)
 
     # JSON routes -----------------------------------------------------------------------------
 
@@ -149,48 +139,12 @@ class BrowserRoutes:
 
     def snapshot(self) -> dict:
         """Channels, users, messages (each with ``replies``) and ephemeral, in one consistent read."""
-        ws = self.ws
-        with ws.lock:
-            channels = [
-                {
-                    "id": ch.id,
-                    "name": ch.name,
-                    "is_private": ch.is_private,
-                    "is_im": ch.is_im,
-                    "is_member": self.user_id in ch.members,
-                    "bot_member": ws.bot_user_id in ch.members,
-                }
-                for ch in ws.channels.values()
-                if not ch.is_im or ch.user == self.user_id
-            ]
-            messages = {c["id"]: self._channel_messages(c["id"]) for c in channels}
-            ephemeral = [_browser_message(m) for m in ws.ephemeral(user_id=self.user_id)]
-            users = {
-                uid: {"name": u["name"], "real_name": u["real_name"], "is_bot": u["is_bot"]}
-                for uid, u in ws.users.items()
-            }
-            return {
-                "ok": True,
-                "revision": ws.revision,
-                "title": self.title,
-                "me": self.user_id,
-                "bot_user_id": ws.bot_user_id,
-                "has_sample": self.sample_export is not None,
-                "channels": channels,
-                "users": users,
-                "messages": messages,
-                "ephemeral": ephemeral,
-            }
-
-    def _channel_messages(self, channel_id: str) -> list[dict]:
-        out = []
-        for msg in self.ws.messages(channel_id):
-            msg = _browser_message(msg)
-            if msg.get("reply_count"):
-                replies = self.ws.messages(channel_id, thread_ts=msg["ts"])
-                msg["replies"] = [_browser_message(r) for r in replies]
-            out.append(msg)
-        return out
+        return page_state(
+            self.ws,
+            user_id=self.user_id,
+            title=self.title,
+            has_sample=self.sample_export is not None,
+        )
 
     def message(self, req: Request) -> Reply:
         """Text from the composer: a ``/segment …`` command or a message (maybe in a thread)."""
@@ -284,14 +238,6 @@ class BrowserRoutes:
         if not ref:
             raise BadRequest("missing_channel")
         return self.ws.channel(ref).id
-
-
-def _browser_message(msg: dict) -> dict:
-    """A message with each file's browser URLs (the page has no token for ``url_private``)."""
-    for f in msg.get("files", []):
-        f["local_url"] = f"/local/files/{f['id']}"
-        f["local_download"] = f"/local/files/{f['id']}?download=1"
-    return msg
 
 
 def _app_reply(resp: AppResponse, *, command: str | None = None) -> Reply:

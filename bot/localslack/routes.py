@@ -12,9 +12,12 @@ import re
 from urllib.parse import parse_qsl
 
 from . import webapi
+from .errors import SlackError
+from .files_and_hooks import Hook
 from .objects import SIGN_IN_PAGE
+from .payloads import APP_ID
 from .server import Handled, LocalSlackServer, Reply, Request
-from .state import Hook, SlackError, Workspace
+from .state import Workspace
 
 SCOPES = "commands,chat:write,files:read,files:write,channels:history,groups:history,im:history,"
 SCOPES += "channels:read,groups:read,channels:join,users:read,app_mentions:read"
@@ -54,7 +57,7 @@ def deliver_response(ws: Workspace, hook: Hook, payload: dict) -> None:
         else:
             ws.update(hook.channel_id, original, msg)
     elif payload.get("response_type") == "in_channel":
-        bot = {"user": ws.bot_user_id, "bot_id": ws.bot_id, "app_id": webapi.APP_ID}
+        bot = {"user": ws.bot_user_id, "bot_id": ws.bot_id, "app_id": APP_ID}
         ws.post(hook.channel_id, {**bot, **msg}, thread_ts=payload.get("thread_ts") or None)
     else:
         extra = {"thread_ts": payload["thread_ts"]} if payload.get("thread_ts") else {}

@@ -38,9 +38,9 @@ from pathlib import Path
 from typing import Protocol, TextIO
 
 from .browser import SampleExport, install_page
+from .errors import SlackError
 from .local import LocalSlack
 from .persist import WorkspaceStore
-from .state import SlackError
 
 CHANNELS = ("general", "marketing")
 LOCAL_USER = "you"

@@ -12,43 +12,28 @@ import copy
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 
+from .errors import SlackError
+from .files_and_hooks import FilesAndHooks, Hook
 from .objects import (
     Channel,
     StoredFile,
     channel_from_json,
     channel_to_json,
     file_from_json,
-    file_object,
     file_to_json,
-    guess_types,
     user_object,
 )
 
-
-class SlackError(Exception):
-    """A Web API error code such as ``channel_not_found``; becomes ``{"ok": false, ...}``."""
-
-    def __init__(self, error: str, **extra: object) -> None:
-        super().__init__(error)
-        self.error = error
-        self.extra = extra
+# Re-exported: callers that hold a Workspace import its error and hook types from here too.
+__all__ = ["Hook", "SlackError", "Workspace"]
 
 
-@dataclass
-class Hook:
-    """A ``response_url``: where it came from and what ``replace_original`` would replace."""
+class Workspace(FilesAndHooks):
+    """One Slack team. All public methods are thread-safe and return copies.
 
-    channel_id: str
-    user_id: str
-    message_ts: str | None = None
-    is_ephemeral: bool = False
-    uses: int = 0
-
-
-class Workspace:
-    """One Slack team. All public methods are thread-safe and return copies."""
+    Files and response_url hooks come from ``FilesAndHooks`` (files_and_hooks.py).
+    """
 
     def __init__(self, *, team_id: str, bot_user_id: str, bot_id: str) -> None:
         self.team_id = team_id
@@ -294,49 +279,3 @@ class Workspace:
                 for m in self._ephemeral
                 if channel_id in (None, m["channel"]) and user_id in (None, m["user"])
             ]
-
-    # files and hooks --------------------------------------------------------------------------
-
-    def new_file(self, *, name: str, user: str, title: str | None = None, **meta: object) -> str:
-        """Register a file (``filetype``/``mimetype``/``content``/``declared_length`` optional)."""
-        with self.lock:
-            filetype, mimetype, pretty = guess_types(name)
-            fid = self.new_id("F")
-            self.files[fid] = StoredFile(
-                id=fid,
-                name=name,
-                title=title or name,
-                user=user,
-                created=int(time.time()),
-                filetype=str(meta.pop("filetype", None) or filetype),
-                mimetype=str(meta.pop("mimetype", None) or mimetype),
-                pretty_type=pretty,
-                **meta,  # type: ignore[arg-type]
-            )
-            self._touch()
-            return fid
-
-    def stored_file(self, file_id: str) -> StoredFile:
-        """The record behind a file id, or ``file_not_found``."""
-        with self.lock:
-            if file_id not in self.files:
-                raise SlackError("file_not_found")
-            return self.files[file_id]
-
-    def file_object(self, file_id: str) -> dict:
-        """The Slack file object (``files.info`` shape) with live ``shares``."""
-        with self.lock:
-            private = {c.id for c in self.channels.values() if c.is_private}
-            return file_object(
-                self.stored_file(file_id),
-                base_url=self.base_url,
-                team_id=self.team_id,
-                private_channels=private,
-            )
-
-    def new_hook(self, hook: Hook) -> str:
-        """Register a response_url target; return its id (the tail of the URL)."""
-        with self.lock:
-            hook_id = self.new_id("H")
-            self.hooks[hook_id] = hook
-            return hook_id

@@ -1,20 +1,27 @@
 """The Web API methods the local Slack implements, as ``(workspace, args) -> response`` functions.
 
-``args`` is the parsed request body: strings from a form body, real JSON values from a JSON
-body, so every reader here accepts both (``"1"``/``True``, a JSON string or a list of blocks).
-Errors are raised as ``SlackError`` and become ``{"ok": false, "error": ...}`` in the server.
-The checks mirror real Slack where a bot could trip over them: channel membership, unknown
-ids, missing required arguments.
+``args`` is the parsed request body, read with the helpers in ``webapi_args``. Errors are
+raised as ``SlackError`` and become ``{"ok": false, "error": ...}`` in the server. The checks
+mirror real Slack where a bot could trip over them: channel membership, unknown ids, missing
+required arguments.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 
-from .objects import Channel, channel_object
-from .payloads import APP_ID
-from .state import SlackError, Workspace
+from .errors import SlackError
+from .objects import channel_object
+from .state import Workspace
+from .webapi_args import (
+    bot_message,
+    checked_blocks,
+    json_list,
+    message_text,
+    postable_channel,
+    readable_channel,
+    required,
+)
 
 Method = Callable[[Workspace, dict], dict]
 METHODS: dict[str, Method] = {}
@@ -37,86 +44,6 @@ def call(ws: Workspace, name: str, args: dict) -> dict:
     return METHODS[name](ws, args)
 
 
-# argument helpers --------------------------------------------------------------------------
-
-
-def _req(args: dict, name: str) -> str:
-    value = args.get(name)
-    if value in (None, ""):
-        raise SlackError("invalid_arguments", response_metadata={"messages": [f"missing {name}"]})
-    return str(value)
-
-
-def _flag(args: dict, name: str) -> bool:
-    return args.get(name) in (True, "1", "true", "True", 1)
-
-
-def _json(args: dict, name: str) -> list | None:
-    """A list argument that form bodies carry as a JSON string."""
-    value = args.get(name)
-    if value in (None, ""):
-        return None
-    if isinstance(value, str):
-        try:
-            value = json.loads(value)
-        except ValueError:
-            raise SlackError("invalid_arguments") from None
-    if not isinstance(value, list):
-        raise SlackError("invalid_arguments")
-    return value
-
-
-def _blocks(args: dict) -> list | None:
-    """Blocks checked as far as Slack's own cheap checks go (at most 50, each typed)."""
-    try:
-        blocks = _json(args, "blocks")
-    except SlackError:
-        raise SlackError("invalid_blocks_format") from None
-    if blocks is None:
-        return None
-    problems = [f"block {i} has no type" for i, b in enumerate(blocks) if not _typed(b)]
-    if len(blocks) > 50:
-        problems.append("no more than 50 items allowed [json-pointer:/blocks]")
-    if problems:
-        raise SlackError(
-            "invalid_blocks", errors=problems, response_metadata={"messages": problems}
-        )
-    return blocks
-
-
-def _typed(block: object) -> bool:
-    return isinstance(block, dict) and isinstance(block.get("type"), str)
-
-
-def _postable(ws: Workspace, ref: str) -> Channel:
-    """The channel the bot may post to: a user id means the bot's DM with that user."""
-    if ref.startswith(("U", "W")) and ref in ws.users:
-        return ws.open_dm(ref)
-    ch = ws.channel(ref)
-    if ws.bot_user_id not in ch.members:
-        # Slack hides private conversations the bot is not in.
-        raise SlackError("channel_not_found" if ch.is_private else "not_in_channel")
-    if ch.is_archived:
-        raise SlackError("is_archived")
-    return ch
-
-
-def _bot_message(ws: Workspace, text: str, blocks: list | None) -> dict:
-    msg: dict = {"user": ws.bot_user_id, "bot_id": ws.bot_id, "app_id": APP_ID, "text": text}
-    if blocks is not None:
-        msg["blocks"] = blocks
-    return msg
-
-
-def _text(args: dict, blocks: list | None) -> str:
-    text = str(args.get("text") or "")
-    if not text and blocks is None and not args.get("attachments"):
-        raise SlackError("no_text")
-    if len(text) > 40_000:
-        raise SlackError("msg_too_long")
-    return text
-
-
 # identity, users, conversations -------------------------------------------------------------
 
 
@@ -136,12 +63,12 @@ def auth_test(ws: Workspace, args: dict) -> dict:
 
 @method("users.info")
 def users_info(ws: Workspace, args: dict) -> dict:
-    return {"ok": True, "user": ws.user(_req(args, "user"))}
+    return {"ok": True, "user": ws.user(required(args, "user"))}
 
 
 @method("conversations.info")
 def conversations_info(ws: Workspace, args: dict) -> dict:
-    ch = ws.channel(_req(args, "channel"))
+    ch = ws.channel(required(args, "channel"))
     if ch.is_private and ws.bot_user_id not in ch.members:
         raise SlackError("channel_not_found")
     return {"ok": True, "channel": channel_object(ch, bot_user_id=ws.bot_user_id)}
@@ -149,7 +76,7 @@ def conversations_info(ws: Workspace, args: dict) -> dict:
 
 @method("conversations.join")
 def conversations_join(ws: Workspace, args: dict) -> dict:
-    ch = ws.channel(_req(args, "channel"))
+    ch = ws.channel(required(args, "channel"))
     if ch.is_private:
         raise SlackError("method_not_supported_for_channel_type")
     if ch.is_archived:
@@ -167,7 +94,7 @@ def conversations_open(ws: Workspace, args: dict) -> dict:
     if args.get("channel"):
         ch = ws.channel(str(args["channel"]))
     else:
-        users = [u for u in _req(args, "users").split(",") if u]
+        users = [u for u in required(args, "users").split(",") if u]
         if len(users) != 1:
             raise SlackError("not_enough_users" if not users else "too_many_users")
         ch = ws.open_dm(users[0])
@@ -176,7 +103,7 @@ def conversations_open(ws: Workspace, args: dict) -> dict:
 
 @method("conversations.history")
 def conversations_history(ws: Workspace, args: dict) -> dict:
-    ch = _readable(ws, _req(args, "channel"))
+    ch = readable_channel(ws, required(args, "channel"))
     limit = int(args.get("limit") or 100)
     msgs = list(reversed(ws.messages(ch.id)))[:limit]  # Slack returns newest first
     return {"ok": True, "messages": msgs, "has_more": False, "pin_count": 0}
@@ -184,8 +111,8 @@ def conversations_history(ws: Workspace, args: dict) -> dict:
 
 @method("conversations.replies")
 def conversations_replies(ws: Workspace, args: dict) -> dict:
-    ch = _readable(ws, _req(args, "channel"))
-    ts = _req(args, "ts")
+    ch = readable_channel(ws, required(args, "channel"))
+    ts = required(args, "ts")
     try:
         parent = ws.message(ch.id, ts)
     except SlackError:
@@ -199,21 +126,14 @@ def conversations_replies(ws: Workspace, args: dict) -> dict:
     }
 
 
-def _readable(ws: Workspace, ref: str) -> Channel:
-    ch = ws.channel(ref)
-    if ws.bot_user_id not in ch.members:
-        raise SlackError("channel_not_found" if ch.is_private else "not_in_channel")
-    return ch
-
-
 # chat -------------------------------------------------------------------------------------
 
 
 @method("chat.postMessage")
 def chat_post_message(ws: Workspace, args: dict) -> dict:
-    ch = _postable(ws, _req(args, "channel"))
-    blocks = _blocks(args)
-    msg = _bot_message(ws, _text(args, blocks), blocks)
+    ch = postable_channel(ws, required(args, "channel"))
+    blocks = checked_blocks(args)
+    msg = bot_message(ws, message_text(args, blocks), blocks)
     if args.get("metadata"):
         msg["metadata"] = args["metadata"]
     posted = ws.post(ch.id, msg, thread_ts=str(args.get("thread_ts") or "") or None)
@@ -222,11 +142,11 @@ def chat_post_message(ws: Workspace, args: dict) -> dict:
 
 @method("chat.update")
 def chat_update(ws: Workspace, args: dict) -> dict:
-    ch = ws.channel(_req(args, "channel"))
-    ts = _req(args, "ts")
+    ch = ws.channel(required(args, "channel"))
+    ts = required(args, "ts")
     if ws.message(ch.id, ts).get("bot_id") != ws.bot_id:
         raise SlackError("cant_update_message")
-    blocks = _blocks(args)
+    blocks = checked_blocks(args)
     changes: dict = {"text": str(args.get("text") or "")}
     if blocks is not None:
         changes["blocks"] = blocks
@@ -236,8 +156,8 @@ def chat_update(ws: Workspace, args: dict) -> dict:
 
 @method("chat.delete")
 def chat_delete(ws: Workspace, args: dict) -> dict:
-    ch = ws.channel(_req(args, "channel"))
-    ts = _req(args, "ts")
+    ch = ws.channel(required(args, "channel"))
+    ts = required(args, "ts")
     if ws.message(ch.id, ts).get("bot_id") != ws.bot_id:
         raise SlackError("cant_delete_message")
     ws.delete(ch.id, ts)
@@ -246,13 +166,13 @@ def chat_delete(ws: Workspace, args: dict) -> dict:
 
 @method("chat.postEphemeral")
 def chat_post_ephemeral(ws: Workspace, args: dict) -> dict:
-    ch = _postable(ws, _req(args, "channel"))
-    user = _req(args, "user")
+    ch = postable_channel(ws, required(args, "channel"))
+    user = required(args, "user")
     ws.user(user)
     if user not in ch.members:
         raise SlackError("user_not_in_channel")
-    blocks = _blocks(args)
-    msg = _bot_message(ws, _text(args, blocks), blocks)
+    blocks = checked_blocks(args)
+    msg = bot_message(ws, message_text(args, blocks), blocks)
     del msg["user"]  # an ephemeral's "user" is the one who sees it, set by add_ephemeral
     msg["source"] = "chat.postEphemeral"
     if args.get("thread_ts"):
@@ -263,8 +183,8 @@ def chat_post_ephemeral(ws: Workspace, args: dict) -> dict:
 
 @method("chat.getPermalink")
 def chat_get_permalink(ws: Workspace, args: dict) -> dict:
-    ch = ws.channel(_req(args, "channel"))
-    ts = _req(args, "message_ts")
+    ch = ws.channel(required(args, "channel"))
+    ts = required(args, "message_ts")
     ws.message(ch.id, ts)
     return {"ok": True, "channel": ch.id, "permalink": f"{ws.base_url}/archives/{ch.id}/p{ts}"}
 
@@ -274,8 +194,8 @@ def chat_get_permalink(ws: Workspace, args: dict) -> dict:
 
 @method("files.getUploadURLExternal")
 def files_get_upload_url(ws: Workspace, args: dict) -> dict:
-    name = _req(args, "filename")
-    length = _req(args, "length")
+    name = required(args, "filename")
+    length = required(args, "length")
     if not length.isdigit():
         raise SlackError("invalid_arguments")
     fid = ws.new_file(name=name, user=ws.bot_user_id, declared_length=int(length))
@@ -284,7 +204,7 @@ def files_get_upload_url(ws: Workspace, args: dict) -> dict:
 
 @method("files.completeUploadExternal")
 def files_complete_upload(ws: Workspace, args: dict) -> dict:
-    items = _json(args, "files")
+    items = json_list(args, "files")
     if not items or not all(isinstance(i, dict) and i.get("id") for i in items):
         raise SlackError("invalid_arguments")
     targets = [str(args["channel_id"])] if args.get("channel_id") else []
@@ -292,7 +212,9 @@ def files_complete_upload(ws: Workspace, args: dict) -> dict:
     thread_ts = str(args.get("thread_ts") or "") or None
     if thread_ts and len(targets) != 1:
         raise SlackError("invalid_arguments")
-    channels = [_postable(ws, t) for t in targets]  # check every target before changing anything
+    channels = [
+        postable_channel(ws, t) for t in targets
+    ]  # check every target before changing anything
     for item in items:
         if not ws.stored_file(str(item["id"])).uploaded:
             raise SlackError("file_not_found")
@@ -301,9 +223,9 @@ def files_complete_upload(ws: Workspace, args: dict) -> dict:
             if item.get("title"):
                 ws.stored_file(str(item["id"])).title = str(item["title"])
     comment = str(args.get("initial_comment") or "")
-    blocks = None if comment else _blocks(args)
+    blocks = None if comment else checked_blocks(args)
     for ch in channels:
-        msg = _bot_message(ws, comment, blocks)
+        msg = bot_message(ws, comment, blocks)
         msg.update(files=[{"id": str(i["id"])} for i in items], upload=True, display_as_bot=False)
         ws.post(ch.id, msg, thread_ts=thread_ts)
     return {"ok": True, "files": [ws.file_object(str(i["id"])) for i in items]}
@@ -313,7 +235,7 @@ def files_complete_upload(ws: Workspace, args: dict) -> dict:
 def files_info(ws: Workspace, args: dict) -> dict:
     return {
         "ok": True,
-        "file": ws.file_object(_req(args, "file")),
+        "file": ws.file_object(required(args, "file")),
         "comments": [],
         "response_metadata": {"next_cursor": ""},
     }

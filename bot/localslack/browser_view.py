@@ -1,0 +1,86 @@
+"""What the browser page reads: its own static files and the workspace as its user sees it.
+
+Kept apart from ``browser.py``, whose routes turn the user's gestures into the requests Slack
+would send; everything here only reads (files on disk, workspace state) and changes nothing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .server import Reply
+from .state import Workspace
+
+PAGE_DIR = Path(__file__).with_name("page")
+_PAGE_FILES = {
+    "/": ("index.html", "text/html; charset=utf-8"),
+    "/index.html": ("index.html", "text/html; charset=utf-8"),
+    "/page/app.css": ("app.css", "text/css; charset=utf-8"),
+    "/page/app.js": ("app.js", "text/javascript; charset=utf-8"),
+}
+
+
+def page_file(path: str) -> Reply:
+    """One of the page's three files for ``path``, or a 404 for anything else."""
+    if path not in _PAGE_FILES:
+        return Reply(404, b"not found")
+    name, content_type = _PAGE_FILES[path]
+    headers = {"Cache-Control": "no-cache"}
+    return Reply(200, (PAGE_DIR / name).read_bytes(), content_type, headers)
+
+
+def page_state(ws: Workspace, *, user_id: str, title: str, has_sample: bool) -> dict:
+    """Channels, users, messages (each with ``replies``) and ephemeral, in one consistent read.
+
+    ``user_id`` is the local user: it sees its own DMs only, and only its ephemeral messages.
+    """
+    with ws.lock:
+        channels = [
+            {
+                "id": ch.id,
+                "name": ch.name,
+                "is_private": ch.is_private,
+                "is_im": ch.is_im,
+                "is_member": user_id in ch.members,
+                "bot_member": ws.bot_user_id in ch.members,
+            }
+            for ch in ws.channels.values()
+            if not ch.is_im or ch.user == user_id
+        ]
+        messages = {c["id"]: _channel_messages(ws, c["id"]) for c in channels}
+        ephemeral = [_browser_message(m) for m in ws.ephemeral(user_id=user_id)]
+        users = {
+            uid: {"name": u["name"], "real_name": u["real_name"], "is_bot": u["is_bot"]}
+            for uid, u in ws.users.items()
+        }
+        return {
+            "ok": True,
+            "revision": ws.revision,
+            "title": title,
+            "me": user_id,
+            "bot_user_id": ws.bot_user_id,
+            "has_sample": has_sample,
+            "channels": channels,
+            "users": users,
+            "messages": messages,
+            "ephemeral": ephemeral,
+        }
+
+
+def _channel_messages(ws: Workspace, channel_id: str) -> list[dict]:
+    out = []
+    for msg in ws.messages(channel_id):
+        msg = _browser_message(msg)
+        if msg.get("reply_count"):
+            replies = ws.messages(channel_id, thread_ts=msg["ts"])
+            msg["replies"] = [_browser_message(r) for r in replies]
+        out.append(msg)
+    return out
+
+
+def _browser_message(msg: dict) -> dict:
+    """A message with each file's browser URLs (the page has no token for ``url_private``)."""
+    for f in msg.get("files", []):
+        f["local_url"] = f"/local/files/{f['id']}"
+        f["local_download"] = f"/local/files/{f['id']}?download=1"
+    return msg
