@@ -24,11 +24,6 @@ def required(args: dict, name: str) -> str:
     return str(value)
 
 
-def flag(args: dict, name: str) -> bool:
-    """A boolean argument, given as ``true``/``1`` in forms or ``true`` in JSON."""
-    return args.get(name) in (True, "1", "true", "True", 1)
-
-
 def json_list(args: dict, name: str) -> list | None:
     """A list argument that form bodies carry as a JSON string."""
     value = args.get(name)
