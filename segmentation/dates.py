@@ -73,10 +73,11 @@ def _parse_unique_text(texts: pd.Series) -> tuple[pd.Series, DateOrder]:
     sample = texts.dropna()
     if sample.empty:
         return pd.Series(pd.NaT, index=texts.index, dtype="datetime64[ns]"), DateOrder("ISO")
-    iso = pc.match_substring_regex(pa.array(sample.to_numpy(dtype=object)), ISO.pattern)
+    sample_array = pa.array(sample.to_numpy(dtype=object), type=pa.string())
+    iso = pc.match_substring_regex(sample_array, ISO.pattern)
     if pc.mean(iso.cast(pa.float64())).as_py() >= 0.5:
         return _iso(texts), DateOrder("ISO")
-    order = _slashed_order(sample)
+    order = _slashed_order(sample_array)
     dayfirst = order.order == "day-first"
     parsed = _with_formats(texts, _slashed_formats(sample, dayfirst))
     return parsed, order
@@ -94,8 +95,8 @@ def _iso(texts: pd.Series) -> pd.Series:
     return parsed.dt.tz_localize(None).astype("datetime64[ns]")
 
 
-def _slashed_order(sample: pd.Series) -> DateOrder:
-    parts = pc.extract_regex(pa.array(sample.to_numpy(dtype=object)), SLASHED.pattern)
+def _slashed_order(sample: pa.Array) -> DateOrder:
+    parts = pc.extract_regex(sample, SLASHED.pattern)
     parts = parts.filter(parts.is_valid())  # texts that are not dates at all
     first = pc.cast(parts.field("first"), pa.int32(), safe=False)
     second = pc.cast(parts.field("second"), pa.int32(), safe=False)
