@@ -65,7 +65,12 @@ def test_save_writes_json_then_leaves_no_temporary_files(tmp_path: Path) -> None
         space.local.share_file(
             channel_id=space.channels["general"], user_id=space.user_id, name="a.png", content=PNG
         )
+        shared = space.local.messages(space.channels["general"])[-1]["files"][0]["id"]
         store.save(space.local.workspace)
     names = sorted(p.name for p in (tmp_path / "slack").rglob("*"))
     assert "workspace.json" in names and not [n for n in names if n.endswith(".tmp")]
-    assert len(list((tmp_path / "slack" / "files").iterdir())) == 1
+    # One file on disk per stored file with bytes (the bot may have replied with its own).
+    saved = json.loads((tmp_path / "slack" / "workspace.json").read_text())
+    with_bytes = {f["id"] for f in saved["files"] if f["has_content"]}
+    assert shared in with_bytes
+    assert {p.name for p in (tmp_path / "slack" / "files").iterdir()} == with_bytes
