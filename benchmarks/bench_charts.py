@@ -23,10 +23,10 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 from benchmarks.datasets import REAL_PARQUET, cached  # noqa: E402
 from segmentation.charts import chart_pngs  # noqa: E402
-from segmentation.features import FEATURES  # noqa: E402
 from segmentation.load import load_export  # noqa: E402
 from segmentation.pipeline import segment_export  # noqa: E402
 from segmentation.result import SegmentationResult  # noqa: E402
+from segmentation.summary import FEATURES  # noqa: E402
 
 TARGETS = {"real": 1.0, "10×": 2.5}  # seconds for all four charts, as PNG bytes
 

@@ -34,7 +34,7 @@ CHART_FILES = ("choosing-k.png", "pair-plot.png", "box-plots.png", "segment-over
 
 def segment_colors(result: SegmentationResult) -> dict[int, str]:
     """Hex colour per segment id, the same in every chart (and for the bot and the digest)."""
-    return {s.id: PALETTE[s.id % len(PALETTE)] for s in result.segments}
+    return {s.id: PALETTE[s.id % len(PALETTE)] for s in result.summary.segments}
 
 
 def wrap(text: str, width: int = 28) -> str:
@@ -99,10 +99,10 @@ def set_title(ax: Axes, title: str, subtitle: str = "") -> None:
 def segment_legend(fig: Figure, result: SegmentationResult) -> None:
     colors = segment_colors(result)
     handles = [
-        Line2D([], [], marker="o", ls="", ms=11, color=colors[s.id]) for s in result.segments
+        Line2D([], [], marker="o", ls="", ms=11, color=colors[s.id]) for s in result.summary.segments
     ]
     fig.legend(
-        handles, [wrap(s.name, 24) for s in result.segments], loc="upper left",
+        handles, [wrap(s.name, 24) for s in result.summary.segments], loc="upper left",
         bbox_to_anchor=(0.8, 0.87), fontsize=TEXT, title="Segments", title_fontsize=TEXT,
         frameon=False, labelspacing=1.1,
     )  # fmt: skip

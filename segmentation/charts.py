@@ -35,16 +35,16 @@ from segmentation.chart_style import (
     use_grid,
     wrap,
 )
-from segmentation.features import FEATURES
 from segmentation.model import MIN_SEGMENT_SHARE
 from segmentation.pair_plot import pair_plot
 from segmentation.result import SegmentationResult
+from segmentation.summary import FEATURES
 
 
 def k_choice_chart(result: SegmentationResult, ax: Axes | None = None) -> Figure:
     """Inertia (elbow) and silhouette against k on twin axes, the chosen k marked."""
     ax = new_axes(ax, left=0.08, right=0.92, bottom=0.14, top=0.84)
-    scores = pd.DataFrame(result.k_scores).sort_values("k")
+    scores = pd.DataFrame([s.to_json() for s in result.summary.k_scores]).sort_values("k")
     ks = scores["k"].to_numpy()
     style_axes(ax)
     (inertia,) = ax.plot(ks, scores["inertia"], "o-", color=PALETTE[0], lw=2.5, ms=8)
@@ -59,18 +59,18 @@ def k_choice_chart(result: SegmentationResult, ax: Axes | None = None) -> Figure
     silhouette = scores["silhouette"].to_numpy(dtype=float)
     (sil,) = right.plot(ks, silhouette, "s--", color=PALETTE[3], lw=2.5, ms=9)
     right.plot(ks[~ok], silhouette[~ok], "s", color="white", mec=PALETTE[3], mew=2, ms=9)
-    line = ax.axvline(result.k, color="#444444", lw=2, ls=":", gid="chosen-k")
-    chosen = scores[scores["k"] == result.k]
+    line = ax.axvline(result.summary.k, color="#444444", lw=2, ls=":", gid="chosen-k")
+    chosen = scores[scores["k"] == result.summary.k]
     if len(chosen) and not np.isnan(chosen["silhouette"].iloc[0]):
         s = chosen["silhouette"].iloc[0]
         right.annotate(
-            f"chosen: k = {result.k}\nsilhouette {s:.2f}", (result.k, s), xytext=(16, -28),
+            f"chosen: k = {result.summary.k}\nsilhouette {s:.2f}", (result.summary.k, s), xytext=(16, -28),
             textcoords="offset points", fontsize=TEXT, fontweight="bold", va="top",
             arrowprops={"arrowstyle": "->", "color": "#444444"},
             bbox={"boxstyle": "round", "fc": "white", "ec": "#444444", "alpha": 0.9},
         )  # fmt: skip
     handles = [inertia, sil, line]
-    labels = ["Inertia (elbow curve)", "Silhouette", f"Chosen k = {result.k}"]
+    labels = ["Inertia (elbow curve)", "Silhouette", f"Chosen k = {result.summary.k}"]
     if (~ok).any():
         handles.append(
             Line2D([], [], marker="s", ls="", color="white", mec=PALETTE[3], mew=2, ms=9)
@@ -80,7 +80,7 @@ def k_choice_chart(result: SegmentationResult, ax: Axes | None = None) -> Figure
         # Only one k was fitted: there is no curve to read, and the chart says so.
         ax.set_xlim(ks[0] - 2, ks[0] + 2)
         right.set_ylim(0, 1)  # on its own scale, so the two single points do not overlap
-        why = "it was set by hand" if result.k_forced else "no other k was possible"
+        why = "it was set by hand" if result.summary.k_forced else "no other k was possible"
         ax.text(
             0.5, 0.3, f"Only k = {ks[0]} was scored ({why}),\nso there is no curve to compare.",
             transform=ax.transAxes, ha="center", va="center", fontsize=TEXT + 2, color="#444444",
@@ -90,7 +90,7 @@ def k_choice_chart(result: SegmentationResult, ax: Axes | None = None) -> Figure
         handles, labels, loc="upper center", bbox_to_anchor=(0.5, -0.09), ncols=len(handles),
         fontsize=TEXT, frameon=False,
     )  # fmt: skip
-    set_title(ax, f"Choosing the number of segments: k = {result.k}", wrap(result.k_reason, 120))
+    set_title(ax, f"Choosing the number of segments: k = {result.summary.k}", wrap(result.summary.k_reason, 120))
     return ax.figure
 
 
@@ -99,7 +99,7 @@ def box_plots(result: SegmentationResult, fig: Figure | None = None) -> Figure:
     fig = Figure(figsize=FIGSIZE, dpi=DPI) if fig is None else fig
     customers = result.customers
     colors = segment_colors(result)
-    segments = result.segments
+    segments = result.summary.segments
     axes = fig.subplots(1, len(FEATURES), sharey=True, squeeze=False)[0]
     fig.subplots_adjust(left=0.2, right=0.98, bottom=0.1, top=0.84, wspace=0.12)
     by_segment = customers.groupby("segment")
@@ -144,11 +144,11 @@ def segment_overview(result: SegmentationResult, ax: Axes | None = None) -> Figu
     ax = new_axes(ax, left=0.21, right=0.97, bottom=0.08, top=0.87)
     style_axes(ax)
     ax.grid(False, axis="y")
-    colors = [segment_colors(result)[s.id] for s in result.segments]
-    y = np.arange(len(result.segments))[::-1].astype(float)
+    colors = [segment_colors(result)[s.id] for s in result.summary.segments]
+    y = np.arange(len(result.summary.segments))[::-1].astype(float)
     height = 0.38
-    customers = [100 * s.share for s in result.segments]
-    revenue = [100 * s.revenue_share for s in result.segments]
+    customers = [100 * s.share for s in result.summary.segments]
+    revenue = [100 * s.revenue_share for s in result.summary.segments]
     people = ax.barh(
         y + height / 2, customers, height, color=colors, alpha=0.35, hatch="//", edgecolor=colors
     )
@@ -156,7 +156,7 @@ def segment_overview(result: SegmentationResult, ax: Axes | None = None) -> Figu
     for bars, values in ((people, customers), (money, revenue)):
         labels = [f"{v:.0f}%" if v >= 0.5 or v == 0 else "<1%" for v in values]
         ax.bar_label(bars, labels=labels, padding=4, fontsize=TEXT)
-    ax.set_yticks(y, [wrap(s.name, 30) for s in result.segments], fontsize=TEXT)
+    ax.set_yticks(y, [wrap(s.name, 30) for s in result.summary.segments], fontsize=TEXT)
     ax.set_xlim(0, max(customers + revenue) * 1.15)
     ax.set_xlabel("Share (%)", fontsize=TEXT)
     ax.legend(
@@ -166,7 +166,7 @@ def segment_overview(result: SegmentationResult, ax: Axes | None = None) -> Figu
     set_title(
         ax,
         "Who the customers are and where the revenue comes from",
-        f"Share of all {result.audit.customers:,} customers (hatched) and of their total spend (solid), per segment.",
+        f"Share of all {result.summary.customers:,} customers (hatched) and of their total spend (solid), per segment.",
     )
     return ax.figure
 

@@ -9,8 +9,6 @@ import pandas as pd
 
 from segmentation.clean import cancellation_mask
 
-FEATURES = ("recency_days", "frequency", "average_spend", "total_spend")
-
 
 def default_as_of(clean: pd.DataFrame) -> dt.date:
     """The day after the last purchase in the data."""

@@ -9,33 +9,30 @@ the id, stays) and its name, unless its profile really changed (its levels diffe
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 from scipy.optimize import linear_sum_assignment
 
-from segmentation.features import FEATURES
 from segmentation.result import SegmentationResult
+from segmentation.scale import fit_scale, on_scale
+from segmentation.summary import FEATURES, Segment
 
 # Two segments further apart than this (in standard deviations of log1p features, over
 # all four features) are different segments, even if nothing closer is left to pair with.
 MAX_DISTANCE = 1.5
 
 
-def _scale(customers: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
-    logged = np.log1p(customers[list(FEATURES)].clip(lower=0))
-    return logged.mean(), logged.std(ddof=0).replace(0, 1)
-
-
-def _points(segments: list[dict], centre: pd.Series, spread: pd.Series) -> np.ndarray:
-    """One row per segment: its standardised log1p medians, features in FEATURES order."""
-    medians = pd.DataFrame([{f: s["median"][f] for f in FEATURES} for s in segments])
-    return ((np.log1p(medians.clip(lower=0)) - centre) / spread).to_numpy(dtype=float)
+def _points(segments: Sequence[Segment], customers: pd.DataFrame) -> np.ndarray:
+    """One row per segment: its medians on the model's scale fitted over ``customers``."""
+    medians = [[getattr(s.median, f) for f in FEATURES] for s in segments]
+    return on_scale(fit_scale(customers[list(FEATURES)]), medians)
 
 
 def match_segments(
-    previous: list[dict],
-    current: list[dict],
+    previous: Sequence[Segment],
+    current: Sequence[Segment],
     customers: pd.DataFrame,
     *,
     previous_customers: pd.DataFrame | None = None,
@@ -43,8 +40,7 @@ def match_segments(
 ) -> dict[int, int]:
     """``{current id: previous id}`` for the pairs that are the same segment.
 
-    ``previous`` and ``current`` are segment dicts (``Segment.to_dict()`` or storage's
-    ``segments_for``) with ``id`` and ``median``. Each run's medians are standardised
+    Each run's medians are standardised
     over its own customers (``customers`` now, ``previous_customers`` then; the current
     ones when not given), so a week in which everyone's recency grew by seven days
     compares profiles, not calendars. One-to-one, minimising the total distance; pairs
@@ -55,19 +51,19 @@ def match_segments(
     then = (
         customers if previous_customers is None or previous_customers.empty else previous_customers
     )
-    a = _points(current, *_scale(customers))
-    b = _points(previous, *_scale(then))
+    a = _points(current, customers)
+    b = _points(previous, then)
     distances = np.sqrt(((a[:, None, :] - b[None, :, :]) ** 2).sum(axis=2))
     rows, cols = linear_sum_assignment(distances)
     return {
-        int(current[r]["id"]): int(previous[c]["id"])
+        current[r].id: previous[c].id
         for r, c in zip(rows, cols, strict=True)
         if distances[r, c] <= max_distance
     }
 
 
 def carry_names(
-    previous: list[dict], current: list[dict], matches: dict[int, int]
+    previous: Sequence[Segment], current: Sequence[Segment], matches: dict[int, int]
 ) -> dict[int, str]:
     """The name each current segment should show: the previous one when its levels held.
 
@@ -75,17 +71,16 @@ def carry_names(
     same; otherwise the fresh name says what changed. A fresh name that collides with a
     carried one is marked "(new)" so names stay unique.
     """
-    before = {int(s["id"]): s for s in previous}
+    before = {s.id: s for s in previous}
     names: dict[int, str] = {}
     kept: set[int] = set()
     for s in current:
-        sid = int(s["id"])
-        old = before.get(matches.get(sid, -1))
-        if old is not None and dict(old.get("levels") or {}) == dict(s.get("levels") or {}):
-            names[sid] = old["name"]
-            kept.add(sid)
+        old = before.get(matches.get(s.id, -1))
+        if old is not None and dict(old.levels) == dict(s.levels):
+            names[s.id] = old.name
+            kept.add(s.id)
         else:
-            names[sid] = s["name"]
+            names[s.id] = s.name
     carried = {names[sid] for sid in kept}
     for sid in names.keys() - kept:
         if names[sid] in carried:
@@ -102,7 +97,7 @@ def new_ids(matches: dict[int, int], current_ids: list[int]) -> dict[int, int]:
 
 def align_to_previous(
     result: SegmentationResult,
-    previous: list[dict],
+    previous: Sequence[Segment],
     *,
     previous_customers: pd.DataFrame | None = None,
     max_distance: float = MAX_DISTANCE,
@@ -113,7 +108,7 @@ def align_to_previous(
     Returns a new result (the input is not changed) whose matched segments carry the
     previous ids and names; ``customers["segment"]`` is renumbered the same way.
     """
-    current = [s.to_dict() for s in result.segments]
+    current = result.summary.segments
     matches = match_segments(
         previous,
         current,
@@ -122,11 +117,8 @@ def align_to_previous(
         max_distance=max_distance,
     )
     names = carry_names(previous, current, matches)
-    ids = new_ids(matches, [s.id for s in result.segments])
-    segments = sorted(
-        (dataclasses.replace(s, id=ids[s.id], name=names[s.id]) for s in result.segments),
-        key=lambda s: s.id,
-    )
+    ids = new_ids(matches, [s.id for s in current])
+    segments = tuple(dataclasses.replace(s, id=ids[s.id], name=names[s.id]) for s in current)
     customers = result.customers.assign(segment=result.customers["segment"].map(ids))
-    aligned = dataclasses.replace(result, segments=segments, customers=customers)
+    aligned = SegmentationResult(summary=result.summary.with_segments(segments), customers=customers)
     return aligned, {ids[c]: p for c, p in matches.items()}

@@ -2,17 +2,42 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from kneed import KneeLocator
 from sklearn.base import BaseEstimator, ClusterMixin
 from sklearn.cluster import KMeans
 from sklearn.metrics import adjusted_rand_score
-from sklearn.preprocessing import StandardScaler
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 from threadpoolctl import threadpool_limits
 
+from segmentation.scale import fit_scale, on_scale
+
+K_MIN, K_MAX = 2, 10  # the numbers of segments segbot offers, everywhere
+K_RANGE = range(K_MIN, K_MAX + 1)
+
 MIN_SEGMENT_SHARE = 0.05
+
+
+@dataclass(frozen=True)
+class KChoice:
+    """How k was chosen: by hand, the only possibility, or elbow then silhouette.
+
+    ``elbow`` is the k where the inertia curve bends (mid-range when ``knee_found`` is
+    False); ``candidates`` the k weighed around it; ``all_large`` whether the chosen k
+    keeps every segment at least ``min_share`` of customers.
+    """
+
+    k: int
+    how: str  # "forced", "only", "elbow"
+    elbow: int | None = None
+    knee_found: bool = False
+    candidates: tuple[int, ...] = ()
+    silhouette: float | None = None
+    all_large: bool = True
+    min_share: float = MIN_SEGMENT_SHARE
 
 
 class SegmentModel(ClusterMixin, BaseEstimator):
@@ -28,13 +53,15 @@ class SegmentModel(ClusterMixin, BaseEstimator):
     chosen k is fitted on everyone.
     Stability is the mean adjusted Rand index between the chosen labels and
     ``n_bootstrap`` refits on bootstrap samples.
+    With ``order_by`` (a column index), labels are numbered by that column's total per
+    cluster, largest first; ``labels_`` and ``predict`` use the same numbering.
     """
 
     def __init__(
         self,
         k: int | None = None,
         *,
-        k_range: tuple[int, int] = (2, 10),
+        k_range: tuple[int, int] = (K_MIN, K_MAX),
         log_transform: bool = True,
         min_share: float = MIN_SEGMENT_SHARE,
         n_init: int = 3,
@@ -43,6 +70,7 @@ class SegmentModel(ClusterMixin, BaseEstimator):
         scoring_sample: int = 5_000,
         n_bootstrap: int = 5,
         bootstrap_sample: int = 5000,
+        order_by: int | None = None,
         random_state: int | None = 0,
     ):
         self.k = k
@@ -55,6 +83,7 @@ class SegmentModel(ClusterMixin, BaseEstimator):
         self.scoring_sample = scoring_sample
         self.n_bootstrap = n_bootstrap
         self.bootstrap_sample = bootstrap_sample
+        self.order_by = order_by
         self.random_state = random_state
 
     def fit(self, X, y=None):
@@ -67,68 +96,81 @@ class SegmentModel(ClusterMixin, BaseEstimator):
 
     def _fit(self, X: np.ndarray):
         rng = check_random_state(self.random_state)
-        self.scaler_ = StandardScaler().fit(self._transform_raw(X))
-        Z = self.scaler_.transform(self._transform_raw(X))
-        low, high = self.k_range
-        high = min(high, len(Z) - 1)
+        self.scaler_ = fit_scale(X) if self.log_transform else None
+        Z = self._scaled(X)
         if self.k is not None and not 2 <= self.k <= len(Z) - 1:
             raise ValueError(f"k must be between 2 and {len(Z) - 1} for {len(Z)} customers")
-        ks = [self.k] if self.k is not None else list(range(low, max(low, high) + 1))
         scoring = Z[self._sample_rows(len(Z), self.scoring_sample, rng)]
-        sample = self._sample_rows(len(scoring), self.silhouette_sample, rng)
-        distances = euclidean_distances32(scoring[sample])
-        models, scores = {}, []
         seed = rng.randint(np.iinfo(np.int32).max)
-        n_init = self.n_init if self.k is not None else self.scoring_n_init
-        for k in ks:
-            model = KMeans(n_clusters=k, n_init=n_init, random_state=seed).fit(scoring)
-            models[k] = model
-            smallest = float(np.bincount(model.labels_, minlength=k).min() / len(scoring))
-            scores.append(
-                {
-                    "k": k,
-                    "inertia": float(model.inertia_) * len(Z) / len(scoring),
-                    "silhouette": silhouette_from_distances(distances, model.labels_[sample]),
-                    "smallest_share": smallest,
-                }
-            )
-        self.k_scores_ = scores
-        self.k_, self.k_reason_, self.elbow_k_ = self._choose_k(scores)
+        models, self.k_scores_ = self._score_candidates(Z, scoring, seed, rng)
+        self.k_choice_ = self._choose_k(self.k_scores_)
+        self.k_ = self.k_choice_.k
         chosen = models[self.k_]
-        if n_init < self.n_init:
+        if self.k is None and self.scoring_n_init < self.n_init:
             chosen = KMeans(n_clusters=self.k_, n_init=self.n_init, random_state=seed).fit(scoring)
         if len(scoring) < len(Z):
             chosen = KMeans(
                 n_clusters=self.k_, init=chosen.cluster_centers_, n_init=1, random_state=seed
             ).fit(Z)
         self.kmeans_ = chosen
-        self.labels_ = chosen.labels_
-        self.cluster_centers_ = chosen.cluster_centers_
+        self.order_ = self._label_order(X, chosen.labels_)
+        self.labels_ = self.order_[chosen.labels_]
+        self.cluster_centers_ = chosen.cluster_centers_[np.argsort(self.order_)]
         self.stability_ = self._stability(Z, chosen, seed, rng)
         return self
 
+    def _score_candidates(self, Z, scoring, seed, rng) -> tuple[dict[int, KMeans], list[dict]]:
+        """One K-Means per candidate k on ``scoring``, with inertia, silhouette and smallest share."""
+        low, high = self.k_range
+        high = min(high, len(Z) - 1)
+        ks = [self.k] if self.k is not None else list(range(low, max(low, high) + 1))
+        sample = self._sample_rows(len(scoring), self.silhouette_sample, rng)
+        distances = euclidean_distances32(scoring[sample])
+        n_init = self.n_init if self.k is not None else self.scoring_n_init
+        models, scores = {}, []
+        for k in ks:
+            model = KMeans(n_clusters=k, n_init=n_init, random_state=seed).fit(scoring)
+            models[k] = model
+            scores.append(
+                {
+                    "k": k,
+                    "inertia": float(model.inertia_) * len(Z) / len(scoring),
+                    "silhouette": silhouette_from_distances(distances, model.labels_[sample]),
+                    "smallest_share": float(
+                        np.bincount(model.labels_, minlength=k).min() / len(scoring)
+                    ),
+                }
+            )
+        return models, scores
+
+    def _label_order(self, X: np.ndarray, labels: np.ndarray) -> np.ndarray:
+        """``order[kmeans label]`` = the label segbot shows (by ``order_by`` total, largest first)."""
+        k = int(labels.max()) + 1
+        if self.order_by is None:
+            return np.arange(k)
+        totals = np.bincount(labels, weights=X[:, self.order_by], minlength=k)
+        ranking = np.argsort(-totals, kind="stable")
+        order = np.empty(k, dtype=np.int64)
+        order[ranking] = np.arange(k)
+        return order
+
     def predict(self, X):
-        """Segment index for each row of X."""
+        """Segment index for each row of X (the numbering of ``labels_``)."""
         check_is_fitted(self, "kmeans_")
         X = validate_data(self, X, dtype=np.float64, reset=False)
-        return self.kmeans_.predict(self.scaler_.transform(self._transform_raw(X)))
+        return self.order_[self.kmeans_.predict(self._scaled(X))]
 
-    def transform_features(self, X):
-        """X in the model's standardised space (for matching segments across runs)."""
-        check_is_fitted(self, "scaler_")
-        return self.scaler_.transform(self._transform_raw(np.asarray(X, dtype=np.float64)))
+    def _scaled(self, X: np.ndarray) -> np.ndarray:
+        if self.scaler_ is None:
+            return X
+        return on_scale(self.scaler_, X)
 
-    def _transform_raw(self, X: np.ndarray) -> np.ndarray:
-        # Spend and frequency are heavy-tailed: without log1p a few wholesalers become
-        # their own clusters and everyone else lands in one.
-        return np.log1p(np.clip(X, 0, None)) if self.log_transform else X
-
-    def _choose_k(self, scores: list[dict]) -> tuple[int, str, int | None]:
+    def _choose_k(self, scores: list[dict]) -> KChoice:
         if self.k is not None:
-            return self.k, f"k = {self.k} was set by hand.", None
+            return KChoice(k=self.k, how="forced")
         ks = [s["k"] for s in scores]
         if len(ks) == 1:
-            return ks[0], f"Only k = {ks[0]} is possible with this few customers.", None
+            return KChoice(k=ks[0], how="only")
         inertia = [s["inertia"] for s in scores]
         knee = KneeLocator(ks, inertia, curve="convex", direction="decreasing").knee
         elbow = int(knee) if knee is not None else ks[len(ks) // 2]
@@ -136,22 +178,16 @@ class SegmentModel(ClusterMixin, BaseEstimator):
         usable = [s for s in candidates if s["smallest_share"] >= self.min_share]
         pool = usable or [s for s in scores if s["smallest_share"] >= self.min_share] or candidates
         best = max(pool, key=lambda s: (np.nan_to_num(s["silhouette"], nan=-1), -s["k"]))
-        k = best["k"]
-        where = (
-            "the inertia curve bends"
-            if knee is not None
-            else "the inertia curve has no clear bend; mid-range"
+        return KChoice(
+            k=best["k"],
+            how="elbow",
+            elbow=elbow,
+            knee_found=knee is not None,
+            candidates=tuple(c["k"] for c in candidates),
+            silhouette=best["silhouette"],
+            all_large=bool(usable),
+            min_share=self.min_share,
         )
-        reason = (
-            f"k = {k}: {where} at k = {elbow}, and among k = {min(c['k'] for c in candidates)}–"
-            f"{max(c['k'] for c in candidates)} k = {k} separates customers best "
-            f"(silhouette {best['silhouette']:.2f})"
-        )
-        if usable:
-            reason += f" with every segment at least {self.min_share:.0%} of customers."
-        else:
-            reason += f"; some segment is smaller than {self.min_share:.0%} of customers."
-        return k, reason, elbow
 
     def _stability(self, Z: np.ndarray, chosen: KMeans, seed: int, rng) -> float:
         if self.n_bootstrap <= 0:
@@ -171,6 +207,28 @@ class SegmentModel(ClusterMixin, BaseEstimator):
         if n <= size:
             return np.arange(n)
         return np.sort(rng.choice(n, size=size, replace=False))
+
+
+def explain_k(choice: KChoice) -> str:
+    """Why the run has ``choice.k`` segments, in one or two sentences."""
+    k = choice.k
+    if choice.how == "forced":
+        return f"k = {k} was set by hand."
+    if choice.how == "only":
+        return f"Only k = {k} is possible with this few customers."
+    where = (
+        "the inertia curve bends"
+        if choice.knee_found
+        else "the inertia curve has no clear bend; mid-range"
+    )
+    reason = (
+        f"k = {k}: {where} at k = {choice.elbow}, and among k = {min(choice.candidates)}–"
+        f"{max(choice.candidates)} k = {k} separates customers best "
+        f"(silhouette {choice.silhouette:.2f})"
+    )
+    if choice.all_large:
+        return reason + f" with every segment at least {choice.min_share:.0%} of customers."
+    return reason + f"; some segment is smaller than {choice.min_share:.0%} of customers."
 
 
 def euclidean_distances32(points: np.ndarray) -> np.ndarray:

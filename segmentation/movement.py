@@ -8,11 +8,12 @@ whose id is unchanged stayed in the same segment.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import pandas as pd
 
-LAPSED = "lapsed"
+from segmentation.summary import Segment
 
 
 @dataclass(frozen=True)
@@ -58,9 +59,9 @@ class Movement:
         }
 
 
-def lapsing_ids(segments: list[dict]) -> set[int]:
+def lapsing_ids(segments: Sequence[Segment]) -> set[int]:
     """Ids of the segments whose recency level is 'lapsed'."""
-    return {int(s["id"]) for s in segments if (s.get("levels") or {}).get("recency") == LAPSED}
+    return {s.id for s in segments if s.is_lapsing}
 
 
 def movers(previous: pd.DataFrame, current: pd.DataFrame) -> pd.DataFrame:

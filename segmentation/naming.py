@@ -7,7 +7,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from segmentation.features import FEATURES
+from segmentation.scale import fit_scale, on_scale
+from segmentation.summary import FEATURES
 
 LOW, HIGH = -0.5, 0.5
 
@@ -40,20 +41,19 @@ class Profile:
 
 def profiles(features: pd.DataFrame, labels: np.ndarray) -> dict[int, Profile]:
     """Profile per segment id from the customer feature table and segment labels."""
-    logged = np.log1p(features[list(FEATURES)].clip(lower=0))
-    centre, spread = logged.mean(), logged.std(ddof=0).replace(0, 1)
+    scale = fit_scale(features[list(FEATURES)])
     medians = features[list(FEATURES)].groupby(labels).median()
-    result = {}
-    for segment, row in medians.iterrows():
-        z = (np.log1p(row.clip(lower=0)) - centre) / spread
-        result[int(segment)] = Profile(
+    placed = pd.DataFrame(on_scale(scale, medians), index=medians.index, columns=list(FEATURES))
+    return {
+        int(segment): Profile(
             recency=float(z["recency_days"]),
             frequency=float(z["frequency"]),
             average_spend=float(z["average_spend"]),
             total_spend=float(z["total_spend"]),
-            median_frequency=float(row["frequency"]),
+            median_frequency=float(medians.loc[segment, "frequency"]),
         )
-    return result
+        for segment, z in placed.iterrows()
+    }
 
 
 def name_segments(profiles_by_id: dict[int, Profile]) -> dict[int, str]:

@@ -26,8 +26,8 @@ from segmentation.chart_style import (
     use_grid,
     wrap,
 )
-from segmentation.features import FEATURES
 from segmentation.result import SegmentationResult
+from segmentation.summary import FEATURES
 
 
 def _sample(customers: pd.DataFrame, size: int, random_state: int) -> pd.DataFrame:

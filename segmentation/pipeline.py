@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 
-import numpy as np
 import pandas as pd
 
-from segmentation.clean import clean_transactions
+from segmentation.clean import CleaningAudit, clean_transactions
 from segmentation.errors import NotEnoughCustomersError
-from segmentation.features import FEATURES, customer_features, default_as_of, returns_by_customer
+from segmentation.features import customer_features, default_as_of, returns_by_customer
 from segmentation.load import Export, load_export
-from segmentation.model import SegmentModel
+from segmentation.model import SegmentModel, explain_k
 from segmentation.naming import name_segments, profiles
-from segmentation.result import Segment, SegmentationResult
+from segmentation.result import SegmentationResult
 from segmentation.sample import sample_export
 from segmentation.strategies import strategies_for, strategy_texts
+from segmentation.summary import FEATURES, KScore, Medians, RunSummary, Segment, finite_or_none
 
 MIN_CUSTOMERS_PER_SEGMENT = 3
 OnStep = Callable[[str], None]
@@ -24,6 +25,15 @@ OnStep = Callable[[str], None]
 
 def _no_step(_step: str) -> None:
     pass
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """How an export was read: the column ``mapping``, the ``date_order`` and reader ``notes``."""
+
+    mapping: Mapping[str, str] = field(default_factory=dict)
+    date_order: str = "ISO"
+    notes: tuple[str, ...] = ()
 
 
 def segment_export(
@@ -35,18 +45,19 @@ def segment_export(
     on_step: OnStep = _no_step,
 ) -> SegmentationResult:
     """Segment a loaded export (see ``segment_transactions``)."""
-    result = segment_transactions(
+    return segment_transactions(
         export.transactions,
         rows_read=export.rows_read,
         k=k,
         as_of=as_of,
         random_state=random_state,
         on_step=on_step,
+        provenance=Provenance(
+            mapping=dict(export.mapping),
+            date_order=export.date_order.order,
+            notes=tuple(export.notes),
+        ),
     )
-    result.mapping = dict(export.mapping)
-    result.date_order = export.date_order.order
-    result.notes = [*export.notes, *result.notes]
-    return result
 
 
 def segment_transactions(
@@ -57,6 +68,7 @@ def segment_transactions(
     as_of: dt.date | None = None,
     random_state: int = 0,
     on_step: OnStep = _no_step,
+    provenance: Provenance = Provenance(),
 ) -> SegmentationResult:
     """Clean, build features, cluster, name and recommend.
 
@@ -77,25 +89,47 @@ def segment_transactions(
     features = customer_features(clean, as_of=as_of)
     _check_enough(len(features), k, as_of, audit.customers)
     on_step("clustering")
-    model = SegmentModel(k=k, random_state=random_state).fit(features[list(FEATURES)].to_numpy())
-    labels = _ids_by_revenue(model.labels_, features["total_spend"].to_numpy())
+    model = SegmentModel(
+        k=k, order_by=FEATURES.index("total_spend"), random_state=random_state
+    ).fit(features[list(FEATURES)].to_numpy())
     customers = features.assign(
         returns_value=returns_by_customer(transactions).reindex(features.index, fill_value=0.0),
-        segment=labels,
+        segment=model.labels_,
     )
-    return SegmentationResult(
-        audit=audit,
-        mapping={},
+    summary = RunSummary(
+        **_audit_fields(audit),
         as_of=as_of,
+        date_order=provenance.date_order,
+        mapping=dict(provenance.mapping),
         k=model.k_,
-        k_reason=model.k_reason_,
-        k_scores=model.k_scores_,
-        stability=model.stability_,
-        segments=describe_segments(customers),
-        customers=customers,
-        random_state=random_state,
         k_forced=k is not None,
+        k_reason=explain_k(model.k_choice_),
+        k_scores=tuple(KScore.from_json(s) for s in model.k_scores_),
+        stability=finite_or_none(round(model.stability_, 3)),
+        random_state=random_state,
+        notes=tuple(provenance.notes),
+        segments=tuple(describe_segments(customers)),
     )
+    return SegmentationResult(summary=summary, customers=customers)
+
+
+def _audit_fields(audit: CleaningAudit) -> dict:
+    return {
+        "rows_read": audit.rows_read,
+        "rows_kept": audit.rows_kept,
+        "customers": audit.customers,
+        "total_spend": round(audit.total_spend, 2),
+        "dropped": dict(audit.dropped),
+        "cancellations": audit.cancellations,
+        "cancelled_lines": audit.cancelled_lines,
+        "duplicate_lines": audit.duplicate_lines,
+        "first_purchase": _iso(audit.first_purchase),
+        "last_purchase": _iso(audit.last_purchase),
+    }
+
+
+def _iso(value: pd.Timestamp | None) -> str | None:
+    return None if value is None or pd.isna(value) else value.isoformat()
 
 
 def warm_up() -> SegmentationResult:
@@ -131,9 +165,9 @@ def describe_segments(customers: pd.DataFrame) -> list[Segment]:
                 share=float(counts[segment_id] / total_customers),
                 revenue=round(float(revenue[segment_id]), 2),
                 revenue_share=float(revenue[segment_id] / total_revenue) if total_revenue else 0.0,
-                median={f: float(medians.loc[segment_id, f]) for f in FEATURES},
-                strategies=strategy_texts(keys),
-                strategy_keys=keys,
+                median=Medians(**{f: float(medians.loc[segment_id, f]) for f in FEATURES}),
+                strategies=tuple(strategy_texts(keys)),
+                strategy_keys=tuple(keys),
                 levels={
                     "recency": p.recency_word,
                     **{f: p.level(f) for f in ("frequency", "average_spend", "total_spend")},
@@ -141,15 +175,6 @@ def describe_segments(customers: pd.DataFrame) -> list[Segment]:
             )
         )
     return segments
-
-
-def _ids_by_revenue(labels: np.ndarray, spend: np.ndarray) -> np.ndarray:
-    """Renumber clusters so segment 0 brings the most revenue: stable, meaningful ids."""
-    revenue = np.bincount(labels, weights=spend)
-    order = np.argsort(-revenue, kind="stable")
-    rank = np.empty_like(order)
-    rank[order] = np.arange(len(order))
-    return rank[labels]
 
 
 def _check_enough(n: int, k: int | None, as_of: dt.date, total: int) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import math
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
@@ -12,8 +11,9 @@ import numpy as np
 import pandas as pd
 
 from segmentation.charts import chart_pngs
-from segmentation.features import FEATURES
+from segmentation.formatting import money
 from segmentation.result import SegmentationResult
+from segmentation.summary import FEATURES
 
 CSV_COLUMNS = (
     "customer_id", "segment_id", "segment_name", *FEATURES, "returns_value",
@@ -43,7 +43,7 @@ def neutralise(text: str) -> str:
 def segments_csv(result: SegmentationResult, *, segment_ids: Iterable[int] | None = None) -> str:
     """One row per customer of a result (optionally only some segments); see ``customers_csv``."""
     return customers_csv(
-        result.customers, {s.id: s.name for s in result.segments}, segment_ids=segment_ids
+        result.customers, {s.id: s.name for s in result.summary.segments}, segment_ids=segment_ids
     )
 
 
@@ -119,18 +119,18 @@ def write_report(result: SegmentationResult, out_dir: str | Path) -> list[Path]:
 
 
 def _headline(result: SegmentationResult) -> str:
-    a = result.audit
+    a = result.summary
     return (
-        f"{a.customers:,} customers with a total spend of {_money(a.total_spend)} fall into "
-        f"**{result.k} segments**. Recency is measured to {result.as_of.isoformat()}."
+        f"{a.customers:,} customers with a total spend of {money(a.total_spend)} fall into "
+        f"**{result.summary.k} segments**. Recency is measured to {result.summary.as_of.isoformat()}."
     )
 
 
 def _data_section(result: SegmentationResult) -> list[str]:
-    a = result.audit
+    a = result.summary
     period = ""
     if a.first_purchase is not None and a.last_purchase is not None:
-        period = f" Purchases run from {a.first_purchase:%Y-%m-%d} to {a.last_purchase:%Y-%m-%d}."
+        period = f" Purchases run from {a.first_purchase[:10]} to {a.last_purchase[:10]}."
     lines = [
         "## The data",
         "",
@@ -148,19 +148,19 @@ def _data_section(result: SegmentationResult) -> list[str]:
         "purchases; their value per customer is `returns_value` in segments.csv.",
         f"- {a.duplicate_lines:,} lines repeat an earlier line exactly; they were kept, since "
         "genuine repeat scans look the same.",
-        f"- Dates: {DATE_ORDERS.get(result.date_order, result.date_order)}.",
-        *[f"- {_cell(note)}" for note in result.notes],
+        f"- Dates: {DATE_ORDERS.get(result.summary.date_order, result.summary.date_order)}.",
+        *[f"- {_cell(note)}" for note in result.summary.notes],
     ]
-    if result.mapping:
+    if result.summary.mapping:
         lines += ["", "| Field | Column in the file |", "|---|---|"]
-        lines += [f"| {_cell(f)} | {_cell(c)} |" for f, c in result.mapping.items()]
+        lines += [f"| {_cell(f)} | {_cell(c)} |" for f, c in result.summary.mapping.items()]
     return lines
 
 
 def _k_section(result: SegmentationResult) -> list[str]:
-    lines = ["## Number of segments", "", _cell(result.k_reason)]
-    stability = result.stability
-    if not math.isnan(stability):
+    lines = ["## Number of segments", "", _cell(result.summary.k_reason)]
+    stability = result.summary.stability
+    if stability is not None:
         verdict = (
             "stable" if stability >= 0.8 else "fairly stable" if stability >= 0.6 else "unstable"
         )
@@ -170,16 +170,10 @@ def _k_section(result: SegmentationResult) -> list[str]:
             "gives the same segments every time).",
         ]
     lines += ["", "| k | Inertia | Silhouette | Smallest segment |", "|---:|---:|---:|---:|"]
-    for s in result.k_scores:
-        mark = " **(chosen)**" if s["k"] == result.k else ""
-        sil = (
-            "–"
-            if s["silhouette"] is None or math.isnan(s["silhouette"])
-            else f"{s['silhouette']:.2f}"
-        )
-        lines.append(
-            f"| {s['k']}{mark} | {s['inertia']:,.0f} | {sil} | {s['smallest_share']:.0%} |"
-        )
+    for s in result.summary.k_scores:
+        mark = " **(chosen)**" if s.k == result.summary.k else ""
+        sil = "–" if s.silhouette is None else f"{s.silhouette:.2f}"
+        lines.append(f"| {s.k}{mark} | {s.inertia:,.0f} | {sil} | {s.smallest_share:.0%} |")
     return lines
 
 
@@ -192,19 +186,19 @@ def _segment_section(result: SegmentationResult) -> list[str]:
         "| Segment | Customers | Share | Revenue share | Recency (days) | Orders | Avg spend | Total spend |",
         "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for s in result.segments:
+    for s in result.summary.segments:
         m = s.median
         lines.append(
             f"| {_cell(s.name)} | {s.customers:,} | {s.share:.0%} | {s.revenue_share:.0%} | "
-            f"{m['recency_days']:,.0f} | {m['frequency']:,.0f} | {_money(m['average_spend'])} | "
-            f"{_money(m['total_spend'])} |"
+            f"{m.recency_days:,.0f} | {m.frequency:,.0f} | {money(m.average_spend)} | "
+            f"{money(m.total_spend)} |"
         )
     return lines
 
 
 def _strategy_section(result: SegmentationResult) -> list[str]:
     lines = ["## What to do with each segment"]
-    for s in result.segments:
+    for s in result.summary.segments:
         lines += ["", f"### {_cell(s.name)}", ""]
         lines += [f"- {_cell(text)}" for text in s.strategies] or ["- No specific action."]
     return lines
@@ -222,7 +216,3 @@ def _chart_section(chart_files: Sequence[str | Path]) -> list[str]:
 def _cell(text: object) -> str:
     """Text safe inside a Markdown table row: pipes escaped, one line."""
     return " ".join(str(text).split()).replace("|", "\\|")
-
-
-def _money(value: float) -> str:
-    return f"{value:,.2f}"

@@ -83,12 +83,12 @@ def test_a_fresh_name_that_clashes_with_a_carried_one_is_marked_new() -> None:
 def test_a_week_later_the_same_data_keeps_every_name_and_colour(sample_csv_bytes: bytes) -> None:
     export = load_export(sample_csv_bytes, name="orders.csv")
     first = segment_transactions(export.transactions, as_of=dt.date(2011, 12, 10))
-    later = segment_transactions(export.transactions, k=first.k, as_of=dt.date(2011, 12, 17))
-    previous = [s.to_dict() for s in first.segments]
+    later = segment_transactions(export.transactions, k=first.summary.k, as_of=dt.date(2011, 12, 17))
+    previous = [s.summary.to_json() for s in first.summary.segments]
     aligned, matched = align_to_previous(later, previous, previous_customers=first.customers)
-    assert sorted(matched) == sorted(matched.values()) == [s.id for s in first.segments]
-    assert [s.name for s in aligned.segments] == [s.name for s in first.segments]
-    assert [s.customers for s in aligned.segments] == [s.customers for s in first.segments]
+    assert sorted(matched) == sorted(matched.values()) == [s.id for s in first.summary.segments]
+    assert [s.name for s in aligned.summary.segments] == [s.name for s in first.summary.segments]
+    assert [s.customers for s in aligned.summary.segments] == [s.customers for s in first.summary.segments]
     # customers are renumbered with their segments
     assert (aligned.customers["segment"] == first.customers["segment"]).all()
 
@@ -97,8 +97,8 @@ def test_months_later_profiles_still_match(sample_csv_bytes: bytes) -> None:
     """Recency grows for everyone when an old export is refreshed; profiles still pair up."""
     export = load_export(sample_csv_bytes, name="orders.csv")
     first = segment_transactions(export.transactions, as_of=dt.date(2011, 12, 10))
-    later = segment_transactions(export.transactions, k=first.k, as_of=dt.date(2012, 3, 10))
-    previous = [s.to_dict() for s in first.segments]
+    later = segment_transactions(export.transactions, k=first.summary.k, as_of=dt.date(2012, 3, 10))
+    previous = [s.summary.to_json() for s in first.summary.segments]
     aligned, matched = align_to_previous(later, previous, previous_customers=first.customers)
-    assert len(matched) == first.k
-    assert sorted(s.id for s in aligned.segments) == [s.id for s in first.segments]
+    assert len(matched) == first.summary.k
+    assert sorted(s.id for s in aligned.summary.segments) == [s.id for s in first.summary.segments]

@@ -47,7 +47,7 @@ def test_movement_numbers_are_exact() -> None:
     assert m.at_risk_customers == 4
     assert m.revenue_at_risk == 1510.0
     assert m.largest == [Flow(0, 2, 2, 1340.0), Flow(1, 2, 2, 170.0), Flow(1, 0, 1, 180.0)]
-    assert m.to_dict()["flows"] == [
+    assert m.summary.to_json()["flows"] == [
         [0, 0, 2],
         [0, 2, 2],
         [1, 0, 1],
@@ -60,7 +60,7 @@ def test_movement_numbers_are_exact() -> None:
 def test_movers_lists_who_changed_segment() -> None:
     moved = movers(PREVIOUS, CURRENT)
     assert moved.index.tolist() == ["c", "d", "e", "f", "g", "h"]
-    assert moved.loc["e"].to_dict() == {"from_segment": 1, "to_segment": 0, "total_spend": 180.0}
+    assert moved.loc["e"].summary.to_json() == {"from_segment": 1, "to_segment": 0, "total_spend": 180.0}
 
 
 def test_lapsing_ids_and_flow_in_words() -> None:

@@ -41,7 +41,7 @@ def pngs(result):
 
 
 def names(result) -> list[str]:
-    return [s.name for s in result.segments]
+    return [s.name for s in result.summary.segments]
 
 
 def unwrap(text: str) -> str:
@@ -61,7 +61,7 @@ def png_size(data: bytes) -> tuple[int, int]:
 
 def test_segment_colors_are_okabe_ito_and_distinct(result):
     colors = charts.segment_colors(result)
-    assert list(colors) == [s.id for s in result.segments]
+    assert list(colors) == [s.id for s in result.summary.segments]
     assert len(set(colors.values())) == len(colors)
     assert set(colors.values()) <= set(charts.PALETTE)
     assert colors[0] == "#0072B2"
@@ -71,14 +71,14 @@ def test_k_choice_chart_marks_the_chosen_k_and_gives_the_reason(result):
     fig = charts.k_choice_chart(result)
     ax = fig.axes[0]
     chosen = [line for line in ax.get_lines() if line.get_gid() == "chosen-k"]
-    assert len(chosen) == 1 and list(chosen[0].get_xdata()) == [result.k, result.k]
-    assert ax.get_title(loc="left") == f"Choosing the number of segments: k = {result.k}"
-    assert unwrap(result.k_reason) in [unwrap(t.get_text()) for t in texts(fig)]
+    assert len(chosen) == 1 and list(chosen[0].get_xdata()) == [result.summary.k, result.summary.k]
+    assert ax.get_title(loc="left") == f"Choosing the number of segments: k = {result.summary.k}"
+    assert unwrap(result.summary.k_reason) in [unwrap(t.get_text()) for t in texts(fig)]
     inertia = ax.get_lines()[0]
-    assert list(inertia.get_xdata()) == [s["k"] for s in result.k_scores]
-    assert f"chosen: k = {result.k}" in "\n".join(t.get_text() for t in texts(fig))
+    assert list(inertia.get_xdata()) == [s["k"] for s in result.summary.k_scores]
+    assert f"chosen: k = {result.summary.k}" in "\n".join(t.get_text() for t in texts(fig))
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert labels[:3] == ["Inertia (elbow curve)", "Silhouette", f"Chosen k = {result.k}"]
+    assert labels[:3] == ["Inertia (elbow curve)", "Silhouette", f"Chosen k = {result.summary.k}"]
     assert fig.axes[1].get_ylabel().startswith("Silhouette")
 
 
@@ -107,13 +107,13 @@ def test_pair_plot_shows_the_sample_coloured_by_segment(result):
     legend = fig.legends[0]
     assert [unwrap(t.get_text()) for t in legend.get_texts()] == names(result)
     handle_colors = [h.get_color() for h in legend.legend_handles]
-    assert handle_colors == [colors[s.id] for s in result.segments]
+    assert handle_colors == [colors[s.id] for s in result.summary.segments]
     assert fig.get_suptitle().startswith("How the segments differ")
     assert "random sample of 100 of 130" in "\n".join(t.get_text() for t in texts(fig))
     axes = np.array(fig.axes).reshape(4, 4)
     assert axes[3, 1].get_xscale() == "log" and axes[0, 0].get_xscale() == "linear"
     assert axes[3, 0].get_xlabel() == "Recency (days since\nlast purchase)"
-    assert len(axes[0, 0].patches) == len(result.segments)  # one histogram per segment
+    assert len(axes[0, 0].patches) == len(result.summary.segments)  # one histogram per segment
 
 
 def test_pair_plot_caps_the_sample_at_the_number_of_customers(result):
@@ -143,10 +143,10 @@ def test_box_plots_one_panel_per_feature_one_box_per_segment(result):
     assert labels == names(result)
     colors = charts.segment_colors(result)
     for ax in fig.axes:
-        assert len(ax.patches) == len(result.segments)
+        assert len(ax.patches) == len(result.summary.segments)
         assert not [line for line in ax.get_lines() if line.get_marker() not in ("None", "", None)]
     facecolors = [p.get_facecolor()[:3] for p in fig.axes[0].patches]
-    assert facecolors == [pytest.approx(to_rgb(colors[s.id])) for s in result.segments]
+    assert facecolors == [pytest.approx(to_rgb(colors[s.id])) for s in result.summary.segments]
     assert "outliers beyond are not drawn" in "\n".join(t.get_text() for t in texts(fig))
 
 
@@ -156,11 +156,11 @@ def test_segment_overview_shares_per_segment(result):
     assert ax.get_title(loc="left") == "Who the customers are and where the revenue comes from"
     assert [unwrap(t.get_text()) for t in ax.get_yticklabels()] == names(result)
     widths = [p.get_width() for p in ax.patches]
-    k = len(result.segments)
-    assert widths[:k] == pytest.approx([100 * s.share for s in result.segments])
-    assert widths[k:] == pytest.approx([100 * s.revenue_share for s in result.segments])
+    k = len(result.summary.segments)
+    assert widths[:k] == pytest.approx([100 * s.share for s in result.summary.segments])
+    assert widths[k:] == pytest.approx([100 * s.revenue_share for s in result.summary.segments])
     labels = {t.get_text() for t in texts(fig)}
-    shares = [100 * s.revenue_share for s in result.segments]
+    shares = [100 * s.revenue_share for s in result.summary.segments]
     assert {f"{v:.0f}%" if v >= 0.5 else "<1%" for v in shares} <= labels
     assert min(shares) < 0.5 and "0%" not in labels  # a tiny share reads "<1%", not "0%"
     assert [t.get_text() for t in ax.get_legend().get_texts()] == [

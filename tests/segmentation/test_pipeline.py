@@ -17,7 +17,7 @@ from segmentation.strategies import STRATEGIES
 
 
 def test_real_data_figures(real_result):
-    d = real_result.to_dict()
+    d = real_result.summary.to_json()
     assert (d["rows_read"], d["rows_kept"], d["customers"]) == (541_909, 397_884, 4_338)
     assert d["total_spend"] == 8_911_407.90
     assert d["dropped"] == {
@@ -31,16 +31,16 @@ def test_real_data_figures(real_result):
 
 
 def test_real_data_auto_k_gives_usable_segments(real_result):
-    shares = [s.share for s in real_result.segments]
+    shares = [s.share for s in real_result.summary.segments]
     assert min(shares) >= 0.05
-    assert 3 <= real_result.k <= 6
-    assert real_result.k_reason.startswith(f"k = {real_result.k}:")
-    assert 0.5 < real_result.stability <= 1.0
-    assert [s["k"] for s in real_result.k_scores] == list(range(2, 11))
+    assert 3 <= real_result.summary.k <= 6
+    assert real_result.summary.k_reason.startswith(f"k = {real_result.summary.k}:")
+    assert 0.5 < real_result.summary.stability <= 1.0
+    assert [s["k"] for s in real_result.summary.k_scores] == list(range(2, 11))
 
 
 def test_json_contract_fields(real_result):
-    d = json.loads(json.dumps(real_result.to_dict()))
+    d = json.loads(json.dumps(real_result.summary.to_json()))
     for key in (
         "rows_read",
         "rows_kept",
@@ -73,10 +73,10 @@ def test_json_contract_fields(real_result):
 
 
 def test_names_are_unique_and_faithful(real_result):
-    names = [s.name for s in real_result.segments]
+    names = [s.name for s in real_result.summary.segments]
     assert len(set(names)) == len(names)
-    by_frequency = max(real_result.segments, key=lambda s: s.median["frequency"])
-    for s in real_result.segments:
+    by_frequency = max(real_result.summary.segments, key=lambda s: s.median["frequency"])
+    for s in real_result.summary.segments:
         if s.name.startswith("High-frequency"):
             assert s is by_frequency
         if s.name.startswith("Lapsed"):
@@ -86,15 +86,15 @@ def test_names_are_unique_and_faithful(real_result):
 
 
 def test_every_segment_gets_two_to_four_known_strategies(real_result):
-    for s in real_result.segments:
+    for s in real_result.summary.segments:
         assert 2 <= len(s.strategies) <= 4
         assert all(key in STRATEGIES for key in s.strategy_keys)
 
 
 def test_segment_ids_rank_by_revenue(real_result):
-    revenue = [s.revenue for s in real_result.segments]
+    revenue = [s.revenue for s in real_result.summary.segments]
     assert revenue == sorted(revenue, reverse=True)
-    assert [s.id for s in real_result.segments] == list(range(real_result.k))
+    assert [s.id for s in real_result.summary.segments] == list(range(real_result.summary.k))
 
 
 @pytest.fixture(scope="module")
@@ -115,7 +115,7 @@ def test_same_input_same_output(sample):
     export, _ = sample
     first = segment_export(export, random_state=7)
     second = segment_export(export, random_state=7)
-    assert first.to_dict() == second.to_dict()
+    assert first.summary.to_json() == second.summary.to_json()
     assert first.customers.equals(second.customers)
 
 
@@ -129,8 +129,8 @@ def test_steps_are_reported_in_order(sample):
 def test_forced_k_and_as_of(sample):
     export, _ = sample
     result = segment_export(export, k=3, as_of=dt.date(2012, 1, 31))
-    assert result.k == 3 and result.k_forced and "set by hand" in result.k_reason
-    assert len(result.segments) == 3
+    assert result.summary.k == 3 and result.summary.k_forced and "set by hand" in result.summary.k_reason
+    assert len(result.summary.segments) == 3
     assert result.customers["recency_days"].min() >= 53
 
 

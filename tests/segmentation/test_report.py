@@ -64,7 +64,7 @@ def test_segments_csv_columns_and_rows(result):
         "returns_value",
     ]
     assert len(table) == len(result.customers)
-    names = {s.id: s.name for s in result.segments}
+    names = {s.id: s.name for s in result.summary.segments}
     for row in table:
         assert row["segment_name"] == names[int(row["segment_id"])]
     first = result.customers.iloc[0]
@@ -79,7 +79,7 @@ def test_segments_csv_neutralises_formula_ids(result):
 
 
 def test_segments_csv_neutralises_names_but_not_numbers(result):
-    renamed = [dataclasses.replace(s, name=f"-{s.name}") for s in result.segments]
+    renamed = [dataclasses.replace(s, name=f"-{s.name}") for s in result.summary.segments]
     customers = result.customers.assign(returns_value=-1.5)
     tricky = dataclasses.replace(result, segments=renamed, customers=customers)
     table = rows(segments_csv(tricky))
@@ -89,13 +89,13 @@ def test_segments_csv_neutralises_names_but_not_numbers(result):
 
 def test_segments_csv_for_some_segments(result):
     table = rows(segments_csv(result, segment_ids=[0]))
-    assert len(table) == result.segments[0].customers
+    assert len(table) == result.summary.segments[0].customers
     assert {row["segment_id"] for row in table} == {"0"}
 
 
 def test_report_markdown_covers_audit_k_segments_strategies_and_charts(result):
     text = report_markdown(result, ["choosing-k.png", "pair-plot.png"])
-    a = result.audit
+    a = result.summary
     assert text.startswith("# Customer segments\n")
     assert f"Read {a.rows_read:,} rows and kept {a.rows_kept:,} purchase lines." in text
     for reason, n in a.dropped.items():
@@ -103,10 +103,10 @@ def test_report_markdown_covers_audit_k_segments_strategies_and_charts(result):
     assert f"{a.cancellations:,} cancelled invoices" in text
     assert f"{a.duplicate_lines:,} lines repeat" in text
     assert "| customer | CustomerID |" in text
-    assert result.k_reason in text
-    assert f"Stability: {result.stability:.2f}" in text
-    assert f"| {result.k} **(chosen)** |" in text
-    for s in result.segments:
+    assert result.summary.k_reason in text
+    assert f"Stability: {result.summary.stability:.2f}" in text
+    assert f"| {result.summary.k} **(chosen)** |" in text
+    for s in result.summary.segments:
         assert f"| {s.name} | {s.customers:,} | {s.share:.0%} | {s.revenue_share:.0%} |" in text
         assert f"### {s.name}" in text
         assert all(f"- {strategy}" in text for strategy in s.strategies)

@@ -1,0 +1,31 @@
+"""How segbot writes numbers, money, sizes, times and weekdays: one spelling everywhere."""
+
+from __future__ import annotations
+
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def money(value: float) -> str:
+    """``1234.5`` → ``1,234.50``."""
+    return f"{value:,.2f}"
+
+
+def count(n: int, noun: str, plural: str | None = None) -> str:
+    """``1 order``, ``1,204 orders``."""
+    return f"{n:,} {noun if n == 1 else plural or noun + 's'}"
+
+
+def utc_label(iso: str | None) -> str:
+    """``2024-05-01T09:30:00+00:00`` → ``2024-05-01 09:30 UTC`` (``?`` when unknown)."""
+    if not iso:
+        return "?"
+    return iso[:16].replace("T", " ") + " UTC"
+
+
+def size_label(size: int) -> str:
+    """``45 MB``, ``812 KB``, ``93 bytes``."""
+    if size >= 1024 * 1024:
+        return f"{size / 1024 / 1024:,.0f} MB"
+    if size >= 1024:
+        return f"{size / 1024:,.0f} KB"
+    return f"{size} bytes"

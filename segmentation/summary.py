@@ -1,0 +1,222 @@
+"""The typed summary of a segmentation run: what every reply, report and digest reads.
+
+``RunSummary`` and ``Segment`` are frozen; ``to_json`` gives the JSON contract of
+``segbot segment --json`` (and the stored ``runs.summary`` column), ``from_json`` reads it back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+FEATURES = ("recency_days", "frequency", "average_spend", "total_spend")
+
+
+@dataclass(frozen=True)
+class Medians:
+    """A segment's median customer on the four features."""
+
+    recency_days: float
+    frequency: float
+    average_spend: float
+    total_spend: float
+
+    def to_json(self) -> dict[str, float]:
+        return {f: getattr(self, f) for f in FEATURES}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Medians:
+        return cls(**{f: float(data[f]) for f in FEATURES})
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One named segment: its size, value, medians, levels and recommended actions.
+
+    ``levels`` says where the segment stands on each feature ("recent"/"moderate"/"lapsed"
+    for recency, "low"/"moderate"/"high" otherwise).
+    """
+
+    id: int
+    name: str
+    customers: int
+    share: float
+    revenue: float
+    revenue_share: float
+    median: Medians
+    strategies: tuple[str, ...] = ()
+    strategy_keys: tuple[str, ...] = ()
+    levels: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def is_lapsing(self) -> bool:
+        return self.levels.get("recency") == "lapsed"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "customers": self.customers,
+            "share": self.share,
+            "revenue": self.revenue,
+            "revenue_share": self.revenue_share,
+            "median": self.median.to_json(),
+            "strategies": list(self.strategies),
+            "strategy_keys": list(self.strategy_keys),
+            "levels": dict(self.levels),
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Segment:
+        return cls(
+            id=int(data["id"]),
+            name=str(data["name"]),
+            customers=int(data["customers"]),
+            share=float(data["share"]),
+            revenue=float(data["revenue"]),
+            revenue_share=float(data["revenue_share"]),
+            median=Medians.from_json(data["median"]),
+            strategies=tuple(data.get("strategies") or ()),
+            strategy_keys=tuple(data.get("strategy_keys") or ()),
+            levels=dict(data.get("levels") or {}),
+        )
+
+
+@dataclass(frozen=True)
+class KScore:
+    """How well one candidate number of segments fits."""
+
+    k: int
+    inertia: float
+    silhouette: float | None
+    smallest_share: float
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "k": self.k,
+            "inertia": self.inertia,
+            "silhouette": self.silhouette,
+            "smallest_share": self.smallest_share,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> KScore:
+        return cls(
+            k=int(data["k"]),
+            inertia=float(data["inertia"]),
+            silhouette=finite_or_none(data.get("silhouette")),
+            smallest_share=float(data["smallest_share"]),
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class RunSummary:
+    """Everything a run says about the data and its segments (no per-customer rows).
+
+    Audit: ``rows_read`` (including lines the reader skipped), ``rows_kept``, ``customers``,
+    ``total_spend`` of kept lines, ``dropped`` (reason → lines), cancelled invoices and lines,
+    duplicate lines (kept), first and last purchase (ISO text). Provenance: ``mapping``
+    (field → column used), ``date_order`` and reader ``notes``. Model: ``k``, whether it was
+    ``k_forced``, ``k_reason``, the candidates' ``k_scores``, ``stability`` (None when not
+    measured) and ``random_state``. Segments are numbered 0..k-1 by descending revenue.
+    """
+
+    rows_read: int
+    rows_kept: int
+    customers: int
+    total_spend: float
+    dropped: Mapping[str, int]
+    cancellations: int
+    cancelled_lines: int
+    duplicate_lines: int
+    first_purchase: str | None
+    last_purchase: str | None
+    as_of: dt.date
+    date_order: str = "ISO"
+    mapping: Mapping[str, str] = field(default_factory=dict)
+    k: int
+    k_forced: bool = False
+    k_reason: str
+    k_scores: tuple[KScore, ...] = ()
+    stability: float | None = None
+    random_state: int | None = 0
+    notes: tuple[str, ...] = ()
+    segments: tuple[Segment, ...] = ()
+
+    def segment(self, segment_id: int) -> Segment | None:
+        """The segment with this id, or None."""
+        return next((s for s in self.segments if s.id == segment_id), None)
+
+    def with_segments(self, segments: tuple[Segment, ...]) -> RunSummary:
+        return replace(self, segments=tuple(sorted(segments, key=lambda s: s.id)))
+
+    def to_json(self) -> dict[str, Any]:
+        """The run as one JSON-ready object."""
+        return {
+            "rows_read": self.rows_read,
+            "rows_kept": self.rows_kept,
+            "customers": self.customers,
+            "total_spend": round(self.total_spend, 2),
+            "dropped": dict(self.dropped),
+            "cancellations": self.cancellations,
+            "cancelled_lines": self.cancelled_lines,
+            "duplicate_lines": self.duplicate_lines,
+            "first_purchase": self.first_purchase,
+            "last_purchase": self.last_purchase,
+            "as_of": self.as_of.isoformat(),
+            "date_order": self.date_order,
+            "mapping": dict(self.mapping),
+            "k": self.k,
+            "k_forced": self.k_forced,
+            "k_reason": self.k_reason,
+            "k_scores": [s.to_json() for s in self.k_scores],
+            "stability": self.stability,
+            "random_state": self.random_state,
+            "notes": list(self.notes),
+            "segments": [s.to_json() for s in self.segments],
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> RunSummary:
+        stability = data.get("stability")
+        return cls(
+            rows_read=int(data["rows_read"]),
+            rows_kept=int(data["rows_kept"]),
+            customers=int(data["customers"]),
+            total_spend=float(data["total_spend"]),
+            dropped=dict(data.get("dropped") or {}),
+            cancellations=int(data.get("cancellations") or 0),
+            cancelled_lines=int(data.get("cancelled_lines") or 0),
+            duplicate_lines=int(data.get("duplicate_lines") or 0),
+            first_purchase=data.get("first_purchase"),
+            last_purchase=data.get("last_purchase"),
+            as_of=dt.date.fromisoformat(str(data["as_of"])[:10]),
+            date_order=str(data.get("date_order") or "ISO"),
+            mapping=dict(data.get("mapping") or {}),
+            k=int(data["k"]),
+            k_forced=bool(data.get("k_forced")),
+            k_reason=str(data.get("k_reason") or ""),
+            k_scores=tuple(KScore.from_json(s) for s in data.get("k_scores") or ()),
+            stability=None if stability is None else float(stability),
+            random_state=data.get("random_state"),
+            notes=tuple(data.get("notes") or ()),
+            segments=tuple(Segment.from_json(s) for s in data.get("segments") or ()),
+        )
+
+
+def finite_or_none(value: float | None) -> float | None:
+    """NaN (not measured) as None, so JSON and SQLite hold null."""
+    return None if value is None or math.isnan(value) else float(value)
+
+
+@dataclass(frozen=True, kw_only=True)
+class RunParams:
+    """What a run was asked for: ``k`` (None = choose), ``as_of`` (None = day after the last
+    purchase) and the ``random_state`` every random step uses."""
+
+    k: int | None = None
+    as_of: dt.date | None = None
+    random_state: int = 0
