@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.localslack import LocalSlack
+from localslack import LocalSlack
 
 _PROXY_VARS = ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy")
 

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from bot.localslack import LocalSlack
-from bot.localslack.run import LocalWorkspace, run_local_workspace
+from localslack import LocalSlack
+from localslack.run import LocalWorkspace, run_local_workspace
 
 from .toybot import PNG, serve, toy_bot
 

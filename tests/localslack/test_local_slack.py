@@ -12,8 +12,8 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from slack_sdk.webhook import WebhookClient
 
-from bot.localslack import LocalSlack
-from bot.localslack.state import Hook
+from localslack import LocalSlack
+from localslack.state import Hook
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk import WebClient
 
-from bot.localslack import LocalSlack
+from localslack import LocalSlack
 
 
 class _QuietHandler(WSGIRequestHandler):

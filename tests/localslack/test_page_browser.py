@@ -3,6 +3,8 @@
 One test runs the real segbot end to end: upload the sample, see the summary and the four
 charts in the thread, ask ``/segment help``, click **Export CSV** and download the file.
 Another uses a tiny Bolt app to check rendering details: Block Kit, mrkdwn, escaping.
+Without ``/usr/bin/chromium`` these tests are skipped, the reason shown in pytest's summary;
+with ``CI=true`` they fail instead.
 """
 
 from __future__ import annotations
@@ -14,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.localslack import LocalSlack
-from bot.localslack.run import LocalWorkspace
+from localslack import LocalSlack
+from localslack.run import LocalWorkspace
 
 from .toybot import serve, toy_bot
 
@@ -32,14 +34,24 @@ CHROMIUM_ARGS = [
 ]
 SCREENSHOT = os.environ.get("SEGBOT_SCREENSHOT")  # e.g. docs/screenshot.png, to refresh it
 
-pytestmark = pytest.mark.skipif(
-    not Path(CHROMIUM).exists(),
-    reason=f"{CHROMIUM} is missing: apt-get install chromium (.ci/run does it as root)",
-)
+NO_CHROMIUM = f"{CHROMIUM} is missing: apt-get install chromium (.ci/run does it as root)"
+
+
+def require_chromium() -> None:
+    """Skip without Chromium (pytest's ``-rs``, set in pyproject, prints why); fail under CI.
+
+    With ``CI=true`` a missing browser is a broken CI image, not a reason to test less.
+    """
+    if Path(CHROMIUM).exists():
+        return
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"CI=true and {NO_CHROMIUM}", pytrace=False)
+    pytest.skip(NO_CHROMIUM)
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator:
+    require_chromium()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

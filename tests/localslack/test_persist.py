@@ -6,8 +6,8 @@ import json
 import time
 from pathlib import Path
 
-from bot.localslack.persist import WorkspaceStore
-from bot.localslack.run import LocalWorkspace
+from localslack.persist import WorkspaceStore
+from localslack.run import LocalWorkspace
 
 from .toybot import PNG, serve, toy_bot
 

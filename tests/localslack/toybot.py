@@ -14,7 +14,7 @@ from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk import WebClient
 
-from bot.localslack import LocalSlack
+from localslack import LocalSlack
 
 # A 1x1 PNG: what a chart upload looks like to the workspace.
 PNG = base64.b64decode(
@@ -33,6 +33,38 @@ def toy_bot(local: LocalSlack) -> App:
         client=WebClient(token=local.bot_token, base_url=local.api_url),
         signing_secret=local.signing_secret,
     )
+    _answer_commands_and_messages(app)
+    _answer_clicks(app)
+    return app
+
+
+def _results_blocks(file_name: str) -> list[dict]:
+    """A results message in miniature: a title, an Export CSV button and a segment select."""
+    return [
+        {"type": "section", "text": {"type": "mrkdwn", "text": f"*Segments* of {file_name}"}},
+        {
+            "type": "actions",
+            "elements": [
+                {
+                    "type": "button",
+                    "action_id": "export_csv",
+                    "text": {"type": "plain_text", "text": "Export CSV"},
+                    "value": "run-1",
+                },
+                {
+                    "type": "static_select",
+                    "action_id": "pick_segment",
+                    "options": [
+                        {"text": {"type": "plain_text", "text": "Loyal"}, "value": "loyal"}
+                    ],
+                },
+            ],
+        },
+    ]
+
+
+def _answer_commands_and_messages(app: App) -> None:
+    """``/segment`` answers with help; a shared file gets results and a chart in its thread."""
 
     @app.command("/segment")
     def segment(ack, respond, command):
@@ -45,30 +77,12 @@ def toy_bot(local: LocalSlack) -> App:
     @app.event({"type": "message", "subtype": "file_share"})
     def file_share(event, client):
         f = event["files"][0]
-        blocks = [
-            {"type": "section", "text": {"type": "mrkdwn", "text": f"*Segments* of {f['name']}"}},
-            {
-                "type": "actions",
-                "elements": [
-                    {
-                        "type": "button",
-                        "action_id": "export_csv",
-                        "text": {"type": "plain_text", "text": "Export CSV"},
-                        "value": "run-1",
-                    },
-                    {
-                        "type": "static_select",
-                        "action_id": "pick_segment",
-                        "options": [
-                            {"text": {"type": "plain_text", "text": "Loyal"}, "value": "loyal"}
-                        ],
-                    },
-                ],
-            },
-        ]
         ts = event["ts"]
         client.chat_postMessage(
-            channel=event["channel"], thread_ts=ts, text="Segments", blocks=blocks
+            channel=event["channel"],
+            thread_ts=ts,
+            text="Segments",
+            blocks=_results_blocks(f["name"]),
         )
         client.files_upload_v2(
             channel=event["channel"], thread_ts=ts, filename="chart.png", content=PNG
@@ -82,6 +96,10 @@ def toy_bot(local: LocalSlack) -> App:
     def message(event, say):
         if event.get("text") == "hello":
             say(text="hi there", thread_ts=event["ts"])
+
+
+def _answer_clicks(app: App) -> None:
+    """Export CSV uploads a file in the thread; the select answers through its response_url."""
 
     @app.action("export_csv")
     def export_csv(ack, body, client):
@@ -99,8 +117,6 @@ def toy_bot(local: LocalSlack) -> App:
         ack()
         picked = body["actions"][0]["selected_option"]["value"]
         respond(text=f"You picked {picked}", replace_original=False)
-
-    return app
 
 
 @dataclass

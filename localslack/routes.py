@@ -16,7 +16,7 @@ from .errors import SlackError
 from .files_and_hooks import Hook
 from .objects import SIGN_IN_PAGE
 from .payloads import APP_ID
-from .server import Handled, LocalSlackServer, Reply, Request
+from .server import Handled, HttpReply, LocalSlackServer, Request
 from .state import Workspace
 
 SCOPES = "commands,chat:write,files:read,files:write,channels:history,groups:history,im:history,"
@@ -95,7 +95,7 @@ class Routes:
         body = parse_body(req)
         headers = {"x-oauth-scopes": SCOPES, "x-accepted-oauth-scopes": ""}
 
-        def run() -> Reply:
+        def run() -> HttpReply:
             authorized = self._authorized(req, body)
             try:
                 if name not in webapi.METHODS:
@@ -105,7 +105,7 @@ class Routes:
                 data = webapi.call(self.ws, name, body)
             except SlackError as e:
                 data = {"ok": False, "error": e.error, **e.extra}
-            return Reply.json(data, headers=headers)
+            return HttpReply.json(data, headers=headers)
 
         return name, body, run
 
@@ -113,16 +113,16 @@ class Routes:
         """``/upload/<file_id>``: the raw bytes of step 2 of files_upload_v2."""
         file_id = req.path.rstrip("/").rsplit("/", 1)[-1]
 
-        def run() -> Reply:
+        def run() -> HttpReply:
             if req.http_method != "POST":
-                return Reply(405, b"method not allowed")
+                return HttpReply(405, b"method not allowed")
             try:
                 stored = self.ws.stored_file(file_id)
             except SlackError:
-                return Reply(404, b"file not found")
+                return HttpReply(404, b"file not found")
             with self.ws.lock:
                 stored.content = req.raw
-            return Reply(200, f"OK - {len(req.raw)}".encode())
+            return HttpReply(200, f"OK - {len(req.raw)}".encode())
 
         return "upload", {"file_id": file_id, "size": len(req.raw)}, run
 
@@ -130,19 +130,19 @@ class Routes:
         """``/files-pri/<team>-<file>/[download/]<name>``: bytes with the token, else sign-in."""
         match = _FILE_PATH.match(req.path)
 
-        def run() -> Reply:
+        def run() -> HttpReply:
             if not self._authorized(req):
                 # Slack answers 200 with an HTML page, not 401: the pitfall bots must detect.
-                return Reply(200, SIGN_IN_PAGE.encode(), "text/html; charset=utf-8")
+                return HttpReply(200, SIGN_IN_PAGE.encode(), "text/html; charset=utf-8")
             stored = self.ws.files.get(match["file"]) if match else None
             if not match or match["team"] != self.ws.team_id or stored is None:
-                return Reply(404, b"<!DOCTYPE html><title>Not found</title>", "text/html")
+                return HttpReply(404, b"<!DOCTYPE html><title>Not found</title>", "text/html")
             if stored.content is None:
-                return Reply(404, b"<!DOCTYPE html><title>Not found</title>", "text/html")
+                return HttpReply(404, b"<!DOCTYPE html><title>Not found</title>", "text/html")
             headers = {}
             if match["download"]:
                 headers["Content-Disposition"] = f'attachment; filename="{stored.name}"'
-            return Reply(200, stored.content, stored.mimetype, headers)
+            return HttpReply(200, stored.content, stored.mimetype, headers)
 
         return "files-pri", {"file_id": match["file"] if match else None, **req.query}, run
 
@@ -151,18 +151,18 @@ class Routes:
         hook_id = req.path.rstrip("/").rsplit("/", 1)[-1]
         body = parse_body(req)
 
-        def run() -> Reply:
+        def run() -> HttpReply:
             with self.ws.lock:
                 hook = self.ws.hooks.get(hook_id)
                 if hook is None:
-                    return Reply(404, b"no_service")
+                    return HttpReply(404, b"no_service")
                 hook.uses += 1
                 if hook.uses > MAX_HOOK_USES:
-                    return Reply(404, b"used_url")
+                    return HttpReply(404, b"used_url")
             try:
                 deliver_response(self.ws, hook, body)
             except SlackError as e:
-                return Reply(404, e.error.encode())
-            return Reply(200, b"ok")
+                return HttpReply(404, e.error.encode())
+            return HttpReply(200, b"ok")
 
         return "hook", body, run

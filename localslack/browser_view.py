@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .server import Reply
+from .server import HttpReply
 from .state import Workspace
 
 PAGE_DIR = Path(__file__).with_name("page")
@@ -20,13 +20,13 @@ _PAGE_FILES = {
 }
 
 
-def page_file(path: str) -> Reply:
+def page_file(path: str) -> HttpReply:
     """One of the page's three files for ``path``, or a 404 for anything else."""
     if path not in _PAGE_FILES:
-        return Reply(404, b"not found")
+        return HttpReply(404, b"not found")
     name, content_type = _PAGE_FILES[path]
     headers = {"Cache-Control": "no-cache"}
-    return Reply(200, (PAGE_DIR / name).read_bytes(), content_type, headers)
+    return HttpReply(200, (PAGE_DIR / name).read_bytes(), content_type, headers)
 
 
 def page_state(ws: Workspace, *, user_id: str, title: str, has_sample: bool) -> dict:

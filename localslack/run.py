@@ -1,27 +1,34 @@
-"""Run segbot against a local Slack-like workspace in the browser: no Slack account needed.
+"""Serve a Slack app against a local Slack-like workspace in the browser: no Slack account needed.
 
-The bot is the real, unmodified app: same Bolt app, same ``/slack/events`` endpoint, its
-``WebClient`` pointed at the local Web API. This module never imports the bot or the
-segmentation core; the caller injects them, which keeps ``bot.localslack`` independent.
-How ``bot/__main__.py`` calls it when no Slack credentials are set::
+The app is the real, unmodified one: it receives signed requests at its own events URL and
+its ``WebClient`` is pointed at the local Web API. This module never imports the app; the
+caller passes in a factory for it (and optionally the file behind "Upload sample data"),
+which keeps ``localslack`` independent of segbot. ``bot/__main__.py`` runs segbot this way
+when no Slack settings exist, in outline::
 
-    from bot.localslack.run import run_local_workspace
+    from localslack.run import run_local_workspace
 
-    def make_bot(local):
-        settings = Settings(
-            bot_token=local.bot_token,
-            signing_secret=local.signing_secret,
-            api_url=local.api_url,
-            file_hosts=("127.0.0.1",),
-            db_path=..., data_dir=...,
-        )
-        return serve_http(create_app(settings), host="127.0.0.1", port=0)  # its events URL
+    class LocalBot:
+        def __init__(self, local):  # the started LocalSlack
+            settings = Settings(
+                bot_token=local.bot_token,
+                signing_secret=local.signing_secret,
+                api_url=local.api_url,
+                file_hosts=("127.0.0.1",),
+                db_path=..., data_dir=...,
+            )
+            self.bot = create_bot(settings)
+            self.server, _ = serve_in_thread(self.bot.app)
+            self.url = f"http://127.0.0.1:{self.server.server_port}/slack/events"
+
+        def close(self):
+            ...  # stop the server and the bot
 
     def sample_export():
         frame, _ = segmentation.sample.sample_export()
         return "sample-orders.csv", frame.to_csv(index=False).encode()
 
-    run_local_workspace(make_bot, sample_export=sample_export)
+    run_local_workspace(LocalBot, sample_export=sample_export, state_dir=Path("segbot-local-slack"))
 
 ``make_bot(local)`` gets the started ``LocalSlack`` and returns the bot's events URL, either
 as a string or as an object with ``.url`` (and optionally ``.close()``, called on shutdown).

@@ -1,4 +1,7 @@
-"""``LocalSlack``: the project's own Slack, a real HTTP server on 127.0.0.1 for tests.
+"""``LocalSlack``: the project's own Slack, a real HTTP server on 127.0.0.1.
+
+Tests and benchmarks use it directly; ``run.py`` adds the browser page on top of it for the
+local workspace of ``python -m bot``.
 
 It plays both sides Slack plays: the Web API the bot's ``WebClient`` calls (``api_url``), and
 the sender of signed events, commands and clicks to the bot's ``/slack/events`` (``app_url``).

@@ -1,7 +1,7 @@
 """The in-memory workspace behind the local Slack: channels, users, messages, files, hooks.
 
 Everything is guarded by one lock because the HTTP server answers on many threads while the
-test (and later the web page) reads the same state. Readers get deep copies, so nothing they
+tests or the web page read the same state. Readers get deep copies, so nothing they
 do can change the workspace behind the lock's back. ``revision`` grows on every change and
 ``wait_for_change`` lets a page long-poll instead of spinning.
 """

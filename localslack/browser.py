@@ -33,7 +33,7 @@ from .browser_view import page_file, page_state
 from .client import AppResponse
 from .errors import SlackError
 from .routes import parse_body
-from .server import Handled, LocalSlackServer, Reply, Request
+from .server import Handled, HttpReply, LocalSlackServer, Request
 from .state import Workspace
 
 MAX_WAIT = 25.0  # seconds a state long-poll may hang; browsers and proxies tolerate 30+
@@ -102,7 +102,7 @@ class BrowserRoutes:
     def local_route(self, req: Request) -> Handled:
         """Dispatch ``/local/<name>``; recorded as ``local/<name>``."""
         name = req.path[len("/local/") :].split("/", 1)[0]
-        handlers: dict[tuple[str, str], Callable[[Request], Reply]] = {
+        handlers: dict[tuple[str, str], Callable[[Request], HttpReply]] = {
             ("GET", "state"): self.state,
             ("POST", "message"): self.message,
             ("POST", "upload"): self.upload,
@@ -113,29 +113,29 @@ class BrowserRoutes:
         handler = handlers.get((req.http_method, name))
         body = {"size": len(req.raw)} if name == "upload" else _json_body(req)
 
-        def run() -> Reply:
+        def run() -> HttpReply:
             if handler is None:
-                return Reply.json({"ok": False, "error": "unknown_route"}, status=404)
+                return HttpReply.json({"ok": False, "error": "unknown_route"}, status=404)
             if req.http_method == "POST" and not _same_origin(req):
-                return Reply.json({"ok": False, "error": "cross_origin"}, status=403)
+                return HttpReply.json({"ok": False, "error": "cross_origin"}, status=403)
             try:
                 return handler(req)
             except (BadRequest, SlackError, AssertionError) as e:
                 error = e.error if isinstance(e, SlackError) else str(e)
-                return Reply.json({"ok": False, "error": error}, status=400)
+                return HttpReply.json({"ok": False, "error": error}, status=400)
             except OSError as e:  # the bot is down or did not answer in time
                 error = f"The app could not be reached: {getattr(e, 'reason', e)}"
-                return Reply.json({"ok": False, "error": error}, status=502)
+                return HttpReply.json({"ok": False, "error": error}, status=502)
 
         return f"local/{name}", body, run
 
-    def state(self, req: Request) -> Reply:
+    def state(self, req: Request) -> HttpReply:
         """The workspace as the local user sees it, after waiting for news past ``since``."""
         since = _int(req.query.get("since"), default=-1)
         timeout = min(float(_int(req.query.get("timeout"), default=int(MAX_WAIT))), MAX_WAIT)
         if since >= 0:
             self.ws.wait_for_change(since, timeout)
-        return Reply.json(self.snapshot(), headers={"Cache-Control": "no-store"})
+        return HttpReply.json(self.snapshot(), headers={"Cache-Control": "no-store"})
 
     def snapshot(self) -> dict:
         """Channels, users, messages (each with ``replies``) and ephemeral, in one consistent read."""
@@ -146,7 +146,7 @@ class BrowserRoutes:
             has_sample=self.sample_export is not None,
         )
 
-    def message(self, req: Request) -> Reply:
+    def message(self, req: Request) -> HttpReply:
         """Text from the composer: a ``/segment …`` command or a message (maybe in a thread)."""
         body = _json_body(req)
         channel_id = self._channel(body)
@@ -163,9 +163,9 @@ class BrowserRoutes:
         sent = self.local.send_message(
             channel_id=channel_id, user_id=self.user_id, text=text, thread_ts=thread_ts
         )
-        return Reply.json({"ok": True, "ts": sent["ts"]})
+        return HttpReply.json({"ok": True, "ts": sent["ts"]})
 
-    def upload(self, req: Request) -> Reply:
+    def upload(self, req: Request) -> HttpReply:
         """The raw bytes of a picked or dropped file, shared in a channel or thread."""
         name = (req.query.get("name") or "").strip().replace("/", "_").replace("\\", "_")
         if not name:
@@ -174,17 +174,17 @@ class BrowserRoutes:
             raise BadRequest("empty_file")
         return self._share(self._channel(req.query), name, req.raw, req.query.get("thread_ts"))
 
-    def sample(self, req: Request) -> Reply:
+    def sample(self, req: Request) -> HttpReply:
         """Share the sample export made by the injected ``sample_export`` provider."""
         if self.sample_export is None:
-            return Reply.json({"ok": False, "error": "no_sample_export"}, status=404)
+            return HttpReply.json({"ok": False, "error": "no_sample_export"}, status=404)
         body = _json_body(req)
         channel_id = self._channel(body)
         with self._sample_lock:
             name, content = self.sample_export()
         return self._share(channel_id, name, content, body.get("thread_ts"))
 
-    def _share(self, channel_id: str, name: str, content: bytes, thread_ts: object) -> Reply:
+    def _share(self, channel_id: str, name: str, content: bytes, thread_ts: object) -> HttpReply:
         shared = self.local.share_file(
             channel_id=channel_id,
             user_id=self.user_id,
@@ -193,11 +193,11 @@ class BrowserRoutes:
             thread_ts=str(thread_ts) if thread_ts else None,
         )
         statuses = [r.status for r in shared["responses"]]
-        return Reply.json(
+        return HttpReply.json(
             {"ok": True, "ts": shared["ts"], "file_id": shared["file"]["id"], "app": statuses}
         )
 
-    def action(self, req: Request) -> Reply:
+    def action(self, req: Request) -> HttpReply:
         """A click on a button or a choice in a select of a (possibly ephemeral) message."""
         body = _json_body(req)
         channel_id = self._channel(body)
@@ -218,12 +218,12 @@ class BrowserRoutes:
             resp = self.local.click_button(**common, value=None if value is None else str(value))
         return _app_reply(resp)
 
-    def file(self, req: Request) -> Reply:
+    def file(self, req: Request) -> HttpReply:
         """A file's bytes for ``<img>`` and download links; CSVs and other data download."""
         file_id = req.path.rstrip("/").rsplit("/", 1)[-1]
         stored = self.ws.stored_file(file_id)
         if stored.content is None:
-            return Reply.json({"ok": False, "error": "file_not_uploaded"}, status=404)
+            return HttpReply.json({"ok": False, "error": "file_not_uploaded"}, status=404)
         inline = stored.mimetype.startswith("image/") and req.query.get("download") != "1"
         disposition = "inline" if inline else "attachment"
         headers = {
@@ -231,7 +231,7 @@ class BrowserRoutes:
             "Cache-Control": "private, max-age=3600",
             "X-Content-Type-Options": "nosniff",
         }
-        return Reply(200, stored.content, stored.mimetype, headers)
+        return HttpReply(200, stored.content, stored.mimetype, headers)
 
     def _channel(self, body: dict) -> str:
         ref = str(body.get("channel") or "")
@@ -240,12 +240,12 @@ class BrowserRoutes:
         return self.ws.channel(ref).id
 
 
-def _app_reply(resp: AppResponse, *, command: str | None = None) -> Reply:
+def _app_reply(resp: AppResponse, *, command: str | None = None) -> HttpReply:
     """Tell the page how the bot answered: Slack shows the user an error when it fails."""
     if resp.status != 200:
         error = f'{command or "The app"} failed with the error "{resp.status}"'
-        return Reply.json({"ok": False, "error": error, "app_status": resp.status}, status=502)
-    return Reply.json({"ok": True, "app_status": resp.status})
+        return HttpReply.json({"ok": False, "error": error, "app_status": resp.status}, status=502)
+    return HttpReply.json({"ok": True, "app_status": resp.status})
 
 
 def _json_body(req: Request) -> dict:

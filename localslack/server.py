@@ -1,7 +1,7 @@
 """HTTP plumbing of the local Slack: a threading server that parses, records and answers.
 
-Routes are ``(path prefix, handler)`` pairs, so later additions (the Slack-like web page) can
-plug in without touching this module. A handler parses the request into the name it is
+Routes are ``(path prefix, handler)`` pairs, so the Web API's (``routes.py``) and the web
+page's (``browser.py``) plug in without touching this module. A handler parses the request into the name it is
 recorded under plus a body dict, and returns a thunk that produces the reply; the server runs
 the thunk only if no failure was injected for that name, records the call, then answers.
 Recording before answering means that when a client sees its response, tests can see the call.
@@ -34,8 +34,8 @@ class Request:
 
 
 @dataclass
-class Reply:
-    """What to answer: status, body bytes, content type and extra headers."""
+class HttpReply:
+    """An HTTP response of the local Slack server: status, body bytes, content type, headers."""
 
     status: int = 200
     body: bytes = b""
@@ -43,7 +43,7 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def json(cls, data: dict, *, status: int = 200, headers: dict | None = None) -> Reply:
+    def json(cls, data: dict, *, status: int = 200, headers: dict | None = None) -> HttpReply:
         """A JSON reply, as the Web API sends."""
         body = json.dumps(data).encode()
         return cls(status, body, "application/json; charset=utf-8", dict(headers or {}))
@@ -57,20 +57,20 @@ class Reply:
         return f"<{len(self.body)} bytes>"
 
 
-Handled = tuple[str, dict, Callable[[], Reply]]
+Handled = tuple[str, dict, Callable[[], HttpReply]]
 Route = Callable[[Request], Handled]
 
 
-def failure_reply(failure: Failure, *, api: bool) -> Reply:
+def failure_reply(failure: Failure, *, api: bool) -> HttpReply:
     """The reply for an injected failure: 429 with Retry-After, another status, or ok:false."""
     if failure.status == 429:
         headers = {
             "Retry-After": str(failure.retry_after if failure.retry_after is not None else 1)
         }
-        return Reply.json({"ok": False, "error": "ratelimited"}, status=429, headers=headers)
+        return HttpReply.json({"ok": False, "error": "ratelimited"}, status=429, headers=headers)
     if api:
-        return Reply.json({"ok": False, "error": failure.error}, status=failure.status)
-    return Reply(failure.status, failure.error.encode())
+        return HttpReply.json({"ok": False, "error": failure.error}, status=failure.status)
+    return HttpReply(failure.status, failure.error.encode())
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -133,11 +133,11 @@ class LocalSlackServer(ThreadingHTTPServer):
         self.routes.append((prefix, route))
         self.routes.sort(key=lambda r: len(r[0]), reverse=True)
 
-    def respond(self, req: Request) -> Reply:
+    def respond(self, req: Request) -> HttpReply:
         """Route, inject failures, record, and return the reply."""
         route = next((r for prefix, r in self.routes if req.path.startswith(prefix)), None)
         if route is None:
-            name, body, make = "not_found", {}, lambda: Reply(404, b"not found")
+            name, body, make = "not_found", {}, lambda: HttpReply(404, b"not found")
         else:
             name, body, make = route(req)
         failure = self.recorder.take_failure(name)
@@ -147,7 +147,7 @@ class LocalSlackServer(ThreadingHTTPServer):
             # A bug in the fake must surface in the test log, yet the client still gets an
             # answer shaped like Slack's own 500.
             traceback.print_exc()
-            reply = Reply.json({"ok": False, "error": "fatal_error"}, status=500)
+            reply = HttpReply.json({"ok": False, "error": "fatal_error"}, status=500)
         self.recorder.record(
             Call(
                 method=name,
