@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 import storage
-from bot.cli import main
+from cli import main
 from segmentation.report import customers_csv
 
 
@@ -43,8 +43,8 @@ def test_segment_then_history_show_export(tmp_path, orders, capsys):
     frame = pd.read_csv(out, dtype={"customer_id": str})
     assert list(frame.columns[:3]) == ["customer_id", "segment_id", "segment_name"]
     with storage.connect(db) as conn:
-        stored = storage.assignments_for(conn, 1, team_id="cli", channel_id="local")
-        assert len(storage.datasets_for(conn, "cli", "local")) == 1  # same file, one dataset
+        stored = storage.assignments_for(conn, 1, storage.CLI_SCOPE)
+        assert len(storage.datasets_for(conn, storage.CLI_SCOPE)) == 1  # same file, one dataset
     assert sorted(frame["customer_id"]) == sorted(stored.index)
     assert frame["segment_id"].nunique() == 3
 

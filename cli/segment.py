@@ -6,19 +6,28 @@ import argparse
 import datetime as dt
 import json
 import sys
+from pathlib import Path
 
-from bot.cli.summary import text_summary
+from cli.stored import store_run
+from cli.text import text_summary
 from segmentation.errors import ExportError
 from segmentation.load import load_export
+from segmentation.model import K_MAX, K_MIN
 from segmentation.pipeline import segment_export
+from segmentation.report import write_report
 from segmentation.sample import write_sample
+from segmentation.summary import RunParams
 
 
 def register(commands: argparse._SubParsersAction) -> None:
-    """Add the subcommands to the CLI."""
+    """Add `segment` and `sample` to the CLI's subcommands."""
     seg = commands.add_parser("segment", help="segment the customers in an export")
     seg.add_argument("path", help="CSV/TSV/TXT, XLSX, Parquet, or any of them in .gz/.zip")
-    seg.add_argument("--k", type=int, help="number of segments (default: chosen automatically)")
+    seg.add_argument(
+        "--k",
+        type=parse_k,
+        help=f"number of segments, {K_MIN} to {K_MAX} (default: chosen automatically)",
+    )
     seg.add_argument("--as-of", type=parse_date, help="date recency is measured to (YYYY-MM-DD)")
     seg.add_argument(
         "--map",
@@ -40,6 +49,16 @@ def register(commands: argparse._SubParsersAction) -> None:
     sample.set_defaults(handler=run_sample)
 
 
+def parse_k(text: str) -> int:
+    """argparse type for --k: a whole number from K_MIN to K_MAX (the range Slack offers)."""
+    if not text.strip().isdigit() or not K_MIN <= int(text) <= K_MAX:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' won't work: k is the number of segments, "
+            f"a whole number from {K_MIN} to {K_MAX}."
+        )
+    return int(text)
+
+
 def parse_date(text: str) -> dt.date:
     """argparse type for YYYY-MM-DD."""
     try:
@@ -49,7 +68,10 @@ def parse_date(text: str) -> dt.date:
 
 
 def parse_mapping(pairs: list[str]) -> dict[str, str]:
-    """['customer=Client Ref'] -> {'customer': 'Client Ref'}; quotes around the column are dropped."""
+    """['customer=Client Ref'] -> {'customer': 'Client Ref'}; quotes around the column are dropped.
+
+    Raises ExportError for a pair without ``=`` or with an empty side.
+    """
     mapping = {}
     for pair in pairs:
         field, sep, column = pair.partition("=")
@@ -62,32 +84,34 @@ def parse_mapping(pairs: list[str]) -> dict[str, str]:
 
 
 def run_segment(args: argparse.Namespace) -> int:
-    """Segment a file and print the summary (or JSON)."""
+    """Segment a file and print the summary (or JSON); with --db also store the run.
+
+    Returns 0, or 2 (with a plain message on stderr) when the file can't be segmented.
+    """
+    params = RunParams(k=args.k, as_of=args.as_of, random_state=args.seed)
     try:
         export = load_export(args.path, mapping=parse_mapping(args.map))
-        result = segment_export(export, k=args.k, as_of=args.as_of, random_state=args.seed)
+        result = segment_export(
+            export, k=params.k, as_of=params.as_of, random_state=params.random_state
+        )
     except ExportError as exc:
         print(f"segbot: {exc}", file=sys.stderr)
         return 2
     if args.db:
-        from bot.cli.store_commands import store_cli_run
-
-        store_cli_run(args.db, args.path, export, result)
+        store_run(Path(args.db), Path(args.path), export, result, params)
     if args.out:
-        from segmentation.report import write_report
-
         write_report(result, args.out)
     if args.json:
-        print(json.dumps(result.to_dict(), indent=2))
+        print(json.dumps(result.summary.to_json(), indent=2))
     else:
-        print(text_summary(result))
+        print(text_summary(result.summary))
         if args.out:
             print(f"\nReport written to {args.out}/report.md")
     return 0
 
 
 def run_sample(args: argparse.Namespace) -> int:
-    """Write a synthetic export."""
+    """Write a synthetic export to ``args.path``; returns 0."""
     frame = write_sample(args.path, rows=args.rows, seed=args.seed)
     print(f"Wrote {len(frame):,} lines to {args.path}")
     return 0

@@ -7,8 +7,17 @@ import shutil
 import subprocess
 
 import pandas as pd
+import pytest
 
-from bot.cli import main
+from cli import main
+
+# The keys of `segbot segment --json`: scripts read them, so they stay put.
+JSON_KEYS = [
+    "rows_read", "rows_kept", "customers", "total_spend", "dropped", "cancellations",
+    "cancelled_lines", "duplicate_lines", "first_purchase", "last_purchase", "as_of",
+    "date_order", "mapping", "k", "k_forced", "k_reason", "k_scores", "stability",
+    "random_state", "notes", "segments",
+]  # fmt: skip
 
 
 def test_sample_then_segment_json(tmp_path, capsys):
@@ -18,9 +27,19 @@ def test_sample_then_segment_json(tmp_path, capsys):
     capsys.readouterr()
     assert main(["segment", str(path), "--json", "--k", "3"]) == 0
     result = json.loads(capsys.readouterr().out)
+    assert list(result) == JSON_KEYS
     assert result["k"] == 3 and len(result["segments"]) == 3
     assert result["mapping"]["customer"] == "CustomerID"
     assert result["dropped"]["missing customer"] > 0
+
+
+@pytest.mark.parametrize("k", ["1", "11", "three"])
+def test_k_outside_the_offered_range_is_an_argument_error(tmp_path, capsys, k):
+    with pytest.raises(SystemExit) as exit_:
+        main(["segment", str(tmp_path / "orders.csv"), "--k", k])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert f"argument --k: '{k}' won't work" in err and "from 2 to 10" in err
 
 
 def test_sample_is_deterministic(tmp_path):

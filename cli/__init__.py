@@ -5,14 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 
-from bot.cli import segment_commands, store_commands
+from cli import segment, stored
 
-# Each module adds its subcommands; a module may be missing its optional parts.
-COMMAND_MODULES = [segment_commands, store_commands]
+# Each module adds its own subcommands to the one parser.
+COMMAND_MODULES = (segment, stored)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with every subcommand registered."""
+    """The argument parser with every subcommand registered; each sets ``handler``."""
     parser = argparse.ArgumentParser(
         prog="segbot", description="Customer segments from a transaction export."
     )
@@ -23,7 +23,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the CLI; returns the process exit code."""
+    """Parse ``argv`` (default: ``sys.argv[1:]``), run the subcommand; returns the exit code.
+
+    A bad argument exits through argparse (code 2) before any subcommand runs.
+    """
     args = build_parser().parse_args(argv)
     return args.handler(args)
 
