@@ -48,7 +48,7 @@ def clean_transactions(
 ) -> tuple[pd.DataFrame, CleaningAudit]:
     """Keep purchase lines: a customer, a readable date, positive quantity, price and amount.
 
-    Takes the normalised table (see ``segmentation.normalise``) and returns the kept
+    Takes the normalised table (see ``segmentation.load.normalise``) and returns the kept
     lines (same columns) plus an audit. ``rows_read`` includes lines the reader
     skipped as malformed; they are reported as dropped.
     """

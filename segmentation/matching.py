@@ -120,5 +120,7 @@ def align_to_previous(
     ids = new_ids(matches, [s.id for s in current])
     segments = tuple(dataclasses.replace(s, id=ids[s.id], name=names[s.id]) for s in current)
     customers = result.customers.assign(segment=result.customers["segment"].map(ids))
-    aligned = SegmentationResult(summary=result.summary.with_segments(segments), customers=customers)
+    aligned = SegmentationResult(
+        summary=result.summary.with_segments(segments), customers=customers
+    )
     return aligned, {ids[c]: p for c, p in matches.items()}

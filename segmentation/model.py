@@ -14,6 +14,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from threadpoolctl import threadpool_limits
 
 from segmentation.scale import fit_scale, on_scale
+from segmentation.summary import KScore, finite_or_none
 
 K_MIN, K_MAX = 2, 10  # the numbers of segments segbot offers, everywhere
 K_RANGE = range(K_MIN, K_MAX + 1)
@@ -55,6 +56,11 @@ class SegmentModel(ClusterMixin, BaseEstimator):
     ``n_bootstrap`` refits on bootstrap samples.
     With ``order_by`` (a column index), labels are numbered by that column's total per
     cluster, largest first; ``labels_`` and ``predict`` use the same numbering.
+
+    Fitted: ``labels_``, ``k_``, ``k_choice_`` (a ``KChoice``; ``explain_k`` words it),
+    ``k_scores_`` (a ``KScore`` per candidate k), ``stability_`` (NaN when
+    ``n_bootstrap`` is 0) and ``cluster_centers_`` (in label order; on the model's scale
+    unless ``log_transform`` is False).
     """
 
     def __init__(
@@ -119,7 +125,7 @@ class SegmentModel(ClusterMixin, BaseEstimator):
         self.stability_ = self._stability(Z, chosen, seed, rng)
         return self
 
-    def _score_candidates(self, Z, scoring, seed, rng) -> tuple[dict[int, KMeans], list[dict]]:
+    def _score_candidates(self, Z, scoring, seed, rng) -> tuple[dict[int, KMeans], list[KScore]]:
         """One K-Means per candidate k on ``scoring``, with inertia, silhouette and smallest share."""
         low, high = self.k_range
         high = min(high, len(Z) - 1)
@@ -131,15 +137,16 @@ class SegmentModel(ClusterMixin, BaseEstimator):
         for k in ks:
             model = KMeans(n_clusters=k, n_init=n_init, random_state=seed).fit(scoring)
             models[k] = model
+            silhouette = silhouette_from_distances(distances, model.labels_[sample])
             scores.append(
-                {
-                    "k": k,
-                    "inertia": float(model.inertia_) * len(Z) / len(scoring),
-                    "silhouette": silhouette_from_distances(distances, model.labels_[sample]),
-                    "smallest_share": float(
+                KScore(
+                    k=k,
+                    inertia=float(model.inertia_) * len(Z) / len(scoring),
+                    silhouette=finite_or_none(silhouette),
+                    smallest_share=float(
                         np.bincount(model.labels_, minlength=k).min() / len(scoring)
                     ),
-                }
+                )
             )
         return models, scores
 
@@ -165,26 +172,28 @@ class SegmentModel(ClusterMixin, BaseEstimator):
             return X
         return on_scale(self.scaler_, X)
 
-    def _choose_k(self, scores: list[dict]) -> KChoice:
+    def _choose_k(self, scores: list[KScore]) -> KChoice:
+        """The rule of the class docstring, applied to the candidates' scores."""
         if self.k is not None:
             return KChoice(k=self.k, how="forced")
-        ks = [s["k"] for s in scores]
+        ks = [s.k for s in scores]
         if len(ks) == 1:
             return KChoice(k=ks[0], how="only")
-        inertia = [s["inertia"] for s in scores]
+        inertia = [s.inertia for s in scores]
         knee = KneeLocator(ks, inertia, curve="convex", direction="decreasing").knee
         elbow = int(knee) if knee is not None else ks[len(ks) // 2]
-        candidates = [s for s in scores if abs(s["k"] - elbow) <= 1]
-        usable = [s for s in candidates if s["smallest_share"] >= self.min_share]
-        pool = usable or [s for s in scores if s["smallest_share"] >= self.min_share] or candidates
-        best = max(pool, key=lambda s: (np.nan_to_num(s["silhouette"], nan=-1), -s["k"]))
+        candidates = [s for s in scores if abs(s.k - elbow) <= 1]
+        usable = [s for s in candidates if s.smallest_share >= self.min_share]
+        pool = usable or [s for s in scores if s.smallest_share >= self.min_share] or candidates
+        # An unmeasured silhouette counts as the worst possible one, -1.
+        best = max(pool, key=lambda s: (-1.0 if s.silhouette is None else s.silhouette, -s.k))
         return KChoice(
-            k=best["k"],
+            k=best.k,
             how="elbow",
             elbow=elbow,
             knee_found=knee is not None,
-            candidates=tuple(c["k"] for c in candidates),
-            silhouette=best["silhouette"],
+            candidates=tuple(c.k for c in candidates),
+            silhouette=best.silhouette,
             all_large=bool(usable),
             min_share=self.min_share,
         )
@@ -221,10 +230,10 @@ def explain_k(choice: KChoice) -> str:
         if choice.knee_found
         else "the inertia curve has no clear bend; mid-range"
     )
+    silhouette = "not measured" if choice.silhouette is None else f"{choice.silhouette:.2f}"
     reason = (
         f"k = {k}: {where} at k = {choice.elbow}, and among k = {min(choice.candidates)}–"
-        f"{max(choice.candidates)} k = {k} separates customers best "
-        f"(silhouette {choice.silhouette:.2f})"
+        f"{max(choice.candidates)} k = {k} separates customers best (silhouette {silhouette})"
     )
     if choice.all_large:
         return reason + f" with every segment at least {choice.min_share:.0%} of customers."

@@ -17,7 +17,7 @@ from segmentation.naming import name_segments, profiles
 from segmentation.result import SegmentationResult
 from segmentation.sample import sample_export
 from segmentation.strategies import strategies_for, strategy_texts
-from segmentation.summary import FEATURES, KScore, Medians, RunSummary, Segment, finite_or_none
+from segmentation.summary import FEATURES, Medians, RunSummary, Segment, finite_or_none
 
 MIN_CUSTOMERS_PER_SEGMENT = 3
 OnStep = Callable[[str], None]
@@ -104,7 +104,7 @@ def segment_transactions(
         k=model.k_,
         k_forced=k is not None,
         k_reason=explain_k(model.k_choice_),
-        k_scores=tuple(KScore.from_json(s) for s in model.k_scores_),
+        k_scores=tuple(model.k_scores_),
         stability=finite_or_none(round(model.stability_, 3)),
         random_state=random_state,
         notes=tuple(provenance.notes),

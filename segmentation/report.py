@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from segmentation.charts import chart_pngs
+from segmentation.charts.run import chart_pngs
 from segmentation.formatting import money
 from segmentation.result import SegmentationResult
 from segmentation.summary import FEATURES

@@ -25,10 +25,12 @@ class Medians:
     total_spend: float
 
     def to_json(self) -> dict[str, float]:
+        """``{feature: median}`` in ``FEATURES`` order."""
         return {f: getattr(self, f) for f in FEATURES}
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Medians:
+        """Read ``to_json``'s object back."""
         return cls(**{f: float(data[f]) for f in FEATURES})
 
 
@@ -53,9 +55,11 @@ class Segment:
 
     @property
     def is_lapsing(self) -> bool:
+        """Whether the segment's recency level is "lapsed"."""
         return self.levels.get("recency") == "lapsed"
 
     def to_json(self) -> dict[str, Any]:
+        """The segment as a JSON-ready object (``median`` nested, tuples as lists)."""
         return {
             "id": self.id,
             "name": self.name,
@@ -71,6 +75,7 @@ class Segment:
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Segment:
+        """Read ``to_json``'s object back (strategies, keys and levels may be missing)."""
         return cls(
             id=int(data["id"]),
             name=str(data["name"]),
@@ -95,6 +100,7 @@ class KScore:
     smallest_share: float
 
     def to_json(self) -> dict[str, Any]:
+        """The score as a JSON-ready object (``silhouette`` None when not measured)."""
         return {
             "k": self.k,
             "inertia": self.inertia,
@@ -104,6 +110,7 @@ class KScore:
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> KScore:
+        """Read ``to_json``'s object back; a missing or NaN silhouette becomes None."""
         return cls(
             k=int(data["k"]),
             inertia=float(data["inertia"]),
@@ -151,6 +158,7 @@ class RunSummary:
         return next((s for s in self.segments if s.id == segment_id), None)
 
     def with_segments(self, segments: tuple[Segment, ...]) -> RunSummary:
+        """A copy with these segments instead, ordered by id."""
         return replace(self, segments=tuple(sorted(segments, key=lambda s: s.id)))
 
     def to_json(self) -> dict[str, Any]:
@@ -181,6 +189,7 @@ class RunSummary:
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> RunSummary:
+        """Read ``to_json``'s object back; optional counts and lists may be missing."""
         stability = data.get("stability")
         return cls(
             rows_read=int(data["rows_read"]),

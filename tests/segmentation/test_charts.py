@@ -12,7 +12,10 @@ from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
-from segmentation import charts
+from segmentation.charts.pair_plot import pair_plot
+from segmentation.charts.png import render_png
+from segmentation.charts.run import box_plots, chart_pngs, k_choice_chart, segment_overview
+from segmentation.charts.style import CHART_FILES, PALETTE, segment_colors
 from segmentation.load import load_export
 from segmentation.pipeline import segment_export
 from segmentation.sample import sample_export
@@ -37,7 +40,7 @@ def forced():
 
 @pytest.fixture(scope="module")
 def pngs(result):
-    return charts.chart_pngs(result)
+    return chart_pngs(result)
 
 
 def names(result) -> list[str]:
@@ -60,22 +63,22 @@ def png_size(data: bytes) -> tuple[int, int]:
 
 
 def test_segment_colors_are_okabe_ito_and_distinct(result):
-    colors = charts.segment_colors(result)
+    colors = segment_colors(result)
     assert list(colors) == [s.id for s in result.summary.segments]
     assert len(set(colors.values())) == len(colors)
-    assert set(colors.values()) <= set(charts.PALETTE)
+    assert set(colors.values()) <= set(PALETTE)
     assert colors[0] == "#0072B2"
 
 
 def test_k_choice_chart_marks_the_chosen_k_and_gives_the_reason(result):
-    fig = charts.k_choice_chart(result)
+    fig = k_choice_chart(result)
     ax = fig.axes[0]
     chosen = [line for line in ax.get_lines() if line.get_gid() == "chosen-k"]
     assert len(chosen) == 1 and list(chosen[0].get_xdata()) == [result.summary.k, result.summary.k]
     assert ax.get_title(loc="left") == f"Choosing the number of segments: k = {result.summary.k}"
     assert unwrap(result.summary.k_reason) in [unwrap(t.get_text()) for t in texts(fig)]
     inertia = ax.get_lines()[0]
-    assert list(inertia.get_xdata()) == [s["k"] for s in result.summary.k_scores]
+    assert list(inertia.get_xdata()) == [s.k for s in result.summary.k_scores]
     assert f"chosen: k = {result.summary.k}" in "\n".join(t.get_text() for t in texts(fig))
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     assert labels[:3] == ["Inertia (elbow curve)", "Silhouette", f"Chosen k = {result.summary.k}"]
@@ -83,8 +86,8 @@ def test_k_choice_chart_marks_the_chosen_k_and_gives_the_reason(result):
 
 
 def test_k_choice_chart_is_honest_when_k_was_forced(forced):
-    assert len(forced.k_scores) == 1
-    fig = charts.k_choice_chart(forced)
+    assert len(forced.summary.k_scores) == 1
+    fig = k_choice_chart(forced)
     ax = fig.axes[0]
     assert any(line.get_gid() == "chosen-k" for line in ax.get_lines())
     said = "\n".join(t.get_text() for t in texts(fig))
@@ -95,15 +98,15 @@ def test_k_choice_chart_is_honest_when_k_was_forced(forced):
 def test_k_choice_chart_draws_on_a_given_axes(result):
     fig = Figure()
     ax = fig.add_subplot()
-    assert charts.k_choice_chart(result, ax=ax) is fig
+    assert k_choice_chart(result, ax=ax) is fig
 
 
 def test_pair_plot_shows_the_sample_coloured_by_segment(result):
-    fig = charts.pair_plot(result, sample_size=100, random_state=3)
+    fig = pair_plot(result, sample_size=100, random_state=3)
     scatters = fig.findobj(PathCollection)
     assert len(scatters) == 12  # one per off-diagonal panel
     assert {len(c.get_offsets()) for c in scatters} == {100}
-    colors = charts.segment_colors(result)
+    colors = segment_colors(result)
     legend = fig.legends[0]
     assert [unwrap(t.get_text()) for t in legend.get_texts()] == names(result)
     handle_colors = [h.get_color() for h in legend.legend_handles]
@@ -117,21 +120,21 @@ def test_pair_plot_shows_the_sample_coloured_by_segment(result):
 
 
 def test_pair_plot_caps_the_sample_at_the_number_of_customers(result):
-    fig = charts.pair_plot(result, sample_size=10_000)
+    fig = pair_plot(result, sample_size=10_000)
     offsets = {len(c.get_offsets()) for c in fig.findobj(PathCollection)}
     assert offsets == {len(result.customers)}
 
 
 def test_pair_plot_sample_is_seeded(result):
     def first_points(seed):
-        fig = charts.pair_plot(result, sample_size=50, random_state=seed)
+        fig = pair_plot(result, sample_size=50, random_state=seed)
         return fig.findobj(PathCollection)[0].get_offsets().tolist()
 
     assert first_points(1) == first_points(1) != first_points(2)
 
 
 def test_box_plots_one_panel_per_feature_one_box_per_segment(result):
-    fig = charts.box_plots(result)
+    fig = box_plots(result)
     assert len(fig.axes) == 4
     assert [ax.get_title() for ax in fig.axes] == [
         "Recency (days since last\npurchase)",
@@ -141,7 +144,7 @@ def test_box_plots_one_panel_per_feature_one_box_per_segment(result):
     ]
     labels = [unwrap(t.get_text()) for t in fig.axes[0].get_yticklabels()]
     assert labels == names(result)
-    colors = charts.segment_colors(result)
+    colors = segment_colors(result)
     for ax in fig.axes:
         assert len(ax.patches) == len(result.summary.segments)
         assert not [line for line in ax.get_lines() if line.get_marker() not in ("None", "", None)]
@@ -151,7 +154,7 @@ def test_box_plots_one_panel_per_feature_one_box_per_segment(result):
 
 
 def test_segment_overview_shares_per_segment(result):
-    fig = charts.segment_overview(result)
+    fig = segment_overview(result)
     ax = fig.axes[0]
     assert ax.get_title(loc="left") == "Who the customers are and where the revenue comes from"
     assert [unwrap(t.get_text()) for t in ax.get_yticklabels()] == names(result)
@@ -169,9 +172,7 @@ def test_segment_overview_shares_per_segment(result):
     ]
 
 
-@pytest.mark.parametrize(
-    "draw", [charts.k_choice_chart, charts.pair_plot, charts.box_plots, charts.segment_overview]
-)
+@pytest.mark.parametrize("draw", [k_choice_chart, pair_plot, box_plots, segment_overview])
 def test_no_text_smaller_than_the_floor(result, draw):
     fig = draw(result)
     FigureCanvasAgg(fig).draw()  # tick labels exist only once drawn
@@ -192,7 +193,7 @@ def test_chart_pngs_are_slack_sized_small_and_in_order(pngs):
 
 
 def test_chart_pngs_are_byte_identical_across_runs(result, pngs):
-    assert charts.chart_pngs(result) == pngs
+    assert chart_pngs(result) == pngs
 
 
 def test_render_png_closes_pyplot_figures(result):
@@ -202,14 +203,14 @@ def test_render_png_closes_pyplot_figures(result):
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(8, 5))
-    charts.segment_overview(result, ax=ax)
-    data = charts.render_png(fig)
+    segment_overview(result, ax=ax)
+    data = render_png(fig)
     assert png_size(data) == (800, 500)
     assert not plt.fignum_exists(fig.number)
 
 
 def test_real_data_charts_are_small(real_result):
     # Speed is checked by benchmarks/bench_charts.py, not here.
-    pngs = charts.chart_pngs(real_result)
-    assert list(pngs) == list(charts.CHART_FILES)
+    pngs = chart_pngs(real_result)
+    assert list(pngs) == list(CHART_FILES)
     assert max(len(p) for p in pngs.values()) < 400_000

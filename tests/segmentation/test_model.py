@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from sklearn.base import clone
 from sklearn.metrics import pairwise_distances, silhouette_score
 
-from segmentation.model import SegmentModel, euclidean_distances32, silhouette_from_distances
+from segmentation.model import (
+    SegmentModel,
+    euclidean_distances32,
+    explain_k,
+    silhouette_from_distances,
+)
 
 
 def blobs(seed: int = 0) -> np.ndarray:
@@ -27,7 +33,7 @@ def test_chooses_the_true_number_of_groups():
     model = SegmentModel(random_state=0).fit(blobs())
     assert model.k_ == 3
     assert model.stability_ > 0.95
-    assert "k = 3" in model.k_reason_
+    assert "k = 3" in explain_k(model.k_choice_)
 
 
 def test_silhouette_matches_scikit_learn():
@@ -48,3 +54,26 @@ def test_silhouette_matches_scikit_learn():
 def test_float32_distances_match_scikit_learn():
     points = np.log1p(blobs())
     assert np.allclose(euclidean_distances32(points), pairwise_distances(points), atol=1e-3)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"order_by": 3},
+        {"order_by": 3, "scoring_sample": 100},
+        {"k": 4, "order_by": 3, "scoring_sample": 100},
+    ],
+    ids=["plain", "order_by", "scoring-sample", "forced-k-scoring-sample"],
+)
+def test_predict_on_the_training_data_gives_labels(params):
+    X = blobs(1)
+    model = SegmentModel(random_state=2, n_bootstrap=0, **params).fit(X)
+    assert model.predict(X).tolist() == model.labels_.tolist()
+
+
+def test_order_by_numbers_labels_by_that_column_total_largest_first():
+    X = blobs()
+    model = SegmentModel(k=3, order_by=3, random_state=0, n_bootstrap=0).fit(X)
+    totals = np.bincount(model.labels_, weights=X[:, 3])
+    assert totals.tolist() == sorted(totals, reverse=True)

@@ -14,6 +14,7 @@ from segmentation.load import load_export
 from segmentation.pipeline import segment_export, segment_transactions
 from segmentation.sample import ARCHETYPES, sample_export
 from segmentation.strategies import STRATEGIES
+from segmentation.summary import FEATURES, RunSummary
 
 
 def test_real_data_figures(real_result):
@@ -36,53 +37,20 @@ def test_real_data_auto_k_gives_usable_segments(real_result):
     assert 3 <= real_result.summary.k <= 6
     assert real_result.summary.k_reason.startswith(f"k = {real_result.summary.k}:")
     assert 0.5 < real_result.summary.stability <= 1.0
-    assert [s["k"] for s in real_result.summary.k_scores] == list(range(2, 11))
-
-
-def test_json_contract_fields(real_result):
-    d = json.loads(json.dumps(real_result.summary.to_json()))
-    for key in (
-        "rows_read",
-        "rows_kept",
-        "customers",
-        "dropped",
-        "cancellations",
-        "duplicate_lines",
-        "as_of",
-        "mapping",
-        "k",
-        "k_reason",
-        "k_scores",
-        "segments",
-        "stability",
-    ):
-        assert key in d
-    assert set(d["k_scores"][0]) >= {"k", "inertia", "silhouette"}
-    segment = d["segments"][0]
-    assert set(segment) >= {
-        "id",
-        "name",
-        "customers",
-        "share",
-        "revenue",
-        "revenue_share",
-        "median",
-        "strategies",
-    }
-    assert set(segment["median"]) == {"recency_days", "frequency", "average_spend", "total_spend"}
+    assert [s.k for s in real_result.summary.k_scores] == list(range(2, 11))
 
 
 def test_names_are_unique_and_faithful(real_result):
     names = [s.name for s in real_result.summary.segments]
     assert len(set(names)) == len(names)
-    by_frequency = max(real_result.summary.segments, key=lambda s: s.median["frequency"])
+    by_frequency = max(real_result.summary.segments, key=lambda s: s.median.frequency)
     for s in real_result.summary.segments:
         if s.name.startswith("High-frequency"):
             assert s is by_frequency
         if s.name.startswith("Lapsed"):
-            assert s.median["recency_days"] > np.median(real_result.customers["recency_days"])
+            assert s.median.recency_days > np.median(real_result.customers["recency_days"])
         if s.name.startswith("Recent"):
-            assert s.median["recency_days"] < np.median(real_result.customers["recency_days"])
+            assert s.median.recency_days < np.median(real_result.customers["recency_days"])
 
 
 def test_every_segment_gets_two_to_four_known_strategies(real_result):
@@ -129,7 +97,11 @@ def test_steps_are_reported_in_order(sample):
 def test_forced_k_and_as_of(sample):
     export, _ = sample
     result = segment_export(export, k=3, as_of=dt.date(2012, 1, 31))
-    assert result.summary.k == 3 and result.summary.k_forced and "set by hand" in result.summary.k_reason
+    assert (
+        result.summary.k == 3
+        and result.summary.k_forced
+        and "set by hand" in result.summary.k_reason
+    )
     assert len(result.summary.segments) == 3
     assert result.customers["recency_days"].min() >= 53
 
@@ -155,3 +127,55 @@ def test_forced_k_larger_than_customers_allow(sample):
     ]
     with pytest.raises(NotEnoughCustomersError):
         segment_transactions(tiny, k=5)
+
+
+def test_summary_json_round_trip(real_result):
+    summary = real_result.summary
+    assert RunSummary.from_json(summary.to_json()) == summary
+    assert RunSummary.from_json(json.loads(json.dumps(summary.to_json()))) == summary
+
+
+def test_json_contract_keys_are_exactly_todays(real_result):
+    """The keys (and their order) of ``segbot segment --json`` and the stored summary."""
+    d = json.loads(json.dumps(real_result.summary.to_json()))
+    assert list(d) == [
+        "rows_read",
+        "rows_kept",
+        "customers",
+        "total_spend",
+        "dropped",
+        "cancellations",
+        "cancelled_lines",
+        "duplicate_lines",
+        "first_purchase",
+        "last_purchase",
+        "as_of",
+        "date_order",
+        "mapping",
+        "k",
+        "k_forced",
+        "k_reason",
+        "k_scores",
+        "stability",
+        "random_state",
+        "notes",
+        "segments",
+    ]
+    assert [list(s) for s in d["k_scores"]] == [
+        ["k", "inertia", "silhouette", "smallest_share"]
+    ] * 9
+    for segment in d["segments"]:
+        assert list(segment) == [
+            "id",
+            "name",
+            "customers",
+            "share",
+            "revenue",
+            "revenue_share",
+            "median",
+            "strategies",
+            "strategy_keys",
+            "levels",
+        ]
+        assert list(segment["median"]) == list(FEATURES)
+        assert list(segment["levels"]) == ["recency", "frequency", "average_spend", "total_spend"]

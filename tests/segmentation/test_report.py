@@ -11,6 +11,7 @@ import pytest
 from segmentation.load import load_export
 from segmentation.pipeline import segment_export
 from segmentation.report import neutralise, report_markdown, segments_csv, write_report
+from segmentation.result import SegmentationResult
 from segmentation.sample import sample_export
 
 EVIL = ['=HYPERLINK("http://x.example","click")', "+1", "@x", "-2", "=1+1"]
@@ -79,9 +80,11 @@ def test_segments_csv_neutralises_formula_ids(result):
 
 
 def test_segments_csv_neutralises_names_but_not_numbers(result):
-    renamed = [dataclasses.replace(s, name=f"-{s.name}") for s in result.summary.segments]
-    customers = result.customers.assign(returns_value=-1.5)
-    tricky = dataclasses.replace(result, segments=renamed, customers=customers)
+    renamed = tuple(dataclasses.replace(s, name=f"-{s.name}") for s in result.summary.segments)
+    tricky = SegmentationResult(
+        summary=dataclasses.replace(result.summary, segments=renamed),
+        customers=result.customers.assign(returns_value=-1.5),
+    )
     table = rows(segments_csv(tricky))
     assert all(row["segment_name"].startswith("'-") for row in table)
     assert {row["returns_value"] for row in table} == {"-1.5"}  # a real number stays a number
@@ -115,7 +118,10 @@ def test_report_markdown_covers_audit_k_segments_strategies_and_charts(result):
 
 
 def test_report_markdown_escapes_table_cells(result):
-    odd = dataclasses.replace(result, mapping={"customer": "Client | Ref\nNo"})
+    odd = SegmentationResult(
+        summary=dataclasses.replace(result.summary, mapping={"customer": "Client | Ref\nNo"}),
+        customers=result.customers,
+    )
     assert "| customer | Client \\| Ref No |" in report_markdown(odd, [])
 
 

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from segmentation.columns import match_columns
-from segmentation.dates import DateOrder
 from segmentation.errors import ExportError
-from segmentation.normalise import normalise
-from segmentation.readers import read_table
+from segmentation.load.columns import match_columns
+from segmentation.load.dates import DateOrder
+from segmentation.load.normalise import normalise
+from segmentation.load.readers import read_table
 
 
 @dataclass
@@ -71,4 +71,4 @@ def load_export(
     )
 
 
-__all__ = ["Export", "ExportError", "load_export"]
+__all__ = ["Export", "load_export"]

@@ -11,7 +11,7 @@ from matplotlib.collections import LineCollection
 from matplotlib.colors import to_rgba_array
 from matplotlib.figure import Figure
 
-from segmentation.chart_style import (
+from segmentation.charts.style import (
     DPI,
     FIGSIZE,
     LABELS,

@@ -14,8 +14,8 @@ import re
 import numpy as np
 import pandas as pd
 
-from segmentation.dates import DateOrder, parse_dates
 from segmentation.errors import ExportError
+from segmentation.load.dates import DateOrder, parse_dates
 
 TRANSACTION_COLUMNS = (
     "customer_id",

@@ -9,6 +9,7 @@ import pandas as pd
 from segmentation.load import load_export
 from segmentation.matching import align_to_previous, carry_names, match_segments, new_ids
 from segmentation.pipeline import segment_transactions
+from segmentation.summary import FEATURES, Medians, Segment
 
 LEVELS_A = {
     "recency": "recent",
@@ -19,14 +20,18 @@ LEVELS_A = {
 LEVELS_B = {"recency": "lapsed", "frequency": "low", "average_spend": "low", "total_spend": "low"}
 
 
-def _segment(id_: int, name: str, medians: tuple, levels: dict) -> dict:
-    keys = ("recency_days", "frequency", "average_spend", "total_spend")
-    return {
-        "id": id_,
-        "name": name,
-        "median": dict(zip(keys, medians, strict=True)),
-        "levels": levels,
-    }
+def _segment(id_: int, name: str, medians: tuple, levels: dict) -> Segment:
+    """A segment with these medians and levels; matching reads nothing else."""
+    return Segment(
+        id=id_,
+        name=name,
+        customers=1,
+        share=0.0,
+        revenue=0.0,
+        revenue_share=0.0,
+        median=Medians(**dict(zip(FEATURES, medians, strict=True))),
+        levels=levels,
+    )
 
 
 def _customers() -> pd.DataFrame:
@@ -83,12 +88,16 @@ def test_a_fresh_name_that_clashes_with_a_carried_one_is_marked_new() -> None:
 def test_a_week_later_the_same_data_keeps_every_name_and_colour(sample_csv_bytes: bytes) -> None:
     export = load_export(sample_csv_bytes, name="orders.csv")
     first = segment_transactions(export.transactions, as_of=dt.date(2011, 12, 10))
-    later = segment_transactions(export.transactions, k=first.summary.k, as_of=dt.date(2011, 12, 17))
-    previous = [s.summary.to_json() for s in first.summary.segments]
+    later = segment_transactions(
+        export.transactions, k=first.summary.k, as_of=dt.date(2011, 12, 17)
+    )
+    previous = [Segment.from_json(s.to_json()) for s in first.summary.segments]
     aligned, matched = align_to_previous(later, previous, previous_customers=first.customers)
     assert sorted(matched) == sorted(matched.values()) == [s.id for s in first.summary.segments]
     assert [s.name for s in aligned.summary.segments] == [s.name for s in first.summary.segments]
-    assert [s.customers for s in aligned.summary.segments] == [s.customers for s in first.summary.segments]
+    assert [s.customers for s in aligned.summary.segments] == [
+        s.customers for s in first.summary.segments
+    ]
     # customers are renumbered with their segments
     assert (aligned.customers["segment"] == first.customers["segment"]).all()
 
@@ -98,7 +107,7 @@ def test_months_later_profiles_still_match(sample_csv_bytes: bytes) -> None:
     export = load_export(sample_csv_bytes, name="orders.csv")
     first = segment_transactions(export.transactions, as_of=dt.date(2011, 12, 10))
     later = segment_transactions(export.transactions, k=first.summary.k, as_of=dt.date(2012, 3, 10))
-    previous = [s.summary.to_json() for s in first.summary.segments]
+    previous = [Segment.from_json(s.to_json()) for s in first.summary.segments]
     aligned, matched = align_to_previous(later, previous, previous_customers=first.customers)
     assert len(matched) == first.summary.k
     assert sorted(s.id for s in aligned.summary.segments) == [s.id for s in first.summary.segments]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -32,9 +33,14 @@ LOG_FEATURES = ("frequency", "average_spend", "total_spend")  # heavy-tailed: a 
 CHART_FILES = ("choosing-k.png", "pair-plot.png", "box-plots.png", "segment-overview.png")
 
 
+def colors_for(ids: Iterable[int]) -> dict[int, str]:
+    """Hex colour per segment id: it follows the id, so a segment keeps its colour everywhere."""
+    return {i: PALETTE[i % len(PALETTE)] for i in ids}
+
+
 def segment_colors(result: SegmentationResult) -> dict[int, str]:
-    """Hex colour per segment id, the same in every chart (and for the bot and the digest)."""
-    return {s.id: PALETTE[s.id % len(PALETTE)] for s in result.summary.segments}
+    """Hex colour per segment of a result, in the order of ``result.summary.segments``."""
+    return colors_for(s.id for s in result.summary.segments)
 
 
 def wrap(text: str, width: int = 28) -> str:
@@ -42,20 +48,21 @@ def wrap(text: str, width: int = 28) -> str:
     return "\n".join(textwrap.wrap(text, width)) or text
 
 
-def new_axes(ax: Axes | None, **margins: float) -> Axes:
-    """The caller's axes, or one on a new Slack-sized figure with fixed margins.
+def new_axes(ax: Axes | None, *, figsize: tuple[float, float] = FIGSIZE, **margins: float) -> Axes:
+    """The caller's axes, or one on a new figure of ``figsize`` inches with fixed margins.
 
     Fixed margins rather than constrained layout: layout passes re-measure every
     text and made a one-panel chart about 40% slower to render.
     """
     if ax is not None:
         return ax
-    fig = Figure(figsize=FIGSIZE, dpi=DPI)
+    fig = Figure(figsize=figsize, dpi=DPI)
     fig.subplots_adjust(**margins)
     return fig.add_subplot()
 
 
 def style_axes(ax: Axes) -> None:
+    """segbot's look on one axes: readable tick labels, a light grid behind the data, no top/right frame."""
     # Explicit sizes rather than rcParams: ticks are created lazily at draw time.
     ax.tick_params(labelsize=SMALL)
     ax.grid(True, color="#e5e5e5", linewidth=0.8)
@@ -64,6 +71,7 @@ def style_axes(ax: Axes) -> None:
 
 
 def axis_scale(values: np.ndarray, feature: str) -> str:
+    """'log' for a heavy-tailed feature whose values are all positive, else 'linear'."""
     return "log" if feature in LOG_FEATURES and len(values) and values.min() > 0 else "linear"
 
 
@@ -97,9 +105,11 @@ def set_title(ax: Axes, title: str, subtitle: str = "") -> None:
 
 
 def segment_legend(fig: Figure, result: SegmentationResult) -> None:
+    """A figure legend to the right: one coloured dot and (wrapped) name per segment."""
     colors = segment_colors(result)
     handles = [
-        Line2D([], [], marker="o", ls="", ms=11, color=colors[s.id]) for s in result.summary.segments
+        Line2D([], [], marker="o", ls="", ms=11, color=colors[s.id])
+        for s in result.summary.segments
     ]
     fig.legend(
         handles, [wrap(s.name, 24) for s in result.summary.segments], loc="upper left",

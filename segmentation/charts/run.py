@@ -1,23 +1,21 @@
-"""Charts of a segmentation result: how k was chosen, how segments differ, how big they are.
+"""The four charts of a run: how k was chosen, how segments differ, how big they are.
 
 Every chart function takes the result and an optional ``ax``/``fig`` and returns the
 Figure; nothing here touches pyplot's global state, so charts can be drawn from
-worker threads. Only ``render_png``/``chart_pngs`` turn figures into PNG bytes.
+worker threads. ``chart_pngs`` turns the four into PNG bytes (``png.render_png``).
+The pair plot lives in ``pair_plot.py``; the shared look in ``style.py``.
 """
 
 from __future__ import annotations
 
-import io
-
 import numpy as np
-import pandas as pd
 from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from PIL import Image
 
-from segmentation.chart_style import (
+from segmentation.charts.pair_plot import pair_plot
+from segmentation.charts.png import render_png
+from segmentation.charts.style import (
     CHART_FILES,
     DPI,
     FIGSIZE,
@@ -36,7 +34,6 @@ from segmentation.chart_style import (
     wrap,
 )
 from segmentation.model import MIN_SEGMENT_SHARE
-from segmentation.pair_plot import pair_plot
 from segmentation.result import SegmentationResult
 from segmentation.summary import FEATURES
 
@@ -44,10 +41,11 @@ from segmentation.summary import FEATURES
 def k_choice_chart(result: SegmentationResult, ax: Axes | None = None) -> Figure:
     """Inertia (elbow) and silhouette against k on twin axes, the chosen k marked."""
     ax = new_axes(ax, left=0.08, right=0.92, bottom=0.14, top=0.84)
-    scores = pd.DataFrame([s.to_json() for s in result.summary.k_scores]).sort_values("k")
-    ks = scores["k"].to_numpy()
+    summary = result.summary
+    scores = sorted(summary.k_scores, key=lambda s: s.k)
+    ks = np.array([s.k for s in scores])
     style_axes(ax)
-    (inertia,) = ax.plot(ks, scores["inertia"], "o-", color=PALETTE[0], lw=2.5, ms=8)
+    (inertia,) = ax.plot(ks, [s.inertia for s in scores], "o-", color=PALETTE[0], lw=2.5, ms=8)
     ax.set_xlabel("Number of segments (k)", fontsize=TEXT)
     ax.set_ylabel("Inertia: spread within segments (lower = tighter)", fontsize=TEXT)
     ax.set_xticks(ks)
@@ -55,43 +53,46 @@ def k_choice_chart(result: SegmentationResult, ax: Axes | None = None) -> Figure
     right.tick_params(labelsize=SMALL)
     right.spines["top"].set_visible(False)
     right.set_ylabel("Silhouette: separation (higher = clearer)", fontsize=TEXT)
-    ok = scores["smallest_share"].to_numpy() >= MIN_SEGMENT_SHARE
-    silhouette = scores["silhouette"].to_numpy(dtype=float)
+    ok = np.array([s.smallest_share >= MIN_SEGMENT_SHARE for s in scores])
+    silhouette = np.array([np.nan if s.silhouette is None else s.silhouette for s in scores])
     (sil,) = right.plot(ks, silhouette, "s--", color=PALETTE[3], lw=2.5, ms=9)
     right.plot(ks[~ok], silhouette[~ok], "s", color="white", mec=PALETTE[3], mew=2, ms=9)
-    line = ax.axvline(result.summary.k, color="#444444", lw=2, ls=":", gid="chosen-k")
-    chosen = scores[scores["k"] == result.summary.k]
-    if len(chosen) and not np.isnan(chosen["silhouette"].iloc[0]):
-        s = chosen["silhouette"].iloc[0]
+    line = ax.axvline(summary.k, color="#444444", lw=2, ls=":", gid="chosen-k")
+    chosen = next((s.silhouette for s in scores if s.k == summary.k), None)
+    if chosen is not None:
         right.annotate(
-            f"chosen: k = {result.summary.k}\nsilhouette {s:.2f}", (result.summary.k, s), xytext=(16, -28),
-            textcoords="offset points", fontsize=TEXT, fontweight="bold", va="top",
-            arrowprops={"arrowstyle": "->", "color": "#444444"},
+            f"chosen: k = {summary.k}\nsilhouette {chosen:.2f}", (summary.k, chosen),
+            xytext=(16, -28), textcoords="offset points", fontsize=TEXT, fontweight="bold",
+            va="top", arrowprops={"arrowstyle": "->", "color": "#444444"},
             bbox={"boxstyle": "round", "fc": "white", "ec": "#444444", "alpha": 0.9},
         )  # fmt: skip
     handles = [inertia, sil, line]
-    labels = ["Inertia (elbow curve)", "Silhouette", f"Chosen k = {result.summary.k}"]
+    labels = ["Inertia (elbow curve)", "Silhouette", f"Chosen k = {summary.k}"]
     if (~ok).any():
         handles.append(
             Line2D([], [], marker="s", ls="", color="white", mec=PALETTE[3], mew=2, ms=9)
         )
         labels.append(f"Some segment < {MIN_SEGMENT_SHARE:.0%} of customers")
     if len(ks) == 1:
-        # Only one k was fitted: there is no curve to read, and the chart says so.
-        ax.set_xlim(ks[0] - 2, ks[0] + 2)
-        right.set_ylim(0, 1)  # on its own scale, so the two single points do not overlap
-        why = "it was set by hand" if result.summary.k_forced else "no other k was possible"
-        ax.text(
-            0.5, 0.3, f"Only k = {ks[0]} was scored ({why}),\nso there is no curve to compare.",
-            transform=ax.transAxes, ha="center", va="center", fontsize=TEXT + 2, color="#444444",
-        )  # fmt: skip
+        _say_no_curve(ax, right, int(ks[0]), forced=summary.k_forced)
     # Below the plot: inside it, the legend hid the curves wherever they peaked.
     ax.legend(
         handles, labels, loc="upper center", bbox_to_anchor=(0.5, -0.09), ncols=len(handles),
         fontsize=TEXT, frameon=False,
     )  # fmt: skip
-    set_title(ax, f"Choosing the number of segments: k = {result.summary.k}", wrap(result.summary.k_reason, 120))
+    set_title(ax, f"Choosing the number of segments: k = {summary.k}", wrap(summary.k_reason, 120))
     return ax.figure
+
+
+def _say_no_curve(ax: Axes, right: Axes, k: int, *, forced: bool) -> None:
+    """Only one k was fitted: there is no curve to read, and the chart says so."""
+    ax.set_xlim(k - 2, k + 2)
+    right.set_ylim(0, 1)  # on its own scale, so the two single points do not overlap
+    why = "it was set by hand" if forced else "no other k was possible"
+    ax.text(
+        0.5, 0.3, f"Only k = {k} was scored ({why}),\nso there is no curve to compare.",
+        transform=ax.transAxes, ha="center", va="center", fontsize=TEXT + 2, color="#444444",
+    )  # fmt: skip
 
 
 def box_plots(result: SegmentationResult, fig: Figure | None = None) -> Figure:
@@ -169,26 +170,6 @@ def segment_overview(result: SegmentationResult, ax: Axes | None = None) -> Figu
         f"Share of all {result.summary.customers:,} customers (hatched) and of their total spend (solid), per segment.",
     )
     return ax.figure
-
-
-def render_png(fig: Figure) -> bytes:
-    """PNG bytes of a figure drawn with Agg; identical figures give identical bytes. Closes it.
-
-    The image is reduced to a 256-colour palette (charts use a handful of colours
-    plus anti-aliasing): a third of the size of full colour, faster to encode, and
-    no timestamp or software version is written.
-    """
-    if fig.canvas.manager is not None:  # made by pyplot: release it from pyplot's registry
-        import matplotlib.pyplot as plt
-
-        plt.close(fig)
-    canvas = FigureCanvasAgg(fig)
-    canvas.draw()
-    size = canvas.get_width_height(physical=True)
-    image = Image.frombuffer("RGBA", size, canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
-    buf = io.BytesIO()
-    image.quantize(256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE).save(buf, "png")
-    return buf.getvalue()
 
 
 def chart_pngs(result: SegmentationResult) -> dict[str, bytes]:

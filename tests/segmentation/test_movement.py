@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from segmentation.digest_charts import colors_for, migration_chart, sizes_over_time
+from segmentation.charts.digest import migration_chart, sizes_over_time
+from segmentation.charts.style import colors_for
 from segmentation.movement import Flow, describe_flow, lapsing_ids, movement, movers
+from segmentation.summary import Medians, Segment
 
 # Segments: 0 = "Loyal", 1 = "Occasional", 2 = "Lapsing" (recency level lapsed in both runs).
 PREVIOUS = pd.DataFrame(
@@ -27,11 +29,24 @@ CURRENT = pd.DataFrame(
 PREVIOUS_WITH_LOST = pd.concat(
     [PREVIOUS, pd.DataFrame({"segment": [1], "total_spend": [55.0]}, index=pd.Index(["z"]))]
 )
-SEGMENTS = [
-    {"id": 0, "levels": {"recency": "recent"}},
-    {"id": 1, "levels": {"recency": "moderate"}},
-    {"id": 2, "levels": {"recency": "lapsed"}},
-]
+
+
+def _segment(id_: int, recency: str) -> Segment:
+    """A segment whose only telling fact is its recency level."""
+    median = Medians(recency_days=0.0, frequency=0.0, average_spend=0.0, total_spend=0.0)
+    return Segment(
+        id=id_,
+        name=f"Segment {id_}",
+        customers=1,
+        share=0.0,
+        revenue=0.0,
+        revenue_share=0.0,
+        median=median,
+        levels={"recency": recency},
+    )
+
+
+SEGMENTS = [_segment(0, "recent"), _segment(1, "moderate"), _segment(2, "lapsed")]
 
 
 def test_movement_numbers_are_exact() -> None:
@@ -47,7 +62,7 @@ def test_movement_numbers_are_exact() -> None:
     assert m.at_risk_customers == 4
     assert m.revenue_at_risk == 1510.0
     assert m.largest == [Flow(0, 2, 2, 1340.0), Flow(1, 2, 2, 170.0), Flow(1, 0, 1, 180.0)]
-    assert m.summary.to_json()["flows"] == [
+    assert m.to_dict()["flows"] == [
         [0, 0, 2],
         [0, 2, 2],
         [1, 0, 1],
@@ -60,7 +75,7 @@ def test_movement_numbers_are_exact() -> None:
 def test_movers_lists_who_changed_segment() -> None:
     moved = movers(PREVIOUS, CURRENT)
     assert moved.index.tolist() == ["c", "d", "e", "f", "g", "h"]
-    assert moved.loc["e"].summary.to_json() == {"from_segment": 1, "to_segment": 0, "total_spend": 180.0}
+    assert moved.loc["e"].to_dict() == {"from_segment": 1, "to_segment": 0, "total_spend": 180.0}
 
 
 def test_lapsing_ids_and_flow_in_words() -> None:
