@@ -13,8 +13,11 @@ from dataclasses import dataclass
 from functools import cache
 
 from bot.errors import UserError
+from segmentation.formatting import WEEKDAYS
+from segmentation.model import K_MAX, K_MIN, K_RANGE
 
-DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+DAYS = tuple(day.lower() for day in WEEKDAYS)
+K_CHOICES = f"`k=auto`, `k=keep` or a number from {K_MIN} to {K_MAX}"
 USAGE = (
     "Write `/segment schedule weekly <day> <HH:MM> [timezone]`, e.g. "
     "`/segment schedule weekly mon 09:00 Europe/London`."
@@ -38,17 +41,17 @@ class SetSchedule:
 
 @dataclass(frozen=True)
 class ShowSchedule:
-    pass
+    """``/segment schedule``: what is set in this channel, and when the next digest comes."""
 
 
 @dataclass(frozen=True)
 class ScheduleOff:
-    pass
+    """``/segment schedule off``: stop this channel's weekly digest."""
 
 
 @dataclass(frozen=True)
 class DigestNow:
-    pass
+    """``/segment digest now``: refresh and post this channel's digest right away."""
 
 
 DigestCommand = SetSchedule | ShowSchedule | ScheduleOff | DigestNow
@@ -127,10 +130,10 @@ def _k_mode(options: list[str]) -> str:
     if not options:
         return "keep"
     if len(options) > 1:
-        raise UserError("Give k once: `k=auto`, `k=keep` or a number from 2 to 10.")
+        raise UserError(f"Give k once: {K_CHOICES}.")
     value = options[0].split("=", 1)[1].lower()
     if value in ("auto", "keep"):
         return value
-    if value.isdigit() and 2 <= int(value) <= 10:
+    if value.isdigit() and int(value) in K_RANGE:
         return str(int(value))
-    raise UserError(f"`k={value}` won't work: use `k=auto`, `k=keep` or a number from 2 to 10.")
+    raise UserError(f"`k={value}` won't work: use {K_CHOICES}.")

@@ -1,8 +1,9 @@
 """When a weekly digest is due (pure): slots as UTC instants, correct across DST changes.
 
 A schedule says "Monday 09:00 Europe/London"; its slots are the instants when London
-clocks show Monday 09:00 — 09:00 UTC in winter, 08:00 UTC in summer. Computing from the
-local calendar date (never by adding 7 × 24 hours to an instant) keeps that true.
+clocks show Monday 09:00 — 09:00 UTC in winter, 08:00 UTC in summer. ``trigger`` builds the
+one APScheduler ``CronTrigger`` for a schedule: the scheduler fires it, and ``next_slot`` /
+``last_slot`` ask the same trigger, so the slot a tick claims is the slot that fired.
 """
 
 from __future__ import annotations
@@ -10,37 +11,46 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+from apscheduler.triggers.cron import CronTrigger
+
+from segmentation.formatting import WEEKDAYS
+
 UTC = dt.UTC
+_TICK = dt.timedelta(microseconds=1)  # the trigger answers "at or after"; slots want "after"
+_WEEK = dt.timedelta(days=7)
 
 
-def _local(weekday: int, time: str, zone: ZoneInfo, day: dt.date) -> dt.datetime:
-    """``time`` on the ``weekday`` on or before ``day``, in ``zone``."""
+def trigger(weekday: int, time: str, timezone: str) -> CronTrigger:
+    """The cron trigger for ``weekday`` (0 = Monday) at ``time`` ("HH:MM") in ``timezone``."""
     hour, minute = (int(p) for p in time.split(":"))
-    date = day - dt.timedelta(days=(day.weekday() - weekday) % 7)
-    return dt.datetime.combine(date, dt.time(hour, minute), tzinfo=zone)
-
-
-def _utc(local: dt.datetime) -> dt.datetime:
-    # A wall time that does not exist (inside a spring-forward gap) maps to the instant
-    # just after the gap, which is what the clocks show when the gap ends.
-    return local.astimezone(UTC)
-
-
-def last_slot(weekday: int, time: str, timezone: str, now: dt.datetime) -> dt.datetime:
-    """The latest slot at or before ``now`` (UTC)."""
-    zone = ZoneInfo(timezone)
-    local = _local(weekday, time, zone, now.astimezone(zone).date())
-    if _utc(local) > now:
-        local = _local(weekday, time, zone, local.date() - dt.timedelta(days=7))
-    return _utc(local)
+    return CronTrigger(
+        day_of_week=WEEKDAYS[weekday][:3].lower(),
+        hour=hour,
+        minute=minute,
+        timezone=ZoneInfo(timezone),
+    )
 
 
 def next_slot(weekday: int, time: str, timezone: str, now: dt.datetime) -> dt.datetime:
-    """The first slot strictly after ``now`` (UTC)."""
-    zone = ZoneInfo(timezone)
-    local = _local(weekday, time, zone, now.astimezone(zone).date() + dt.timedelta(days=7))
-    previous = _local(weekday, time, zone, local.date() - dt.timedelta(days=7))
-    return _utc(previous) if _utc(previous) > now else _utc(local)
+    """The first slot strictly after ``now``, in UTC."""
+    return _next(trigger(weekday, time, timezone), now)
+
+
+def last_slot(weekday: int, time: str, timezone: str, now: dt.datetime) -> dt.datetime:
+    """The latest slot at or before ``now``, in UTC."""
+    cron = trigger(weekday, time, timezone)
+    # A week and a day back is before the latest slot whatever the DST offsets do.
+    slot = _next(cron, now - _WEEK - dt.timedelta(days=1))
+    while (following := _next(cron, slot)) <= now:
+        slot = following
+    return slot
+
+
+def _next(cron: CronTrigger, after: dt.datetime) -> dt.datetime:
+    fired = cron.get_next_fire_time(None, after + _TICK)
+    if fired is None:  # a weekly cron trigger without an end date always fires again
+        raise ValueError("the weekly trigger has no next fire time")
+    return fired.astimezone(UTC)
 
 
 def slot_key(slot: dt.datetime) -> str:
@@ -69,15 +79,3 @@ def catch_up(
     if recorded or slot < created_at:
         return "none"
     return "post" if now - slot <= grace else "skip"
-
-
-def describe(weekday: int, time: str, timezone: str) -> str:
-    """ "every Monday at 09:00 (Europe/London)"."""
-    day = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")[weekday]
-    return f"every {day} at {time} ({timezone})"
-
-
-def when(slot: dt.datetime, timezone: str) -> str:
-    """ "Mon 31 Mar 2025, 09:00 BST" in the schedule's timezone."""
-    local = slot.astimezone(ZoneInfo(timezone))
-    return local.strftime("%a %d %b %Y, %H:%M ") + (local.tzname() or timezone)

@@ -1,23 +1,24 @@
 """``/segment schedule …``, ``digest now``, the results button and the movers' CSV, end to end.
 
 A real bot behind a threaded WSGI server, the local fake Slack and a real SQLite file
-(the fixtures of ``tests/bot``).
+(the ``running`` fixture of ``tests/bot``).
 """
 
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 
 import storage
-from tests.bot.conftest import Running, jobs, running  # noqa: F401 (fixtures)
-from tests.bot.helpers import wait_results
+from bot.digest.scheduler import job_id
+from storage import Schedule, Scope
+from tests.bot.conftest import Running
+from tests.bot.helpers import say, wait_results
 
 
 @pytest.fixture
-def segmented(running: Running, sample_csv_bytes: bytes) -> Running:  # noqa: F811
+def segmented(running: Running, sample_csv_bytes: bytes) -> Running:
     running.slack.share_file(
         channel_id=running.channel, user_id=running.user, name="small.csv", content=sample_csv_bytes
     )
@@ -27,19 +28,14 @@ def segmented(running: Running, sample_csv_bytes: bytes) -> Running:  # noqa: F8
 
 
 def _say(env: Running, text: str) -> str:
-    """Send ``/segment text``; the newest ephemeral text the user got."""
-    before = len(env.slack.ephemeral(env.channel, env.user))
-    assert env.slack.send_command(text, channel_id=env.channel, user_id=env.user).status == 200
-    deadline = time.time() + 10
-    while len(env.slack.ephemeral(env.channel, env.user)) <= before and time.time() < deadline:
-        time.sleep(0.02)
-    return env.slack.ephemeral(env.channel, env.user)[-1]["text"]
+    return say(env.slack, text, channel=env.channel, user=env.user)
 
 
-def _digests(env: Running) -> list[dict]:
-    return [
-        m for m in env.slack.messages(env.channel) if m.get("text", "").startswith("Weekly digest")
-    ]
+def _schedule(env: Running) -> Schedule:
+    with storage.connect(env.settings.db_path) as db:
+        schedule = storage.schedule_for(db, Scope(env.slack.team_id, env.channel))
+    assert schedule is not None
+    return schedule
 
 
 def test_schedule_show_digest_now_and_off(segmented: Running) -> None:
@@ -49,16 +45,18 @@ def test_schedule_show_digest_now_and_off(segmented: Running) -> None:
     assert "every Monday at 09:00 (Europe/London) (your Slack timezone)" in reply
     shown = _say(env, "schedule")
     assert "every Monday at 09:00 (Europe/London), keeping the current k. Next: Mon" in shown
-    assert env.bot.scheduler._aps.get_job(f"digest-{_schedule(env)['id']}") is not None
+    assert env.bot.scheduler._aps.get_job(job_id(_schedule(env).id)) is not None
 
     assert "the digest will appear here" in _say(env, "digest now")
     slack.wait_for(
         "chat.postMessage", where=lambda c: "digest_export_movers" in str(c.body.get("blocks"))
     )
-    (digest,) = _digests(env)
+    (digest,) = [
+        m for m in slack.messages(env.channel) if m.get("text", "").startswith("Weekly digest")
+    ]
     assert "Movement since the last run" in json.dumps(digest["blocks"])
-    thread = slack.messages(env.channel, thread_ts=digest["ts"])
     slack.wait_for("files.completeUploadExternal")
+    thread = slack.messages(env.channel, thread_ts=digest["ts"])
     button = next(m for m in thread if "digest_export_movers" in json.dumps(m.get("blocks")))
     slack.click_button(
         channel_id=env.channel, user_id=env.user, message_ts=button["ts"],
@@ -70,8 +68,8 @@ def test_schedule_show_digest_now_and_off(segmented: Running) -> None:
     slack.wait_for("hook", where=lambda c: "movers-run-" in str(c.body))
 
     assert "The weekly digest in this channel is off" in _say(env, "schedule off")
-    assert _schedule(env)["enabled"] == 0
-    assert env.bot.scheduler._aps.get_job(f"digest-{_schedule(env)['id']}") is None
+    assert not _schedule(env).enabled
+    assert env.bot.scheduler._aps.get_job(job_id(_schedule(env).id)) is None
     assert "No weekly digest is scheduled" in _say(env, "schedule")
     assert "There was no weekly digest scheduled" in _say(env, "schedule off")
 
@@ -85,21 +83,15 @@ def test_results_button_schedules_the_digest(segmented: Running) -> None:
     ]
     results = next(m for m in replies if "schedule_digest" in json.dumps(m.get("blocks")))
     slack.click_button(
-        channel_id=env.channel,
-        user_id=env.user,
-        message_ts=results["ts"],
+        channel_id=env.channel, user_id=env.user, message_ts=results["ts"],
         action_id="schedule_digest",
-    )
+    )  # fmt: skip
     slack.wait_for("hook", where=lambda c: "every Monday at 09:00" in str(c.body))
-    assert _schedule(env)["timezone"] == "Europe/London"
+    assert "Change it with `/segment schedule weekly" in str(slack.calls("hook")[-1].body)
+    assert _schedule(env).timezone == "Europe/London"
 
 
-def test_schedule_without_a_dataset_says_how_to_start(running: Running) -> None:  # noqa: F811
+def test_schedule_without_a_dataset_says_how_to_start(running: Running) -> None:
     assert "no dataset yet" in _say(running, "schedule weekly mon 09:00 UTC")
     assert "no dataset yet" in _say(running, "digest now")
     assert "Use an Area/City name" in _say(running, "schedule weekly mon 09:00 Mars/Base")
-
-
-def _schedule(env: Running) -> dict:
-    with storage.connect(env.settings.db_path) as db:
-        return storage.schedule_for(db, env.slack.team_id, env.channel)

@@ -1,0 +1,180 @@
+"""What a digest says (pure): per-segment change, segments gone, the largest flows, actions.
+
+Inputs are typed: this run's and the previous run's ``Segment``s, ``{current id: previous id}``
+from ``segmentation.matching.align_to_previous`` and a ``Movement``. ``Digest`` is the whole
+of one digest, as the refresh returns it and the renderer and poster read it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from segmentation.movement import Movement, describe_flow, lapsing_ids
+from segmentation.strategies import STRATEGIES
+from segmentation.summary import Segment
+from storage import Scope
+
+MAX_ACTIONS = 3
+NOTABLE_SHARE = 0.05  # a change of 5% of all customers is worth an action…
+NOTABLE_MIN = 3  # …and never fewer than this many customers
+
+
+@dataclass(frozen=True, kw_only=True)
+class SegmentRow:
+    """One current segment in the digest: customers now and before (None if the segment is new),
+    the change, its revenue share, and its previous name when that was different."""
+
+    id: int
+    name: str
+    customers: int
+    before: int | None
+    revenue_share: float
+    was: str | None = None
+    strategy_key: str = ""  # the segment's first recommended strategy ("" if none)
+
+    @property
+    def change(self) -> int | None:
+        return None if self.before is None else self.customers - self.before
+
+
+@dataclass(frozen=True, kw_only=True)
+class Digest:
+    """Everything one digest shows, for the channel (``scope``) it belongs to.
+
+    ``movement`` and ``previous_run_id`` are None on the channel's first run; ``skipped``
+    holds the stored keys of slots missed while the bot was down; ``charts`` maps file
+    names to PNG bytes for the thread.
+    """
+
+    scope: Scope
+    run_id: int
+    previous_run_id: int | None
+    dataset_name: str
+    as_of: dt.date
+    k: int
+    rows: tuple[SegmentRow, ...]
+    gone: tuple[str, ...] = ()
+    movement: Movement | None = None
+    flows: tuple[str, ...] = ()
+    actions: tuple[str, ...] = ()
+    skipped: tuple[str, ...] = ()
+    charts: Mapping[str, bytes] = field(default_factory=dict, repr=False)
+
+    @property
+    def channel_id(self) -> str:
+        return self.scope.channel_id
+
+
+def segment_rows(
+    segments: Sequence[Segment], previous: Sequence[Segment], matched: Mapping[int, int]
+) -> tuple[SegmentRow, ...]:
+    """One row per current segment, compared with the previous segment it was matched to."""
+    before = {p.id: p for p in previous}
+    rows = []
+    for s in segments:
+        old = before.get(matched.get(s.id, -1))
+        rows.append(
+            SegmentRow(
+                id=s.id,
+                name=s.name,
+                customers=s.customers,
+                before=None if old is None else old.customers,
+                revenue_share=s.revenue_share,
+                was=old.name if old is not None and old.name != s.name else None,
+                strategy_key=_first_key(s),
+            )
+        )
+    return tuple(rows)
+
+
+def gone(previous: Sequence[Segment], matched: Mapping[int, int]) -> tuple[str, ...]:
+    """Names of last run's segments that have no counterpart now."""
+    kept = set(matched.values())
+    return tuple(p.name for p in previous if p.id not in kept)
+
+
+def flow_sentences(
+    movement: Movement, segments: Sequence[Segment], previous: Sequence[Segment]
+) -> tuple[str, ...]:
+    """The largest flows in words, biggest first."""
+    now = {s.id: s.name for s in segments}
+    then = {p.id: p.name for p in previous}
+    lapsing = lapsing_ids(segments)
+    return tuple(
+        describe_flow(
+            f,
+            then.get(f.source, f"segment {f.source}"),
+            now.get(f.target, f"segment {f.target}"),
+            into_lapsing=f.target in lapsing,
+        )
+        for f in movement.largest
+    )
+
+
+def actions(
+    rows: Sequence[SegmentRow], segments: Sequence[Segment], movement: Movement | None
+) -> tuple[str, ...]:
+    """One recommended action per notable change (at most three), from the strategy library.
+
+    Customers slipping into a lapsing segment come first, then new segments and the largest
+    changes; a strategy is recommended once.
+    """
+    picks: list[tuple[str, str]] = []
+    if movement is not None and movement.revenue_at_risk > 0:
+        target = _main_lapsing_target(movement, segments)
+        if target is not None:
+            what = (
+                f"{movement.at_risk_customers:,} customers who spent {movement.revenue_at_risk:,.0f} "
+                f"slipped into *{target.name}*"
+            )
+            picks.append((_first_key(target), what))
+    for r in _notable(rows, first_run=movement is None):
+        change = r.change
+        what = (
+            f"*{r.name}* is a new segment ({r.customers:,} customers)"
+            if change is None
+            else f"*{r.name}* {'grew' if change > 0 else 'shrank'} by {abs(change):,}"
+        )
+        picks.append((r.strategy_key, what))
+    seen: set[str] = set()
+    lines = []
+    for key, what in picks:
+        if key and key not in seen:
+            seen.add(key)
+            lines.append(f"{what}. {STRATEGIES[key]}")
+    return tuple(lines[:MAX_ACTIONS])
+
+
+def _notable(rows: Sequence[SegmentRow], *, first_run: bool) -> list[SegmentRow]:
+    """Rows worth an action, largest change first: new segments (unless nothing came before)
+    and changes of at least ``NOTABLE_SHARE`` of all customers (``NOTABLE_MIN`` at least)."""
+    total = sum(r.customers for r in rows) or 1
+    threshold = max(NOTABLE_MIN, NOTABLE_SHARE * total)
+    notable = [
+        r
+        for r in rows
+        if (r.change is None and not first_run)
+        or (r.change is not None and abs(r.change) >= threshold)
+    ]
+    return sorted(notable, key=lambda r: -(r.customers if r.change is None else abs(r.change)))
+
+
+def _first_key(segment: Segment) -> str:
+    keys = segment.strategy_keys
+    return keys[0] if keys and keys[0] in STRATEGIES else ""
+
+
+def _main_lapsing_target(movement: Movement, segments: Sequence[Segment]) -> Segment | None:
+    """The lapsing segment that received the most customers."""
+    lapsing = {s.id: s for s in segments if s.is_lapsing}
+    if not lapsing or movement.flows.empty:
+        return None
+    columns = [c for c in movement.flows.columns if int(c) in lapsing]
+    if not columns:
+        return None
+    received = {
+        int(c): int(movement.flows[c].drop(index=c, errors="ignore").sum()) for c in columns
+    }
+    return lapsing[max(received, key=received.__getitem__)]
