@@ -32,8 +32,8 @@ export = load_export({path!r})
 loaded = time.perf_counter()
 result = segment_export(export)
 done = time.perf_counter()
-print(json.dumps({{"seconds": done - t, "load": loaded - t, "customers": result.audit.customers,
-                  "k": result.k, "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
+print(json.dumps({{"seconds": done - t, "load": loaded - t, "customers": result.summary.customers,
+                  "k": result.summary.k, "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
 """
 
 # What a notebook does: pandas defaults, raw features, KMeans n_init=10 for k=1..10 (elbow),
