@@ -1,7 +1,7 @@
 """Storing runs and datasets: segbot's storage against naive baselines, on the real data and a 10× copy.
 
 Cases (medians of --repeat runs, all measured in this same run):
-  save run       finish_run (run fields + segments + assignments, one transaction)
+  save run       RunRecording.finish (run fields + segments + assignments, one transaction)
                  vs a row-by-row insert committing each row, and pandas ``to_sql``
   load stored    load_transactions (Arrow IPC) vs parsing the original CSV with load_export
 
@@ -11,6 +11,7 @@ Cases (medians of --repeat runs, all measured in this same run):
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import sqlite3
 import statistics
@@ -28,6 +29,9 @@ import storage  # noqa: E402
 from benchmarks.datasets import cached  # noqa: E402
 from segmentation.load import load_export  # noqa: E402
 from segmentation.pipeline import segment_export  # noqa: E402
+from segmentation.summary import RunParams  # noqa: E402
+
+SCOPE = storage.Scope("bench", "bench")
 
 
 def median_seconds(
@@ -47,39 +51,34 @@ def median_seconds(
 def store_dataset(db, folder: Path, export, result, name: str) -> int:
     dataset_id, _ = storage.save_dataset(
         db,
-        team_id="bench",
-        channel_id="bench",
+        SCOPE,
         user_id=None,
         file_name=name,
         sha256=hashlib.sha256(name.encode()).hexdigest(),
         transactions=export.transactions,
-        summary=result.to_dict(),
+        summary=result.summary,
         data_dir=storage.data_dir(folder / "bench.db"),
     )
     return dataset_id
 
 
-def time_finish_run(db, dataset_id: int, result, repeat: int) -> float:
-    """finish_run on a freshly started run each time (starting it is not timed)."""
-    run_ids: list[int] = []
-    summary = result.to_dict()
+def time_finish_run(db_path: Path, dataset_id: int, result, repeat: int) -> float:
+    """RunRecording.finish on a freshly recorded run each time (recording it is not timed)."""
+    runs = contextlib.ExitStack()
+    recordings: list[storage.RunRecording] = []
 
     def start() -> None:
-        run_ids.append(
-            storage.start_run(
-                db,
-                dataset_id=dataset_id,
-                team_id="bench",
-                channel_id="bench",
-                trigger="cli",
-                params={},
-            )
+        runs.close()  # leave the previous run's block
+        recording = storage.record_run(
+            db_path, SCOPE, dataset_id=dataset_id, trigger="cli", params=RunParams()
         )
+        recordings.append(runs.enter_context(recording))
 
     def finish() -> None:
-        storage.finish_run(db, run_ids[-1], summary=summary, customers=result.customers, timings={})
+        recordings[-1].finish(result, {})
 
-    return median_seconds(finish, repeat, setup=start)
+    with runs:
+        return median_seconds(finish, repeat, setup=start)
 
 
 def time_row_by_row(folder: Path, result, limit: int = 5_000) -> float:
@@ -130,24 +129,21 @@ def main() -> None:
                 ("10×", tenfold_result, tenfold_id, 1.0),
             ):
                 n = len(result.customers)
-                seconds = time_finish_run(db, dataset_id, result, args.repeat)
+                seconds = time_finish_run(folder / "bench.db", dataset_id, result, args.repeat)
                 rows.append((f"save run {label} ({n:,} assignments)", seconds, "target", target))
                 rows.append(
                     ("  baseline: row-by-row commits", time_row_by_row(folder, result), "", None)
                 )
                 rows.append(("  baseline: pandas to_sql", time_to_sql(folder, result), "", None))
 
-            scope = {
-                "team_id": "bench",
-                "channel_id": "bench",
-                "data_dir": storage.data_dir(folder / "bench.db"),
-            }
+            files = storage.data_dir(folder / "bench.db")
             cases = [("real", real_id, cached("real.csv"))]
             if not args.skip_10x_csv:
                 cases.append(("10×", tenfold_id, cached("tenfold.csv")))
             for label, dataset_id, csv in cases:
                 stored = median_seconds(
-                    lambda d=dataset_id: storage.load_transactions(db, d, **scope), args.repeat
+                    lambda d=dataset_id: storage.load_transactions(db, d, SCOPE, data_dir=files),
+                    args.repeat,
                 )
                 parsed = median_seconds(lambda c=csv: load_export(c), args.repeat)
                 rows.append((f"load stored transactions {label}", stored, "target", 0.10 * parsed))

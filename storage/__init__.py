@@ -1,13 +1,15 @@
 """segbot's database: SQLite through sqlite-utils. Nothing outside ``storage`` writes SQL.
 
 Open a connection per unit of work (``with connect(path) as db:``) and pass it
-first to the small functions below. Every read of a channel's data is scoped by
-workspace (``team_id``) and channel (``channel_id``): asking channel A for a run
-id of channel B returns None. The command line stores its runs under
-``team_id="cli"``, ``channel_id="local"`` (``CLI_TEAM``, ``CLI_CHANNEL``).
+first to the small functions below; ``record_run`` opens its own from the path.
+Every read that answers a user takes a ``Scope`` (workspace and channel): asking
+channel A for a run id of channel B returns None. The command line stores its
+runs under ``CLI_SCOPE``.
 
-Storage takes plain data (dicts from ``SegmentationResult.to_dict()`` and
-DataFrames) and never imports ``segmentation`` or Slack.
+Storage takes and returns typed values: ``RunSummary``, ``Segment`` and
+``SegmentationResult`` from ``segmentation`` (those types only, never its
+pipeline), the frozen records of ``storage.records``, and DataFrames for
+transactions and per-customer assignments. It never imports Slack or the bot.
 """
 
 from storage.datasets import (
@@ -17,38 +19,45 @@ from storage.datasets import (
     load_transactions,
     save_dataset,
 )
-from storage.db import connect, data_dir, open_db
-from storage.migrations import MIGRATIONS, migrate, schema_version
-from storage.results import assignment_for, assignments_for, segments_for
-from storage.runs import (
-    fail_run,
-    finish_run,
-    latest_run,
-    mark_run_started,
-    queue_run,
-    recover_interrupted_runs,
-    run_for,
-    runs_for,
-    set_run_message,
-    start_run,
+from storage.db import DEFAULT_DB_PATH, connect, data_dir, open_db
+from storage.digests import (
+    claim_digest_slot,
+    digest_post,
+    fail_interrupted_digests,
+    mark_digest,
+    skipped_since_last_sent,
 )
+from storage.events import claim_event
+from storage.history import latest_run, run_for, runs_for
+from storage.records import (
+    CLI_SCOPE,
+    CustomerRow,
+    Dataset,
+    InterruptedDigest,
+    RunRecord,
+    Schedule,
+    Scope,
+)
+from storage.results import assignment_for, assignments_for, segments_for
+from storage.runs import RunRecording, record_run, recover_interrupted_runs
 from storage.schedules import (
     all_enabled_schedules,
-    claim_digest_slot,
-    claim_event,
     disable_schedule,
-    mark_digest,
     save_schedule,
+    schedule_by_id,
     schedule_for,
 )
 
-CLI_TEAM = "cli"
-CLI_CHANNEL = "local"
-
 __all__ = [
-    "CLI_CHANNEL",
-    "CLI_TEAM",
-    "MIGRATIONS",
+    "CLI_SCOPE",
+    "DEFAULT_DB_PATH",
+    "CustomerRow",
+    "Dataset",
+    "InterruptedDigest",
+    "RunRecord",
+    "RunRecording",
+    "Schedule",
+    "Scope",
     "all_enabled_schedules",
     "assignment_for",
     "assignments_for",
@@ -58,25 +67,22 @@ __all__ = [
     "data_dir",
     "dataset_for",
     "datasets_for",
+    "digest_post",
     "disable_schedule",
-    "fail_run",
-    "finish_run",
+    "fail_interrupted_digests",
     "latest_dataset",
     "latest_run",
     "load_transactions",
     "mark_digest",
-    "mark_run_started",
-    "migrate",
     "open_db",
-    "queue_run",
+    "record_run",
     "recover_interrupted_runs",
     "run_for",
     "runs_for",
     "save_dataset",
     "save_schedule",
+    "schedule_by_id",
     "schedule_for",
-    "schema_version",
     "segments_for",
-    "set_run_message",
-    "start_run",
+    "skipped_since_last_sent",
 ]

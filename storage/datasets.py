@@ -16,37 +16,39 @@ import pyarrow.feather as feather
 import pyarrow.parquet as pq
 import sqlite_utils
 
-from storage.db import from_json, one, to_json, utc_now, write_transaction
+from segmentation.summary import RunSummary
+from storage.records import Dataset, Scope
+from storage.sql import first, from_json, to_json, utc_now, write_transaction
 
 TRANSACTIONS_FOLDER = "transactions"
-LIST_COLUMNS = (
+IN_SCOPE = "team_id = ? AND channel_id = ?"
+COLUMNS = (
     "id, team_id, channel_id, user_id, created_at, file_name, slack_file_id, sha256, rows_read, "
-    "rows_kept, customers, first_purchase, last_purchase, mapping, file_format, transactions_path"
+    "rows_kept, customers, first_purchase, last_purchase, mapping, file_format"
 )
 
 
 def save_dataset(
     db: sqlite_utils.Database,
+    scope: Scope,
     *,
-    team_id: str,
-    channel_id: str,
     user_id: str | None,
     file_name: str,
     sha256: str,
     transactions: pd.DataFrame,
-    summary: dict,
+    summary: RunSummary,
     data_dir: str | Path,
     slack_file_id: str | None = None,
     file_format: str | None = None,
 ) -> tuple[int, bool]:
     """Store an export's normalised transactions; returns ``(dataset_id, created)``.
 
-    ``summary`` is a run's ``to_dict()`` (rows_read, rows_kept, customers,
-    first/last_purchase and mapping are taken from it). When this channel
-    already has a dataset with the same ``sha256`` nothing is written and
-    ``(existing_id, False)`` comes back.
+    The audit counts, first/last purchase and column mapping are taken from the
+    ``summary`` of a run of these transactions. When this channel already has a
+    dataset with the same ``sha256`` nothing is written and ``(existing_id, False)``
+    comes back.
     """
-    existing = _dataset_id_for_hash(db, team_id, channel_id, sha256)
+    existing = _dataset_id_for_hash(db, scope, sha256)
     if existing is not None:
         return existing, False
     # Write the file before the row: a row must never point at a missing or
@@ -54,58 +56,97 @@ def save_dataset(
     relative = Path(TRANSACTIONS_FOLDER) / f"{sha256[:16]}-{uuid.uuid4().hex[:12]}.arrow"
     _write_arrow(transactions, Path(data_dir) / relative)
     row = {
-        "team_id": team_id,
-        "channel_id": channel_id,
+        "team_id": scope.team_id,
+        "channel_id": scope.channel_id,
         "user_id": user_id,
         "created_at": utc_now(),
         "file_name": file_name,
         "slack_file_id": slack_file_id,
         "sha256": sha256,
-        "rows_read": summary.get("rows_read", len(transactions)),
-        "rows_kept": summary.get("rows_kept"),
-        "customers": summary.get("customers"),
-        "first_purchase": summary.get("first_purchase"),
-        "last_purchase": summary.get("last_purchase"),
-        "mapping": to_json(summary.get("mapping")),
+        "rows_read": summary.rows_read,
+        "rows_kept": summary.rows_kept,
+        "customers": summary.customers,
+        "first_purchase": summary.first_purchase,
+        "last_purchase": summary.last_purchase,
+        "mapping": to_json(dict(summary.mapping)),
         "file_format": file_format,
         "transactions_path": relative.as_posix(),
     }
+    # INSERT OR IGNORE on UNIQUE (team_id, channel_id, sha256) rather than table.insert(ignore=True):
+    # the statement's rowcount says whether this call created the row (lastrowid does not).
     with write_transaction(db):
         cursor = db.conn.execute(
             f"INSERT OR IGNORE INTO datasets ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
             tuple(row.values()),
         )
-        created = cursor.rowcount == 1
-    if not created:
-        # Another worker stored the same upload between our check and our insert.
-        (Path(data_dir) / relative).unlink(missing_ok=True)
-    dataset_id = (
-        cursor.lastrowid if created else _dataset_id_for_hash(db, team_id, channel_id, sha256)
-    )
-    return dataset_id, created
+    if cursor.rowcount == 1:
+        return cursor.lastrowid, True
+    # Another worker stored the same upload between our check and our insert.
+    (Path(data_dir) / relative).unlink(missing_ok=True)
+    return _dataset_id_for_hash(db, scope, sha256), False
 
 
 def load_transactions(
-    db: sqlite_utils.Database,
-    dataset_id: int,
-    *,
-    team_id: str,
-    channel_id: str,
-    data_dir: str | Path,
+    db: sqlite_utils.Database, dataset_id: int, scope: Scope, *, data_dir: str | Path
 ) -> pd.DataFrame | None:
-    """The dataset's normalised transactions (categoricals as stored), or None if not this channel's.
+    """The dataset's normalised transactions (categoricals as stored), or None if not this scope's.
 
     Raises FileNotFoundError if the row exists but its transactions file was removed.
     """
-    dataset = dataset_for(db, dataset_id, team_id=team_id, channel_id=channel_id)
-    if dataset is None:
+    row = first(
+        db["datasets"].rows_where(
+            f"id = ? AND {IN_SCOPE}",
+            [dataset_id, scope.team_id, scope.channel_id],
+            select="transactions_path",
+        )
+    )
+    if row is None:
         return None
-    path = Path(data_dir) / dataset["transactions_path"]
+    path = Path(data_dir) / row["transactions_path"]
     if path.suffix == ".parquet":  # written by earlier versions
         table = pq.read_table(path)
     else:
         table = feather.read_table(path, memory_map=True)
     return _frame_from_arrow(table)
+
+
+def dataset_for(db: sqlite_utils.Database, dataset_id: int, scope: Scope) -> Dataset | None:
+    """One dataset of this scope, or None (also when it is another channel's)."""
+    rows = db["datasets"].rows_where(
+        f"id = ? AND {IN_SCOPE}", [dataset_id, scope.team_id, scope.channel_id], select=COLUMNS
+    )
+    row = first(rows)
+    return None if row is None else _dataset(row)
+
+
+def latest_dataset(db: sqlite_utils.Database, scope: Scope) -> Dataset | None:
+    """The scope's most recently stored dataset, or None."""
+    found = datasets_for(db, scope, limit=1)
+    return found[0] if found else None
+
+
+def datasets_for(db: sqlite_utils.Database, scope: Scope, limit: int = 20) -> list[Dataset]:
+    """The scope's datasets, newest first, at most ``limit``."""
+    rows = db["datasets"].rows_where(
+        IN_SCOPE,
+        [scope.team_id, scope.channel_id],
+        select=COLUMNS,
+        order_by="id DESC",
+        limit=limit,
+    )
+    return [_dataset(row) for row in rows]
+
+
+def _dataset_id_for_hash(db: sqlite_utils.Database, scope: Scope, sha256: str) -> int | None:
+    rows = db["datasets"].rows_where(
+        f"{IN_SCOPE} AND sha256 = ?", [scope.team_id, scope.channel_id, sha256], select="id"
+    )
+    row = first(rows)
+    return None if row is None else row["id"]
+
+
+def _dataset(row: dict) -> Dataset:
+    return Dataset(**{**row, "mapping": from_json(row["mapping"]) or {}})
 
 
 def _frame_from_arrow(table: pa.Table) -> pd.DataFrame:
@@ -126,47 +167,6 @@ def _frame_from_arrow(table: pa.Table) -> pd.DataFrame:
     return pd.DataFrame(columns)
 
 
-def dataset_for(
-    db: sqlite_utils.Database, dataset_id: int, *, team_id: str, channel_id: str
-) -> dict | None:
-    """One dataset of this channel, or None."""
-    row = one(
-        db,
-        f"SELECT {LIST_COLUMNS} FROM datasets WHERE id = ? AND team_id = ? AND channel_id = ?",
-        (dataset_id, team_id, channel_id),
-    )
-    return _decoded(row)
-
-
-def latest_dataset(db: sqlite_utils.Database, team_id: str, channel_id: str) -> dict | None:
-    """The channel's most recently stored dataset, or None."""
-    found = datasets_for(db, team_id, channel_id, limit=1)
-    return found[0] if found else None
-
-
-def datasets_for(
-    db: sqlite_utils.Database, team_id: str, channel_id: str, limit: int = 20
-) -> list[dict]:
-    """The channel's datasets, newest first."""
-    rows = db.query(
-        f"SELECT {LIST_COLUMNS} FROM datasets WHERE team_id = ? AND channel_id = ? "
-        "ORDER BY id DESC LIMIT ?",
-        (team_id, channel_id, limit),
-    )
-    return [_decoded(row) for row in rows]
-
-
-def _dataset_id_for_hash(
-    db: sqlite_utils.Database, team_id: str, channel_id: str, sha256: str
-) -> int | None:
-    row = one(
-        db,
-        "SELECT id FROM datasets WHERE team_id = ? AND channel_id = ? AND sha256 = ?",
-        (team_id, channel_id, sha256),
-    )
-    return None if row is None else row["id"]
-
-
 def _write_arrow(frame: pd.DataFrame, path: Path) -> None:
     """Write via a temporary name so a crash never leaves a truncated file under the real one.
 
@@ -180,9 +180,3 @@ def _write_arrow(frame: pd.DataFrame, path: Path) -> None:
     # One record batch: each column is then one contiguous array that loads without copying.
     feather.write_feather(table, partial, compression="uncompressed", chunksize=max(len(table), 1))
     os.replace(partial, path)
-
-
-def _decoded(row: dict | None) -> dict | None:
-    if row is None:
-        return None
-    return {**row, "mapping": from_json(row["mapping"])}

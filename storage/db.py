@@ -1,4 +1,4 @@
-"""Opening segbot's SQLite database, and the helpers every storage function shares.
+"""Opening segbot's SQLite database: one connection per unit of work, schema brought up to date.
 
 A ``sqlite_utils.Database`` is one connection. SQLite connections belong to the
 thread that opened them and Bolt runs listeners on a thread pool, so each unit
@@ -8,19 +8,17 @@ of work opens its own with ``connect(path)`` and closes it when done.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
-import json
 import sqlite3
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import sqlite_utils
 
 from storage.migrations import migrate
 
 BUSY_TIMEOUT_SECONDS = 10.0
+DEFAULT_DB_PATH = Path("segbot.db")
 
 
 def open_db(path: str | Path) -> sqlite_utils.Database:
@@ -67,49 +65,7 @@ def connect(path: str | Path) -> Iterator[sqlite_utils.Database]:
         db.close()
 
 
-def data_dir(path: str | Path) -> Path:
+def data_dir(db_path: str | Path) -> Path:
     """The folder next to the database that holds its files: ``segbot.db`` -> ``segbot-data/``."""
-    path = Path(path)
-    return path.with_name(f"{path.stem}-data")
-
-
-@contextlib.contextmanager
-def write_transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
-    """All writes inside the block commit together or not at all.
-
-    ``BEGIN IMMEDIATE`` takes the write lock up front: a deferred transaction
-    that reads first and writes later can fail at once with "database is
-    locked" when another connection commits in between, without the busy
-    timeout ever applying. Nested use becomes a savepoint.
-    """
-    if db.conn.in_transaction:
-        with db.atomic():
-            yield db
-        return
-    db.conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield db
-    except BaseException:
-        db.rollback()
-        raise
-    db.conn.execute("COMMIT")
-
-
-def utc_now() -> str:
-    """The current time as an ISO 8601 UTC string (how every timestamp is stored)."""
-    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-
-
-def to_json(value: Any) -> str | None:
-    """Compact JSON text for a JSON column (None stays NULL)."""
-    return None if value is None else json.dumps(value, separators=(",", ":"))
-
-
-def from_json(text: str | None) -> Any:
-    """The value of a JSON column (NULL -> None)."""
-    return None if text is None else json.loads(text)
-
-
-def one(db: sqlite_utils.Database, sql: str, params: tuple | dict = ()) -> dict | None:
-    """The first row of a query as a dict, or None."""
-    return next(db.query(sql, params), None)
+    db_path = Path(db_path)
+    return db_path.with_name(f"{db_path.stem}-data")

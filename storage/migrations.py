@@ -1,102 +1,113 @@
-"""segbot's schema as a list of migrations, applied in order when a database is opened.
+"""segbot's schema as sqlite-migrate migrations, applied in order when a database is opened.
 
-``schema_migrations`` records each applied version. A database file written by an
-older segbot is upgraded in place; never edit a released migration, add one.
+sqlite-migrate records each applied step by name in ``_sqlite_migrations``. Files written
+before it recorded versions 1-3 in ``schema_migrations``; ``migrate`` takes those over once
+(same steps, by name) and drops the old table, so no step runs twice. Never edit a
+released migration, add one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import sqlite_utils
+from sqlite_migrate import Migrations
 
-Migration = Callable[[sqlite_utils.Database], None]
+from storage.sql import write_transaction
+
+MIGRATIONS = Migrations("segbot")
+LEGACY_TABLE = "schema_migrations"
+# What versions 1, 2, 3 of the old ``schema_migrations`` table were.
+LEGACY_NAMES = ("m001_initial", "m002_slack_messages_and_events", "m003_schedules")
 
 
+# Step 1 as released: never edit it, files created by it must match what later steps expect.
+INITIAL_SCHEMA = """
+    CREATE TABLE datasets (
+        id INTEGER PRIMARY KEY,
+        team_id TEXT NOT NULL,
+        channel_id TEXT NOT NULL,
+        user_id TEXT,
+        created_at TEXT NOT NULL,
+        file_name TEXT NOT NULL,
+        slack_file_id TEXT,
+        sha256 TEXT NOT NULL,
+        rows_read INTEGER,
+        rows_kept INTEGER,
+        customers INTEGER,
+        first_purchase TEXT,
+        last_purchase TEXT,
+        mapping TEXT,
+        file_format TEXT,
+        transactions_path TEXT NOT NULL,
+        UNIQUE (team_id, channel_id, sha256)
+    );
+    CREATE TABLE runs (
+        id INTEGER PRIMARY KEY,
+        dataset_id INTEGER NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
+        team_id TEXT NOT NULL,
+        channel_id TEXT NOT NULL,
+        trigger TEXT NOT NULL
+            CHECK (trigger IN ('upload', 'command', 'schedule', 'cli', 'button')),
+        status TEXT NOT NULL CHECK (status IN ('queued', 'running', 'done', 'failed')),
+        error TEXT,
+        param_k INTEGER,
+        param_as_of TEXT,
+        param_random_state INTEGER,
+        k INTEGER,
+        k_reason TEXT,
+        k_scores TEXT,
+        stability REAL,
+        as_of TEXT,
+        summary TEXT,
+        timings TEXT,
+        requested_by TEXT,
+        owner TEXT,
+        created_at TEXT NOT NULL,
+        started_at TEXT,
+        finished_at TEXT
+    );
+    CREATE INDEX runs_by_channel ON runs (team_id, channel_id, status, id);
+    CREATE TABLE segments (
+        run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        segment INTEGER NOT NULL,
+        name TEXT NOT NULL,
+        customers INTEGER NOT NULL,
+        revenue REAL,
+        share REAL,
+        revenue_share REAL,
+        median_recency_days REAL,
+        median_frequency REAL,
+        median_average_spend REAL,
+        median_total_spend REAL,
+        strategies TEXT,
+        strategy_keys TEXT,
+        levels TEXT,
+        PRIMARY KEY (run_id, segment)
+    );
+    CREATE TABLE assignments (
+        run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        customer_id TEXT NOT NULL,
+        segment INTEGER NOT NULL,
+        recency_days INTEGER,
+        frequency INTEGER,
+        average_spend REAL,
+        total_spend REAL,
+        returns_value REAL,
+        PRIMARY KEY (run_id, customer_id)
+    );
+"""
+
+
+@MIGRATIONS()
 def m001_initial(db: sqlite_utils.Database) -> None:
     """Datasets, runs, and each run's segments and per-customer assignments."""
-    db.executescript(
-        """
-        CREATE TABLE datasets (
-            id INTEGER PRIMARY KEY,
-            team_id TEXT NOT NULL,
-            channel_id TEXT NOT NULL,
-            user_id TEXT,
-            created_at TEXT NOT NULL,
-            file_name TEXT NOT NULL,
-            slack_file_id TEXT,
-            sha256 TEXT NOT NULL,
-            rows_read INTEGER,
-            rows_kept INTEGER,
-            customers INTEGER,
-            first_purchase TEXT,
-            last_purchase TEXT,
-            mapping TEXT,
-            file_format TEXT,
-            transactions_path TEXT NOT NULL,
-            UNIQUE (team_id, channel_id, sha256)
-        );
-        CREATE TABLE runs (
-            id INTEGER PRIMARY KEY,
-            dataset_id INTEGER NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
-            team_id TEXT NOT NULL,
-            channel_id TEXT NOT NULL,
-            trigger TEXT NOT NULL
-                CHECK (trigger IN ('upload', 'command', 'schedule', 'cli', 'button')),
-            status TEXT NOT NULL CHECK (status IN ('queued', 'running', 'done', 'failed')),
-            error TEXT,
-            param_k INTEGER,
-            param_as_of TEXT,
-            param_random_state INTEGER,
-            k INTEGER,
-            k_reason TEXT,
-            k_scores TEXT,
-            stability REAL,
-            as_of TEXT,
-            summary TEXT,
-            timings TEXT,
-            requested_by TEXT,
-            owner TEXT,
-            created_at TEXT NOT NULL,
-            started_at TEXT,
-            finished_at TEXT
-        );
-        CREATE INDEX runs_by_channel ON runs (team_id, channel_id, status, id);
-        CREATE TABLE segments (
-            run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
-            segment INTEGER NOT NULL,
-            name TEXT NOT NULL,
-            customers INTEGER NOT NULL,
-            revenue REAL,
-            share REAL,
-            revenue_share REAL,
-            median_recency_days REAL,
-            median_frequency REAL,
-            median_average_spend REAL,
-            median_total_spend REAL,
-            strategies TEXT,
-            strategy_keys TEXT,
-            levels TEXT,
-            PRIMARY KEY (run_id, segment)
-        );
-        CREATE TABLE assignments (
-            run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
-            customer_id TEXT NOT NULL,
-            segment INTEGER NOT NULL,
-            recency_days INTEGER,
-            frequency INTEGER,
-            average_spend REAL,
-            total_spend REAL,
-            returns_value REAL,
-            PRIMARY KEY (run_id, customer_id)
-        );
-        """
-    )
+    _run_script(db, INITIAL_SCHEMA)
 
 
+@MIGRATIONS()
 def m002_slack_messages_and_events(db: sqlite_utils.Database) -> None:
     """Runs remember the Slack message they report to; the bot dedupes events."""
-    db.executescript(
+    _run_script(
+        db,
         """
         ALTER TABLE runs ADD COLUMN thread_ts TEXT;
         ALTER TABLE runs ADD COLUMN message_ts TEXT;
@@ -104,13 +115,15 @@ def m002_slack_messages_and_events(db: sqlite_utils.Database) -> None:
             key TEXT PRIMARY KEY,
             claimed_at TEXT NOT NULL
         );
-        """
+        """,
     )
 
 
+@MIGRATIONS()
 def m003_schedules(db: sqlite_utils.Database) -> None:
     """Weekly digests per channel, and one row per digest slot so each posts once."""
-    db.executescript(
+    _run_script(
+        db,
         """
         CREATE TABLE schedules (
             id INTEGER PRIMARY KEY,
@@ -136,45 +149,60 @@ def m003_schedules(db: sqlite_utils.Database) -> None:
             created_at TEXT NOT NULL,
             UNIQUE (schedule_id, slot_time)
         );
-        """
+        """,
     )
 
 
-MIGRATIONS: list[Migration] = [m001_initial, m002_slack_messages_and_events, m003_schedules]
+@MIGRATIONS()
+def m004_drop_run_message_columns(db: sqlite_utils.Database) -> None:
+    """Runs no longer remember a Slack message: nothing ever wrote those columns."""
+    _run_script(
+        db,
+        """
+        ALTER TABLE runs DROP COLUMN thread_ts;
+        ALTER TABLE runs DROP COLUMN message_ts;
+        """,
+    )
 
 
-def schema_version(db: sqlite_utils.Database) -> int:
-    """The highest migration applied to this database (0 for a new file)."""
-    if not db["schema_migrations"].exists():
-        return 0
-    return db.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchone()[0]
+def migrate(db: sqlite_utils.Database) -> list[str]:
+    """Apply the migrations this database lacks; returns the names applied now ([] if none).
 
-
-def migrate(db: sqlite_utils.Database, *, target: int | None = None) -> int:
-    """Apply the migrations this database lacks, up to ``target`` (default: all); returns the version.
-
-    Everything runs in one ``BEGIN IMMEDIATE`` transaction, so two processes
-    opening a new file at once cannot both apply migration 1, and a failed
-    migration leaves the file as it was.
+    Everything runs in one ``BEGIN IMMEDIATE`` transaction: two processes opening a new
+    file at once queue on the write lock and the second finds nothing pending (sqlite-migrate
+    checks what is pending before its own transactions), and a failing step leaves the file
+    as it was.
     """
-    target = len(MIGRATIONS) if target is None else target
-    if schema_version(db) >= target:
-        return schema_version(db)
-    db.conn.execute("BEGIN IMMEDIATE")
-    try:
-        db.conn.execute(
-            "CREATE TABLE IF NOT EXISTS schema_migrations "
-            "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
-        )
-        current = schema_version(db)  # again: another process may have migrated meanwhile
-        for version, migration in enumerate(MIGRATIONS[current:target], start=current + 1):
-            migration(db)
-            db.conn.execute(
-                "INSERT INTO schema_migrations VALUES (?, ?, datetime('now'))",
-                (version, migration.__name__),
-            )
-    except BaseException:
-        db.conn.execute("ROLLBACK")
-        raise
-    db.conn.execute("COMMIT")
-    return schema_version(db)
+    if not db[LEGACY_TABLE].exists() and not MIGRATIONS.pending(db):
+        return []
+    with write_transaction(db):
+        _adopt_legacy_versions(db)
+        names = [migration.name for migration in MIGRATIONS.pending(db)]
+        MIGRATIONS.apply(db)
+    return names
+
+
+def _adopt_legacy_versions(db: sqlite_utils.Database) -> None:
+    """Record the steps a pre-sqlite-migrate file applied (with their dates); drop its table."""
+    legacy = db[LEGACY_TABLE]
+    if not legacy.exists():
+        return
+    MIGRATIONS.ensure_migrations_table(db)
+    known = {migration.name for migration in MIGRATIONS.applied(db)}
+    rows = list(legacy.rows_where(order_by="version"))
+    if any(not 1 <= row["version"] <= len(LEGACY_NAMES) for row in rows):
+        raise RuntimeError(f"Unknown schema version in {LEGACY_TABLE}: written by a newer segbot?")
+    db[Migrations.migrations_table].insert_all(
+        {"migration_set": MIGRATIONS.name, "name": name, "applied_at": row["applied_at"]}
+        for row in rows
+        if (name := LEGACY_NAMES[row["version"] - 1]) not in known
+    )
+    legacy.drop()
+
+
+def _run_script(db: sqlite_utils.Database, script: str) -> None:
+    # One statement at a time: sqlite3's executescript() commits first, which would end
+    # migrate()'s transaction half-way.
+    for statement in script.split(";"):
+        if statement.strip():
+            db.execute(statement)

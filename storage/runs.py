@@ -1,249 +1,182 @@
-"""Runs: one segmentation of a dataset, from queued to done or failed.
+"""Recording runs: ``record_run`` takes a run from 'running' to 'done' or 'failed'.
 
 A run's status, its segments and its per-customer assignments change together
 in one transaction, so a reader never sees a 'done' run without its rows, or
-rows of a run that is not done.
+rows of a run that is not done. A run belongs to the process that recorded it;
+``recover_interrupted_runs`` fails the runs of processes that are gone.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import uuid
+from collections.abc import Iterator, Mapping
+from pathlib import Path
 
-import pandas as pd
 import sqlite_utils
 
-from storage.db import from_json, one, to_json, utc_now, write_transaction
+from segmentation.result import SegmentationResult
+from segmentation.summary import RunParams
+from storage.db import connect
+from storage.records import Scope
 from storage.results import replace_assignments, replace_segments
+from storage.sql import changed, to_json, utc_now, write_transaction
 
 TRIGGERS = ("upload", "command", "schedule", "cli", "button")
-UNFINISHED = "('queued', 'running')"  # SQL list of the statuses a run can still leave
-JSON_COLUMNS = ("k_scores", "summary", "timings")
+# 'queued' is no longer written, but files from earlier versions may hold such runs.
+UNFINISHED = "('queued', 'running')"
 # Tells this process apart from an earlier one with the same pid (pid 1 in a restarted container).
 PROCESS_TOKEN = uuid.uuid4().hex[:8]
 INTERRUPTED = (
     "Interrupted: segbot stopped (restart or crash) before this run finished. Run it again."
 )
+NOT_FINISHED = "The run ended without a result."
 
 
-def queue_run(
-    db: sqlite_utils.Database,
+class RunRecording:
+    """The run a ``record_run`` block is recording: its ``run_id``, and ``finish`` to store it."""
+
+    def __init__(self, db: sqlite_utils.Database, run_id: int) -> None:
+        self.run_id = run_id
+        self.finished = False
+        self._db = db
+
+    def finish(self, result: SegmentationResult, timings: Mapping[str, float]) -> None:
+        """Store the result (run fields, segments, assignments in ONE transaction); status done.
+
+        ``timings`` (step -> seconds) is kept with the run. Raises ValueError if the
+        run is no longer running (finished already, or failed by recovery).
+        """
+        _store_result(self._db, self.run_id, result, timings)
+        self.finished = True
+
+
+@contextlib.contextmanager
+def record_run(
+    db_path: str | Path,
+    scope: Scope,
     *,
     dataset_id: int,
-    team_id: str,
-    channel_id: str,
     trigger: str,
-    params: dict,
+    params: RunParams,
     requested_by: str | None = None,
-) -> int:
-    """Record a run waiting for a worker; returns its id.
+) -> Iterator[RunRecording]:
+    """``with record_run(...) as run:`` records a 'running' run now and yields it.
 
-    ``params``: ``k`` (None = choose automatically), ``as_of`` (date or ISO
-    text, None = day after the last purchase) and ``random_state``. Raises
-    ValueError if the dataset is not this channel's.
+    Call ``run.finish(result, timings)`` inside the block. An exception inside the block
+    marks the run failed with ``str(error)`` (its class name if that is empty) and propagates; leaving the block without
+    finishing marks it failed too. ``trigger`` is one of ``TRIGGERS``. Raises ValueError
+    (before the block runs) for an unknown trigger or a dataset that is not this scope's.
+    The block holds one connection, opened on ``db_path``, for the run's writes: like any
+    SQLite connection it belongs to the thread that entered the block, which calls ``finish``.
     """
-    return _insert_run(db, "queued", dataset_id, team_id, channel_id, trigger, params, requested_by)
-
-
-def start_run(
-    db: sqlite_utils.Database,
-    *,
-    dataset_id: int,
-    team_id: str,
-    channel_id: str,
-    trigger: str,
-    params: dict,
-    requested_by: str | None = None,
-) -> int:
-    """Record a run that this process is starting now; returns its id (see ``queue_run``)."""
-    return _insert_run(
-        db, "running", dataset_id, team_id, channel_id, trigger, params, requested_by
-    )
-
-
-def mark_run_started(db: sqlite_utils.Database, run_id: int) -> bool:
-    """A queued run is picked up by this process; False if it was no longer queued."""
-    with write_transaction(db):
-        cursor = db.conn.execute(
-            "UPDATE runs SET status = 'running', started_at = ?, owner = ? "
-            "WHERE id = ? AND status = 'queued'",
-            (utc_now(), _owner(), run_id),
+    with connect(db_path) as db:
+        recording = RunRecording(
+            db, _insert_run(db, scope, dataset_id, trigger, params, requested_by)
         )
-    return cursor.rowcount == 1
+        try:
+            yield recording
+        except BaseException as error:
+            _fail(db, recording.run_id, str(error) or type(error).__name__)
+            raise
+        if not recording.finished:
+            _fail(db, recording.run_id, NOT_FINISHED)
 
 
-def finish_run(
+def recover_interrupted_runs(db: sqlite_utils.Database) -> int:
+    """Mark failed the runs a dead process left unfinished; returns how many. Call at start-up.
+
+    Runs of a live process on this machine (another bot or a CLI run) are left
+    alone; runs owned by another machine cannot be checked and are left too.
+    """
+    host = socket.gethostname()
+    unfinished = db["runs"].rows_where(f"status IN {UNFINISHED}", select="id, owner")
+    dead = [row["id"] for row in unfinished if _owner_is_dead(row["owner"], host)]
+    with write_transaction(db):
+        for run_id in dead:
+            _fail(db, run_id, INTERRUPTED)
+    return len(dead)
+
+
+def _insert_run(
+    db: sqlite_utils.Database,
+    scope: Scope,
+    dataset_id: int,
+    trigger: str,
+    params: RunParams,
+    requested_by: str | None,
+) -> int:
+    if trigger not in TRIGGERS:
+        raise ValueError(f"trigger must be one of {TRIGGERS}, not {trigger!r}")
+    now = utc_now()
+    with write_transaction(db):
+        owned = db["datasets"].count_where(
+            "id = ? AND team_id = ? AND channel_id = ?",
+            [dataset_id, scope.team_id, scope.channel_id],
+        )
+        if not owned:
+            raise ValueError(f"Dataset {dataset_id} does not belong to this channel.")
+        runs = db["runs"].insert(
+            {
+                "dataset_id": dataset_id,
+                "team_id": scope.team_id,
+                "channel_id": scope.channel_id,
+                "trigger": trigger,
+                "status": "running",
+                "param_k": params.k,
+                "param_as_of": None if params.as_of is None else params.as_of.isoformat(),
+                "param_random_state": params.random_state,
+                "requested_by": requested_by,
+                "owner": _owner(),
+                "created_at": now,
+                "started_at": now,
+            }
+        )
+    return runs.last_rowid
+
+
+def _store_result(
     db: sqlite_utils.Database,
     run_id: int,
-    *,
-    summary: dict,
-    customers: pd.DataFrame,
-    timings: dict,
+    result: SegmentationResult,
+    timings: Mapping[str, float],
 ) -> None:
-    """Store a finished run: its fields, segments and assignments in ONE transaction; status done.
-
-    ``summary`` is ``SegmentationResult.to_dict()``; ``customers`` is indexed by
-    customer_id with the four features, returns_value and segment. Raises
-    ValueError if the run is not queued or running (e.g. already failed).
-    """
+    summary = result.summary
     with write_transaction(db):
+        # One conditional UPDATE, not table.update: the status check and the write must be
+        # one statement, so a run that recovery has just failed is never turned 'done'.
         cursor = db.conn.execute(
             "UPDATE runs SET status = 'done', error = NULL, k = ?, k_reason = ?, k_scores = ?, "
             "stability = ?, as_of = ?, summary = ?, timings = ?, finished_at = ? "
             f"WHERE id = ? AND status IN {UNFINISHED}",
             (
-                summary.get("k"),
-                summary.get("k_reason"),
-                to_json(summary.get("k_scores")),
-                summary.get("stability"),
-                summary.get("as_of"),
-                to_json(summary),
-                to_json(timings),
+                summary.k,
+                summary.k_reason,
+                to_json([score.to_json() for score in summary.k_scores]),
+                summary.stability,
+                summary.as_of.isoformat(),
+                to_json(summary.to_json()),
+                to_json(dict(timings)),
                 utc_now(),
                 run_id,
             ),
         )
         if cursor.rowcount != 1:
-            raise ValueError(f"Run {run_id} is not queued or running, so it cannot be finished.")
-        replace_segments(db, run_id, summary.get("segments", []))
-        replace_assignments(db, run_id, customers)
+            raise ValueError(f"Run {run_id} is not running, so it cannot be finished.")
+        replace_segments(db, run_id, summary.segments)
+        replace_assignments(db, run_id, result.customers)
 
 
-def fail_run(db: sqlite_utils.Database, run_id: int, error: str) -> bool:
-    """Mark an unfinished run failed with ``error`` (shown to users); False if it had already ended."""
-    with write_transaction(db):
-        cursor = db.conn.execute(
-            f"UPDATE runs SET status = 'failed', error = ?, finished_at = ? "
-            f"WHERE id = ? AND status IN {UNFINISHED}",
-            (error, utc_now(), run_id),
-        )
-    return cursor.rowcount == 1
-
-
-def recover_interrupted_runs(db: sqlite_utils.Database) -> int:
-    """Mark failed the runs a dead process left queued or running; returns how many. Call at start-up.
-
-    A run belongs to the process that created or started it. Runs of a live
-    process on this machine (another bot or a CLI run) are left alone; runs
-    owned by another machine cannot be checked and are left too.
-    """
-    host = socket.gethostname()
-    dead = [
-        row["id"]
-        for row in db.query(f"SELECT id, owner FROM runs WHERE status IN {UNFINISHED}")
-        if _owner_is_dead(row["owner"], host)
-    ]
-    with write_transaction(db):
-        for run_id in dead:
-            db.conn.execute(
-                f"UPDATE runs SET status = 'failed', error = ?, finished_at = ? "
-                f"WHERE id = ? AND status IN {UNFINISHED}",
-                (INTERRUPTED, utc_now(), run_id),
-            )
-    return len(dead)
-
-
-def set_run_message(
-    db: sqlite_utils.Database,
-    run_id: int,
-    *,
-    channel_id: str,
-    thread_ts: str | None,
-    message_ts: str,
-) -> bool:
-    """Remember the Slack message a run reports to; False if the run is not in that channel."""
-    with write_transaction(db):
-        cursor = db.conn.execute(
-            "UPDATE runs SET thread_ts = ?, message_ts = ? WHERE id = ? AND channel_id = ?",
-            (thread_ts, message_ts, run_id, channel_id),
-        )
-    return cursor.rowcount == 1
-
-
-def run_for(
-    db: sqlite_utils.Database, run_id: int, *, team_id: str, channel_id: str
-) -> dict | None:
-    """One run of this channel (any status, JSON columns decoded), or None."""
-    row = one(
+def _fail(db: sqlite_utils.Database, run_id: int, error: str) -> bool:
+    """Mark an unfinished run failed with ``error`` (shown to users); False if it had ended."""
+    return changed(
         db,
-        "SELECT * FROM runs WHERE id = ? AND team_id = ? AND channel_id = ?",
-        (run_id, team_id, channel_id),
+        f"UPDATE runs SET status = 'failed', error = ?, finished_at = ? "
+        f"WHERE id = ? AND status IN {UNFINISHED}",
+        (error, utc_now(), run_id),
     )
-    return _decoded(row)
-
-
-def latest_run(db: sqlite_utils.Database, team_id: str, channel_id: str) -> dict | None:
-    """The channel's most recent finished ('done') run, or None."""
-    row = one(
-        db,
-        "SELECT * FROM runs WHERE team_id = ? AND channel_id = ? AND status = 'done' "
-        "ORDER BY id DESC LIMIT 1",
-        (team_id, channel_id),
-    )
-    return _decoded(row)
-
-
-def runs_for(
-    db: sqlite_utils.Database, team_id: str, channel_id: str, limit: int = 10
-) -> list[dict]:
-    """The channel's runs of any status, newest first, each with its dataset's file_name.
-
-    The full ``summary`` is left out (it can be large); ``run_for`` has it.
-    """
-    rows = db.query(
-        "SELECT runs.id, runs.dataset_id, runs.trigger, runs.status, runs.error, runs.param_k, "
-        "runs.k, runs.stability, runs.as_of, runs.requested_by, runs.created_at, "
-        "runs.finished_at, runs.thread_ts, runs.message_ts, datasets.file_name, datasets.customers "
-        "FROM runs JOIN datasets ON datasets.id = runs.dataset_id "
-        "WHERE runs.team_id = ? AND runs.channel_id = ? ORDER BY runs.id DESC LIMIT ?",
-        (team_id, channel_id, limit),
-    )
-    return list(rows)
-
-
-def _insert_run(
-    db: sqlite_utils.Database,
-    status: str,
-    dataset_id: int,
-    team_id: str,
-    channel_id: str,
-    trigger: str,
-    params: dict,
-    requested_by: str | None,
-) -> int:
-    if trigger not in TRIGGERS:
-        raise ValueError(f"trigger must be one of {TRIGGERS}, not {trigger!r}")
-    as_of = params.get("as_of")
-    now = utc_now()
-    with write_transaction(db):
-        owned = one(
-            db,
-            "SELECT 1 AS ok FROM datasets WHERE id = ? AND team_id = ? AND channel_id = ?",
-            (dataset_id, team_id, channel_id),
-        )
-        if owned is None:
-            raise ValueError(f"Dataset {dataset_id} does not belong to this channel.")
-        cursor = db.conn.execute(
-            "INSERT INTO runs (dataset_id, team_id, channel_id, trigger, status, param_k, "
-            "param_as_of, param_random_state, requested_by, owner, created_at, started_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                dataset_id,
-                team_id,
-                channel_id,
-                trigger,
-                status,
-                params.get("k"),
-                None if as_of is None else str(as_of),
-                params.get("random_state"),
-                requested_by,
-                _owner(),
-                now,
-                now if status == "running" else None,
-            ),
-        )
-    return cursor.lastrowid
 
 
 def _owner() -> str:
@@ -268,9 +201,3 @@ def _owner_is_dead(owner: str | None, host: str) -> bool:
     except PermissionError:
         return False  # alive, owned by another user
     return False
-
-
-def _decoded(row: dict | None) -> dict | None:
-    if row is None:
-        return None
-    return {**row, **{column: from_json(row[column]) for column in JSON_COLUMNS}}

@@ -9,6 +9,12 @@ from pathlib import Path
 import pytest
 
 import storage
+from segmentation.summary import RunParams
+from storage import Scope
+
+HERE = Scope("T1", "C1")
+# Another channel of the same workspace, and the same channel id in another workspace.
+ELSEWHERE = (Scope("T1", "C2"), Scope("T2", "C1"))
 
 
 @pytest.fixture(scope="session")
@@ -38,18 +44,17 @@ def db(db_path: Path):
 
 @pytest.fixture
 def add_dataset(db_path, small_export, small_result) -> Callable[..., int]:
-    """Store the small export for (team, channel); returns the dataset id."""
+    """Store the small export for a scope; returns the dataset id (the same ``content``, the same id)."""
 
-    def add(db, team_id: str = "T1", channel_id: str = "C1", content: bytes = b"orders") -> int:
+    def add(db, scope: Scope = HERE, content: bytes = b"orders") -> int:
         dataset_id, _ = storage.save_dataset(
             db,
-            team_id=team_id,
-            channel_id=channel_id,
+            scope,
             user_id="U1",
             file_name="orders.csv",
             sha256=hashlib.sha256(content).hexdigest(),
             transactions=small_export.transactions,
-            summary=small_result.to_dict(),
+            summary=small_result.summary,
             data_dir=storage.data_dir(db_path),
             file_format=small_export.file_format,
         )
@@ -59,27 +64,32 @@ def add_dataset(db_path, small_export, small_result) -> Callable[..., int]:
 
 
 @pytest.fixture
-def add_run(add_dataset, small_result) -> Callable[..., int]:
-    """Store a finished run of the small result for (team, channel); returns the run id."""
+def add_run(db_path, add_dataset, small_result) -> Callable[..., int]:
+    """Record a finished run of the small result for a scope; returns the run id."""
 
-    def add(db, team_id: str = "T1", channel_id: str = "C1", trigger: str = "upload") -> int:
-        dataset_id = add_dataset(db, team_id, channel_id)
-        run_id = storage.start_run(
-            db,
+    def add(db, scope: Scope = HERE, trigger: str = "upload") -> int:
+        dataset_id = add_dataset(db, scope)
+        with storage.record_run(
+            db_path,
+            scope,
             dataset_id=dataset_id,
-            team_id=team_id,
-            channel_id=channel_id,
             trigger=trigger,
-            params={"k": 3, "as_of": None, "random_state": 0},
+            params=RunParams(k=3),
             requested_by="U1",
-        )
-        storage.finish_run(
-            db,
-            run_id,
-            summary=small_result.to_dict(),
-            customers=small_result.customers,
-            timings={"segment": 0.5},
-        )
-        return run_id
+        ) as run:
+            run.finish(small_result, {"segment": 0.5})
+        return run.run_id
 
     return add
+
+
+@pytest.fixture
+def open_run(db_path, add_dataset):
+    """``with open_run(db) as run:`` a run recorded as 'running' until the block ends."""
+
+    def start(db, scope: Scope = HERE, trigger: str = "cli"):
+        return storage.record_run(
+            db_path, scope, dataset_id=add_dataset(db, scope), trigger=trigger, params=RunParams()
+        )
+
+    return start

@@ -6,6 +6,9 @@ import threading
 from collections.abc import Callable
 
 import storage
+from storage import Scope
+
+from .conftest import HERE
 
 THREADS = 8
 
@@ -33,18 +36,18 @@ def run_together(work: Callable[[int], object]) -> list:
     return results
 
 
-def test_threads_opening_a_new_file_and_finishing_runs(db_path, add_run, small_result):
-    def finish_one(i: int) -> int:
+def test_threads_opening_a_new_file_and_recording_runs(db_path, add_run, small_result):
+    def record_one(i: int) -> int:
         with storage.connect(db_path) as db:
-            return add_run(db, "T1", f"C{i}")
+            return add_run(db, Scope("T1", f"C{i}"))
 
-    run_ids = run_together(finish_one)
+    run_ids = run_together(record_one)
     assert len(set(run_ids)) == THREADS
     with storage.connect(db_path) as db:
         for i, run_id in enumerate(run_ids):
-            assert storage.latest_run(db, "T1", f"C{i}")["id"] == run_id
-            customers = storage.assignments_for(db, run_id, team_id="T1", channel_id=f"C{i}")
-            assert len(customers) == len(small_result.customers)
+            scope = Scope("T1", f"C{i}")
+            assert storage.latest_run(db, scope).id == run_id
+            assert len(storage.assignments_for(db, run_id, scope)) == len(small_result.customers)
 
 
 def test_exactly_one_thread_claims_an_event(db_path):
@@ -60,18 +63,12 @@ def test_exactly_one_thread_claims_an_event(db_path):
 
 def test_exactly_one_thread_claims_a_digest_slot(db_path):
     with storage.connect(db_path) as db:
-        schedule_id = storage.save_schedule(
-            db,
-            team_id="T1",
-            channel_id="C1",
-            created_by="U1",
-            weekday=0,
-            time="09:00",
-            timezone="Europe/London",
+        schedule = storage.save_schedule(
+            db, HERE, created_by="U1", weekday=0, time="09:00", timezone="Europe/London"
         )
 
     def claim(i: int) -> bool:
         with storage.connect(db_path) as db:
-            return storage.claim_digest_slot(db, schedule_id, "2024-01-01T09:00:00+00:00")
+            return storage.claim_digest_slot(db, schedule.id, "2024-01-01T09:00:00+00:00")
 
     assert sum(run_together(claim)) == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 
 import pandas as pd
@@ -9,145 +10,138 @@ import pyarrow.feather as feather
 import pytest
 
 import storage
+from segmentation.summary import RunParams
+from storage import CustomerRow, Dataset
+
+from .conftest import HERE
 
 
-def test_dataset_round_trip_keeps_the_normalised_table(db, db_path, add_dataset, small_export):
+def test_dataset_round_trip_keeps_the_normalised_table(
+    db, db_path, add_dataset, small_export, small_result
+):
     dataset_id = add_dataset(db)
-    back = storage.load_transactions(
-        db, dataset_id, team_id="T1", channel_id="C1", data_dir=storage.data_dir(db_path)
-    )
+    folder = storage.data_dir(db_path)
+    back = storage.load_transactions(db, dataset_id, HERE, data_dir=folder)
     pd.testing.assert_frame_equal(back, small_export.transactions)
     assert isinstance(back["customer_id"].dtype, pd.CategoricalDtype)
-    dataset = storage.latest_dataset(db, "T1", "C1")
-    assert dataset["id"] == dataset_id
-    # Files written in many record batches (as earlier versions did) load the same.
-    path = storage.data_dir(db_path) / dataset["transactions_path"]
-    feather.write_feather(feather.read_table(path), path, chunksize=7)
-    again = storage.load_transactions(
-        db, dataset_id, team_id="T1", channel_id="C1", data_dir=storage.data_dir(db_path)
+    dataset = storage.latest_dataset(db, HERE)
+    assert isinstance(dataset, Dataset) and dataset.id == dataset_id
+    assert (dataset.mapping, dataset.file_format) == (
+        small_export.mapping,
+        small_export.file_format,
     )
+    assert (dataset.rows_read, dataset.customers) == (
+        small_result.summary.rows_read,
+        small_result.summary.customers,
+    )
+    # Files written in many record batches (as earlier versions did) load the same.
+    [path] = (folder / "transactions").iterdir()
+    assert folder == db_path.parent / "segbot-data"
+    feather.write_feather(feather.read_table(path), path, chunksize=7)
+    again = storage.load_transactions(db, dataset_id, HERE, data_dir=folder)
     pd.testing.assert_frame_equal(again, small_export.transactions)
-    assert dataset["mapping"] == small_export.mapping
-    assert dataset["file_format"] == small_export.file_format
-    assert (db_path.parent / "segbot-data" / dataset["transactions_path"]).exists()
 
 
-def test_same_bytes_in_the_same_channel_are_one_dataset(db, db_path, add_dataset, small_export):
+def test_same_bytes_in_the_same_channel_are_one_dataset(
+    db, db_path, add_dataset, small_export, small_result
+):
     first = add_dataset(db, content=b"same bytes")
     again, created = storage.save_dataset(
         db,
-        team_id="T1",
-        channel_id="C1",
+        HERE,
         user_id="U2",
         file_name="renamed.csv",
-        sha256=storage.dataset_for(db, first, team_id="T1", channel_id="C1")["sha256"],
+        sha256=storage.dataset_for(db, first, HERE).sha256,
         transactions=small_export.transactions,
-        summary={},
+        summary=small_result.summary,
         data_dir=storage.data_dir(db_path),
     )
     assert (again, created) == (first, False)
-    other_channel = add_dataset(db, channel_id="C2", content=b"same bytes")
+    other_channel = add_dataset(db, storage.Scope("T1", "C2"), content=b"same bytes")
     assert other_channel != first
-    assert len(storage.datasets_for(db, "T1", "C1")) == 1
-    assert len(list((db_path.parent / "segbot-data" / "transactions").iterdir())) == 2
+    assert len(storage.datasets_for(db, HERE)) == 1
+    assert len(list((storage.data_dir(db_path) / "transactions").iterdir())) == 2
 
 
 def test_finished_run_round_trip(db, add_run, small_result):
     run_id = add_run(db)
-    run = storage.run_for(db, run_id, team_id="T1", channel_id="C1")
-    assert run["status"] == "done" and run["summary"] == small_result.to_dict()
-    assert (run["k"], run["param_k"], run["trigger"]) == (3, 3, "upload")
-    assert run["timings"] == {"segment": 0.5}
-    assert run["started_at"] <= run["finished_at"]
-    assert storage.segments_for(db, run_id, team_id="T1", channel_id="C1") == [
-        s.to_dict() for s in small_result.segments
-    ]
-    customers = storage.assignments_for(db, run_id, team_id="T1", channel_id="C1")
+    run = storage.run_for(db, run_id, HERE)
+    assert (run.status, run.summary, run.error) == ("done", small_result.summary, None)
+    assert (run.k, run.params, run.trigger, run.requested_by) == (3, RunParams(k=3), "upload", "U1")
+    assert run.as_of == small_result.summary.as_of.isoformat()
+    assert run.created_at <= run.finished_at and run.file_name == "orders.csv"
+    timings = db["runs"].get(run_id)["timings"]
+    assert timings == '{"segment":0.5}'
+    assert storage.segments_for(db, run_id, HERE) == small_result.summary.segments
+    customers = storage.assignments_for(db, run_id, HERE)
     pd.testing.assert_frame_equal(customers, small_result.customers)
     first_id = small_result.customers.index[0]
-    one = storage.assignment_for(db, run_id, first_id, team_id="T1", channel_id="C1")
-    assert one["segment"] == small_result.customers.loc[first_id, "segment"]
-    assert storage.assignment_for(db, run_id, "nobody", team_id="T1", channel_id="C1") is None
+    one = storage.assignment_for(db, run_id, first_id, HERE)
+    assert isinstance(one, CustomerRow) and one.customer_id == str(first_id)
+    assert one.segment == small_result.customers.loc[first_id, "segment"]
+    assert storage.assignment_for(db, run_id, "nobody", HERE) is None
 
 
-def test_latest_run_is_the_latest_done_one(db, add_run, add_dataset):
+def test_a_running_run_keeps_its_params(db, db_path, add_dataset, small_result):
+    params = RunParams(k=None, as_of=dt.date(2011, 12, 10), random_state=7)
+    with storage.record_run(
+        db_path, HERE, dataset_id=add_dataset(db), trigger="schedule", params=params
+    ) as run:
+        running = storage.run_for(db, run.run_id, HERE)
+        assert (running.status, running.params, running.summary) == ("running", params, None)
+        assert storage.latest_run(db, HERE) is None  # only done runs count
+        run.finish(small_result, {})
+    assert storage.latest_run(db, HERE).params == params
+
+
+def test_an_error_in_the_block_fails_the_run_and_propagates(db, add_run, open_run):
     done = add_run(db)
-    failed = storage.start_run(
-        db,
-        dataset_id=add_dataset(db),
-        team_id="T1",
-        channel_id="C1",
-        trigger="command",
-        params={"k": None, "as_of": None, "random_state": 0},
-    )
-    assert storage.fail_run(db, failed, "The file has no customer ids.")
-    assert not storage.fail_run(db, done, "too late")  # a done run stays done
-    assert storage.latest_run(db, "T1", "C1")["id"] == done
-    assert [r["id"] for r in storage.runs_for(db, "T1", "C1")] == [failed, done]
-    assert storage.run_for(db, failed, team_id="T1", channel_id="C1")["error"].startswith(
-        "The file"
-    )
-    with pytest.raises(ValueError, match="not queued or running"):
-        storage.finish_run(db, failed, summary={}, customers=pd.DataFrame(), timings={})
+    with pytest.raises(ValueError, match="no customer ids"), open_run(db) as run:
+        raise ValueError("The file has no customer ids.")
+    failed = storage.run_for(db, run.run_id, HERE)
+    assert (failed.status, failed.error) == ("failed", "The file has no customer ids.")
+    assert failed.finished_at is not None and failed.summary is None
+    assert storage.latest_run(db, HERE).id == done
+    assert [r.id for r in storage.runs_for(db, HERE)] == [run.run_id, done]
+    assert all(r.summary is None for r in storage.runs_for(db, HERE))
 
 
-def test_queued_run_is_started_once(db, add_dataset):
-    run_id = storage.queue_run(
-        db,
-        dataset_id=add_dataset(db),
-        team_id="T1",
-        channel_id="C1",
-        trigger="schedule",
-        params={"k": None, "as_of": "2011-12-10", "random_state": 0},
-    )
-    run = storage.run_for(db, run_id, team_id="T1", channel_id="C1")
-    assert (run["status"], run["started_at"], run["param_as_of"]) == ("queued", None, "2011-12-10")
-    assert storage.mark_run_started(db, run_id)
-    assert not storage.mark_run_started(db, run_id)
-    assert storage.run_for(db, run_id, team_id="T1", channel_id="C1")["status"] == "running"
+def test_a_block_left_without_finishing_fails_the_run(db, open_run):
+    with open_run(db) as run:
+        pass
+    assert storage.run_for(db, run.run_id, HERE).status == "failed"
 
 
-def test_unknown_trigger_is_refused(db, add_dataset):
-    with pytest.raises(ValueError, match="trigger"):
-        storage.start_run(
-            db, dataset_id=add_dataset(db), team_id="T1", channel_id="C1", trigger="cron", params={}
-        )
+def test_a_run_finishes_once(db, open_run, small_result):
+    with open_run(db) as run:
+        run.finish(small_result, {})
+        with pytest.raises(ValueError, match="not running"):
+            run.finish(small_result, {})
+    assert storage.run_for(db, run.run_id, HERE).status == "done"
 
 
-def test_run_remembers_its_slack_message(db, add_run):
-    run_id = add_run(db)
-    assert storage.set_run_message(
-        db, run_id, channel_id="C1", thread_ts="1700000000.000100", message_ts="1700000000.000200"
-    )
-    run = storage.run_for(db, run_id, team_id="T1", channel_id="C1")
-    assert (run["thread_ts"], run["message_ts"]) == ("1700000000.000100", "1700000000.000200")
+def test_unknown_trigger_is_refused(db, open_run):
+    with pytest.raises(ValueError, match="trigger"), open_run(db, trigger="cron"):
+        pass
+    assert db["runs"].count == 0
 
 
-def test_a_failed_write_leaves_nothing_behind(db, add_dataset, small_result, monkeypatch):
-    run_id = storage.start_run(
-        db, dataset_id=add_dataset(db), team_id="T1", channel_id="C1", trigger="cli", params={}
-    )
-
+def test_a_failed_write_leaves_nothing_behind(db, open_run, small_result, monkeypatch):
     def broken(db, run_id, customers):
         raise RuntimeError("disk full")
 
     monkeypatch.setattr("storage.runs.replace_assignments", broken)
-    with pytest.raises(RuntimeError):
-        storage.finish_run(
-            db, run_id, summary=small_result.to_dict(), customers=small_result.customers, timings={}
-        )
-    assert storage.run_for(db, run_id, team_id="T1", channel_id="C1")["status"] == "running"
-    assert storage.segments_for(db, run_id, team_id="T1", channel_id="C1") == []
+    with pytest.raises(RuntimeError), open_run(db) as run:
+        run.finish(small_result, {})
+    assert (storage.run_for(db, run.run_id, HERE).status, run.finished) == ("failed", False)
+    assert storage.segments_for(db, run.run_id, HERE) == ()
+    assert db["segments"].count == 0
 
 
-def test_real_run_is_written_in_one_fast_transaction(db, add_dataset, real_result):
-    run_id = storage.start_run(
-        db, dataset_id=add_dataset(db), team_id="T1", channel_id="C1", trigger="cli", params={}
-    )
-    started = time.perf_counter()
-    storage.finish_run(
-        db, run_id, summary=real_result.to_dict(), customers=real_result.customers, timings={}
-    )
-    # Target 0.2 s (benchmarks/bench_storage.py); row-by-row commits take seconds.
-    assert time.perf_counter() - started < 1.0
-    assert len(storage.assignments_for(db, run_id, team_id="T1", channel_id="C1")) == 4338
+def test_real_run_is_written_in_one_fast_transaction(db, open_run, real_result):
+    with open_run(db) as run:
+        started = time.perf_counter()
+        run.finish(real_result, {})
+        # Target 0.2 s (benchmarks/bench_storage.py); row-by-row commits take seconds.
+        assert time.perf_counter() - started < 1.0
+    assert len(storage.assignments_for(db, run.run_id, HERE)) == 4338

@@ -1,0 +1,117 @@
+"""The frozen records storage hands out: whose data (``Scope``) and what a stored row says.
+
+Every read that answers a user takes a ``Scope``; rows of another scope are never
+returned. Timestamps are ISO 8601 UTC text, as stored.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from segmentation.summary import RunParams, RunSummary
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose data: a Slack workspace (``team_id``) and channel. A channel never sees another's rows."""
+
+    team_id: str
+    channel_id: str
+
+
+# Where the command line keeps its datasets and runs in a database it may share with the bot.
+CLI_SCOPE = Scope("cli", "local")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Dataset:
+    """One stored export: who uploaded what, its audit counts and the column ``mapping`` used."""
+
+    id: int
+    team_id: str
+    channel_id: str
+    user_id: str | None
+    created_at: str
+    file_name: str
+    slack_file_id: str | None
+    sha256: str
+    rows_read: int | None
+    rows_kept: int | None
+    customers: int | None
+    first_purchase: str | None
+    last_purchase: str | None
+    mapping: dict[str, str]
+    file_format: str | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class RunRecord:
+    """One run of a dataset, in any status ('running', 'done', 'failed'; 'queued' in old files).
+
+    ``params`` is what was asked for; ``k`` and ``as_of`` (ISO date) what the run used.
+    ``file_name`` and ``customers`` are the dataset's. ``summary`` is the run's summary when
+    it is done and was read one at a time (``run_for``, ``latest_run``), else None.
+    """
+
+    id: int
+    dataset_id: int
+    team_id: str
+    channel_id: str
+    trigger: str
+    status: str
+    error: str | None
+    params: RunParams
+    k: int | None
+    as_of: str | None
+    requested_by: str | None
+    created_at: str
+    finished_at: str | None
+    file_name: str
+    customers: int | None
+    summary: RunSummary | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Schedule:
+    """A channel's weekly digest: ``weekday`` 0 = Monday, ``time`` "HH:MM" in ``timezone`` (IANA).
+
+    ``k_mode`` is "keep" (the last run's k), "auto" (choose) or a number "2".."10".
+    """
+
+    id: int
+    team_id: str
+    channel_id: str
+    created_by: str | None
+    weekday: int
+    time: str
+    timezone: str
+    k_mode: str
+    enabled: bool
+    created_at: str
+
+    @property
+    def scope(self) -> Scope:
+        return Scope(self.team_id, self.channel_id)
+
+
+@dataclass(frozen=True, kw_only=True)
+class CustomerRow:
+    """One customer's segment and features in a run."""
+
+    customer_id: str
+    segment: int
+    recency_days: int
+    frequency: int
+    average_spend: float
+    total_spend: float
+    returns_value: float
+
+
+@dataclass(frozen=True, kw_only=True)
+class InterruptedDigest:
+    """A digest slot a stopped process left half-posted: who to tell and where it was for."""
+
+    schedule_id: int
+    slot_time: str
+    channel_id: str
+    created_by: str | None
