@@ -1,7 +1,8 @@
 """The real Online Retail data and a 10× copy, written once per machine in the formats benchmarks need.
 
-The real set lives outside the project (../shared/data/online_retail.parquet); the
-files made here go to a temporary cache folder and are never committed.
+The real set ships with the project as data/online_retail.parquet (UCI Online Retail,
+CC BY 4.0; see README "Data"); the files made here go to a temporary cache folder and
+are never committed.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import pandas as pd
 from segmentation.sample import sample_export
 
 ROOT = Path(__file__).resolve().parent.parent
-REAL_PARQUET = ROOT.parent / "shared" / "data" / "online_retail.parquet"
+REAL_PARQUET = ROOT / "data" / "online_retail.parquet"
 CACHE = Path(os.environ.get("SEGBOT_BENCH_CACHE", Path(tempfile.gettempdir()) / "segbot-bench"))
 
 
@@ -51,8 +52,46 @@ def as_uci_csv(frame: pd.DataFrame, path: Path) -> Path:
 
 
 def as_xlsx(frame: pd.DataFrame, path: Path) -> Path:
-    """Write an .xlsx (slow: done once and cached)."""
-    frame.to_excel(path, index=False, engine="openpyxl")
+    """Write an .xlsx with xlsxwriter's streaming mode: dates as real Excel dates, missing cells blank.
+
+    About 4× faster than ``frame.to_excel(engine="openpyxl")`` for the real set (19 s against
+    72 s in one run) and read by fastexcel to the same data. Not ``to_excel(engine="xlsxwriter")`` with
+    ``constant_memory``: pandas writes column by column, and in that mode xlsxwriter keeps only
+    the current row, silently dropping every column after the first.
+    """
+    import xlsxwriter  # only this file needs it
+
+    columns = []  # (kind, Python values with None where missing), one per column
+    for name in frame.columns:
+        values = frame[name]
+        if pd.api.types.is_datetime64_any_dtype(values):
+            kind, cells = "date", pd.Series(values.dt.to_pydatetime(), dtype=object)
+        elif pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+            kind, cells = "number", values.astype("float64").astype(object)
+        else:
+            kind, cells = "text", values.astype(str).astype(object)
+        columns.append((kind, cells.where(values.notna().to_numpy(), None).tolist()))
+    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    sheet = workbook.add_worksheet()
+    date_format = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
+    sheet.write_row(0, 0, [str(name) for name in frame.columns])
+    write_string, write_number, write_datetime = (
+        sheet.write_string,
+        sheet.write_number,
+        sheet.write_datetime,
+    )
+    for row in range(len(frame)):  # row by row: the streaming mode cannot go back a row
+        for col, (kind, cells) in enumerate(columns):
+            value = cells[row]
+            if value is None:  # missing: leave the cell blank
+                continue
+            if kind == "text":
+                write_string(row + 1, col, value)
+            elif kind == "number":
+                write_number(row + 1, col, value)
+            else:
+                write_datetime(row + 1, col, value, date_format)
+    workbook.close()
     return path
 
 

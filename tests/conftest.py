@@ -1,4 +1,4 @@
-"""Shared fixtures: the real Online Retail data (outside the project) and small real-shaped exports."""
+"""Shared fixtures: the real Online Retail data (shipped in data/) and small real-shaped exports."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-REAL_PARQUET = Path(__file__).resolve().parents[2] / "shared" / "data" / "online_retail.parquet"
+REAL_PARQUET = Path(__file__).resolve().parents[1] / "data" / "online_retail.parquet"
 
 # The bot and the tests talk to 127.0.0.1 only; a proxy from the environment must not intercept.
 os.environ["NO_PROXY"] = "127.0.0.1,localhost"
@@ -27,7 +27,10 @@ for _var in (
 def real_path() -> Path:
     """The real UCI Online Retail export (541,909 rows)."""
     if not REAL_PARQUET.exists():
-        pytest.fail(f"the real data set is missing at {REAL_PARQUET}")
+        pytest.fail(
+            f"the real data set is missing at {REAL_PARQUET}: it is part of the repository "
+            "(data/online_retail.parquet); restore it with `git checkout -- data/`"
+        )
     return REAL_PARQUET
 
 
