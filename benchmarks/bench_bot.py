@@ -24,8 +24,8 @@ for _var in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"):
 from benchmarks.datasets import cached  # noqa: E402
 from bot.app import create_bot  # noqa: E402
 from bot.http import serve_in_thread  # noqa: E402
-from bot.localslack import LocalSlack  # noqa: E402
 from bot.settings import Settings  # noqa: E402
+from localslack import LocalSlack  # noqa: E402
 
 HELP_REQUESTS = 200
 

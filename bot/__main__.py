@@ -94,7 +94,7 @@ def _sample_export() -> tuple[str, bytes]:
 def run_local() -> int:
     """No Slack settings at all: the local workspace in the browser (no Slack account needed)."""
     try:
-        from bot.localslack.run import run_local_workspace
+        from localslack.run import run_local_workspace
     except ImportError:
         print(NO_SETTINGS, file=sys.stderr)
         return 2

@@ -1,8 +1,8 @@
-"""The Bolt app factory: ``create_bot(settings)`` → a ``Bot`` holding app, services and jobs.
+"""The Bolt app factory: ``create_bot(settings)`` → a ``Bot`` holding the app and what it owns.
 
 Nothing happens at import time (``App`` calls ``auth.test`` in its constructor). The local
-workspace runner builds ``Settings(bot_token=..., signing_secret=..., api_url=...,
-file_hosts=("127.0.0.1",))`` and calls ``create_bot`` the same way ``python -m bot`` does.
+workspace (``bot/__main__.py``) builds a ``Settings`` for its fake Slack and calls
+``create_bot`` the same way ``python -m bot`` does for real Slack.
 """
 
 from __future__ import annotations
@@ -15,53 +15,63 @@ from dataclasses import dataclass
 from slack_bolt import App, BoltResponse
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
     RateLimitErrorRetryHandler,
     ServerErrorRetryHandler,
 )
 
 import storage
-from bot import worker
 from bot.digest.scheduler import DigestScheduler
-from bot.digest.service import DigestService
-from bot.jobs import JobQueue, new_job_id
+from bot.jobs.queue import JobQueue, new_job_id
+from bot.jobs.tasks import CallTask
 from bot.listeners import register
-from bot.services import Services
 from bot.settings import Settings
+from bot.usecases.context import Deps
 
 log = logging.getLogger("segbot")
 
 
 @dataclass
 class Bot:
-    """A running bot: the Bolt ``app``, its use cases and the job queue it owns."""
+    """A running bot: the Bolt ``app`` and the dependencies its listeners use."""
 
     app: App
-    services: Services
-    jobs: JobQueue
-    settings: Settings
+    deps: Deps
     owns_jobs: bool = True
-    scheduler: DigestScheduler | None = None
+
+    @property
+    def jobs(self) -> JobQueue:
+        return self.deps.jobs
+
+    @property
+    def scheduler(self) -> DigestScheduler:
+        return self.deps.scheduler
 
     def close(self) -> None:
-        if self.scheduler is not None:
-            self.scheduler.close()
+        self.deps.scheduler.close()
         if self.owns_jobs:
-            self.jobs.close()
+            self.deps.jobs.close()
 
 
 def web_client(settings: Settings) -> WebClient:
-    """WebClient on ``settings.api_url`` that waits out 429s and retries 5xx once."""
+    """WebClient on ``settings.api_url``: the one retry layer for Slack calls.
+
+    It waits out 429s (Retry-After) twice, retries 5xx and dropped connections twice.
+    """
     client = WebClient(token=settings.bot_token, base_url=settings.api_url, timeout=30)
-    client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=2))
-    client.retry_handlers.append(ServerErrorRetryHandler(max_retry_count=1))
+    client.retry_handlers[:] = [
+        ConnectionErrorRetryHandler(max_retry_count=2),
+        RateLimitErrorRetryHandler(max_retry_count=2),
+        ServerErrorRetryHandler(max_retry_count=2),
+    ]
     return client
 
 
 def create_bot(
     settings: Settings, *, client: WebClient | None = None, jobs: JobQueue | None = None
 ) -> Bot:
-    """Build the app (calls ``auth.test``), recover interrupted runs, start the workers."""
-    storage.open_db(settings.db_path)  # creates or migrates the schema once, up front
+    """Build the app (calls ``auth.test``), recover interrupted runs, start the scheduler."""
+    storage.open_db(settings.db_path).close()  # creates or migrates the schema once, up front
     with storage.connect(settings.db_path) as db:
         recovered = storage.recover_interrupted_runs(db)
     if recovered:
@@ -73,31 +83,21 @@ def create_bot(
         process_before_response=False,
     )
     owns_jobs = jobs is None
-    jobs = jobs or JobQueue(workers=settings.workers, capacity=settings.queue_size)
-    services = Services(settings=settings, client=client, jobs=jobs)
+    queue = jobs or JobQueue(workers=settings.workers, capacity=settings.queue_size)
     scheduler = DigestScheduler(
         db_path=settings.db_path,
         data_dir=settings.data_dir,
         client=client,
         grace=dt.timedelta(hours=settings.digest_grace_hours),
-        refresher=lambda **arguments: jobs.run(
-            worker.RefreshTask(job_id=new_job_id(), arguments=arguments), name="digest refresh"
+        refresher=lambda call: queue.run(
+            CallTask(job_id=new_job_id(), call=call), name="digest refresh"
         ),
     )
-    services.digests = DigestService(
-        db_path=settings.db_path, data_dir=settings.data_dir, client=client, scheduler=scheduler
-    )
-    app.middleware(drop_duplicate_events(services.claim))
-    register(app, services)
+    deps = Deps(settings=settings, client=client, jobs=queue, scheduler=scheduler)
+    app.middleware(drop_duplicate_events(deps.claim))
+    register(app, deps)
     scheduler.start()  # weekly digests from SQLite; a slot missed while down is caught up
-    return Bot(
-        app=app,
-        services=services,
-        jobs=jobs,
-        settings=settings,
-        owns_jobs=owns_jobs,
-        scheduler=scheduler,
-    )
+    return Bot(app=app, deps=deps, owns_jobs=owns_jobs)
 
 
 def drop_duplicate_events(claim: Callable[[str], bool]) -> Callable:

@@ -14,6 +14,13 @@ from segmentation.errors import ExportError
 
 log = logging.getLogger("segbot")
 
+NO_DATASET = (
+    "This channel has no dataset yet. Share a transaction export (CSV, XLSX, Parquet…) in this "
+    "channel and I'll segment it; then `/segment` commands work on it."
+)
+INVITE = "I'm not in this channel. Invite me with `/invite @segbot` and try again."
+GONE = "Those results are not available in this channel any more."
+
 
 class UserError(Exception):
     """A problem the user can fix; ``str(error)`` is shown to them verbatim."""

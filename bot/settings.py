@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from storage import DEFAULT_DB_PATH
+
 SLACK_API_URL = "https://slack.com/api/"
 SLACK_FILE_HOSTS = ("files.slack.com",)
 SLACK_VARIABLES = ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET")
@@ -34,11 +36,10 @@ class Settings:
     workers: int = 1
     queue_size: int = 10
     port: int = 3000
-    db_path: Path = Path("segbot.db")
+    db_path: Path = DEFAULT_DB_PATH
     data_dir: Path = Path("segbot-data")
-    digest_grace_hours: int = (
-        6  # a digest missed while down is posted at start-up if this late at most
-    )
+    # A digest missed while down is posted at start-up if at most this late.
+    digest_grace_hours: int = 6
 
     @property
     def socket_mode(self) -> bool:
@@ -90,7 +91,7 @@ class Settings:
             workers=_positive("SEGBOT_WORKERS", get("SEGBOT_WORKERS"), 1),
             queue_size=_positive("SEGBOT_QUEUE_SIZE", get("SEGBOT_QUEUE_SIZE"), 10),
             port=_port(get("PORT")),
-            db_path=Path(get("SEGBOT_DB") or "segbot.db"),
+            db_path=Path(get("SEGBOT_DB") or DEFAULT_DB_PATH),
             data_dir=Path(get("SEGBOT_DATA_DIR") or "segbot-data"),
             digest_grace_hours=_positive(
                 "SEGBOT_DIGEST_GRACE_HOURS", get("SEGBOT_DIGEST_GRACE_HOURS"), 6

@@ -1,6 +1,9 @@
-"""Imports flow one way: bot → segmentation, bot → storage; never back, never across.
+"""The house rules, checked from the code with ``ast``.
 
-``localslack`` stands apart: nothing of segbot in it, and only ``bot/__main__.py`` imports it.
+Imports flow one way: bot → storage → segmentation's types, bot → segmentation, cli → storage
+and segmentation; never back, never across, and no module cycle anywhere (imports made only for
+type checking included). ``localslack`` stands apart: nothing of segbot in it, and only
+``bot/__main__.py`` imports it. Modules stay under 300 lines and functions under 60.
 """
 
 from __future__ import annotations
@@ -9,9 +12,19 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+PACKAGES = ("bot", "cli", "localslack", "segmentation", "storage")
 FORBIDDEN = {
-    "segmentation": ("bot", "storage", "slack_bolt", "slack_sdk", "sqlite_utils", "sqlite3"),
-    "storage": ("bot", "segmentation", "slack_bolt", "slack_sdk"),
+    "segmentation": ("bot", "cli", "storage", "slack_bolt", "slack_sdk", "sqlite_utils", "sqlite3"),
+    # Storage stores segmentation's typed results, and knows nothing else of it.
+    "storage": (
+        "bot",
+        "cli",
+        "slack_bolt",
+        "slack_sdk",
+        "segmentation.pipeline",
+        "segmentation.model",
+    ),
+    "cli": ("bot", "localslack", "slack_bolt", "slack_sdk"),
     # The local Slack plays Slack towards any app: it knows nothing of segbot.
     "localslack": ("bot", "segmentation", "storage", "slack_bolt"),
 }
@@ -19,7 +32,24 @@ FORBIDDEN = {
 LOCALSLACK_IMPORTERS_IN_BOT = {"bot/__main__.py"}
 
 
+MAX_MODULE_LINES = 300
+MAX_FUNCTION_LINES = 60
+
+
+def project_files() -> list[Path]:
+    return sorted(p for package in PACKAGES for p in (ROOT / package).rglob("*.py"))
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
 def imported_modules(path: Path) -> set[str]:
+    """Every module ``path`` imports, anywhere in the file (functions and TYPE_CHECKING too).
+
+    ``from a import b`` counts as importing ``a.b`` when ``b`` is a module of the project.
+    """
     tree = ast.parse(path.read_text(), filename=str(path))
     names = set()
     for node in ast.walk(tree):
@@ -27,7 +57,79 @@ def imported_modules(path: Path) -> set[str]:
             names.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             names.add(node.module)
+            names.update(
+                f"{node.module}.{alias.name}"
+                for alias in node.names
+                if _is_module(f"{node.module}.{alias.name}")
+            )
     return names
+
+
+def _is_module(name: str) -> bool:
+    base = ROOT.joinpath(*name.split("."))
+    return base.with_suffix(".py").exists() or (base / "__init__.py").exists()
+
+
+def import_graph() -> dict[str, set[str]]:
+    """Project module → the project modules it imports."""
+    modules = {module_name(p): p for p in project_files()}
+    return {
+        name: {m for m in imported_modules(path) if m in modules and m != name}
+        for name, path in modules.items()
+    }
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected components with more than one module (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for nxt in graph.get(node, ()):
+            if nxt not in index:
+                visit(nxt)
+                low[node] = min(low[node], low[nxt])
+            elif nxt in stack:
+                low[node] = min(low[node], index[nxt])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                top = stack.pop()
+                component.append(top)
+                if top == node:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return found
+
+
+def test_no_module_cycles():
+    assert cycles(import_graph()) == []
+
+
+def test_no_package_cycles():
+    """Folders too: no package imports a package that imports it back."""
+    graph: dict[str, set[str]] = {}
+    for module, imported in import_graph().items():
+        parent = module.rpartition(".")[0] or module
+        for other in imported:
+            other_parent = other.rpartition(".")[0] or other
+            if other_parent != parent and not other_parent.startswith(parent + "."):
+                graph.setdefault(parent, set()).add(other_parent)
+    assert cycles(graph) == []
+
+
+def test_the_cycle_finder_finds_cycles():
+    assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+    assert cycles({"a": {"b"}, "b": set()}) == []
 
 
 def test_imports_flow_one_way():
@@ -52,7 +154,7 @@ def test_only_bot_main_imports_localslack():
 
 
 def test_library_code_never_reads_the_environment():
-    for package in ("segmentation", "storage"):
+    for package in ("segmentation", "storage", "localslack"):
         for path in (ROOT / package).rglob("*.py"):
             assert "os.environ" not in path.read_text(), path
 
@@ -60,8 +162,18 @@ def test_library_code_never_reads_the_environment():
 def test_modules_stay_small():
     too_long = [
         f"{p.relative_to(ROOT)}: {n}"
-        for package in ("bot", "localslack", "segmentation", "storage")
-        for p in (ROOT / package).rglob("*.py")
-        if (n := len(p.read_text().splitlines())) > 350
+        for p in project_files()
+        if (n := len(p.read_text().splitlines())) > MAX_MODULE_LINES
     ]
+    assert too_long == []
+
+
+def test_functions_stay_short():
+    too_long = []
+    for path in project_files():
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                lines = node.end_lineno - node.lineno + 1
+                if lines > MAX_FUNCTION_LINES:
+                    too_long.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.name} {lines}")
     assert too_long == []

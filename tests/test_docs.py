@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+import typing
 from pathlib import Path
 
-from bot.commands import SUBCOMMANDS
-from bot.render import HELP
+from bot.render.lookups import HELP
+from bot.requests import SUBCOMMANDS, Command, Help
+from bot.usecases.commands import ROUTES
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text()
@@ -55,3 +57,8 @@ def test_readme_quick_start_is_two_commands():
         ["make", "run"],
         ["make", "test"],
     ]
+
+
+def test_every_request_has_exactly_one_use_case():
+    requests = set(typing.get_args(Command)) - {Help}  # help is answered in the ack itself
+    assert requests == set(ROUTES)

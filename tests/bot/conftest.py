@@ -11,9 +11,9 @@ import pytest
 from benchmarks.datasets import cached
 from bot.app import Bot, create_bot
 from bot.http import serve_in_thread
-from bot.jobs import JobQueue
-from bot.localslack import LocalSlack
+from bot.jobs.queue import JobQueue
 from bot.settings import Settings
+from localslack import LocalSlack
 
 
 @pytest.fixture(scope="session")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from bot.localslack import LocalSlack
+import time
+
+from localslack import LocalSlack
 
 PNG = b"\x89PNG\r\n\x1a\n"
 
@@ -27,3 +29,14 @@ def wait_results(
 
 def thread_texts(slack: LocalSlack, channel: str, ts: str) -> list[str]:
     return [m.get("text", "") for m in slack.messages(channel, thread_ts=ts)]
+
+
+def say(slack: LocalSlack, text: str, *, channel: str, user: str, timeout: float = 10) -> str:
+    """Send ``/segment text`` and return the ephemeral answer it got; fail if none comes."""
+    before = len(slack.ephemeral(channel, user))
+    assert slack.send_command(text, channel_id=channel, user_id=user).status == 200
+    deadline = time.monotonic() + timeout
+    while len(slack.ephemeral(channel, user)) <= before:
+        assert time.monotonic() < deadline, f"no answer to /segment {text} within {timeout} s"
+        time.sleep(0.02)
+    return slack.ephemeral(channel, user)[-1]["text"]

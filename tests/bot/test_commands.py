@@ -7,9 +7,11 @@ import time
 
 import pytest
 
-from bot.jobs import JobQueue
+import storage
+from bot.jobs.queue import JobQueue
+from storage import Scope
 from tests.bot.conftest import Running
-from tests.bot.helpers import wait_results
+from tests.bot.helpers import say, wait_results
 
 
 @pytest.fixture
@@ -23,15 +25,8 @@ def segmented(running: Running, sample_csv_bytes: bytes) -> Running:
 
 
 def _say(env: Running, text: str, channel: str | None = None) -> str:
-    """Send ``/segment text``; the newest ephemeral text the user got."""
-    channel = channel or env.channel
-    before = len(env.slack.ephemeral(channel, env.user))
-    resp = env.slack.send_command(text, channel_id=channel, user_id=env.user)
-    assert resp.status == 200
-    deadline = time.time() + 10
-    while len(env.slack.ephemeral(channel, env.user)) <= before and time.time() < deadline:
-        time.sleep(0.02)
-    return env.slack.ephemeral(channel, env.user)[-1]["text"]
+    """Send ``/segment text``; the ephemeral answer the user got."""
+    return say(env.slack, text, channel=channel or env.channel, user=env.user)
 
 
 def test_help_and_unknown_words(running: Running) -> None:
@@ -70,13 +65,10 @@ def test_show_customer_history_datasets_export(segmented: Running) -> None:
 
 
 def _first_customer(env: Running) -> str:
-    import storage
-
+    scope = Scope(env.slack.team_id, env.channel)
     with storage.connect(env.settings.db_path) as db:
-        run = storage.latest_run(db, env.slack.team_id, env.channel)
-        customers = storage.assignments_for(
-            db, run["id"], team_id=env.slack.team_id, channel_id=env.channel
-        )
+        run = storage.latest_run(db, scope)
+        customers = storage.assignments_for(db, run.id, scope)
     return str(customers.index[0])
 
 
@@ -138,7 +130,7 @@ def test_bad_signature_and_stale_timestamp_are_rejected(running: Running) -> Non
         body, content_type="application/x-www-form-urlencoded", timestamp=int(time.time()) - 400
     )
     assert slack.send_raw(body, stale).status == 401
-    time.sleep(0.3)
+    # A rejected request never reaches a listener: nothing can be posted after the 401.
     assert slack.calls("chat.postMessage") == [] and slack.ephemeral() == []
 
 

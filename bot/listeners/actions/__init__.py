@@ -1,31 +1,21 @@
-"""Buttons on the results message: **Export CSV** and **Re-run with k =**."""
+"""Buttons and selects: on the results (Export CSV, Re-run with k =, Schedule weekly digest)
+and on the digest (Export CSV of the movers)."""
 
 from __future__ import annotations
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import App
 
-from bot import render
-from bot.listeners.actions import digest
-from bot.listeners.commands import answer
-from bot.services import Place, Services
+from bot.listeners.actions.export_csv import export_csv
+from bot.listeners.actions.export_movers import export_movers_csv
+from bot.listeners.actions.rerun import rerun
+from bot.listeners.actions.schedule_digest import schedule_digest
+from bot.render.digest import MOVERS_ACTION
+from bot.render.results import EXPORT_ACTION, RERUN_ACTION
+from bot.render.schedule import SCHEDULE_ACTION
 
 
-def register(app: App, services: Services) -> None:
-    def place_of(body: dict) -> Place:
-        return Place(body["team"]["id"], body["channel"]["id"], body["user"]["id"])
-
-    @app.action(render.EXPORT_ACTION)
-    def export_csv(ack: Ack, body: dict, action: dict, respond: Respond) -> None:
-        ack()
-        place = place_of(body)
-        answer(
-            respond, lambda: services.export_run(place, action["value"], None), context="Export CSV"
-        )
-
-    @app.action(render.RERUN_ACTION)
-    def rerun(ack: Ack, body: dict, action: dict, respond: Respond) -> None:
-        ack()
-        run_id, _, k = action["selected_option"]["value"].partition(":")
-        answer(respond, lambda: services.rerun(place_of(body), run_id, k), context="Re-run")
-
-    digest.register(app, services)
+def register(app: App) -> None:
+    app.action(EXPORT_ACTION)(export_csv)
+    app.action(RERUN_ACTION)(rerun)
+    app.action(SCHEDULE_ACTION)(schedule_digest)
+    app.action(MOVERS_ACTION)(export_movers_csv)

@@ -1,29 +1,27 @@
-"""Slack I/O with the pitfalls handled: safe downloads, one-call chart uploads, membership.
+"""Files to and from Slack.
 
 * ``download`` fetches ``url_private_download`` with the bot token from an allowed host only,
-  stops past the size limit, and rejects the HTML sign-in page Slack serves instead of a file.
+  retries a dropped connection or a 5xx twice, stops past the size limit, and rejects the HTML
+  sign-in page Slack serves instead of a file.
 * ``upload_files`` sends any number of files in ONE ``files_upload_v2`` call.
-* ``in_channel`` runs a Slack call and, on ``not_in_channel``, joins a public channel and
-  retries once, or explains how to invite the bot.
+* ``send_to_user`` uploads one file into the bot's DM with a user.
 """
 
 from __future__ import annotations
 
+import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable
-from typing import TypeVar
 from urllib.parse import urlsplit
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot.errors import UserError
-from bot.render import size_label
+from bot.slack.posting import in_channel
+from segmentation.formatting import size_label
 
-T = TypeVar("T")
 CHUNK = 1024 * 1024
-INVITE = "I'm not in this channel. Invite me with `/invite @segbot` and try again."
+RETRY_DELAYS = (1.0, 4.0)  # a dropped connection or a 5xx from Slack's file servers is retried
 
 
 def check_host(url: str, hosts: tuple[str, ...]) -> None:
@@ -50,29 +48,15 @@ class _SameHostsRedirect(urllib.request.HTTPRedirectHandler):
 def download(url: str, *, token: str, hosts: tuple[str, ...], max_bytes: int, name: str) -> bytes:
     """The file's bytes; UserError for a host not allowed, a file too large or a sign-in page."""
     check_host(url, hosts)
-    opener = urllib.request.build_opener(_SameHostsRedirect(hosts))
-    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})
-    try:
-        with opener.open(request, timeout=60) as resp:
-            kind = resp.headers.get("Content-Type", "")
-            declared = int(resp.headers.get("Content-Length") or 0)
-            if declared > max_bytes:
-                raise too_large(name, declared, max_bytes)
-            chunks, total = [], 0
-            while chunk := resp.read(CHUNK):
-                total += len(chunk)
-                if total > max_bytes:
-                    raise too_large(name, total, max_bytes)
-                chunks.append(chunk)
-    except urllib.error.HTTPError as e:
-        raise UserError(
-            f"Slack would not give me `{name}` (HTTP {e.code}). Try sharing it again."
-        ) from e
-    except urllib.error.URLError as e:
-        raise UserError(
-            f"I couldn't reach Slack to download `{name}` ({e.reason}). Try again in a minute."
-        ) from e
-    data = b"".join(chunks)
+    for delay in (*RETRY_DELAYS, None):
+        try:
+            data, kind = _fetch(url, token=token, hosts=hosts, max_bytes=max_bytes, name=name)
+            break
+        except (urllib.error.URLError, ConnectionError, TimeoutError) as e:
+            transient = not isinstance(e, urllib.error.HTTPError) or e.code >= 500
+            if delay is None or not transient:
+                raise _unreachable(name, e) from e
+            time.sleep(delay)
     if kind.startswith("text/html") or data[:200].lstrip().lower().startswith(
         (b"<!doctype html", b"<html")
     ):
@@ -83,25 +67,42 @@ def download(url: str, *, token: str, hosts: tuple[str, ...], max_bytes: int, na
     return data
 
 
+def _fetch(
+    url: str, *, token: str, hosts: tuple[str, ...], max_bytes: int, name: str
+) -> tuple[bytes, str]:
+    """One authenticated GET: the body (at most ``max_bytes``) and its Content-Type."""
+    opener = urllib.request.build_opener(_SameHostsRedirect(hosts))
+    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})
+    with opener.open(request, timeout=60) as resp:
+        kind = resp.headers.get("Content-Type", "")
+        declared = int(resp.headers.get("Content-Length") or 0)
+        if declared > max_bytes:
+            raise too_large(name, declared, max_bytes)
+        chunks, total = [], 0
+        while chunk := resp.read(CHUNK):
+            total += len(chunk)
+            if total > max_bytes:
+                raise too_large(name, total, max_bytes)
+            chunks.append(chunk)
+    return b"".join(chunks), kind
+
+
+def _unreachable(name: str, error: Exception) -> UserError:
+    if isinstance(error, urllib.error.HTTPError):
+        return UserError(
+            f"Slack would not give me `{name}` (HTTP {error.code}). Try sharing it again."
+        )
+    reason = getattr(error, "reason", error)
+    return UserError(
+        f"I couldn't reach Slack to download `{name}` ({reason}). Try again in a minute."
+    )
+
+
 def too_large(name: str, size: int, max_bytes: int) -> UserError:
     return UserError(
         f"`{name}` is {size_label(size)}, over my limit of {size_label(max_bytes)}. "
         "Share a shorter export (fewer months), or compress it as .gz or .zip."
     )
-
-
-def in_channel(client: WebClient, channel: str, call: Callable[[], T]) -> T:
-    """``call()``; on ``not_in_channel`` join the (public) channel and retry once."""
-    try:
-        return call()
-    except SlackApiError as e:
-        if e.response.get("error") not in ("not_in_channel", "channel_not_found"):
-            raise
-        try:
-            client.conversations_join(channel=channel)
-        except SlackApiError:
-            raise UserError(INVITE) from e
-    return call()
 
 
 def upload_files(

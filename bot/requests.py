@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 from bot.digest.schedule_parse import DigestCommand, parse_digest, parse_schedule
 from bot.errors import UserError
+from segmentation.model import K_MAX, K_MIN, K_RANGE
 
-K_RANGE = range(2, 11)
 SUBCOMMANDS = (
     "help", "run", "show", "customer", "export", "history", "datasets", "schedule", "digest",
 )  # fmt: skip
@@ -107,9 +107,9 @@ def _run(options: list[str]) -> Run:
 
 
 def parse_k(value: str) -> int:
-    """A number of segments between 2 and 10; UserError otherwise."""
+    """A number of segments in ``K_RANGE``; UserError otherwise."""
     if not value.isdigit() or int(value) not in K_RANGE:
         raise UserError(
-            f"`k={value}` won't work: k is the number of segments, a whole number from 2 to 10."
+            f"`k={value}` won't work: k is the number of segments, a whole number from {K_MIN} to {K_MAX}."
         )
     return int(value)

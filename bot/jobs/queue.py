@@ -20,8 +20,9 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot import worker
 from bot.errors import QueueFullError, UserError
+from bot.jobs import worker
+from bot.jobs.tasks import Task
 
 log = logging.getLogger("segbot.jobs")
 
@@ -38,7 +39,7 @@ def new_job_id() -> str:
 class Job:
     """A task and what to do as it moves along (callbacks run on the parent's threads)."""
 
-    task: worker.UploadTask | worker.RunTask | worker.RefreshTask
+    task: Task
     name: str
     on_progress: Callable[[str], None]
     on_done: Callable[[Any, BaseException | None], None]
@@ -55,7 +56,7 @@ def _context() -> multiprocessing.context.BaseContext:
     # server that has already imported the heavy modules, so a replacement worker is quick.
     if "forkserver" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["bot.worker"])
+        ctx.set_forkserver_preload(["bot.jobs.worker"])
         return ctx
     return multiprocessing.get_context("spawn")
 
@@ -106,7 +107,7 @@ class JobQueue:
             self._pending.append(job)
             return len(self._pending)
 
-    def run(self, task: worker.RefreshTask, *, name: str) -> Any:
+    def run(self, task: Task, *, name: str) -> Any:
         """Queue ``task`` like any job and wait for its result; for threads that may block.
 
         The digest scheduler uses it so a refresh runs in a worker process, in line with
@@ -124,11 +125,6 @@ class JobQueue:
         if box["error"] is not None:
             raise box["error"]
         return box["outcome"]
-
-    @property
-    def busy(self) -> int:
-        with self._lock:
-            return len(self._running) + len(self._pending)
 
     def _start(self, job: Job) -> None:
         """Hand ``job`` to the pool (lock held)."""

@@ -1,0 +1,67 @@
+"""What a worker process is asked to do, and what it hands back (small, picklable, frozen)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from segmentation.summary import RunParams, RunSummary
+from storage import Scope
+
+
+@dataclass(frozen=True, kw_only=True)
+class Where:
+    """Whose data this is, who asked, and where the database and its files live."""
+
+    scope: Scope
+    user_id: str
+    db_path: Path
+    data_dir: Path
+
+
+@dataclass(frozen=True, kw_only=True)
+class UploadTask:
+    """Download, load, store and segment a file shared in Slack."""
+
+    job_id: str
+    where: Where
+    file_id: str
+    name: str
+    url: str
+    token: str = field(repr=False)
+    hosts: tuple[str, ...]
+    max_bytes: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class RunTask:
+    """Segment a stored dataset again (``/segment run``, the Re-run select)."""
+
+    job_id: str
+    where: Where
+    dataset_id: int
+    params: RunParams
+    trigger: str = "command"
+
+
+@dataclass(frozen=True, kw_only=True)
+class CallTask:
+    """Run a picklable call (a module-level function with its arguments bound) in a worker."""
+
+    job_id: str
+    call: Callable[[], Any]
+
+
+Task = UploadTask | RunTask | CallTask
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A finished, stored run: its id, dataset, summary and chart PNGs (file name → bytes)."""
+
+    run_id: int
+    dataset_id: int
+    summary: RunSummary
+    charts: dict[str, bytes] = field(repr=False)

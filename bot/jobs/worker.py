@@ -1,0 +1,146 @@
+"""What runs inside a worker process: download, load, store, segment, draw, record the run.
+
+Progress goes back to the parent through the queue handed to ``init`` (``(job_id, stage)``
+tuples). Nothing here talks to the Slack Web API; the download is a plain authenticated GET.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable
+from typing import Any
+
+import storage
+from bot.errors import UserError
+from bot.jobs.tasks import CallTask, Outcome, RunTask, Task, UploadTask, Where
+from bot.slack.files import download
+from segmentation.charts import chart_pngs
+from segmentation.load import load_export
+from segmentation.pipeline import Provenance, segment_export, segment_transactions
+from segmentation.pipeline import warm_up as segmentation_warm_up
+from segmentation.result import SegmentationResult
+from segmentation.summary import RunParams
+
+_progress: Any = None
+
+
+def init(progress: Any) -> None:
+    """Process initializer: keep the progress queue (inherited, so it may be a real Queue)."""
+    global _progress
+    _progress = progress
+
+
+def warm_up() -> int:
+    """Start (and warm) a worker ahead of the first job: one small segmentation with charts."""
+    chart_pngs(segmentation_warm_up())
+    return 0
+
+
+def report(job_id: str, stage: str) -> None:
+    if _progress is not None:
+        _progress.put((job_id, stage))
+
+
+def run_task(task: Task) -> Any:
+    """Do the task; user-caused problems raise ExportError/UserError with plain messages."""
+    if isinstance(task, UploadTask):
+        return _upload(task)
+    if isinstance(task, RunTask):
+        return _rerun(task)
+    if isinstance(task, CallTask):
+        return task.call()
+    raise TypeError(f"not a task: {task!r}")
+
+
+def _upload(task: UploadTask) -> Outcome:
+    """Download, load and segment; only a usable export is stored as the channel's dataset."""
+    w = task.where
+    started = time.perf_counter()
+    report(task.job_id, "reading")
+    data = download(
+        task.url, token=task.token, hosts=task.hosts, max_bytes=task.max_bytes, name=task.name
+    )
+    sha256 = hashlib.sha256(data).hexdigest()
+    export = load_export(data, name=task.name)
+    del data  # the upload's bytes are not needed once loaded; don't hold them while clustering
+    timings = {"read": time.perf_counter() - started}
+    params = RunParams()
+    started = time.perf_counter()
+    result = segment_export(
+        export,
+        k=params.k,
+        as_of=params.as_of,
+        random_state=params.random_state,
+        on_step=lambda step: report(task.job_id, step),
+    )
+    timings["segment"] = time.perf_counter() - started
+    with storage.connect(w.db_path) as db:
+        dataset_id, _ = storage.save_dataset(
+            db,
+            w.scope,
+            user_id=w.user_id,
+            file_name=task.name,
+            sha256=sha256,
+            transactions=export.transactions,
+            summary=result.summary,
+            slack_file_id=task.file_id,
+            file_format=export.file_format,
+            data_dir=w.data_dir,
+        )
+    return _record(task.job_id, w, dataset_id, "upload", params, lambda: result, timings)
+
+
+def _rerun(task: RunTask) -> Outcome:
+    """Segment a stored dataset again with the task's parameters."""
+    w, params = task.where, task.params
+    report(task.job_id, "reading")
+    started = time.perf_counter()
+    with storage.connect(w.db_path) as db:
+        dataset = storage.dataset_for(db, task.dataset_id, w.scope)
+        transactions = storage.load_transactions(db, task.dataset_id, w.scope, data_dir=w.data_dir)
+    if dataset is None or transactions is None:
+        raise UserError("That dataset is not available in this channel any more.")
+    timings = {"read": time.perf_counter() - started}
+
+    def segment() -> SegmentationResult:
+        return segment_transactions(
+            transactions,
+            rows_read=dataset.rows_read,
+            k=params.k,
+            as_of=params.as_of,
+            random_state=params.random_state,
+            on_step=lambda step: report(task.job_id, step),
+            provenance=Provenance(mapping=dataset.mapping),
+        )
+
+    return _record(task.job_id, w, task.dataset_id, task.trigger, params, segment, timings)
+
+
+def _record(
+    job_id: str,
+    w: Where,
+    dataset_id: int,
+    trigger: str,
+    params: RunParams,
+    segment: Callable[[], SegmentationResult],
+    timings: dict[str, float],
+) -> Outcome:
+    """Record a run around ``segment()`` and the charts: stored done, or failed with its error."""
+    with storage.record_run(
+        w.db_path,
+        w.scope,
+        dataset_id=dataset_id,
+        trigger=trigger,
+        params=params,
+        requested_by=w.user_id,
+    ) as run:
+        started = time.perf_counter()
+        result = segment()
+        timings.setdefault("segment", time.perf_counter() - started)
+        report(job_id, "charts")
+        started = time.perf_counter()
+        charts = chart_pngs(result)
+        timings["charts"] = time.perf_counter() - started
+        run.finish(result, timings)
+    return Outcome(run_id=run.run_id, dataset_id=dataset_id, summary=result.summary, charts=charts)

@@ -1,0 +1,51 @@
+"""Block Kit primitives with Slack's limits kept: section text under 3,000 characters, at most
+10 fields per section, header text at most 150 characters."""
+
+from __future__ import annotations
+
+MAX_TEXT = 2900  # below Slack's 3,000-character section limit
+MAX_FIELDS = 10
+MAX_HEADER = 150
+
+
+def clip(text: str, limit: int = MAX_TEXT) -> str:
+    """``text`` cut to ``limit`` characters, ending in "…" when cut."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def header(text: str) -> dict:
+    return {"type": "header", "text": {"type": "plain_text", "text": clip(text, MAX_HEADER)}}
+
+
+def section(text: str, fields: list[str] | None = None) -> dict:
+    """A mrkdwn section, with up to ten mrkdwn fields."""
+    block: dict = {"type": "section", "text": {"type": "mrkdwn", "text": clip(text)}}
+    if fields:
+        block["fields"] = [{"type": "mrkdwn", "text": clip(f)} for f in fields[:MAX_FIELDS]]
+    return block
+
+
+def context(text: str) -> dict:
+    """A small grey line of mrkdwn."""
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": clip(text)}]}
+
+
+def divider() -> dict:
+    return {"type": "divider"}
+
+
+def button(action_id: str, text: str, value: str) -> dict:
+    return {
+        "type": "button",
+        "action_id": action_id,
+        "text": {"type": "plain_text", "text": text},
+        "value": value,
+    }
+
+
+def actions(block_id: str, elements: list[dict]) -> dict:
+    return {"type": "actions", "block_id": block_id, "elements": elements}
+
+
+def bullets(lines: list[str]) -> str:
+    return "\n".join(f"• {line}" for line in lines)

@@ -1,0 +1,70 @@
+"""Answers to ``/segment help|history|datasets|customer``: plain mrkdwn text from typed rows."""
+
+from __future__ import annotations
+
+from bot.errors import NO_DATASET
+from bot.render.blocks import clip
+from segmentation.formatting import money, utc_label
+from segmentation.model import K_MAX, K_MIN
+from segmentation.summary import Segment
+from storage import CustomerRow, Dataset, RunRecord
+
+HELP = f"""*`/segment`* works on the latest export shared in this channel:
+• `/segment run [k=N] [as_of=YYYY-MM-DD]`: segment it again (k from {K_MIN} to {K_MAX}), results posted here
+• `/segment show`: the latest results again
+• `/segment customer ID`: a customer's segment and how they compare with its medians
+• `/segment export [all|SEGMENT]`: the segments as a CSV, sent to you
+• `/segment history`: recent runs
+• `/segment datasets`: exports this channel has shared
+• `/segment schedule weekly <day> <HH:MM> [Area/City]`: a weekly digest of what changed, posted here
+• `/segment schedule` shows it, `/segment schedule off` stops it, `/segment digest now` posts one now
+• `/segment help`: this message
+To start, share a CSV, TSV, TXT, XLSX, Parquet, GZ or ZIP export of your transactions in this channel."""
+
+
+def help_text(unknown: str | None = None) -> str:
+    """The help, preceded by what was not understood."""
+    if unknown:
+        return f"I don't know `{unknown[:100]}`.\n{HELP}"
+    return HELP
+
+
+def history_text(runs: list[tuple[RunRecord, list[int]]]) -> str:
+    """Recent runs, newest first: when, dataset, k and segment sizes (``(run, sizes)`` pairs)."""
+    if not runs:
+        return "No runs yet in this channel. Share an export, or try `/segment run`."
+    lines = ["*Recent runs*"]
+    for run, sizes in runs:
+        listed = ", ".join(f"{n:,}" for n in sizes)
+        detail = f"k={run.k}, sizes {listed}" if run.status == "done" else run.status
+        when = utc_label(run.finished_at or run.created_at)
+        lines.append(f"• #{run.id} {when}: `{run.file_name}`, {detail}")
+    return clip("\n".join(lines))
+
+
+def datasets_text(datasets: list[Dataset]) -> str:
+    """What this channel has uploaded, newest first."""
+    if not datasets:
+        return NO_DATASET
+    lines = ["*Datasets shared in this channel*"]
+    lines += [
+        f"• `{d.file_name}` ({d.rows_read or 0:,} rows), {utc_label(d.created_at)}"
+        for d in datasets
+    ]
+    return clip("\n".join(lines))
+
+
+def customer_text(customer_id: str, segment: Segment, customer: CustomerRow) -> str:
+    """A customer's segment and their features next to the segment's medians."""
+    m = segment.median
+    rows = [
+        ("Recency", f"{customer.recency_days:,.0f} days", f"{m.recency_days:,.0f} days"),
+        ("Orders", f"{customer.frequency:,.0f}", f"{m.frequency:,.0f}"),
+        ("Average spend", money(customer.average_spend), money(m.average_spend)),
+        ("Total spend", money(customer.total_spend), money(m.total_spend)),
+    ]
+    lines = [f"Customer `{customer_id}` is in *{segment.name}*.", "```"]
+    lines += [f"{'':14} {'customer':>14} {'segment median':>16}"]
+    lines += [f"{label:14} {mine:>14} {median:>16}" for label, mine, median in rows]
+    lines.append("```")
+    return "\n".join(lines)

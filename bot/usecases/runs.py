@@ -1,0 +1,77 @@
+"""Segmenting a stored dataset again: ``/segment run`` and the **Re-run with k =** select."""
+
+from __future__ import annotations
+
+import storage
+from bot.errors import GONE, NO_DATASET, UserError
+from bot.jobs.queue import new_job_id
+from bot.jobs.tasks import RunTask
+from bot.requests import Run, parse_k
+from bot.slack.posting import post
+from bot.usecases.context import Deps, Place, Reply
+from bot.usecases.uploads import enqueue, where
+from segmentation.summary import RunParams
+from storage import Dataset, RunRecord
+
+
+def run(deps: Deps, place: Place, request: Run) -> None:
+    """Segment the channel's latest dataset again; status and results in the channel."""
+    with storage.connect(deps.settings.db_path) as db:
+        dataset = storage.latest_dataset(db, place.scope)
+    if dataset is None:
+        raise UserError(NO_DATASET)
+    params = RunParams(k=request.k, as_of=request.as_of)
+    start(deps, place, dataset, params, trigger="command", asked="again")
+
+
+def rerun(deps: Deps, place: Place, run_id: str, k: str) -> Reply:
+    """The **Re-run with k =** select: the run's own dataset, segmented again with ``k``."""
+    with storage.connect(deps.settings.db_path) as db:
+        shown = run_of(db, place, run_id)
+        dataset = storage.dataset_for(db, shown.dataset_id, place.scope)
+    if dataset is None:
+        raise UserError(GONE)
+    params = RunParams(k=parse_k(k), random_state=shown.params.random_state)
+    start(deps, place, dataset, params, trigger="button", asked="again")
+    return Reply(f"Re-running with k={k}; the results will appear in the channel.")
+
+
+def start(
+    deps: Deps, place: Place, dataset: Dataset, params: RunParams, *, trigger: str, asked: str
+) -> None:
+    """Say what is being re-run, then queue it; the results follow in that message's thread."""
+    name = dataset.file_name
+    k = f" with k={params.k}" if params.k else ""
+    status = post(
+        deps.client,
+        place.channel_id,
+        f"<@{place.user_id}> asked me to segment `{name}` {asked}{k}.",
+    )
+    task = RunTask(
+        job_id=new_job_id(),
+        where=where(deps, place),
+        dataset_id=dataset.id,
+        params=params,
+        trigger=trigger,
+    )
+    enqueue(deps, place, task, name=name, size=None, status=status, thread_ts=status)
+
+
+def latest_done_run(db: object, place: Place) -> RunRecord:
+    """The channel's latest finished run; UserError saying what to do when there is none."""
+    run_record = storage.latest_run(db, place.scope)
+    if run_record is None:
+        if storage.latest_dataset(db, place.scope) is None:
+            raise UserError(NO_DATASET)
+        raise UserError("No finished segmentation yet in this channel: try `/segment run`.")
+    return run_record
+
+
+def run_of(db: object, place: Place, run_id: str | None) -> RunRecord:
+    """The run a button refers to (its id), or the latest one; never another channel's."""
+    if run_id is None:
+        return latest_done_run(db, place)
+    found = storage.run_for(db, int(run_id), place.scope)
+    if found is None or found.summary is None:  # another channel's run, or a deleted one
+        raise UserError(GONE)
+    return found

@@ -1,0 +1,40 @@
+"""The ``/segment`` parser: text to small typed requests, plain errors otherwise."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from bot.errors import UserError
+from bot.requests import Customer, Datasets, Export, Help, History, Run, Show, parse
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", Help()),
+        ("help", Help()),
+        ("run", Run()),
+        ("RUN k=4 as_of=2011-12-01", Run(k=4, as_of=dt.date(2011, 12, 1))),
+        ("show", Show()),
+        ("customer 12347", Customer("12347")),
+        ("export", Export()),
+        ("export all", Export()),
+        ("export Loyal big spenders", Export("Loyal big spenders")),
+        ("history", History()),
+        ("datasets", Datasets()),
+        ("payload", Help(unknown="payload")),
+        ("show me everything", Help(unknown="show me everything")),
+    ],
+)
+def test_parse(text: str, expected: object) -> None:
+    assert parse(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["run k=1", "run k=11", "run k=x", "run as_of=12/1/2011", "run fast", "customer"]
+)
+def test_parse_rejects_with_a_plain_message(text: str) -> None:
+    with pytest.raises(UserError):
+        parse(text)
