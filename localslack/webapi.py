@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from .errors import SlackError
-from .objects import channel_object
+from .objects import Channel, channel_object
 from .state import Workspace
 from .webapi_args import (
     bot_message,
@@ -140,12 +140,18 @@ def chat_post_message(ws: Workspace, args: dict) -> dict:
     return {"ok": True, "channel": ch.id, "ts": posted["ts"], "message": posted}
 
 
-@method("chat.update")
-def chat_update(ws: Workspace, args: dict) -> dict:
+def own_message(ws: Workspace, args: dict, error: str) -> tuple[Channel, str]:
+    """The channel and ts of a message the bot posted; ``error`` when it is someone else's."""
     ch = ws.channel(required(args, "channel"))
     ts = required(args, "ts")
     if ws.message(ch.id, ts).get("bot_id") != ws.bot_id:
-        raise SlackError("cant_update_message")
+        raise SlackError(error)
+    return ch, ts
+
+
+@method("chat.update")
+def chat_update(ws: Workspace, args: dict) -> dict:
+    ch, ts = own_message(ws, args, "cant_update_message")
     blocks = checked_blocks(args)
     changes: dict = {"text": str(args.get("text") or "")}
     if blocks is not None:
@@ -156,10 +162,7 @@ def chat_update(ws: Workspace, args: dict) -> dict:
 
 @method("chat.delete")
 def chat_delete(ws: Workspace, args: dict) -> dict:
-    ch = ws.channel(required(args, "channel"))
-    ts = required(args, "ts")
-    if ws.message(ch.id, ts).get("bot_id") != ws.bot_id:
-        raise SlackError("cant_delete_message")
+    ch, ts = own_message(ws, args, "cant_delete_message")
     ws.delete(ch.id, ts)
     return {"ok": True, "channel": ch.id, "ts": ts}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from slack_bolt import BoltContext, Respond
+from slack_bolt import Ack, BoltContext, Respond
 
 from bot.errors import describe
 from bot.usecases.context import Deps, Place, Reply
@@ -28,3 +28,18 @@ def answer(respond: Respond, work: Callable[[], Reply | None], *, context: str) 
         return
     if reply is not None:
         respond(text=reply.text, blocks=reply.blocks, response_type="ephemeral")
+
+
+def answer_action(
+    ack: Ack,
+    body: dict,
+    respond: Respond,
+    context: BoltContext,
+    work: Callable[[Deps, Place], Reply | None],
+    *,
+    label: str,
+) -> None:
+    """A button or select: ack, run ``work`` for whoever clicked where, answer only them."""
+    ack()
+    deps, place = deps_of(context), place_of_action(body)
+    answer(respond, lambda: work(deps, place), context=label)

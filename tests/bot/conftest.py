@@ -14,6 +14,7 @@ from bot.http import serve_in_thread
 from bot.jobs.queue import JobQueue
 from bot.settings import Settings
 from localslack import LocalSlack
+from tests.bot.helpers import wait_results
 
 
 @pytest.fixture(scope="session")
@@ -90,3 +91,14 @@ def running(tmp_path: Path, jobs: JobQueue) -> Iterator[Running]:
         env = Running(slack, bot, settings, channel, user, stop)
         yield env
         env.stop()
+
+
+@pytest.fixture
+def segmented(running: Running, sample_csv_bytes: bytes) -> Running:
+    """``running`` after a small sample export was shared and segmented (calls then cleared)."""
+    running.slack.share_file(
+        channel_id=running.channel, user_id=running.user, name="small.csv", content=sample_csv_bytes
+    )
+    wait_results(running.slack, running.channel)
+    running.slack.clear_calls()
+    return running

@@ -5,23 +5,11 @@ from __future__ import annotations
 import json
 import time
 
-import pytest
-
 import storage
 from bot.jobs.queue import JobQueue
 from storage import Scope
 from tests.bot.conftest import Running
 from tests.bot.helpers import say, wait_results
-
-
-@pytest.fixture
-def segmented(running: Running, sample_csv_bytes: bytes) -> Running:
-    running.slack.share_file(
-        channel_id=running.channel, user_id=running.user, name="small.csv", content=sample_csv_bytes
-    )
-    wait_results(running.slack, running.channel)
-    running.slack.clear_calls()
-    return running
 
 
 def _say(env: Running, text: str, channel: str | None = None) -> str:

@@ -4,18 +4,15 @@ from __future__ import annotations
 
 from slack_bolt import Ack, BoltContext, Respond
 
-from bot.listeners.answer import answer, deps_of, place_of_action
+from bot.listeners.answer import answer_action
 from bot.usecases.schedules import schedule_from_results
 
 
 def schedule_digest(
     ack: Ack, body: dict, action: dict, respond: Respond, context: BoltContext
 ) -> None:
-    """Ack, schedule the channel's digest, and tell the user (only them) what was set."""
-    ack()
-    deps, place = deps_of(context), place_of_action(body)
-    answer(
-        respond,
-        lambda: schedule_from_results(deps, place, action["value"]),
-        context="Schedule weekly digest",
-    )
+    answer_action(
+        ack, body, respond, context,
+        lambda deps, place: schedule_from_results(deps, place, action["value"]),
+        label="Schedule weekly digest",
+    )  # fmt: skip

@@ -8,23 +8,11 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 import storage
 from bot.digest.scheduler import job_id
 from storage import Schedule, Scope
 from tests.bot.conftest import Running
-from tests.bot.helpers import say, wait_results
-
-
-@pytest.fixture
-def segmented(running: Running, sample_csv_bytes: bytes) -> Running:
-    running.slack.share_file(
-        channel_id=running.channel, user_id=running.user, name="small.csv", content=sample_csv_bytes
-    )
-    wait_results(running.slack, running.channel)
-    running.slack.clear_calls()
-    return running
+from tests.bot.helpers import say
 
 
 def _say(env: Running, text: str) -> str:
