@@ -21,10 +21,10 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 
 import storage
-from bot.digest.scheduler import DigestScheduler
 from bot.jobs.queue import JobQueue, new_job_id
 from bot.jobs.tasks import CallTask
 from bot.listeners import register
+from bot.scheduling.scheduler import DigestScheduler
 from bot.settings import Settings
 from bot.usecases.context import Deps
 

@@ -1,8 +1,8 @@
-"""The weekly digest: schedules, exactly-once slots, the refresh and its scheduler.
+"""The weekly digest's content: what is due when, what changed, and the refresh behind it.
 
-Pure parts: ``schedule_parse`` (the ``/segment schedule``/``digest now`` requests), ``slots``
-(when a schedule is due) and ``compare`` (what changed, as a ``Digest``). ``refresh`` is the
-re-segmentation over storage; ``posting`` and ``scheduler`` talk to Slack. Replies and the
-digest message are rendered in ``bot.render.digest`` and ``bot.render.schedule``; the use cases
-live in ``bot.usecases.schedules`` and ``bot.usecases.digests``.
+``schedule_parse`` reads the ``/segment schedule``/``digest now`` requests, ``slots`` says when a
+schedule is due, ``compare`` works out what changed (a ``Digest``), and ``refresh`` re-segments a
+channel's data to produce one. Nothing here talks to Slack: ``bot.scheduling`` fires and posts
+digests, ``bot.render.digest``/``bot.render.schedule`` word them, and the use cases live in
+``bot.usecases.schedules`` and ``bot.usecases.digests``.
 """

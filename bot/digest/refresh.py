@@ -17,8 +17,8 @@ import pandas as pd
 import sqlite_utils
 
 import storage
-from bot.digest.content import compare
-from bot.digest.content.compare import Digest
+from bot.digest import compare
+from bot.digest.compare import Digest
 from bot.errors import NO_DATASET, UserError
 from segmentation.charts import render_png
 from segmentation.charts.digest import migration_chart, sizes_over_time

@@ -113,18 +113,16 @@ class JobQueue:
         The digest scheduler uses it so a refresh runs in a worker process, in line with
         uploads, instead of competing with Bolt's threads for the interpreter.
         """
-        finished = threading.Event()
-        box: dict[str, Any] = {}
+        waiting: Future = Future()
 
         def done(outcome: Any, error: BaseException | None) -> None:
-            box["outcome"], box["error"] = outcome, error
-            finished.set()
+            if error is None:
+                waiting.set_result(outcome)
+            else:
+                waiting.set_exception(error)
 
         self.submit(Job(task=task, name=name, on_progress=lambda _stage: None, on_done=done))
-        finished.wait()
-        if box["error"] is not None:
-            raise box["error"]
-        return box["outcome"]
+        return waiting.result()
 
     def _start(self, job: Job) -> None:
         """Hand ``job`` to the pool (lock held)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.digest.content.compare import Digest, SegmentRow
+from bot.digest.compare import Digest, SegmentRow
 from bot.render.blocks import actions, bullets, button, context, header, section
 from segmentation.formatting import money, utc_label
 

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from slack_sdk import WebClient
 
 import storage
-from bot.digest.scheduler import DigestScheduler
 from bot.jobs.queue import JobQueue
+from bot.scheduling.scheduler import DigestScheduler
 from bot.settings import Settings
 from storage import Scope
 

@@ -11,10 +11,10 @@ import logging
 import zoneinfo
 
 import storage
-from bot.digest.posting import reason
 from bot.digest.schedule_parse import ScheduleOff, SetSchedule, ShowSchedule
 from bot.errors import NO_DATASET, UserError
 from bot.render import schedule as render
+from bot.scheduling.posting import reason
 from bot.usecases.context import Deps, Place, Reply
 
 log = logging.getLogger("segbot.digest")

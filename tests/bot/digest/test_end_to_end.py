@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 
 import storage
-from bot.digest.scheduler import job_id
+from bot.scheduling.scheduler import job_id
 from storage import Schedule, Scope
 from tests.bot.conftest import Running
 from tests.bot.helpers import say

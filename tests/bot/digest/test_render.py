@@ -6,7 +6,7 @@ import datetime as dt
 
 import pandas as pd
 
-from bot.digest.content.compare import Digest, SegmentRow
+from bot.digest.compare import Digest, SegmentRow
 from bot.render import digest as render
 from bot.render.schedule import (
     every,

@@ -10,9 +10,9 @@ import pytest
 from bot.digest import slots
 from bot.digest.refresh import k_for
 from bot.digest.schedule_parse import DigestNow, ScheduleOff, SetSchedule, ShowSchedule
-from bot.digest.scheduler import DigestScheduler, job_id
 from bot.errors import UserError
 from bot.requests import parse
+from bot.scheduling.scheduler import DigestScheduler, job_id
 from storage import Schedule
 
 UTC = dt.UTC

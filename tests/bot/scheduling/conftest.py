@@ -19,7 +19,7 @@ from slack_sdk import WebClient
 
 import storage
 from bot.app import web_client
-from bot.digest.scheduler import DigestScheduler, Refresher, run_here
+from bot.scheduling.scheduler import DigestScheduler, Refresher, run_here
 from localslack import LocalSlack
 from segmentation.load import load_export
 from segmentation.pipeline import segment_export

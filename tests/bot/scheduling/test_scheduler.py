@@ -11,8 +11,8 @@ import threading
 from slack_sdk.http_retry.builtin_handlers import ServerErrorRetryHandler
 
 import storage
-from bot.digest.scheduler import INTERRUPTED
-from tests.bot.digest.conftest import AFTER_DST, BEFORE_DST, World
+from bot.scheduling.scheduler import INTERRUPTED
+from tests.bot.scheduling.conftest import AFTER_DST, BEFORE_DST, World
 
 
 def test_fires_at_its_local_slot_before_and_after_the_dst_change(world: World) -> None:

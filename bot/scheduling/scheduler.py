@@ -24,11 +24,12 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from slack_sdk import WebClient
 
 import storage
-from bot.digest import posting, slots
-from bot.digest.content.compare import Digest
+from bot.digest import slots
+from bot.digest.compare import Digest
 from bot.digest.refresh import RefreshRequest, refresh
 from bot.errors import describe
 from bot.render.digest import failure_dm_text
+from bot.scheduling import posting
 from storage import Schedule
 
 log = logging.getLogger("segbot.digest")

@@ -14,7 +14,7 @@ import urllib.error
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.digest.content.compare import Digest
+from bot.digest.compare import Digest
 from bot.errors import is_user_error
 from bot.render import digest as render
 from bot.slack.files import upload_files
