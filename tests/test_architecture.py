@@ -115,16 +115,33 @@ def test_no_module_cycles():
     assert cycles(import_graph()) == []
 
 
-def test_no_package_cycles():
-    """Folders too: no package imports a package that imports it back."""
+def folder_graph() -> dict[str, set[str]]:
+    """Imports seen at every level of the tree: ``a.b.c`` importing ``a.d.e`` is ``a.b`` → ``a.d``.
+
+    Each import becomes an edge between the two siblings under the deepest package both sides
+    share, so two folders that import each other through any of their modules form a cycle.
+    """
     graph: dict[str, set[str]] = {}
+    packages = {module_name(p) for p in project_files() if p.name == "__init__.py"}
     for module, imported in import_graph().items():
-        parent = module.rpartition(".")[0] or module
         for other in imported:
-            other_parent = other.rpartition(".")[0] or other
-            if other_parent != parent and not other_parent.startswith(parent + "."):
-                graph.setdefault(parent, set()).add(other_parent)
-    assert cycles(graph) == []
+            a, b = _chain(module, packages), _chain(other, packages)
+            level = next((n for n, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), None)
+            if level is not None:
+                graph.setdefault(a[level], set()).add(b[level])
+    return graph
+
+
+def _chain(module: str, packages: set[str]) -> list[str]:
+    """``a.b.c`` → ``["a", "a.b", "a.b.c"]`` (a package's ``__init__`` is the package itself)."""
+    parts = module.split(".")
+    chain = [".".join(parts[: n + 1]) for n in range(len(parts))]
+    return chain if module not in packages else [*chain, module + ".__init__"]
+
+
+def test_no_folder_cycles():
+    """Folders too, at every level: no package imports a package that imports it back."""
+    assert cycles(folder_graph()) == []
 
 
 def test_the_cycle_finder_finds_cycles():
