@@ -6,6 +6,7 @@ tuples). Nothing here talks to the Slack Web API; the download is a plain authen
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import time
 from collections.abc import Callable
@@ -42,17 +43,18 @@ def report(job_id: str, stage: str) -> None:
         _progress.put((job_id, stage))
 
 
+@functools.singledispatch
 def run_task(task: Task) -> Any:
     """Do the task; user-caused problems raise ExportError/UserError with plain messages."""
-    if isinstance(task, UploadTask):
-        return _upload(task)
-    if isinstance(task, RunTask):
-        return _rerun(task)
-    if isinstance(task, CallTask):
-        return task.call()
     raise TypeError(f"not a task: {task!r}")
 
 
+@run_task.register
+def _call(task: CallTask) -> Any:
+    return task.call()
+
+
+@run_task.register
 def _upload(task: UploadTask) -> Outcome:
     """Download, load and segment; only a usable export is stored as the channel's dataset."""
     w = task.where
@@ -91,6 +93,7 @@ def _upload(task: UploadTask) -> Outcome:
     return _record(task.job_id, w, dataset_id, "upload", params, lambda: result, timings)
 
 
+@run_task.register
 def _rerun(task: RunTask) -> Outcome:
     """Segment a stored dataset again with the task's parameters."""
     w, params = task.where, task.params
