@@ -2,7 +2,8 @@
 
 ``load_export`` is the entry point (``export``); under it, ``readers`` turns bytes
 (CSV, xlsx, Parquet, also gzipped or zipped) into a raw table, ``columns`` guesses which
-column holds what, ``dates`` works out the date order and ``normalise`` builds the table.
+column holds what (``headers`` reads a header's words), ``dates`` works out the date order
+and ``normalise`` builds the table. The currency is decided with ``segmentation.currency``.
 """
 
 from segmentation.errors import ExportError

@@ -1,4 +1,8 @@
-"""Match an export's column headers to the fields segbot needs."""
+"""Match an export's column headers to the fields segbot needs.
+
+Exact aliases come first, in priority order; fields still missing then go to the header
+whose words name them best (``headers``), unless two headers tie for it.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +10,19 @@ import re
 from collections.abc import Iterable, Mapping
 
 from segmentation.errors import ExportError
+from segmentation.load.headers import field_scores
 
-FIELDS = ("customer", "invoice", "date", "quantity", "price", "amount", "country", "product")
+FIELDS = (
+    "customer",
+    "invoice",
+    "date",
+    "quantity",
+    "price",
+    "amount",
+    "country",
+    "product",
+    "currency",
+)
 
 # Aliases in priority order, already normalised (lower case, no spaces/underscores/dashes/dots).
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -78,6 +93,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "lineitemname",
         "description",
     ),
+    "currency": ("currency", "currencycode", "ccy"),
 }
 
 # Shopify calls the order number "Name"; only trust that where the file is clearly a Shopify export.
@@ -92,6 +108,7 @@ FIELD_HELP = {
     "amount": "the line or order value",
     "country": "the customer's country",
     "product": "what was bought (product code)",
+    "currency": "the currency of the amounts",
 }
 
 
@@ -106,8 +123,9 @@ def match_columns(
     """Map segbot fields to column names of the export.
 
     Takes the export's headers and optional explicit ``field -> column`` overrides;
-    returns ``{field: column}`` for every field found. Raises ExportError when the
-    export lacks a customer, a date, or both an amount and quantity × price.
+    returns ``{field: column}`` for every field found: overrides, then exact aliases,
+    then the best match on header words. Raises ExportError when the export lacks a
+    customer, a date, or both an amount and quantity × price.
     """
     headers = [str(h) for h in headers]
     by_norm: dict[str, str] = {}
@@ -139,11 +157,45 @@ def match_columns(
                 mapping[field] = column
                 taken.add(column)
                 break
-    _require_fields(mapping, headers)
+    by_words, ambiguous = _match_words(headers, mapping)
+    mapping.update(by_words)
+    _require_fields(mapping, headers, ambiguous)
     return mapping
 
 
-def _require_fields(mapping: dict[str, str], headers: list[str]) -> None:
+def _match_words(
+    headers: list[str], mapping: dict[str, str]
+) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """Fill missing fields from header words; also returns fields two or more headers tie for.
+
+    A header is a candidate only for the field it names best, and only if that field is
+    still missing: "Transaction Date" never becomes the invoice because the date is taken.
+    """
+    taken = set(mapping.values())
+    candidates: dict[str, list[tuple[float, str]]] = {}
+    for header in dict.fromkeys(headers):
+        scores = field_scores(header) if header not in taken else {}
+        if not scores:
+            continue
+        top = max(scores.values())
+        best = [f for f, score in scores.items() if score == top]
+        if len(best) == 1 and best[0] not in mapping:
+            candidates.setdefault(best[0], []).append((top, header))
+    found: dict[str, str] = {}
+    ambiguous: dict[str, list[str]] = {}
+    for field, options in candidates.items():
+        top = max(score for score, _ in options)
+        leaders = [header for score, header in options if score == top]
+        if len(leaders) == 1:
+            found[field] = leaders[0]
+        else:
+            ambiguous[field] = leaders  # guessing could silently use the wrong column
+    return found, ambiguous
+
+
+def _require_fields(
+    mapping: dict[str, str], headers: list[str], ambiguous: dict[str, list[str]]
+) -> None:
     missing = [f for f in ("customer", "date") if f not in mapping]
     has_value = "amount" in mapping or ("quantity" in mapping and "price" in mapping)
     if not has_value:
@@ -153,10 +205,19 @@ def _require_fields(mapping: dict[str, str], headers: list[str]) -> None:
     needed = "; ".join(
         f"{m} — {FIELD_HELP.get(m.split()[0], 'the value of each purchase')}" for m in missing
     )
-    example = next((h for h in headers if h not in mapping.values()), "Your Column")
     field = missing[0].split()[0]
+    example = next((h for h in headers if h not in mapping.values()), "Your Column")
+    # Fields left out because two headers named them equally well: say which, so the
+    # reader knows what to map.
+    value_fields = () if has_value else ("amount", "quantity", "price")
+    tied = [f for f in (*missing, *value_fields) if f in ambiguous]
+    if tied:
+        field, example = tied[0], ambiguous[tied[0]][0]
+    clash = "".join(
+        f" {_listing(ambiguous[f]).replace(', ', ' or ')} could each be the {f}." for f in tied
+    )
     raise ExportError(
-        f"I couldn't find these columns: {needed}. Columns found: {_listing(headers)}. "
+        f"I couldn't find these columns: {needed}. Columns found: {_listing(headers)}.{clash} "
         f"Rename a column in the file, or tell me which one to use, "
         f'e.g. `{field}="{example}"`.'
     )

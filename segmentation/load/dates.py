@@ -12,6 +12,10 @@ import pyarrow.compute as pc
 
 ISO = re.compile(r"^\s*\d{4}-\d{1,2}-\d{1,2}")
 SLASHED = re.compile(r"^\s*(?P<first>\d{1,2})[/.\-](?P<second>\d{1,2})[/.\-](?P<year>\d{2,4})")
+# Excel's d-mmm-yy ("11-Feb-17") and its kin: 1-Feb-2017, 11 Feb 17, 11/Feb/2017.
+# (No back-reference to the first separator: Arrow's RE2 has none; strptime checks both.)
+NAMED_MONTH = re.compile(r"^\s*\d{1,2}(?P<sep>[-/ ])[A-Za-z]{3}[-/ ]\d{2,4}")
+CLOCKS = (" %H:%M", " %H:%M:%S", "", " %I:%M %p", " %I:%M:%S %p", "T%H:%M:%S")
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 
 
@@ -77,6 +81,10 @@ def _parse_unique_text(texts: pd.Series) -> tuple[pd.Series, DateOrder]:
     iso = pc.match_substring_regex(sample_array, ISO.pattern)
     if pc.mean(iso.cast(pa.float64())).as_py() >= 0.5:
         return _iso(texts), DateOrder("ISO")
+    named = pc.match_substring_regex(sample_array, NAMED_MONTH.pattern)
+    if pc.mean(named.cast(pa.float64())).as_py() >= 0.5:
+        # The month is spelled out, so the order is certain: the day comes first.
+        return _with_formats(texts, _named_month_formats(sample)), DateOrder("day-first")
     order = _slashed_order(sample_array)
     dayfirst = order.order == "day-first"
     parsed = _with_formats(texts, _slashed_formats(sample, dayfirst))
@@ -112,11 +120,14 @@ def _slashed_formats(sample: pd.Series, dayfirst: bool) -> list[str]:
     match = SLASHED.match(head)
     sep = head[match.end(1)] if match else "/"
     day_month = f"%d{sep}%m" if dayfirst else f"%m{sep}%d"
-    formats = []
-    for year in ("%Y", "%y"):
-        for clock in (" %H:%M", " %H:%M:%S", "", " %I:%M %p", " %I:%M:%S %p", "T%H:%M:%S"):
-            formats.append(f"{day_month}{sep}{year}{clock}")
-    return formats
+    return [f"{day_month}{sep}{year}{clock}" for year in ("%Y", "%y") for clock in CLOCKS]
+
+
+def _named_month_formats(sample: pd.Series) -> list[str]:
+    match = next(filter(None, map(NAMED_MONTH.match, sample)), None)
+    sep = match.group("sep") if match else "-"
+    # %b reads Feb, FEB and feb alike; %Y comes first so 2017 is not read as year 20.
+    return [f"%d{sep}%b{sep}{year}{clock}" for year in ("%Y", "%y") for clock in CLOCKS]
 
 
 def _with_formats(texts: pd.Series, formats: list[str]) -> pd.Series:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
+from segmentation import currency as currencies
 from segmentation.errors import ExportError
 from segmentation.load.columns import match_columns
 from segmentation.load.dates import DateOrder
@@ -17,7 +19,12 @@ from segmentation.load.readers import read_table
 
 @dataclass
 class Export:
-    """A loaded export: normalised transactions and how they were read."""
+    """A loaded export: normalised transactions and how they were read.
+
+    ``currency`` is the ISO 4217 code of the amounts (None when unknown or mixed);
+    ``currency_source`` says where it came from: "option", "column" or "symbols".
+    A guess from symbols, a mix, or an option that contradicts the file adds a note.
+    """
 
     transactions: pd.DataFrame
     mapping: dict[str, str]
@@ -27,6 +34,8 @@ class Export:
     malformed_lines: int = 0
     encoding: str | None = None
     notes: list[str] = field(default_factory=list)
+    currency: str | None = None
+    currency_source: str | None = None
 
 
 def load_export(
@@ -34,12 +43,15 @@ def load_export(
     *,
     name: str | None = None,
     mapping: Mapping[str, str] | None = None,
+    currency: str | None = None,
 ) -> Export:
     """Read an export from a path or bytes (``name`` is its file name, for messages).
 
-    ``mapping`` overrides the column guess (``{"customer": "Client Ref"}``).
+    ``mapping`` overrides the column guess (``{"customer": "Client Ref"}``);
+    ``currency`` (a three-letter code such as "GBP") overrides the detected currency.
     Raises ExportError with a plain-English message for anything unusable.
     """
+    option = None if currency is None else currencies.checked_code(currency)
     if isinstance(source, bytes):
         data, name = source, name or "the file"
     else:
@@ -53,8 +65,14 @@ def load_export(
             raise ExportError(f"{path} is a folder; give the path of an export file.") from exc
     raw = read_table(data, name, lambda headers: match_columns(headers, mapping))
     del data  # a file read here is not needed any more: free it before normalising
-    transactions, order = normalise(raw.frame, raw.mapping)
-    notes = [n for n in [order.describe()] if n]
+    transactions, order, signs = normalise(raw.frame, raw.mapping)
+    code, code_source, currency_notes = currencies.decide(
+        option=option,
+        column=_column_codes(raw.frame.get("currency")),
+        column_name=raw.mapping.get("currency"),
+        written=signs,
+    )
+    notes = [n for n in [order.describe(), *currency_notes] if n]
     if raw.malformed_lines:
         notes.append(
             f"{raw.malformed_lines:,} line(s) had the wrong number of fields and were skipped."
@@ -68,7 +86,22 @@ def load_export(
         malformed_lines=raw.malformed_lines,
         encoding=raw.encoding,
         notes=notes,
+        currency=code,
+        currency_source=code_source,
     )
+
+
+def _column_codes(values: pd.Series | None) -> Counter[str]:
+    """Rows per currency code in a currency column (cells that are no code are skipped)."""
+    codes: Counter[str] = Counter()
+    if values is None:
+        return codes
+    # Counted per distinct cell: a currency column holds a handful of values, however long.
+    for value, rows in values.value_counts(sort=False).items():
+        code = currencies.code_of_value(value)
+        if code and rows:
+            codes[code] += int(rows)
+    return codes
 
 
 __all__ = ["Export", "load_export"]

@@ -10,10 +10,12 @@ has none), ``timestamp`` (datetime64[ns], NaT if unreadable), ``product``
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 import numpy as np
 import pandas as pd
 
+from segmentation.currency import sign_in_text
 from segmentation.errors import ExportError
 from segmentation.load.dates import DateOrder, parse_dates
 
@@ -28,10 +30,18 @@ TRANSACTION_COLUMNS = (
     "country",
 )
 NUMBER_JUNK = re.compile(r"[^\d.,\-+eE]")
+# Words such as the "EUR" in "EUR 12.50"; single letters stay, as "1e5" needs its "e".
+LETTER_RUNS = re.compile(r"[A-Za-z]{2,}")
 
 
-def normalise(raw: pd.DataFrame, mapping: dict[str, str]) -> tuple[pd.DataFrame, DateOrder]:
-    """Build the normalised transaction table from columns named by segbot field."""
+def normalise(
+    raw: pd.DataFrame, mapping: dict[str, str]
+) -> tuple[pd.DataFrame, DateOrder, Counter[str]]:
+    """Build the normalised transaction table from columns named by segbot field.
+
+    Also returns how the dates were read and, per currency symbol or code written in
+    the price or amount text ("£", "EUR"), how many rows carried it.
+    """
     if raw.empty:
         raise ExportError(
             "The file has column headers but no rows of data. Export it again with the rows."
@@ -43,12 +53,13 @@ def normalise(raw: pd.DataFrame, mapping: dict[str, str]) -> tuple[pd.DataFrame,
             f"None of the dates in column '{mapping['date']}' could be read (e.g. {examples or 'all empty'}). "
             'Use dates like 2011-12-09 or 12/9/2011 14:30, or map the right column with date="…".'
         )
-    quantity = _numbers(raw, "quantity", mapping)
-    price = _numbers(raw, "price", mapping)
+    signs: Counter[str] = Counter()
+    quantity = _numbers(raw, "quantity", mapping, signs)
+    price = _numbers(raw, "price", mapping, signs)
     if quantity is not None and price is not None:
         amount = quantity * price
     else:
-        amount = _numbers(raw, "amount", mapping)
+        amount = _numbers(raw, "amount", mapping, signs)
     n = len(raw)
     frame = pd.DataFrame(
         {
@@ -62,7 +73,7 @@ def normalise(raw: pd.DataFrame, mapping: dict[str, str]) -> tuple[pd.DataFrame,
             "country": _ids(raw["country"]) if "country" in raw else _missing_ids(n),
         }
     )
-    return frame, order
+    return frame, order, signs
 
 
 def _or_nan(values: pd.Series | None, n: int) -> np.ndarray:
@@ -99,7 +110,10 @@ def _ids(values: pd.Series) -> pd.Categorical:
     )
 
 
-def _numbers(raw: pd.DataFrame, field: str, mapping: dict[str, str]) -> pd.Series | None:
+def _numbers(
+    raw: pd.DataFrame, field: str, mapping: dict[str, str], signs: Counter[str]
+) -> pd.Series | None:
+    """The field's column as float64; currency signs in its text are added to ``signs``."""
     if field not in raw:
         return None
     values = raw[field]
@@ -107,6 +121,13 @@ def _numbers(raw: pd.DataFrame, field: str, mapping: dict[str, str]) -> pd.Serie
         return values.astype("float64")
     codes, uniques = pd.factorize(values.astype("string"), use_na_sentinel=True)
     parsed = np.array([_parse_number(u) for u in uniques], dtype="float64")
+    if field != "quantity":
+        # Parsing strips the "£"; note it first, once per distinct text, weighted by its rows.
+        rows = np.bincount(codes[codes >= 0], minlength=len(uniques))
+        for text, count in zip(uniques, rows, strict=True):
+            sign = sign_in_text(text)
+            if sign:
+                signs[sign] += int(count)
     result = np.where(codes >= 0, parsed[np.clip(codes, 0, None)], np.nan)
     present = codes >= 0
     bad = present & np.isnan(result)
@@ -120,10 +141,10 @@ def _numbers(raw: pd.DataFrame, field: str, mapping: dict[str, str]) -> pd.Serie
 
 
 def _parse_number(text: str) -> float:
-    """Read '£1,234.50', '1.234,50', ' 12 ', '(3)' style numbers; NaN when it is not a number."""
+    """Read '£1,234.50', '1.234,50', 'EUR 12', '(3)' style numbers; NaN when it is not a number."""
     text = text.strip()
     negative = text.startswith("(") and text.endswith(")")
-    text = NUMBER_JUNK.sub("", text)
+    text = NUMBER_JUNK.sub("", LETTER_RUNS.sub("", text))
     if "," in text and "." in text:
         if text.rfind(",") > text.rfind("."):
             text = text.replace(".", "").replace(",", ".")

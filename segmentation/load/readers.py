@@ -27,7 +27,7 @@ PARQUET_MAGIC = b"PAR1"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy .xls
 DELIMITERS = (",", ";", "\t", "|")
 SelectColumns = Callable[[list[str]], dict[str, str]]
-TEXT_FIELDS = ("customer", "invoice", "country", "product")
+TEXT_FIELDS = ("customer", "invoice", "country", "product", "currency")
 
 
 @dataclass

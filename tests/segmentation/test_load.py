@@ -201,6 +201,83 @@ def test_messy_numbers_are_read():
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("11-Feb-17", "2017-02-11"),
+        ("1-Feb-2017", "2017-02-01"),
+        ("09-feb-17", "2017-02-09"),
+        ("28-FEB-2019 14:30", "2019-02-28 14:30"),
+        ("3 Mar 17", "2017-03-03"),
+    ],
+)
+def test_excel_day_month_name_year_dates(text, expected):
+    data = f"customer,date,amount\na,{text},5\nb,12-Dec-16,6\n"
+    export = load_export(data.encode(), name="x.csv")
+    assert export.transactions["timestamp"].tolist()[0] == pd.Timestamp(expected)
+    assert export.date_order.order == "day-first" and not export.date_order.assumed
+
+
+@pytest.mark.parametrize(
+    ("header", "field"),
+    [
+        ("CUSTOMERNAME", "customer"),
+        ("Customer Name", "customer"),
+        ("Customer ID", "customer"),
+        ("cust_no", "customer"),
+        ("trans_date", "date"),
+        ("Order Date", "date"),
+        ("tran_amount", "amount"),
+        ("Sales", "amount"),
+        ("txnAmt", "amount"),
+        ("Country/Region", "country"),
+        ("Order ID", "invoice"),
+        ("Transaction No.", "invoice"),
+        ("Product ID", "product"),
+        ("Unit Price", "price"),
+        ("Qty Ordered", "quantity"),
+    ],
+)
+def test_column_names_are_matched_on_their_words(header, field):
+    # Every other column has a plainly aliased name, so only ``header`` is left to the words.
+    columns = {"customer": "Client", "date": "When", "amount": "Total", field: header}
+    values = {"customer": "a", "date": "2023-01-01"}
+    data = ",".join(columns.values()) + "\n" + ",".join(values.get(f, "5") for f in columns)
+    export = load_export(data.encode(), name="x.csv")
+    assert export.mapping[field] == header
+
+
+def test_superstore_export_maps_ids_not_names():
+    data = (
+        "Row ID,Order ID,Order Date,Ship Date,Customer ID,Customer Name,Segment,"
+        "Country/Region,City,Postal Code,Region,Product ID,Category,Product Name,"
+        "Sales,Quantity,Discount,Profit\n"
+        "1,CA-2019-152156,11/8/2019,11/11/2019,CG-12520,Claire Gute,Consumer,"
+        "United States,Henderson,42420,South,FUR-BO-10001798,Furniture,Bush Somerset,"
+        "261.96,2,0,41.91\n"
+    )
+    export = load_export(data.encode(), name="superstore.csv")
+    assert export.mapping == {
+        "customer": "Customer ID",
+        "invoice": "Order ID",
+        "date": "Order Date",
+        "quantity": "Quantity",
+        "amount": "Sales",
+        "product": "Product ID",
+        "country": "Country/Region",
+    }
+    assert export.transactions["amount"].tolist() == [261.96]
+
+
+def test_two_equally_good_columns_get_the_mapping_question():
+    with pytest.raises(ExportError) as caught:
+        load_export(b"customer,Start Date,End Date,amount\na,2023-01-01,2023-01-02,5\n")
+    message = str(caught.value)
+    assert "couldn't find these columns: date" in message
+    assert "'Start Date' or 'End Date' could each be the date" in message
+    assert 'date="Start Date"' in message
+
+
+@pytest.mark.parametrize(
     ("data", "name", "words"),
     [
         (b"", "empty.csv", "is empty"),

@@ -1,0 +1,72 @@
+"""Which lines are cancellations or returns: UCI "C" invoices and negative lines, nothing else."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from segmentation.clean import cancellation_mask, clean_transactions
+from segmentation.features import returns_by_customer
+from segmentation.load import load_export
+
+HEADER = "Order ID,Customer ID,Order Date,Quantity,Unit Price\n"
+
+
+def _lines(*rows: str):
+    return load_export((HEADER + "".join(f"{row}\n" for row in rows)).encode(), name="x.csv")
+
+
+def test_superstore_order_ids_starting_with_c_are_purchases():
+    export = _lines(
+        "CA-2019-152156,CG-12520,11/8/2019,2,130.98",
+        "ca-2019-138688,DV-13045,6/12/2019,2,7.31",
+        "US-2018-108966,SO-20335,10/11/2018,5,191.52",
+    )
+    clean, audit = clean_transactions(export.transactions)
+    assert not cancellation_mask(export.transactions).any()
+    assert audit.cancellations == 0 and audit.cancelled_lines == 0
+    assert audit.rows_kept == 3
+    assert returns_by_customer(export.transactions).empty
+
+
+def test_uci_c_invoices_are_cancellations_in_any_case():
+    export = _lines(
+        "536365,17850,12/1/2010 8:26,6,2.55",
+        "C536379,14527,12/1/2010 9:41,-1,27.50",
+        "c536380,14527,12/1/2010 9:45,-2,1.00",
+    )
+    _, audit = clean_transactions(export.transactions)
+    assert cancellation_mask(export.transactions).tolist() == [False, True, True]
+    assert audit.cancellations == 2 and audit.cancelled_lines == 2
+    assert returns_by_customer(export.transactions).to_dict() == {"14527": 29.5}
+
+
+def test_negative_quantity_or_amount_is_a_return_without_a_c_invoice():
+    data = (
+        "customer,date,order,quantity,price,amount\n"
+        "a,2023-01-01,1001,2,5,\n"
+        "a,2023-01-03,1002,-1,5,\n"  # goods back
+        "b,2023-01-04,1003,1,-4,\n"  # money back
+        ",2023-01-05,1004,-3,0,\n"  # no customer: a stock write-off, not a return
+    )
+    export = load_export(data.encode(), name="x.csv")
+    assert cancellation_mask(export.transactions).tolist() == [False, True, True, False]
+    assert returns_by_customer(export.transactions).to_dict() == {"a": 5.0, "b": 4.0}
+
+
+def test_a_line_that_is_both_c_and_negative_is_counted_once():
+    export = _lines("C536379,14527,12/1/2010 9:41,-3,2.00")
+    _, audit = clean_transactions(export.transactions)
+    assert audit.cancelled_lines == 1
+    assert returns_by_customer(export.transactions).to_dict() == {"14527": 6.0}
+
+
+def test_hand_made_frame_with_plain_text_invoices():
+    frame = pd.DataFrame(
+        {
+            "customer_id": ["1", "2", None],
+            "invoice": ["C12", "CA-1", None],
+            "quantity": [1.0, 1.0, -1.0],
+            "amount": [3.0, 4.0, -1.0],
+        }
+    )
+    assert cancellation_mask(frame).tolist() == [True, False, False]
