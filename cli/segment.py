@@ -36,6 +36,11 @@ def register(commands: argparse._SubParsersAction) -> None:
         metavar="FIELD=COLUMN",
         help='use COLUMN for FIELD, e.g. --map customer="Client Ref" (repeatable)',
     )
+    seg.add_argument(
+        "--currency",
+        metavar="CODE",
+        help="ISO code of the export's money, e.g. GBP (default: from a column or symbols)",
+    )
     seg.add_argument("--seed", type=int, default=0, help="random state (default 0)")
     seg.add_argument("--json", action="store_true", help="print one JSON object")
     seg.add_argument("--out", help="write charts, report.md and segments.csv to this folder")
@@ -90,7 +95,7 @@ def run_segment(args: argparse.Namespace) -> int:
     """
     params = RunParams(k=args.k, as_of=args.as_of, random_state=args.seed)
     try:
-        export = load_export(args.path, mapping=parse_mapping(args.map))
+        export = load_export(args.path, mapping=parse_mapping(args.map), currency=args.currency)
         result = segment_export(
             export, k=params.k, as_of=params.as_of, random_state=params.random_state
         )

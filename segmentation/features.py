@@ -22,8 +22,8 @@ def customer_features(clean: pd.DataFrame, *, as_of: dt.date) -> pd.DataFrame:
     returns a frame indexed by ``customer_id`` (sorted) with ``recency_days``
     (whole days from the last purchase's date to ``as_of``), ``frequency``
     (distinct invoices; without invoices, distinct purchase times),
-    ``average_spend`` (total / frequency) and ``total_spend``. Purchases after
-    ``as_of`` are ignored.
+    ``average_spend`` (total / frequency), ``total_spend`` and ``tenure_days`` (whole days
+    from the first purchase's date to ``as_of``). Purchases after ``as_of`` are ignored.
     """
     cutoff = pd.Timestamp(as_of)
     if clean["timestamp"].max() >= cutoff:
@@ -43,13 +43,16 @@ def customer_features(clean: pd.DataFrame, *, as_of: dt.date) -> pd.DataFrame:
     days = clean["timestamp"].to_numpy().astype("datetime64[D]").astype(np.int64)
     last_day = np.full(n, np.iinfo(np.int64).min)
     np.maximum.at(last_day, codes, days)
-    recency = np.int64((cutoff.to_datetime64().astype("datetime64[D]")).astype(np.int64)) - last_day
+    first_day = np.full(n, np.iinfo(np.int64).max)
+    np.minimum.at(first_day, codes, days)
+    today = np.int64(cutoff.to_datetime64().astype("datetime64[D]").astype(np.int64))
     features = pd.DataFrame(
         {
-            "recency_days": recency.astype(np.int64),
+            "recency_days": (today - last_day).astype(np.int64),
             "frequency": frequency.astype(np.int64),
             "average_spend": total / frequency,
             "total_spend": total,
+            "tenure_days": (today - first_day).astype(np.int64),
         },
         index=pd.Index(customer.cat.categories.astype(str), name="customer_id"),
     )
@@ -59,11 +62,13 @@ def customer_features(clean: pd.DataFrame, *, as_of: dt.date) -> pd.DataFrame:
 def returns_by_customer(transactions: pd.DataFrame) -> pd.Series:
     """Value of cancelled or returned lines per customer (positive numbers).
 
-    Takes the normalised table before cleaning; counts lines of 'C' invoices and
-    lines with a negative quantity or amount.
+    Takes the normalised table before cleaning; a line counts when
+    ``segmentation.clean.cancellation_mask`` says it is a cancellation or return
+    ("C" + digits invoice, or negative quantity or amount), once however many of
+    those it meets. Lines without a customer are left out.
     """
-    returned = cancellation_mask(transactions) | (transactions["amount"] < 0).to_numpy()
-    lines = transactions[returned & transactions["customer_id"].notna().to_numpy()]
+    returned = cancellation_mask(transactions) & transactions["customer_id"].notna().to_numpy()
+    lines = transactions[returned]
     values = lines["amount"].abs().groupby(lines["customer_id"], observed=True).sum()
     values.index = values.index.astype(str)
     return values.rename("returns_value")

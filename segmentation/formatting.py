@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+from segmentation.currency import currency_label
+
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
-def money(value: float) -> str:
-    """``1234.5`` → ``1,234.50``."""
-    return f"{value:,.2f}"
+def money(value: float, currency: str | None = None) -> str:
+    """``1234.5`` → ``1,234.50``; with a currency ``£1,234.50`` or ``1,234.50 CHF``."""
+    text = f"{abs(value):,.2f}"
+    sign = "-" if value < 0 else ""
+    label = currency_label(currency)
+    if not label:
+        return f"{sign}{text}"
+    if label != currency.upper():  # a symbol of its own goes in front
+        return f"{sign}{label}{text}"
+    return f"{sign}{text} {label}"
+
+
+def number(value: float) -> str:
+    """``4`` for whole numbers, ``3.5`` otherwise (medians of counts can fall between two)."""
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
 
 
 def count(n: int, noun: str, plural: str | None = None) -> str:

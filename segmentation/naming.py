@@ -1,151 +1,161 @@
-"""Plain-English segment names from where each segment's medians sit among all customers.
+"""Segment names whose every word holds for the customers in the segment.
 
-A segment is "low", "moderate" or "high" on a feature when its median lies at least
-half a standard deviation below or above the mean of all customers, on the model's
-scale (``segmentation.scale``); the name is built from those levels.
+A name is "[Recency] [frequency] buyers with [spending][, mix]", e.g. "Lapsed one-time buyers
+with low spending" or "Repeat buyers with high spending, 41% lapsed". Each word is chosen by a
+rule over the segment's ``Evidence`` and the same rules, kept as data in ``WORD_RULES``, check
+any name afterwards (``violations``): the quality tests run them over every segment of every
+export they try.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
-import numpy as np
-import pandas as pd
+from segmentation.evidence import Evidence
+from segmentation.formatting import money
 
-from segmentation.scale import fit_scale, on_scale
-from segmentation.summary import FEATURES
-
-LOW, HIGH = -0.5, 0.5  # z-scores on the model's scale: at or beyond these a level is low / high
+MOST = 0.5  # "most customers": strictly more than half
+MIX_NOTE = 0.3  # a state this common, not already in the name, is said after a comma
+FREQUENT_ORDERS = 3  # "frequent" needs a median of at least this many orders…
+# …and a frequency that stands out among all customers (level "high").
 
 
 @dataclass(frozen=True)
-class Profile:
-    """Where a segment's medians sit among all customers.
+class WordRule:
+    """A word (or phrase) a name may use, what it claims, and the check of that claim."""
 
-    ``recency``, ``frequency``, ``average_spend`` and ``total_spend`` are the segment
-    median as a z-score of log1p(feature) over all customers: the same scale the model
-    clusters on, so a "high" level means the segment really stands out on that feature.
-    ``median_frequency`` is the plain median number of orders (1 = one-time buyers).
+    pattern: str  # a regular expression, matched case-insensitively against the name
+    claim: str
+    holds: Callable[[Evidence], bool] | Callable[[str, Evidence], bool]
+    needs_name: bool = False  # the check reads the name too (a stated share, say)
+
+    def used_in(self, name: str) -> bool:
+        return re.search(self.pattern, name, re.IGNORECASE) is not None
+
+    def check(self, name: str, evidence: Evidence) -> bool:
+        """Whether the claim holds for this segment."""
+        return self.holds(name, evidence) if self.needs_name else self.holds(evidence)
+
+
+def _mix_matches(name: str, e: Evidence) -> bool:
+    """A ", 41% lapsed" note states the segment's own share, rounded."""
+    for pct, state in re.findall(r", (\d+)% (lapsed|at risk)", name):
+        key = "at_risk" if state == "at risk" else state
+        if round(100 * e.facts.share(key)) != int(pct):
+            return False
+    return True
+
+
+WORD_RULES: tuple[WordRule, ...] = (
+    WordRule(r"^new\b", "most customers placed their first order recently", lambda e: e.facts.share("new") > MOST),
+    WordRule(r"^lapsed\b", "most customers are lapsed", lambda e: e.facts.share("lapsed") > MOST),
+    WordRule(
+        r"^slipping\b",
+        "most customers are at risk or lapsed, and no more than half are lapsed",
+        lambda e: e.slipping_share > MOST and e.facts.share("lapsed") <= MOST,
+    ),
+    WordRule(
+        r"^recent\b",
+        "the median customer ordered within the active window and more recently than most",
+        lambda e: e.median.recency_days <= e.lifecycle.at_risk_days
+        and e.level("recency_days") == "low",
+    ),
+    WordRule(r"\b(one-time|first-time)\b", "most customers bought once", lambda e: e.facts.one_time_share > MOST),
+    WordRule(r"\b(repeat|frequent|regular)\b", "most customers bought more than once", lambda e: e.facts.one_time_share < MOST),
+    WordRule(
+        r"\bfrequent\b",
+        f"frequency stands out and the median customer placed at least {FREQUENT_ORDERS} orders",
+        lambda e: e.level("frequency") == "high" and e.median.frequency >= FREQUENT_ORDERS,
+    ),
+    WordRule(r"\bhigh spending\b", "total spend high among all customers and above their median", lambda e: e.level("total_spend") == "high"),
+    WordRule(r"\bhigh total spending\b", "total spend high among all customers and above their median", lambda e: e.level("total_spend") == "high"),
+    WordRule(r"\bhigh average spending\b", "spend per order high among all customers and above their median", lambda e: e.level("average_spend") == "high"),
+    WordRule(r"\blow spending\b", "total spend low among all customers and below their median", lambda e: e.level("total_spend") == "low"),
+    WordRule(r"\bmoderate spending\b", "total spend neither high nor low", lambda e: e.level("total_spend") == "moderate"),
+    WordRule(r", \d+% (lapsed|at risk)", "the share stated is the segment's own", _mix_matches, needs_name=True),
+)  # fmt: skip
+
+# Words that say the same thing: two names of one run that differ only by these clash.
+SYNONYMS = {"frequent": "repeat", "regular": "repeat", "first-time": "one-time"}
+
+
+def violations(name: str, evidence: Evidence) -> list[str]:
+    """The claims ``name`` makes that do not hold for ``evidence`` (empty when all hold)."""
+    return [r.claim for r in WORD_RULES if r.used_in(name) and not r.check(name, evidence)]
+
+
+def name_segments(evidence: list[Evidence]) -> dict[int, str]:
+    """A true, unique name per segment id (see the module docstring).
+
+    Names that clash (the same, or the same up to ``SYNONYMS``) get the median total spend
+    of their segment after them, which tells them apart.
     """
-
-    recency: float  # high = long since the last purchase
-    frequency: float
-    average_spend: float
-    total_spend: float
-    median_frequency: float
-
-    def level(self, feature: str) -> str:
-        """'low' (z <= LOW), 'high' (z >= HIGH) or 'moderate' for one of the four features."""
-        value = getattr(self, feature)
-        return "low" if value <= LOW else "high" if value >= HIGH else "moderate"
-
-    @property
-    def recency_word(self) -> str:
-        """The recency level in words: 'recent' (low), 'lapsed' (high) or 'moderate'."""
-        return {"low": "recent", "high": "lapsed", "moderate": "moderate"}[self.level("recency")]
-
-
-def profiles(features: pd.DataFrame, labels: np.ndarray) -> dict[int, Profile]:
-    """Profile per segment id.
-
-    ``features`` has one row per customer with the four ``FEATURES`` columns; ``labels``
-    gives each row's segment id. The scale is fitted over all the rows.
-    """
-    scale = fit_scale(features[list(FEATURES)])
-    medians = features[list(FEATURES)].groupby(labels).median()
-    placed = pd.DataFrame(on_scale(scale, medians), index=medians.index, columns=list(FEATURES))
-    return {
-        int(segment): Profile(
-            recency=float(z["recency_days"]),
-            frequency=float(z["frequency"]),
-            average_spend=float(z["average_spend"]),
-            total_spend=float(z["total_spend"]),
-            median_frequency=float(medians.loc[segment, "frequency"]),
-        )
-        for segment, z in placed.iterrows()
-    }
-
-
-def name_segments(profiles_by_id: dict[int, Profile]) -> dict[int, str]:
-    """A unique, faithful name per segment id, e.g. "Lapsed buyers with low spending".
-
-    The lead comes from the levels, first match wins: high frequency ("High-frequency
-    buyers" for the segment with the highest median frequency, "Frequent buyers" for any
-    other), lapsed, recent, low frequency, else "Regular buyers"; "with" and a spend
-    phrase follow.
-    Where names clash, each clashing name first gets its recency ("active recently",
-    "drifting away", "seen a while ago") unless it already says it; names still clashing
-    get their rank by median total spend among them ("top by spend", "second by spend",
-    ... "fifth by spend" from the fifth on).
-    """
-    top_frequency = max(profiles_by_id, key=lambda s: profiles_by_id[s].frequency)
-    names = {s: _base_name(p, s == top_frequency) for s, p in profiles_by_id.items()}
-    for attempt in (_with_recency, _with_rank):
-        clashes = _clashing(names)
-        if not clashes:
-            break
-        ranked = sorted(clashes, key=lambda s: profiles_by_id[s].total_spend, reverse=True)
-        for rank, segment in enumerate(ranked):
-            names[segment] = attempt(names[segment], profiles_by_id[segment], rank)
+    names = {e.segment_id: base_name(e) for e in evidence}
+    keys = {sid: _key(name) for sid, name in names.items()}
+    for e in evidence:
+        if list(keys.values()).count(keys[e.segment_id]) > 1:
+            names[e.segment_id] += f" (median spend {money(e.median.total_spend, e.currency)})"
+    seen: dict[str, int] = {}
+    for sid in sorted(names):  # identical medians too: number them, which is always true
+        key = _key(names[sid])
+        seen[key] = seen.get(key, 0) + 1
+        if seen[key] > 1:
+            names[sid] += f" #{seen[key]}"
     return names
 
 
-def _base_name(p: Profile, is_top_frequency: bool) -> str:
-    """Lead plus spend phrase (see ``name_segments``); "one-time" where the median is one order."""
-    f, r = p.level("frequency"), p.recency_word
-    one_time = p.median_frequency <= 1
-    if f == "high":
-        lead = "High-frequency buyers" if is_top_frequency else "Frequent buyers"
-    elif r == "lapsed":
-        lead = "Lapsed one-time buyers" if one_time else "Lapsed buyers"
-    elif r == "recent":
-        lead = "Recent first-time buyers" if one_time else "Recent buyers"
-    elif f == "low":
-        lead = "One-time buyers" if one_time else "Infrequent buyers"
-    else:
-        lead = "Regular buyers"
-    return f"{lead} with {_spend_phrase(p, lead.startswith('Recent buyers') and f == 'moderate')}"
+def base_name(e: Evidence) -> str:
+    """ "[Recency] [frequency] buyers with [spending][, mix]" for one segment."""
+    recency = _recency_word(e)
+    frequency = _frequency_word(e)
+    lead = " ".join(w for w in (recency, frequency, "buyers") if w)
+    name = f"{lead[0].upper()}{lead[1:]} with {_spend_phrase(e)}"
+    return name + _mix_note(e, recency)
 
 
-def _spend_phrase(p: Profile, mention_frequency: bool) -> str:
-    """The spend part of a name: "low spending", "high average spending", ...
-
-    Names the total spend level, or the one spend measure that is high when the two
-    differ. ``mention_frequency`` (for "Recent buyers" of moderate frequency) adds
-    "moderate frequency and" so the name says how often they buy.
-    """
-    avg, total = p.level("average_spend"), p.level("total_spend")
-    if mention_frequency and total == "moderate":
-        return "moderate frequency and spending"
-    if avg == total:
-        phrase = f"{total} spending"
-    elif avg == "high":
-        phrase = "high average spending"
-    elif total == "high":
-        phrase = "high total spending"
-    else:
-        phrase = f"{total} spending"
-    return f"moderate frequency and {phrase}" if mention_frequency else phrase
+def _recency_word(e: Evidence) -> str:
+    if e.facts.share("new") > MOST:
+        return "new"
+    if e.facts.share("lapsed") > MOST:
+        return "lapsed"
+    if e.slipping_share > MOST:
+        return "slipping"
+    if e.median.recency_days <= e.lifecycle.at_risk_days and e.level("recency_days") == "low":
+        return "recent"
+    return ""
 
 
-def _clashing(names: dict[int, str]) -> list[int]:
-    """Ids of the segments whose name another segment also has."""
-    counts = pd.Series(list(names.values())).value_counts()
-    return [s for s, n in names.items() if counts[n] > 1]
+def _frequency_word(e: Evidence) -> str:
+    if e.facts.one_time_share > MOST:
+        return "one-time"
+    if e.facts.one_time_share == MOST:
+        return ""  # exactly half bought once: neither word would be true
+    if e.level("frequency") == "high" and e.median.frequency >= FREQUENT_ORDERS:
+        return "frequent"
+    return "repeat"
 
 
-def _with_recency(name: str, p: Profile, _rank: int) -> str:
-    """The name with its recency added, unless it already says it ("Recent…", "Lapsed…")."""
-    if "Recent" in name or "Lapsed" in name:
-        return name
-    suffix = {
-        "recent": "active recently",
-        "lapsed": "drifting away",
-        "moderate": "seen a while ago",
-    }
-    return f"{name}, {suffix[p.recency_word]}"
+def _spend_phrase(e: Evidence) -> str:
+    """Total spend's level, or the one spend measure that is high when the two differ."""
+    avg, total = e.level("average_spend"), e.level("total_spend")
+    if total != "high" and avg == "high":
+        return "high average spending"
+    return f"{total} spending"
 
 
-def _with_rank(name: str, _p: Profile, rank: int) -> str:
-    """The name with its rank (0 = top) by median total spend among the clashing ones."""
-    return f"{name} ({['top', 'second', 'third', 'fourth', 'fifth'][min(rank, 4)]} by spend)"
+def _mix_note(e: Evidence, recency: str) -> str:
+    """ ", 41% lapsed" when a good share of the segment is lapsed (or at risk) and the name's
+    recency word does not already say so."""
+    for state, word in (("lapsed", "lapsed"), ("at_risk", "at risk")):
+        share = e.facts.share(state)
+        if share >= MIX_NOTE and recency not in ("lapsed", "slipping"):
+            return f", {round(100 * share)}% {word}"
+    return ""
+
+
+def _key(name: str) -> str:
+    """The name with synonyms folded, for spotting near-duplicates."""
+    words = name.lower().split()
+    return " ".join(SYNONYMS.get(w, w) for w in words)

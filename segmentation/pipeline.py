@@ -6,18 +6,19 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from segmentation.clean import CleaningAudit, clean_transactions
+from segmentation.describe import describe_segments
 from segmentation.errors import NotEnoughCustomersError
 from segmentation.features import customer_features, default_as_of, returns_by_customer
+from segmentation.lifecycle import Lifecycle, lifecycle_from, lifecycle_states
 from segmentation.load import Export, load_export
 from segmentation.model import SegmentModel, explain_k
-from segmentation.naming import name_segments, profiles
-from segmentation.result import SegmentationResult
+from segmentation.result import CUSTOMER_COLUMNS, SegmentationResult
 from segmentation.sample import sample_export
-from segmentation.strategies import strategies_for, strategy_texts
-from segmentation.summary import FEATURES, Medians, RunSummary, Segment, finite_or_none
+from segmentation.summary import FEATURES, RunSummary, finite_or_none
 
 MIN_CUSTOMERS_PER_SEGMENT = 3
 OnStep = Callable[[str], None]
@@ -34,6 +35,7 @@ class Provenance:
     mapping: Mapping[str, str] = field(default_factory=dict)
     date_order: str = "ISO"
     notes: tuple[str, ...] = ()
+    currency: str | None = None
 
 
 def segment_export(
@@ -56,6 +58,7 @@ def segment_export(
             mapping=dict(export.mapping),
             date_order=export.date_order.order,
             notes=tuple(export.notes),
+            currency=export.currency,
         ),
     )
 
@@ -92,33 +95,66 @@ def segment_transactions(
     model = SegmentModel(
         k=k, order_by=FEATURES.index("total_spend"), random_state=random_state
     ).fit(features[list(FEATURES)].to_numpy())
+    lifecycle = lifecycle_from(features)
+    customers = _customers(features, transactions, model.labels_, lifecycle)
+    summary = _summary(
+        audit, customers, model, lifecycle, as_of, random_state, provenance, k_forced=k is not None
+    )
+    return SegmentationResult(summary=summary, customers=customers)
+
+
+def _customers(
+    features: pd.DataFrame, transactions: pd.DataFrame, labels: np.ndarray, lifecycle: Lifecycle
+) -> pd.DataFrame:
+    """Features plus ``returns_value``, ``segment`` and ``lifecycle`` per customer."""
     customers = features.assign(
         returns_value=returns_by_customer(transactions).reindex(features.index, fill_value=0.0),
-        segment=model.labels_,
+        segment=labels,
     )
-    summary = RunSummary(
+    customers = customers.assign(lifecycle=lifecycle_states(customers, lifecycle))
+    return customers[list(CUSTOMER_COLUMNS)]
+
+
+def _summary(
+    audit: CleaningAudit,
+    customers: pd.DataFrame,
+    model: SegmentModel,
+    lifecycle: Lifecycle,
+    as_of: dt.date,
+    random_state: int,
+    provenance: Provenance,
+    *,
+    k_forced: bool,
+) -> RunSummary:
+    """The typed summary of a fitted run. Only customers who bought by ``as_of`` are
+    segmented, so only they are counted (the others are said in a note)."""
+    left_out = audit.customers - len(customers)
+    return RunSummary(
         **_audit_fields(audit),
+        customers=len(customers),
+        total_spend=round(float(customers["total_spend"].sum()), 2),
         as_of=as_of,
         date_order=provenance.date_order,
         mapping=dict(provenance.mapping),
         k=model.k_,
-        k_forced=k is not None,
+        k_forced=k_forced,
         k_reason=explain_k(model.k_choice_),
         k_scores=tuple(model.k_scores_),
         stability=finite_or_none(round(model.stability_, 3)),
         random_state=random_state,
-        notes=tuple(provenance.notes),
-        segments=tuple(describe_segments(customers)),
+        notes=tuple(provenance.notes) + _left_out_note(left_out, as_of),
+        segments=tuple(describe_segments(customers, lifecycle, currency=provenance.currency)),
+        lifecycle=lifecycle,
+        currency=provenance.currency,
+        returned_value=round(float(customers["returns_value"].sum()), 2),
+        left_out_customers=left_out,
     )
-    return SegmentationResult(summary=summary, customers=customers)
 
 
 def _audit_fields(audit: CleaningAudit) -> dict:
     return {
         "rows_read": audit.rows_read,
         "rows_kept": audit.rows_kept,
-        "customers": audit.customers,
-        "total_spend": round(audit.total_spend, 2),
         "dropped": dict(audit.dropped),
         "cancellations": audit.cancellations,
         "cancelled_lines": audit.cancelled_lines,
@@ -143,38 +179,11 @@ def warm_up() -> SegmentationResult:
     return segment_export(export)
 
 
-def describe_segments(customers: pd.DataFrame) -> list[Segment]:
-    """Name, size, value, medians and strategies per segment of a labelled customer table."""
-    labels = customers["segment"].to_numpy()
-    by_id = profiles(customers, labels)
-    names = name_segments(by_id)
-    grouped = customers.groupby("segment")
-    medians = grouped[list(FEATURES)].median()
-    revenue = grouped["total_spend"].sum()
-    counts = grouped.size()
-    total_revenue, total_customers = float(revenue.sum()), int(counts.sum())
-    segments = []
-    for segment_id in sorted(by_id):
-        keys = strategies_for(by_id[segment_id])
-        p = by_id[segment_id]
-        segments.append(
-            Segment(
-                id=segment_id,
-                name=names[segment_id],
-                customers=int(counts[segment_id]),
-                share=float(counts[segment_id] / total_customers),
-                revenue=round(float(revenue[segment_id]), 2),
-                revenue_share=float(revenue[segment_id] / total_revenue) if total_revenue else 0.0,
-                median=Medians(**{f: float(medians.loc[segment_id, f]) for f in FEATURES}),
-                strategies=tuple(strategy_texts(keys)),
-                strategy_keys=tuple(keys),
-                levels={
-                    "recency": p.recency_word,
-                    **{f: p.level(f) for f in ("frequency", "average_spend", "total_spend")},
-                },
-            )
-        )
-    return segments
+def _left_out_note(left_out: int, as_of: dt.date) -> tuple[str, ...]:
+    if not left_out:
+        return ()
+    who = "1 customer" if left_out == 1 else f"{left_out:,} customers"
+    return (f"{who} who first bought on or after {as_of.isoformat()} are left out.",)
 
 
 def _check_enough(n: int, k: int | None, as_of: dt.date, total: int) -> None:

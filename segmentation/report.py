@@ -11,12 +11,14 @@ import numpy as np
 import pandas as pd
 
 from segmentation.charts.run import chart_pngs
-from segmentation.formatting import money
+from segmentation.formatting import number
 from segmentation.result import SegmentationResult
 from segmentation.summary import FEATURES
+from segmentation.wording import amount, facts_line, spend_sentence, stability_sentence
 
 CSV_COLUMNS = (
-    "customer_id", "segment_id", "segment_name", *FEATURES, "returns_value",
+    "customer_id", "segment_id", "segment_name", *FEATURES, "returns_value", "net_spend",
+    "tenure_days", "lifecycle",
 )  # fmt: skip
 # A spreadsheet runs a cell starting with one of these as a formula (OWASP "CSV injection");
 # the full-width forms are included because some spreadsheets normalise them.
@@ -56,12 +58,13 @@ def customers_csv(
 ) -> str:
     """One row per customer, safe to open in a spreadsheet.
 
-    ``customers`` is indexed by customer_id with ``segment``, the four features and
-    ``returns_value`` (as ``result.customers`` or a stored run's assignments); ``names``
-    maps segment id to name. ``leading`` adds columns in front (e.g. where movers came
-    from). Columns: [leading…,] customer_id, segment_id, segment_name, recency_days,
-    frequency, average_spend, total_spend, returns_value. Text cells (ids, names) that
-    start like a formula are neutralised; number columns are written as numbers.
+    ``customers`` is indexed by customer_id with ``segment``, the four features,
+    ``returns_value``, ``tenure_days`` and ``lifecycle`` (as ``result.customers`` or a stored
+    run's assignments; the last two may be empty for runs stored before they existed);
+    ``names`` maps segment id to name. ``leading`` adds columns in front (e.g. where movers
+    came from). Columns: [leading…,] ``CSV_COLUMNS`` (net_spend = total_spend − returns_value).
+    Text cells (ids, names) that start like a formula are neutralised; number columns are
+    written as numbers.
     """
     if segment_ids is not None:
         keep = customers["segment"].isin(list(segment_ids)).to_numpy()
@@ -79,6 +82,9 @@ def customers_csv(
             "segment_name": [neutralise(names.get(s, "")) for s in customers["segment"]],
             **{f: customers[f].to_numpy() for f in ("recency_days", "frequency")},
             **{f: customers[f].round(2).to_numpy() for f in spend},
+            "net_spend": (customers["total_spend"] - customers["returns_value"]).round(2).to_numpy(),
+            "tenure_days": customers["tenure_days"].to_numpy(),
+            "lifecycle": customers["lifecycle"].astype("string").fillna("").to_numpy(),
         },
         columns=[*text, *CSV_COLUMNS],
     )
@@ -120,9 +126,10 @@ def write_report(result: SegmentationResult, out_dir: str | Path) -> list[Path]:
 
 def _headline(result: SegmentationResult) -> str:
     a = result.summary
+    lifecycle = f" {a.lifecycle.describe()}" if a.lifecycle else ""
     return (
-        f"{a.customers:,} customers with a total spend of {money(a.total_spend)} fall into "
-        f"**{result.summary.k} segments**. Recency is measured to {result.summary.as_of.isoformat()}."
+        f"{a.customers:,} customers fall into **{a.k} segments**. {spend_sentence(a)} "
+        f"Recency is measured to {a.as_of.isoformat()}.{lifecycle}"
     )
 
 
@@ -158,17 +165,8 @@ def _data_section(result: SegmentationResult) -> list[str]:
 
 
 def _k_section(result: SegmentationResult) -> list[str]:
-    lines = ["## Number of segments", "", _cell(result.summary.k_reason)]
-    stability = result.summary.stability
-    if stability is not None:
-        verdict = (
-            "stable" if stability >= 0.8 else "fairly stable" if stability >= 0.6 else "unstable"
-        )
-        lines += [
-            "",
-            f"Stability: {stability:.2f} ({verdict}; 1.0 means refitting on resampled customers "
-            "gives the same segments every time).",
-        ]
+    lines = ["## Number of segments", "", _cell(result.summary.k_reason), ""]
+    lines.append(_cell(stability_sentence(result.summary)))
     lines += ["", "| k | Inertia | Silhouette | Smallest segment |", "|---:|---:|---:|---:|"]
     for s in result.summary.k_scores:
         mark = " **(chosen)**" if s.k == result.summary.k else ""
@@ -186,13 +184,20 @@ def _segment_section(result: SegmentationResult) -> list[str]:
         "| Segment | Customers | Share | Revenue share | Recency (days) | Orders | Avg spend | Total spend |",
         "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for s in result.summary.segments:
+    summary = result.summary
+    for s in summary.segments:
         m = s.median
         lines.append(
             f"| {_cell(s.name)} | {s.customers:,} | {s.share:.0%} | {s.revenue_share:.0%} | "
-            f"{m.recency_days:,.0f} | {m.frequency:,.0f} | {money(m.average_spend)} | "
-            f"{money(m.total_spend)} |"
+            f"{m.recency_days:,.0f} | {number(m.frequency)} | "
+            f"{amount(m.average_spend, summary)} | {amount(m.total_spend, summary)} |"
         )
+    lines += ["", "What is true of each segment's customers:", ""]
+    lines += [
+        f"- **{_cell(s.name)}**: {_cell(facts_line(s.facts, summary))}"
+        for s in summary.segments
+        if s.facts is not None
+    ]
     return lines
 
 

@@ -15,6 +15,8 @@ CUSTOMER_COLUMNS = (
     "total_spend",
     "returns_value",
     "segment",
+    "tenure_days",
+    "lifecycle",
 )
 
 

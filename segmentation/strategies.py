@@ -1,85 +1,215 @@
-"""The strategy library: concrete actions chosen from a segment's profile."""
+"""Strategies chosen by rules over a segment's facts, and written with its own numbers.
+
+Each ``Strategy`` says when it applies (a rule over ``Evidence``, also stated in words) and
+writes its action for that segment: who, how many, what, when. ``strategies_for`` takes the
+first four that apply, in the order of ``STRATEGIES`` (most urgent first). Spend-based perks
+leave out customers who returned at least half of what they bought, and say so.
+"""
 
 from __future__ import annotations
 
-from segmentation.naming import Profile
+from collections.abc import Callable
+from dataclasses import dataclass
 
-STRATEGIES: dict[str, str] = {
-    "vip_care": (
-        "VIP care: give them a named contact, free express shipping and a hand-written thank-you "
-        "with their next order; call the top 20 by spend each quarter."
-    ),
-    "loyalty_rewards": (
-        "Loyalty rewards: points on every order with a visible next tier, and a bonus after their "
-        "next three purchases to keep the habit going."
-    ),
-    "early_access": (
-        "Early access: invite them to new collections and sales 48 hours before everyone else."
-    ),
-    "personalised_offers": (
-        "Personalised offers: recommend products bought with their favourite items and offer a "
-        "bundle price to grow the basket."
-    ),
-    "exclusive_high_end": (
-        "Exclusive high-end offers: show premium and limited-edition lines first, with a "
-        "concierge-style service rather than discounts."
-    ),
-    "subscriptions": (
-        "Subscriptions: offer a replenishment plan for the items they buy in bulk, with a small "
-        "saving for committing to a schedule."
-    ),
-    "welcome_campaign": (
-        "Welcome campaign: a three-email series over two weeks — brand story, best-sellers, and "
-        "how to get help — starting the day after the first order."
-    ),
-    "repeat_purchase": (
-        "Repeat-purchase incentive: a second-order voucher valid for 30 days, sent a week after "
-        "delivery."
-    ),
-    "win_back": (
-        "Win-back: a time-limited offer on their most-bought category, then a reminder after 7 "
-        "days; stop after two touches and leave them out of regular promotions."
-    ),
-    "feedback": (
-        "Ask why: a one-question survey on why they stopped buying, with a small thank-you "
-        "voucher; use the answers to fix what drives churn."
-    ),
-    "reactivation_vip": (
-        "Personal win-back: a call or personal email from the account team for the biggest "
-        "spenders before they are lost for good."
-    ),
-    "upsell": (
-        "Upsell: show higher-value alternatives and free shipping above a threshold just over "
-        "their usual order value."
-    ),
-}
+from segmentation.evidence import Evidence
+from segmentation.formatting import count, money, number
+
+MAX_STRATEGIES = 4
+CALL_LIST = 20  # a team can call this many people; personal outreach is never for more
+HIGH_RETURN_RATE = 0.1  # a tenth of gross spend coming back is worth acting on
+MOST = 0.5
 
 
-def strategies_for(p: Profile) -> list[str]:
-    """2–4 strategy keys for a profile, most important first."""
-    f, r = p.level("frequency"), p.recency_word
-    avg, total = p.level("average_spend"), p.level("total_spend")
-    picks: list[str] = []
-    if r == "lapsed":
-        picks += ["win_back", "feedback"]
-        if total == "high" or avg == "high":
-            picks.insert(0, "reactivation_vip")
-    elif f == "high":
-        picks += ["vip_care"] if total == "high" else []
-        picks += ["loyalty_rewards", "early_access", "personalised_offers"]
-    elif p.median_frequency <= 1 and r == "recent":
-        picks += ["welcome_campaign", "repeat_purchase", "personalised_offers"]
-    elif avg == "high":
-        picks += ["exclusive_high_end", "subscriptions", "personalised_offers"]
-    elif r == "recent":
-        picks += ["repeat_purchase", "personalised_offers", "loyalty_rewards"]
-    else:
-        picks += ["repeat_purchase", "personalised_offers", "subscriptions"]
-    if len(picks) < 4 and avg in ("low", "moderate") and r != "lapsed" and "upsell" not in picks:
-        picks.append("upsell")
-    return list(dict.fromkeys(picks))[:4]
+@dataclass(frozen=True)
+class Strategy:
+    key: str
+    when: str
+    applies: Callable[[Evidence], bool]
+    write: Callable[[Evidence], str]
+    spend_based: bool = False
 
 
-def strategy_texts(keys: list[str]) -> list[str]:
-    """The action text for each strategy key."""
-    return [STRATEGIES[k] for k in keys]
+def _n(e: Evidence, state: str) -> str:
+    return count(e.facts.count(state), "customer")
+
+
+def _returners(e: Evidence) -> str:
+    """Said once per segment, on its first spend-based perk (see ``strategies_for``)."""
+    k = e.facts.high_returners
+    if not k:
+        return ""
+    return (
+        f" Spend-based perks leave out the {count(k, 'customer')} who returned at least half "
+        "of what they bought."
+    )
+
+
+def _welcome(e: Evidence) -> str:
+    return (
+        f"Welcome series for the {_n(e, 'new')} whose first order came in the last "
+        f"{e.lifecycle.new_days} days: three emails over two weeks (brand story, best-sellers, "
+        "how to get help), starting the day after the first order."
+    )
+
+
+def _second_order(e: Evidence) -> str:
+    once = round(e.facts.one_time_share * e.customers)
+    return (
+        f"Second-order voucher for the {count(once, 'customer')} ({e.facts.one_time_share:.0%}) "
+        f"who have ordered once, a median {e.median.recency_days:,.0f} days ago: valid 30 days, "
+        f"worth about a tenth of their {money(e.median.average_spend, e.currency)} first order."
+    )
+
+
+def _win_back(e: Evidence) -> str:
+    slipping = e.facts.count("at_risk") + e.facts.count("lapsed")
+    return (
+        f"Win-back for the {count(slipping, 'customer')} at risk or lapsed (median last order "
+        f"{e.median.recency_days:,.0f} days ago, {money(e.median.average_spend, e.currency)} per order): "
+        "a time-limited offer on their most-bought category within 2 weeks, one reminder "
+        "after 7 days, then stop."
+    )
+
+
+def _call(e: Evidence) -> str:
+    n = min(CALL_LIST, e.customers)
+    why = "before they are lost for good" if e.slipping_share > MOST else "once a quarter"
+    return (
+        f"Call the {n} largest customers by net spend ({e.facts.top_net_share:.0%} of this "
+        f"segment's net revenue) personally, {why}."
+    )
+
+
+def _vip(e: Evidence) -> str:
+    return (
+        f"VIP care for the {count(round(e.active_share * e.customers), 'active customer')} "
+        f"(median {money(e.median.total_spend, e.currency)} over {number(e.median.frequency)} orders): free "
+        f"express shipping and a named contact."
+    )
+
+
+def _loyalty(e: Evidence) -> str:
+    gap = e.facts.median_gap_days
+    rhythm = f", one every {gap:,.0f} days" if gap else ""
+    return (
+        f"Loyalty points for these {count(e.customers, 'repeat buyer')} (median "
+        f"{number(e.median.frequency)} orders{rhythm}): show the next tier and add a bonus after "
+        f"their next three orders."
+    )
+
+
+def _premium(e: Evidence) -> str:
+    ratio = e.median.average_spend / e.overall.average_spend if e.overall.average_spend else 0
+    return (
+        f"Premium lines first: they spend a median {money(e.median.average_spend, e.currency)} per order "
+        f"({ratio:,.1f}× the store's median); show limited editions and concierge service "
+        f"instead of discounts."
+    )
+
+
+def _subscription(e: Evidence) -> str:
+    return (
+        f"Replenishment plan: they reorder every {e.facts.median_gap_days:,.0f} days (median); "
+        "offer a subscription on their usual items at a small saving."
+    )
+
+
+def _upsell(e: Evidence) -> str:
+    threshold = 1.2 * e.median.average_spend
+    return (
+        f"Free shipping above {money(threshold, e.currency)}, just over their median order of "
+        f"{money(e.median.average_spend, e.currency)}, to grow the basket."
+    )
+
+
+def _feedback(e: Evidence) -> str:
+    return (
+        f"Ask the {_n(e, 'lapsed')} who lapsed why they stopped: a one-question survey "
+        "with a small thank-you voucher."
+    )
+
+
+def _returns(e: Evidence) -> str:
+    return (
+        f"Returns: {e.facts.return_rate:.0%} of this segment's gross spend came back "
+        f"({money(e.facts.returned_value, e.currency)}); check sizing and product pages for what they "
+        f"return, and keep the {count(e.facts.high_returners, 'customer')} who returned at least "
+        "half of what they bought out of spend-based perks."
+    )
+
+
+def _offers(e: Evidence) -> str:
+    return (
+        f"Personalised offers for these {count(e.customers, 'customer')}: recommend what is "
+        f"bought with their favourite items around their median order of "
+        f"{money(e.median.average_spend, e.currency)}."
+    )
+
+
+def _repeat(e: Evidence) -> bool:
+    return e.facts.one_time_share < MOST
+
+
+def _regular(e: Evidence) -> bool:
+    gap = e.facts.median_gap_days
+    return _repeat(e) and e.median.frequency >= 3 and gap is not None and gap <= 90
+
+
+def _big(e: Evidence) -> bool:
+    return e.level("total_spend") == "high" or e.level("average_spend") == "high"
+
+
+STRATEGIES: tuple[Strategy, ...] = (
+    Strategy("welcome_series", "most are new and most bought once", lambda e: e.facts.share("new") > MOST and e.facts.one_time_share > MOST, _welcome),
+    Strategy("win_back", "most are at risk or lapsed", lambda e: e.slipping_share > MOST, _win_back),
+    Strategy("personal_call", "spend stands out (total or per order)", _big, _call, spend_based=True),
+    Strategy("second_order", "most bought once and most are not lapsed", lambda e: e.facts.one_time_share > MOST and e.facts.share("lapsed") <= MOST, _second_order),
+    Strategy("vip_care", "most are active, most repeat, total spend high", lambda e: e.active_share > MOST and _repeat(e) and e.level("total_spend") == "high", _vip, spend_based=True),
+    Strategy("returns", f"at least {HIGH_RETURN_RATE:.0%} of gross spend came back", lambda e: e.facts.return_rate >= HIGH_RETURN_RATE, _returns),
+    Strategy("premium_lines", "spend per order high and most are not lapsed", lambda e: e.level("average_spend") == "high" and e.facts.share("lapsed") <= MOST, _premium, spend_based=True),
+    Strategy("loyalty_points", "most repeat and most are active", lambda e: _repeat(e) and e.active_share > MOST, _loyalty, spend_based=True),
+    Strategy("subscription", "most repeat, 3+ orders, reorder within 90 days, most active", lambda e: _regular(e) and e.active_share > MOST, _subscription),
+    Strategy("feedback_survey", "most are lapsed", lambda e: e.facts.share("lapsed") > MOST, _feedback),
+    Strategy("free_shipping_threshold", "spend per order not high and most are active", lambda e: e.level("average_spend") != "high" and e.active_share > MOST, _upsell),
+    Strategy("personalised_offers", "always (the fallback)", lambda e: True, _offers),
+)  # fmt: skip
+BY_KEY = {s.key: s for s in STRATEGIES}
+
+
+def strategies_for(e: Evidence) -> list[Strategy]:
+    """The first ``MAX_STRATEGIES`` strategies whose rule holds, most urgent first."""
+    return [s for s in STRATEGIES if s.applies(e)][:MAX_STRATEGIES]
+
+
+def distinct_strategies(evidence: list[Evidence]) -> dict[int, list[Strategy]]:
+    """``strategies_for`` each segment, such that no two segments of a run get the same list.
+
+    A segment whose list repeats an earlier one's (segments are taken in order) adds the next
+    strategy that holds for it and is not on its list (in place of its last pick when the
+    list is full), when one does.
+    """
+    chosen: dict[int, list[Strategy]] = {}
+    for e in evidence:
+        picks = strategies_for(e)
+        taken = [[s.key for s in other] for other in chosen.values()]
+        if [s.key for s in picks] in taken:
+            spare = [s for s in STRATEGIES if s.applies(e) and s not in picks]
+            for candidate in spare:
+                trial = [*picks[: MAX_STRATEGIES - 1], candidate]
+                if len(picks) < MAX_STRATEGIES:
+                    trial = [*picks, candidate]
+                if [s.key for s in trial] not in taken:
+                    picks = trial
+                    break
+        chosen[e.segment_id] = picks
+    return chosen
+
+
+def write_strategies(e: Evidence, chosen: list[Strategy]) -> list[str]:
+    """Each chosen strategy written for the segment; the first spend-based perk also says
+    who it leaves out."""
+    texts = [s.write(e) for s in chosen]
+    first_perk = next((i for i, s in enumerate(chosen) if s.spend_based), None)
+    if first_perk is not None:
+        texts[first_perk] += _returners(e)
+    return texts

@@ -12,6 +12,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from segmentation.facts import SegmentFacts
+from segmentation.lifecycle import Lifecycle
+
 FEATURES = ("recency_days", "frequency", "average_spend", "total_spend")
 
 
@@ -52,6 +55,7 @@ class Segment:
     strategies: tuple[str, ...] = ()
     strategy_keys: tuple[str, ...] = ()
     levels: Mapping[str, str] = field(default_factory=dict)
+    facts: SegmentFacts | None = None
 
     @property
     def is_lapsing(self) -> bool:
@@ -71,6 +75,7 @@ class Segment:
             "strategies": list(self.strategies),
             "strategy_keys": list(self.strategy_keys),
             "levels": dict(self.levels),
+            "facts": None if self.facts is None else self.facts.to_json(),
         }
 
     @classmethod
@@ -87,6 +92,7 @@ class Segment:
             strategies=tuple(data.get("strategies") or ()),
             strategy_keys=tuple(data.get("strategy_keys") or ()),
             levels=dict(data.get("levels") or {}),
+            facts=None if data.get("facts") is None else SegmentFacts.from_json(data["facts"]),
         )
 
 
@@ -129,6 +135,9 @@ class RunSummary:
     (field → column used), ``date_order`` and reader ``notes``. Model: ``k``, whether it was
     ``k_forced``, ``k_reason``, the candidates' ``k_scores``, ``stability`` (None when not
     measured) and ``random_state``. Segments are numbered 0..k-1 by descending revenue.
+    ``lifecycle`` holds the day thresholds of the customer states, ``currency`` the ISO code
+    of the money (None when unknown), ``returned_value`` what the segmented customers cancelled
+    or returned, and ``left_out_customers`` those who only bought after ``as_of``.
     """
 
     rows_read: int
@@ -152,6 +161,15 @@ class RunSummary:
     random_state: int | None = 0
     notes: tuple[str, ...] = ()
     segments: tuple[Segment, ...] = ()
+    lifecycle: Lifecycle | None = None
+    currency: str | None = None
+    returned_value: float = 0.0
+    left_out_customers: int = 0
+
+    @property
+    def net_spend(self) -> float:
+        """Total spend less what the segmented customers cancelled or returned."""
+        return round(self.total_spend - self.returned_value, 2)
 
     def segment(self, segment_id: int) -> Segment | None:
         """The segment with this id, or None."""
@@ -185,6 +203,11 @@ class RunSummary:
             "random_state": self.random_state,
             "notes": list(self.notes),
             "segments": [s.to_json() for s in self.segments],
+            "lifecycle": None if self.lifecycle is None else self.lifecycle.to_json(),
+            "currency": self.currency,
+            "returned_value": round(self.returned_value, 2),
+            "net_spend": self.net_spend,
+            "left_out_customers": self.left_out_customers,
         }
 
     @classmethod
@@ -213,6 +236,10 @@ class RunSummary:
             random_state=data.get("random_state"),
             notes=tuple(data.get("notes") or ()),
             segments=tuple(Segment.from_json(s) for s in data.get("segments") or ()),
+            lifecycle=None if not data.get("lifecycle") else Lifecycle.from_json(data["lifecycle"]),
+            currency=data.get("currency"),
+            returned_value=float(data.get("returned_value") or 0.0),
+            left_out_customers=int(data.get("left_out_customers") or 0),
         )
 
 

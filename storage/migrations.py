@@ -165,6 +165,22 @@ def m004_drop_run_message_columns(db: sqlite_utils.Database) -> None:
     )
 
 
+@MIGRATIONS()
+def m005_segment_facts_and_lifecycle(db: sqlite_utils.Database) -> None:
+    """Each segment's facts, and each customer's first-order age and lifecycle state.
+
+    Rows stored before this step have none: their facts and states stay NULL.
+    """
+    _run_script(
+        db,
+        """
+        ALTER TABLE segments ADD COLUMN facts TEXT;
+        ALTER TABLE assignments ADD COLUMN tenure_days INTEGER;
+        ALTER TABLE assignments ADD COLUMN lifecycle TEXT;
+        """,
+    )
+
+
 def migrate(db: sqlite_utils.Database) -> list[str]:
     """Apply the migrations this database lacks; returns the names applied now ([] if none).
 

@@ -105,6 +105,8 @@ class CustomerRow:
     average_spend: float
     total_spend: float
     returns_value: float
+    tenure_days: int | None = None  # None for runs stored before these were kept
+    lifecycle: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -9,6 +9,8 @@ from __future__ import annotations
 import pandas as pd
 import sqlite_utils
 
+from segmentation.facts import SegmentFacts
+from segmentation.lifecycle import STATES
 from segmentation.result import CUSTOMER_COLUMNS
 from segmentation.summary import FEATURES, Medians, Segment
 from storage.records import CustomerRow, Scope
@@ -23,7 +25,10 @@ ASSIGNMENT_DTYPES = {
     "total_spend": "float64",
     "returns_value": "float64",
     "segment": "int64",
+    "tenure_days": "Int64",  # NULL for runs stored before first-order ages were kept
+    "lifecycle": pd.CategoricalDtype(STATES),
 }
+ASSIGNMENT_COLUMNS = ("segment", *FEATURES, "returns_value", "tenure_days", "lifecycle")
 
 
 def replace_segments(db: sqlite_utils.Database, run_id: int, segments: tuple[Segment, ...]) -> None:
@@ -42,6 +47,7 @@ def replace_segments(db: sqlite_utils.Database, run_id: int, segments: tuple[Seg
             "strategies": to_json(list(s.strategies)),
             "strategy_keys": to_json(list(s.strategy_keys)),
             "levels": to_json(dict(s.levels)),
+            "facts": None if s.facts is None else to_json(s.facts.to_json()),
         }
         for s in segments
     )
@@ -57,10 +63,10 @@ def replace_assignments(db: sqlite_utils.Database, run_id: int, customers: pd.Da
     """
     db["assignments"].delete_where("run_id = ?", [run_id])
     ids = customers.index.astype(str).tolist()
-    columns = [customers[name].tolist() for name in ("segment", *FEATURES, "returns_value")]
+    columns = [customers[name].astype(object).tolist() for name in ASSIGNMENT_COLUMNS]
     db.conn.executemany(
-        "INSERT INTO assignments (run_id, customer_id, segment, recency_days, frequency, "
-        "average_spend, total_spend, returns_value) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        f"INSERT INTO assignments (run_id, customer_id, {', '.join(ASSIGNMENT_COLUMNS)}) "
+        f"VALUES ({', '.join('?' * (len(ASSIGNMENT_COLUMNS) + 2))})",
         zip([run_id] * len(ids), ids, *columns, strict=True),
     )
 
@@ -78,7 +84,9 @@ def segments_for(db: sqlite_utils.Database, run_id: int, scope: Scope) -> tuple[
 def assignments_for(db: sqlite_utils.Database, run_id: int, scope: Scope) -> pd.DataFrame:
     """Per-customer rows like ``SegmentationResult.customers`` (indexed by customer_id).
 
-    Empty (with the same columns) when the run is not this scope's or has none.
+    Empty (with the same columns) when the run is not this scope's or has none. Runs stored
+    before first-order ages and lifecycle states were kept have them empty (``tenure_days``
+    is then a nullable integer column).
     """
     cursor = db.execute(
         f"SELECT customer_id, {', '.join(CUSTOMER_COLUMNS)} FROM assignments "
@@ -87,7 +95,10 @@ def assignments_for(db: sqlite_utils.Database, run_id: int, scope: Scope) -> pd.
         (scope.team_id, scope.channel_id, run_id),
     )
     frame = pd.DataFrame.from_records(cursor.fetchall(), columns=["customer_id", *CUSTOMER_COLUMNS])
-    return frame.astype(ASSIGNMENT_DTYPES).set_index("customer_id")
+    frame = frame.astype(ASSIGNMENT_DTYPES).set_index("customer_id")
+    if frame["tenure_days"].notna().all():  # every run stored since first-order ages are kept
+        frame["tenure_days"] = frame["tenure_days"].astype("int64")
+    return frame
 
 
 def assignment_for(
@@ -117,4 +128,5 @@ def _segment(row: dict) -> Segment:
         strategies=tuple(from_json(row["strategies"]) or ()),
         strategy_keys=tuple(from_json(row["strategy_keys"]) or ()),
         levels=from_json(row["levels"]) or {},
+        facts=None if row.get("facts") is None else SegmentFacts.from_json(from_json(row["facts"])),
     )

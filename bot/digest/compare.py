@@ -12,7 +12,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from segmentation.movement import Movement, describe_flow, lapsing_ids
-from segmentation.strategies import STRATEGIES
 from segmentation.summary import Segment
 from storage import Scope
 
@@ -32,7 +31,8 @@ class SegmentRow:
     before: int | None
     revenue_share: float
     was: str | None = None
-    strategy_key: str = ""  # the segment's first recommended strategy ("" if none)
+    strategy_key: str = ""  # the segment's first recommended strategy ("" if none)…
+    strategy: str = ""  # …written for it
 
     @property
     def change(self) -> int | None:
@@ -54,6 +54,7 @@ class Digest:
     dataset_name: str
     as_of: dt.date
     k: int
+    stability: str  # the stability sentence of the new run
     rows: tuple[SegmentRow, ...]
     gone: tuple[str, ...] = ()
     movement: Movement | None = None
@@ -83,7 +84,8 @@ def segment_rows(
                 before=None if old is None else old.customers,
                 revenue_share=s.revenue_share,
                 was=old.name if old is not None and old.name != s.name else None,
-                strategy_key=_first_key(s),
+                strategy_key=s.strategy_keys[0] if s.strategy_keys else "",
+                strategy=s.strategies[0] if s.strategies else "",
             )
         )
     return tuple(rows)
@@ -121,7 +123,7 @@ def actions(
     Customers slipping into a lapsing segment come first, then new segments and the largest
     changes; a strategy is recommended once.
     """
-    picks: list[tuple[str, str]] = []
+    picks: list[tuple[str, str, str]] = []  # (strategy key, what happened, the strategy)
     if movement is not None and movement.revenue_at_risk > 0:
         target = _main_lapsing_target(movement, segments)
         if target is not None:
@@ -129,7 +131,7 @@ def actions(
                 f"{movement.at_risk_customers:,} customers who spent {movement.revenue_at_risk:,.0f} "
                 f"slipped into *{target.name}*"
             )
-            picks.append((_first_key(target), what))
+            picks.append((*_first_strategy(target), what))
     for r in _notable(rows, first_run=movement is None):
         change = r.change
         what = (
@@ -137,13 +139,13 @@ def actions(
             if change is None
             else f"*{r.name}* {'grew' if change > 0 else 'shrank'} by {abs(change):,}"
         )
-        picks.append((r.strategy_key, what))
+        picks.append((r.strategy_key, r.strategy, what))
     seen: set[str] = set()
     lines = []
-    for key, what in picks:
+    for key, strategy, what in picks:
         if key and key not in seen:
             seen.add(key)
-            lines.append(f"{what}. {STRATEGIES[key]}")
+            lines.append(f"{what}. {strategy}")
     return tuple(lines[:MAX_ACTIONS])
 
 
@@ -161,9 +163,11 @@ def _notable(rows: Sequence[SegmentRow], *, first_run: bool) -> list[SegmentRow]
     return sorted(notable, key=lambda r: -(r.customers if r.change is None else abs(r.change)))
 
 
-def _first_key(segment: Segment) -> str:
-    keys = segment.strategy_keys
-    return keys[0] if keys and keys[0] in STRATEGIES else ""
+def _first_strategy(segment: Segment) -> tuple[str, str]:
+    """The segment's first recommended strategy: its key and its text (empty if none)."""
+    if not segment.strategy_keys:
+        return "", ""
+    return segment.strategy_keys[0], segment.strategies[0]
 
 
 def _main_lapsing_target(movement: Movement, segments: Sequence[Segment]) -> Segment | None:

@@ -27,6 +27,7 @@ from segmentation.movement import Movement, lapsing_ids, movement
 from segmentation.pipeline import Provenance, segment_transactions
 from segmentation.result import SegmentationResult
 from segmentation.summary import RunParams, Segment
+from segmentation.wording import stability_sentence
 from storage import RunRecord, Scope
 
 HISTORY_RUNS = 12
@@ -146,6 +147,7 @@ def _digest(
         dataset_name=dataset_name,
         as_of=request.as_of,
         k=result.summary.k,
+        stability=stability_sentence(result.summary),
         rows=rows,
         gone=compare.gone(previous.segments, matched),
         movement=moved,

@@ -66,7 +66,8 @@ def digest_blocks(digest: Digest) -> list[dict]:
     blocks = [
         header("Weekly segment digest"),
         context(
-            f"`{d.dataset_name}` re-segmented as of {d.as_of}, {d.k} segments (run #{d.run_id})."
+            f"`{d.dataset_name}` re-segmented as of {d.as_of}, {d.k} segments (run #{d.run_id}). "
+            f"{d.stability}"
         ),
         section("*Segments now*\n" + bullets([segment_line(r) for r in d.rows])),
     ]

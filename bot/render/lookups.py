@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from bot.errors import NO_DATASET
 from bot.render.blocks import clip
-from segmentation.formatting import money, utc_label
+from segmentation.formatting import money, number, utc_label
+from segmentation.lifecycle import STATE_WORDS
 from segmentation.model import K_MAX, K_MIN
 from segmentation.summary import Segment
 from storage import CustomerRow, Dataset, RunRecord
@@ -54,16 +55,25 @@ def datasets_text(datasets: list[Dataset]) -> str:
     return clip("\n".join(lines))
 
 
-def customer_text(customer_id: str, segment: Segment, customer: CustomerRow) -> str:
-    """A customer's segment and their features next to the segment's medians."""
+def customer_text(
+    customer_id: str, segment: Segment, customer: CustomerRow, currency: str | None = None
+) -> str:
+    """A customer's segment, lifecycle state and features next to the segment's medians."""
     m = segment.median
     rows = [
         ("Recency", f"{customer.recency_days:,.0f} days", f"{m.recency_days:,.0f} days"),
-        ("Orders", f"{customer.frequency:,.0f}", f"{m.frequency:,.0f}"),
-        ("Average spend", money(customer.average_spend), money(m.average_spend)),
-        ("Total spend", money(customer.total_spend), money(m.total_spend)),
+        ("Orders", f"{customer.frequency:,.0f}", number(m.frequency)),
+        (
+            "Average spend",
+            money(customer.average_spend, currency),
+            money(m.average_spend, currency),
+        ),
+        ("Total spend", money(customer.total_spend, currency), money(m.total_spend, currency)),
+        ("Returned", money(customer.returns_value, currency), ""),
     ]
-    lines = [f"Customer `{customer_id}` is in *{segment.name}*.", "```"]
+    state = STATE_WORDS.get(customer.lifecycle or "", "")
+    where = f", and is {state}" if state else ""
+    lines = [f"Customer `{customer_id}` is in *{segment.name}*{where}.", "```"]
     lines += [f"{'':14} {'customer':>14} {'segment median':>16}"]
     lines += [f"{label:14} {mine:>14} {median:>16}" for label, mine, median in rows]
     lines.append("```")

@@ -1,16 +1,17 @@
 """The results message: audit, k and why, one section per segment with strategies, controls.
 
 Shared by the upload reply, ``/segment show`` and re-runs. At most 50 blocks: ten segments
-take 30, the header, audit, k, notes and controls five more.
+take 40, the header, audit, k, notes and controls five more.
 """
 
 from __future__ import annotations
 
 from bot.render.blocks import actions, bullets, button, clip, context, divider, header, section
 from bot.render.schedule import schedule_button
-from segmentation.formatting import count, money
+from segmentation.formatting import money, number
 from segmentation.model import K_RANGE
 from segmentation.summary import RunSummary, Segment
+from segmentation.wording import facts_line, spend_sentence, stability_sentence
 
 EXPORT_ACTION = "export_csv"
 RERUN_ACTION = "rerun_k"
@@ -18,31 +19,40 @@ MAX_SEGMENTS = 10
 
 
 def audit_line(summary: RunSummary) -> str:
-    """Rows read/kept and why rows were dropped."""
+    """Rows read/kept and why rows were dropped, customers, spend gross and net."""
     why = ", ".join(f"{n:,} {reason}" for reason, n in summary.dropped.items() if n) or "none"
     return (
         f"Read {summary.rows_read:,} rows, kept {summary.rows_kept:,} (dropped: {why}). "
-        f"{summary.customers:,} customers, total spend {money(summary.total_spend)}; "
-        f"recency measured to {summary.as_of.isoformat()}."
+        f"{summary.customers:,} customers; recency measured to {summary.as_of.isoformat()}. "
+        f"{spend_sentence(summary)}"
     )
 
 
-def segment_fields(segment: Segment) -> list[str]:
+def trust_lines(summary: RunSummary) -> list[str]:
+    """Why this k, how stable the segments are, and what the lifecycle states mean."""
+    lines = [summary.k_reason, stability_sentence(summary)]
+    if summary.lifecycle is not None:
+        lines.append(summary.lifecycle.describe())
+    return lines
+
+
+def segment_fields(segment: Segment, currency: str | None = None) -> list[str]:
     """Size, share, revenue share and medians of one segment, as section fields."""
     m = segment.median
+    orders = "order" if m.frequency == 1 else "orders"
     return [
         f"*Customers*\n{segment.customers:,} ({segment.share:.0%})",
         f"*Revenue share*\n{segment.revenue_share:.0%}",
         f"*Median recency*\n{m.recency_days:,.0f} days",
-        f"*Median frequency*\n{count(round(m.frequency), 'order')}",
-        f"*Median average spend*\n{money(m.average_spend)}",
-        f"*Median total spend*\n{money(m.total_spend)}",
+        f"*Median frequency*\n{number(m.frequency)} {orders}",
+        f"*Median average spend*\n{money(m.average_spend, currency)}",
+        f"*Median total spend*\n{money(m.total_spend, currency)}",
     ]
 
 
 def results_text(summary: RunSummary, *, title: str = "Customer segments") -> str:
     """The plain-text fallback (and notification text) of the results."""
-    lines = [f"{title}: {summary.k} segments.", audit_line(summary), summary.k_reason]
+    lines = [f"{title}: {summary.k} segments.", audit_line(summary), *trust_lines(summary)]
     lines += [
         f"• {s.name}: {s.customers:,} customers ({s.share:.0%}), {s.revenue_share:.0%} of revenue"
         for s in summary.segments
@@ -57,12 +67,14 @@ def results_blocks(
     blocks: list[dict] = [
         header(title),
         section(audit_line(summary)),
-        section(f"*{summary.k} segments.* {summary.k_reason}"),
+        section(f"*{summary.k} segments.* {' '.join(trust_lines(summary))}"),
     ]
     if summary.notes:
         blocks.append(context(clip(" ".join(summary.notes))))
     for s in summary.segments[:MAX_SEGMENTS]:
-        blocks += [divider(), section(f"*{s.name}*", segment_fields(s))]
+        blocks += [divider(), section(f"*{s.name}*", segment_fields(s, summary.currency))]
+        if s.facts is not None:
+            blocks.append(context(facts_line(s.facts, summary)))
         if s.strategies:
             blocks.append(section(bullets(list(s.strategies))))
     blocks.append(controls_block(run_id))

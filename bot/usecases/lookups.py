@@ -36,7 +36,8 @@ def customer(deps: Deps, place: Place, customer_id: str) -> Reply:
             f"Customer `{customer_id}` is not in the latest results (customers without an id, "
             "or with only refunds or cancelled orders, are left out)."
         )
-    return Reply(customer_text(customer_id, run.summary.segment(row.segment), row))
+    segment = run.summary.segment(row.segment)
+    return Reply(customer_text(customer_id, segment, row, run.summary.currency))
 
 
 def history(deps: Deps, place: Place) -> Reply:

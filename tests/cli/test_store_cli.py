@@ -82,6 +82,8 @@ def test_export_neutralises_formulas():
             "total_spend": [1.0, 2.0, 3.0],
             "returns_value": [0.0, -1.5, 0.0],
             "segment": [0, 0, 1],
+            "tenure_days": [10, 20, 30],
+            "lifecycle": ["active", "active", "new"],
         },
         index=pd.Index(['=HYPERLINK("x")', "-2+3", "12345"], name="customer_id"),
     )

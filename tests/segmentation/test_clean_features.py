@@ -54,6 +54,7 @@ def test_features_by_hand():
             "frequency": [2, 1],
             "average_spend": [35.0 / 2, 8.0],
             "total_spend": [35.0, 8.0],
+            "tenure_days": [9, 5],
         },
         index=pd.Index(["100", "200"], name="customer_id"),
     )
@@ -67,8 +68,14 @@ def test_as_of_moves_recency_and_ignores_later_purchases():
     clean, _ = clean_transactions(export.transactions)
     features = customer_features(clean, as_of=dt.date(2011, 1, 8))
     assert features.to_dict("index") == {
-        "100": {"recency_days": 7, "frequency": 1, "average_spend": 15.0, "total_spend": 15.0},
-        "200": {"recency_days": 3, "frequency": 1, "average_spend": 8.0, "total_spend": 8.0},
+        "100": {
+            "recency_days": 7, "frequency": 1, "average_spend": 15.0, "total_spend": 15.0,
+            "tenure_days": 7,
+        },
+        "200": {
+            "recency_days": 3, "frequency": 1, "average_spend": 8.0, "total_spend": 8.0,
+            "tenure_days": 3,
+        },
     }
 
 
@@ -83,5 +90,6 @@ def test_without_invoices_each_customer_timestamp_is_one_transaction():
         "frequency": 2.0,
         "average_spend": 6.5,
         "total_spend": 13.0,
+        "tenure_days": 2.0,
     }
     assert np.issubdtype(features["frequency"].dtype, np.integer)

@@ -13,7 +13,7 @@ from segmentation.errors import NotEnoughCustomersError
 from segmentation.load import load_export
 from segmentation.pipeline import segment_export, segment_transactions
 from segmentation.sample import ARCHETYPES, sample_export
-from segmentation.strategies import STRATEGIES
+from segmentation.strategies import BY_KEY
 from segmentation.summary import FEATURES, RunSummary
 
 
@@ -56,7 +56,7 @@ def test_names_are_unique_and_faithful(real_result):
 def test_every_segment_gets_two_to_four_known_strategies(real_result):
     for s in real_result.summary.segments:
         assert 2 <= len(s.strategies) <= 4
-        assert all(key in STRATEGIES for key in s.strategy_keys)
+        assert all(key in BY_KEY for key in s.strategy_keys)
 
 
 def test_segment_ids_rank_by_revenue(real_result):
@@ -160,6 +160,11 @@ def test_json_contract_keys_are_exactly_todays(real_result):
         "random_state",
         "notes",
         "segments",
+        "lifecycle",
+        "currency",
+        "returned_value",
+        "net_spend",
+        "left_out_customers",
     ]
     assert [list(s) for s in d["k_scores"]] == [
         ["k", "inertia", "silhouette", "smallest_share"]
@@ -176,6 +181,7 @@ def test_json_contract_keys_are_exactly_todays(real_result):
             "strategies",
             "strategy_keys",
             "levels",
+            "facts",
         ]
         assert list(segment["median"]) == list(FEATURES)
         assert list(segment["levels"]) == ["recency", "frequency", "average_spend", "total_spend"]

@@ -9,7 +9,6 @@ A check that fails because a rule in ``naming``/``strategies`` is wrong is marke
 
 from __future__ import annotations
 
-import inspect
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -21,7 +20,7 @@ from segmentation.describe import segment_evidence
 from segmentation.evidence import Evidence
 from segmentation.formatting import count
 from segmentation.load import Export, load_export
-from segmentation.naming import MOST, WORD_RULES, WordRule, _key, violations
+from segmentation.naming import MOST, WORD_RULES, _key, violations
 from segmentation.pipeline import segment_export
 from segmentation.result import SegmentationResult
 from segmentation.sample import STORES, store_export
@@ -96,27 +95,11 @@ def said(run: Run, segment: Segment, e: Evidence) -> str:
     )
 
 
-MIX_NOTE_CRASH = (
-    "naming.violations calls every rule's holds(evidence), but the mix-note rule's check "
-    "_mix_matches(name, e) needs the name too: TypeError for any name with ', 34% at risk'"
-)
-
-
-@pytest.mark.parametrize(
-    "name",
-    runs_except(TypeError, **dict.fromkeys(("returns-heavy", "superstore"), MIX_NOTE_CRASH)),
-)
+@pytest.mark.parametrize("name", runs_except())
 def test_every_word_of_every_name_holds(runs: Runs, name: str) -> None:
     run = runs[name]
     wrong = {said(run, s, e): violations(s.name, e) for s, e in run.pairs()}
     assert not {k: v for k, v in wrong.items() if v}
-
-
-def _holds(rule: WordRule, name: str, e: Evidence) -> bool:
-    """A rule's own check; the mix-note rule's (``_mix_matches``) also takes the name."""
-    if len(inspect.signature(rule.holds).parameters) == 2:
-        return rule.holds(name, e)  # type: ignore[call-arg]
-    return rule.holds(e)
 
 
 @pytest.mark.parametrize("name", runs_except())
@@ -125,7 +108,7 @@ def test_every_word_rule_holds_one_by_one(runs: Runs, name: str) -> None:
     are still checked)."""
     run = runs[name]
     for s, e in run.pairs():
-        wrong = [r.claim for r in WORD_RULES if r.used_in(s.name) and not _holds(r, s.name, e)]
+        wrong = [r.claim for r in WORD_RULES if r.used_in(s.name) and not r.check(s.name, e)]
         assert not wrong, f"{wrong} — {said(run, s, e)}"
 
 
@@ -136,25 +119,19 @@ def test_names_differ_even_up_to_synonyms(runs: Runs, name: str) -> None:
     assert all(c == 1 for c in clashes.values()), names
 
 
-@pytest.mark.parametrize(
-    "name",
-    runs_except(
-        **{
-            "lapsed-heavy": "strategies.py picks from lifecycle, one-time share and spend level "
-            "only: the two 'Recent frequent buyers with high spending' segments (median spend "
-            "1,764.52 / 2,054.24) both get personal_call, vip_care, premium_lines, "
-            "loyalty_points, and three lapsed segments all get win_back, feedback_survey, "
-            "personalised_offers",
-            "new-only": "strategies.py: the two 'New one-time buyers with low spending' "
-            "segments (median spend 50.52 / 55.19; last order a median 14 / 3 days ago) both get welcome_series, "
-            "second_order, free_shipping_threshold, personalised_offers",
-        }
-    ),
-)
+@pytest.mark.parametrize("name", runs_except())
 def test_no_two_segments_get_the_same_strategies(runs: Runs, name: str) -> None:
-    lists = {s.name: s.strategy_keys for s in runs[name].result.summary.segments}
-    same = Counter(lists.values())
-    assert all(n == 1 for n in same.values()), lists
+    """Never the same bullets word for word; and the same kinds of action only when no other
+    rule holds for the later segment (two segments of new low spenders, say)."""
+    segments = runs[name].result.summary.segments
+    texts = Counter(s.strategies for s in segments)
+    assert all(n == 1 for n in texts.values()), [s.strategies for s in segments]
+    run = runs[name]
+    for i, (s, e) in enumerate(run.pairs()):
+        earlier = [o.strategy_keys for o in segments[:i]]
+        if s.strategy_keys in earlier:
+            spare = [k for k in BY_KEY if BY_KEY[k].applies(e) and k not in s.strategy_keys]
+            assert not spare, f"{spare} unused for {said(run, s, e)}"
 
 
 @pytest.mark.parametrize("name", runs_except())

@@ -13,6 +13,7 @@ from segmentation.pipeline import segment_export
 from segmentation.report import neutralise, report_markdown, segments_csv, write_report
 from segmentation.result import SegmentationResult
 from segmentation.sample import sample_export
+from segmentation.wording import stability_sentence
 
 EVIL = ['=HYPERLINK("http://x.example","click")', "+1", "@x", "-2", "=1+1"]
 
@@ -63,8 +64,12 @@ def test_segments_csv_columns_and_rows(result):
         "average_spend",
         "total_spend",
         "returns_value",
+        "net_spend",
+        "tenure_days",
+        "lifecycle",
     ]
     assert len(table) == len(result.customers)
+    assert {row["lifecycle"] for row in table} <= {"new", "active", "at_risk", "lapsed"}
     names = {s.id: s.name for s in result.summary.segments}
     for row in table:
         assert row["segment_name"] == names[int(row["segment_id"])]
@@ -107,7 +112,8 @@ def test_report_markdown_covers_audit_k_segments_strategies_and_charts(result):
     assert f"{a.duplicate_lines:,} lines repeat" in text
     assert "| customer | CustomerID |" in text
     assert result.summary.k_reason in text
-    assert f"Stability: {result.summary.stability:.2f}" in text
+    assert stability_sentence(result.summary) in text
+    assert result.summary.lifecycle.describe() in text
     assert f"| {result.summary.k} **(chosen)** |" in text
     for s in result.summary.segments:
         assert f"| {s.name} | {s.customers:,} | {s.share:.0%} | {s.revenue_share:.0%} |" in text

@@ -36,7 +36,8 @@ SCHEDULE = Schedule(
 def digest(**changes: object) -> Digest:
     fields: dict = dict(
         scope=Scope("T", "C"), run_id=7, previous_run_id=6, dataset_name="orders.csv",
-        as_of=dt.date(2030, 4, 1), k=2, rows=ROWS, movement=MOVEMENT,
+        as_of=dt.date(2030, 4, 1), k=2, stability="Stable: refits agree.", rows=ROWS,
+        movement=MOVEMENT,
         flows=("12 customers slipped from Loyal to Lapsing",),
         actions=("*Lapsing* grew by 12. Win-back: …",), skipped=("2030-03-25T09:00:00+00:00",),
     )  # fmt: skip

@@ -63,6 +63,6 @@ def request(world: World) -> RefreshRequest:
 def canned(world: World) -> Digest:
     return Digest(
         scope=world.scope, run_id=2, previous_run_id=None, dataset_name="orders.csv",
-        as_of=dt.date(2030, 4, 1), k=1,
+        as_of=dt.date(2030, 4, 1), k=1, stability="Stable.",
         rows=(SegmentRow(id=0, name="Everyone", customers=10, before=None, revenue_share=1.0),),
     )  # fmt: skip

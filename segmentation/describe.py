@@ -1,0 +1,92 @@
+"""From a labelled customer table to described segments: size, value, facts, name, strategies."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from segmentation.evidence import Evidence, profiles
+from segmentation.facts import segment_facts
+from segmentation.lifecycle import Lifecycle
+from segmentation.naming import name_segments
+from segmentation.strategies import distinct_strategies, write_strategies
+from segmentation.summary import FEATURES, Medians, Segment
+
+MOST = 0.5
+
+
+def describe_segments(
+    customers: pd.DataFrame, lifecycle: Lifecycle, *, currency: str | None = None
+) -> list[Segment]:
+    """One ``Segment`` per id of ``customers["segment"]``, ordered by id.
+
+    ``customers`` holds the four ``FEATURES``, ``tenure_days``, ``returns_value``,
+    ``lifecycle`` and ``segment`` per customer.
+    """
+    evidence = segment_evidence(customers, lifecycle, currency=currency)
+    names = name_segments(evidence)
+    strategies = distinct_strategies(evidence)
+    revenue = customers.groupby("segment")["total_spend"].sum()
+    total_revenue = float(revenue.sum())
+    segments = []
+    for e in evidence:
+        chosen = strategies[e.segment_id]
+        segments.append(
+            Segment(
+                id=e.segment_id,
+                name=names[e.segment_id],
+                customers=e.customers,
+                share=e.customers / len(customers),
+                revenue=round(float(revenue[e.segment_id]), 2),
+                revenue_share=float(revenue[e.segment_id]) / total_revenue
+                if total_revenue
+                else 0.0,
+                median=e.median,
+                strategies=tuple(write_strategies(e, chosen)),
+                strategy_keys=tuple(s.key for s in chosen),
+                levels=levels(e),
+                facts=e.facts,
+            )
+        )
+    return segments
+
+
+def segment_evidence(
+    customers: pd.DataFrame, lifecycle: Lifecycle, *, currency: str | None = None
+) -> list[Evidence]:
+    """The ``Evidence`` of each segment, ordered by id."""
+    labels = customers["segment"].to_numpy()
+    placed = profiles(customers, labels)
+    facts = segment_facts(customers)
+    grouped = customers.groupby("segment")
+    medians = grouped[list(FEATURES)].median()
+    sizes = grouped.size()
+    overall = _medians(customers[list(FEATURES)].median())
+    return [
+        Evidence(
+            segment_id=sid,
+            customers=int(sizes[sid]),
+            profile=placed[sid],
+            median=_medians(medians.loc[sid]),
+            facts=facts[sid],
+            lifecycle=lifecycle,
+            overall=overall,
+            currency=currency,
+        )
+        for sid in sorted(placed)
+    ]
+
+
+def levels(e: Evidence) -> dict[str, str]:
+    """Where a segment stands: recency from the lifecycle mix ("recent" when most are new or
+    active, "lapsed" when most are at risk or lapsed), the rest held to absolute terms."""
+    recency = (
+        "recent" if e.active_share > MOST else "lapsed" if e.slipping_share > MOST else "moderate"
+    )
+    return {
+        "recency": recency,
+        **{f: e.level(f) for f in ("frequency", "average_spend", "total_spend")},
+    }
+
+
+def _medians(row: pd.Series) -> Medians:
+    return Medians(**{f: float(row[f]) for f in FEATURES})
