@@ -11,10 +11,13 @@ from dataclasses import dataclass
 
 from bot.digest.schedule_parse import DigestCommand, parse_digest, parse_schedule
 from bot.errors import UserError
+from segmentation.currency import checked_code
+from segmentation.errors import ExportError
 from segmentation.model import K_MAX, K_MIN, K_RANGE
 
 SUBCOMMANDS = (
-    "help", "run", "show", "customer", "export", "history", "datasets", "schedule", "digest",
+    "help", "run", "show", "customer", "export", "history", "datasets", "currency", "schedule",
+    "digest",
 )  # fmt: skip
 
 
@@ -54,7 +57,20 @@ class Datasets:
     pass
 
 
-Command = Help | Run | Show | Customer | Export | History | Datasets | DigestCommand
+@dataclass(frozen=True)
+class ShowCurrency:
+    pass
+
+
+@dataclass(frozen=True)
+class SetCurrency:
+    code: str | None  # None: read the currency from each export again
+
+
+Command = (
+    Help | Run | Show | Customer | Export | History | Datasets | ShowCurrency | SetCurrency
+    | DigestCommand
+)  # fmt: skip
 
 
 def parse(text: str) -> Command:
@@ -76,11 +92,26 @@ def parse(text: str) -> Command:
     if verb == "export":
         target = " ".join(rest).strip()
         return Export(None if target.lower() in ("", "all") else target)
+    if verb == "currency":
+        return _currency(rest)
     if verb == "schedule":
         return parse_schedule(rest)
     if verb == "digest":
         return parse_digest(rest)
     return Help(unknown=text.strip())
+
+
+def _currency(words: list[str]) -> ShowCurrency | SetCurrency:
+    if not words:
+        return ShowCurrency()
+    if len(words) != 1:
+        raise UserError("Give one currency code, e.g. `/segment currency GBP` (or `auto`).")
+    if words[0].lower() == "auto":
+        return SetCurrency(None)
+    try:
+        return SetCurrency(checked_code(words[0]))
+    except ExportError as e:
+        raise UserError(str(e)) from None
 
 
 def _run(options: list[str]) -> Run:

@@ -59,15 +59,18 @@ def customer_features(clean: pd.DataFrame, *, as_of: dt.date) -> pd.DataFrame:
     return features.sort_index()
 
 
-def returns_by_customer(transactions: pd.DataFrame) -> pd.Series:
+def returns_by_customer(transactions: pd.DataFrame, *, as_of: dt.date | None = None) -> pd.Series:
     """Value of cancelled or returned lines per customer (positive numbers).
 
     Takes the normalised table before cleaning; a line counts when
     ``segmentation.clean.cancellation_mask`` says it is a cancellation or return
     ("C" + digits invoice, or negative quantity or amount), once however many of
-    those it meets. Lines without a customer are left out.
+    those it meets. Lines without a customer, and with ``as_of`` lines dated on or
+    after it, are left out.
     """
     returned = cancellation_mask(transactions) & transactions["customer_id"].notna().to_numpy()
+    if as_of is not None:
+        returned &= (transactions["timestamp"] < pd.Timestamp(as_of)).to_numpy()
     lines = transactions[returned]
     values = lines["amount"].abs().groupby(lines["customer_id"], observed=True).sum()
     values.index = values.index.astype(str)

@@ -89,6 +89,7 @@ def segment_transactions(
             "Check that the file has customer ids, readable dates and positive quantities and prices."
         )
     as_of = as_of or default_as_of(clean)
+    _check_as_of(as_of, audit.first_purchase)
     features = customer_features(clean, as_of=as_of)
     _check_enough(len(features), k, as_of, audit.customers)
     on_step("clustering")
@@ -96,7 +97,7 @@ def segment_transactions(
         k=k, order_by=FEATURES.index("total_spend"), random_state=random_state
     ).fit(features[list(FEATURES)].to_numpy())
     lifecycle = lifecycle_from(features)
-    customers = _customers(features, transactions, model.labels_, lifecycle)
+    customers = _customers(features, transactions, model.labels_, lifecycle, as_of)
     summary = _summary(
         audit, customers, model, lifecycle, as_of, random_state, provenance, k_forced=k is not None
     )
@@ -104,11 +105,16 @@ def segment_transactions(
 
 
 def _customers(
-    features: pd.DataFrame, transactions: pd.DataFrame, labels: np.ndarray, lifecycle: Lifecycle
+    features: pd.DataFrame,
+    transactions: pd.DataFrame,
+    labels: np.ndarray,
+    lifecycle: Lifecycle,
+    as_of: dt.date,
 ) -> pd.DataFrame:
-    """Features plus ``returns_value``, ``segment`` and ``lifecycle`` per customer."""
+    """Features plus ``returns_value`` (by ``as_of``), ``segment`` and ``lifecycle``."""
+    returns = returns_by_customer(transactions, as_of=as_of)
     customers = features.assign(
-        returns_value=returns_by_customer(transactions).reindex(features.index, fill_value=0.0),
+        returns_value=returns.reindex(features.index, fill_value=0.0),
         segment=labels,
     )
     customers = customers.assign(lifecycle=lifecycle_states(customers, lifecycle))
@@ -184,6 +190,15 @@ def _left_out_note(left_out: int, as_of: dt.date) -> tuple[str, ...]:
         return ()
     who = "1 customer" if left_out == 1 else f"{left_out:,} customers"
     return (f"{who} who first bought on or after {as_of.isoformat()} are left out.",)
+
+
+def _check_as_of(as_of: dt.date, first_purchase: pd.Timestamp) -> None:
+    """A plain error when nobody had bought yet by ``as_of``."""
+    if pd.Timestamp(as_of) <= first_purchase.normalize():
+        raise NotEnoughCustomersError(
+            f"Nobody had bought anything before {as_of.isoformat()}: the first purchase in the "
+            f"data is on {first_purchase.date().isoformat()}. Choose a later as-of date."
+        )
 
 
 def _check_enough(n: int, k: int | None, as_of: dt.date, total: int) -> None:

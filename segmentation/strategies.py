@@ -207,9 +207,9 @@ def distinct_strategies(evidence: list[Evidence]) -> dict[int, list[Strategy]]:
 
 def write_strategies(e: Evidence, chosen: list[Strategy]) -> list[str]:
     """Each chosen strategy written for the segment; the first spend-based perk also says
-    who it leaves out."""
+    who it leaves out (unless the returns strategy, which says it, is on the list)."""
     texts = [s.write(e) for s in chosen]
     first_perk = next((i for i, s in enumerate(chosen) if s.spend_based), None)
-    if first_perk is not None:
+    if first_perk is not None and "returns" not in [s.key for s in chosen]:
         texts[first_perk] += _returners(e)
     return texts

@@ -12,6 +12,7 @@ pipeline), the frozen records of ``storage.records``, and DataFrames for
 transactions and per-customer assignments. It never imports Slack or the bot.
 """
 
+from storage.channels import channel_currency, set_channel_currency
 from storage.datasets import (
     dataset_for,
     datasets_for,
@@ -49,6 +50,8 @@ from storage.schedules import (
 )
 
 __all__ = [
+    "channel_currency",
+    "set_channel_currency",
     "CLI_SCOPE",
     "DEFAULT_DB_PATH",
     "CustomerRow",

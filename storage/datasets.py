@@ -71,6 +71,7 @@ def save_dataset(
         "mapping": to_json(dict(summary.mapping)),
         "file_format": file_format,
         "transactions_path": relative.as_posix(),
+        "currency": summary.currency,
     }
     # INSERT OR IGNORE on UNIQUE (team_id, channel_id, sha256) rather than table.insert(ignore=True):
     # the statement's rowcount says whether this call created the row (lastrowid does not).

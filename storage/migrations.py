@@ -181,6 +181,25 @@ def m005_segment_facts_and_lifecycle(db: sqlite_utils.Database) -> None:
     )
 
 
+@MIGRATIONS()
+def m006_currency(db: sqlite_utils.Database) -> None:
+    """The currency an export was in, and the one a channel says its exports are in."""
+    _run_script(
+        db,
+        """
+        ALTER TABLE datasets ADD COLUMN currency TEXT;
+        CREATE TABLE channel_settings (
+            team_id TEXT NOT NULL,
+            channel_id TEXT NOT NULL,
+            currency TEXT,
+            updated_by TEXT,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (team_id, channel_id)
+        );
+        """,
+    )
+
+
 def migrate(db: sqlite_utils.Database) -> list[str]:
     """Apply the migrations this database lacks; returns the names applied now ([] if none).
 

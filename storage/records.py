@@ -42,6 +42,7 @@ class Dataset:
     last_purchase: str | None
     mapping: dict[str, str]
     file_format: str | None
+    currency: str | None = None  # ISO code found in the export (None: unknown)
 
 
 @dataclass(frozen=True, kw_only=True)

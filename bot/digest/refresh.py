@@ -87,6 +87,7 @@ def refresh(request: RefreshRequest) -> Digest:
         if dataset is None or transactions is None:
             raise UserError(NO_DATASET)
         previous = _previous(db, scope)
+        currency = storage.channel_currency(db, scope) or dataset.currency
     run = previous.run
     params = RunParams(
         k=k_for(request.k_mode, None if run is None else run.k),
@@ -100,7 +101,8 @@ def refresh(request: RefreshRequest) -> Digest:
         started = time.perf_counter()
         result = segment_transactions(
             transactions, rows_read=dataset.rows_read, k=params.k, as_of=params.as_of,
-            random_state=params.random_state, provenance=Provenance(mapping=dataset.mapping),
+            random_state=params.random_state,
+            provenance=Provenance(mapping=dataset.mapping, currency=currency),
         )  # fmt: skip
         matched: dict[int, int] = {}
         if previous.segments:

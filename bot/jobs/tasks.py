@@ -33,6 +33,7 @@ class UploadTask:
     token: str = field(repr=False)
     hosts: tuple[str, ...]
     max_bytes: int
+    currency: str | None = None  # the channel's setting; None: read it from the export
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -44,6 +45,7 @@ class RunTask:
     dataset_id: int
     params: RunParams
     trigger: str = "command"
+    currency: str | None = None  # the channel's setting; None: the one found in the export
 
 
 @dataclass(frozen=True, kw_only=True)

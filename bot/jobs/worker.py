@@ -64,7 +64,7 @@ def _upload(task: UploadTask) -> Outcome:
         task.url, token=task.token, hosts=task.hosts, max_bytes=task.max_bytes, name=task.name
     )
     sha256 = hashlib.sha256(data).hexdigest()
-    export = load_export(data, name=task.name)
+    export = load_export(data, name=task.name, currency=task.currency)
     del data  # the upload's bytes are not needed once loaded; don't hold them while clustering
     timings = {"read": time.perf_counter() - started}
     params = RunParams()
@@ -114,7 +114,9 @@ def _rerun(task: RunTask) -> Outcome:
             as_of=params.as_of,
             random_state=params.random_state,
             on_step=lambda step: report(task.job_id, step),
-            provenance=Provenance(mapping=dataset.mapping),
+            provenance=Provenance(
+                mapping=dataset.mapping, currency=task.currency or dataset.currency
+            ),
         )
 
     return _record(task.job_id, w, task.dataset_id, task.trigger, params, segment, timings)

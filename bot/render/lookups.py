@@ -17,6 +17,7 @@ HELP = f"""*`/segment`* works on the latest export shared in this channel:
 • `/segment export [all|SEGMENT]`: the segments as a CSV, sent to you
 • `/segment history`: recent runs
 • `/segment datasets`: exports this channel has shared
+• `/segment currency [CODE|auto]`: the currency of this channel's amounts (e.g. GBP), or read it from each export
 • `/segment schedule weekly <day> <HH:MM> [Area/City]`: a weekly digest of what changed, posted here
 • `/segment schedule` shows it, `/segment schedule off` stops it, `/segment digest now` posts one now
 • `/segment help`: this message

@@ -7,7 +7,7 @@ from typing import Any
 
 from bot.requests import Command, Customer, Datasets, Export, History, Run, Show
 from bot.slack.posting import check_member
-from bot.usecases import digests, exports, lookups, runs, schedules
+from bot.usecases import currency, digests, exports, lookups, runs, schedules
 from bot.usecases.context import Deps, Place, Reply
 
 Handler = Callable[[Deps, Place, Any], Reply | None]
@@ -19,6 +19,7 @@ ROUTES: dict[type, Handler] = {
     History: lambda deps, place, _request: lookups.history(deps, place),
     Datasets: lambda deps, place, _request: lookups.datasets(deps, place),
     Export: lambda deps, place, request: exports.export_run(deps, place, None, request.segment),
+    **currency.ROUTES,
     **schedules.ROUTES,
     **digests.ROUTES,
 }

@@ -11,6 +11,7 @@ from bot.render.lookups import customer_text, datasets_text, history_text
 from bot.render.results import results_blocks, results_text
 from bot.usecases.context import Deps, Place, Reply
 from bot.usecases.runs import latest_done_run
+from segmentation.load.normalise import customer_key
 
 HISTORY_LIMIT = 10
 
@@ -30,7 +31,7 @@ def customer(deps: Deps, place: Place, customer_id: str) -> Reply:
     """Which segment a customer is in, next to the segment's medians."""
     with storage.connect(deps.settings.db_path) as db:
         run = latest_done_run(db, place)
-        row = storage.assignment_for(db, run.id, customer_id, place.scope)
+        row = storage.assignment_for(db, run.id, customer_key(customer_id), place.scope)
     if row is None:
         raise UserError(
             f"Customer `{customer_id}` is not in the latest results (customers without an id, "

@@ -9,6 +9,7 @@ from bot.jobs.tasks import RunTask
 from bot.requests import Run, parse_k
 from bot.slack.posting import post
 from bot.usecases.context import Deps, Place, Reply
+from bot.usecases.currency import channel_currency
 from bot.usecases.uploads import enqueue, where
 from segmentation.summary import RunParams
 from storage import Dataset, RunRecord
@@ -53,6 +54,7 @@ def start(
         dataset_id=dataset.id,
         params=params,
         trigger=trigger,
+        currency=channel_currency(deps, place),
     )
     enqueue(deps, place, task, name=name, size=None, status=status, thread_ts=status)
 

@@ -14,6 +14,7 @@ from bot.render.results import results_blocks, results_text
 from bot.slack.files import too_large, upload_files
 from bot.slack.posting import post, update
 from bot.usecases.context import Deps, Place
+from bot.usecases.currency import channel_currency
 
 DATA_TYPES = ("csv", "tsv", "txt", "xlsx", "parquet", "gz", "zip")
 
@@ -54,6 +55,7 @@ def handle_upload(deps: Deps, place: Place, file: dict, thread_ts: str) -> None:
             token=settings.bot_token,
             hosts=settings.file_hosts,
             max_bytes=settings.max_upload_bytes,
+            currency=channel_currency(deps, place),
         )
         enqueue(deps, place, task, name=name, size=size, status=status, thread_ts=thread_ts)
     except Exception as e:

@@ -29,6 +29,8 @@ TRANSACTION_COLUMNS = (
     "amount",
     "country",
 )
+# "17850.0" is how a spreadsheet writes the id 17850: stored ids drop the ".0".
+DECIMAL_ID = re.compile(r"^(\d+)\.0+$")
 NUMBER_JUNK = re.compile(r"[^\d.,\-+eE]")
 # Words such as the "EUR" in "EUR 12.50"; single letters stay, as "1e5" needs its "e".
 LETTER_RUNS = re.compile(r"[A-Za-z]{2,}")
@@ -86,6 +88,11 @@ def _missing_ids(n: int) -> pd.Categorical:
     )
 
 
+def customer_key(text: str) -> str:
+    """An id as a person types it (" 13123.0 ") written the way stored ids are ("13123")."""
+    return DECIMAL_ID.sub(r"\1", text.strip())
+
+
 def _ids(values: pd.Series) -> pd.Categorical:
     """Identifiers as text; 17850.0 and "17850" are the same customer."""
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
@@ -99,7 +106,7 @@ def _ids(values: pd.Series) -> pd.Categorical:
         cleaned = pd.Series(text, dtype="string")
     else:
         cleaned = pd.Series(uniques, dtype="string").str.strip()
-        cleaned = cleaned.str.replace(r"^(\d+)\.0+$", r"\1", regex=True)
+        cleaned = cleaned.str.replace(DECIMAL_ID.pattern, r"\1", regex=True)
         cleaned = cleaned.mask(cleaned.isin(["", "nan", "NaN", "None", "NULL", "null"]))
     new_codes, categories = pd.factorize(cleaned, use_na_sentinel=True)
     if not np.array_equal(new_codes, np.arange(len(uniques))):  # some ids merged or blanked

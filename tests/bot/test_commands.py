@@ -43,6 +43,8 @@ def test_show_customer_history_datasets_export(segmented: Running) -> None:
     customer_id = _first_customer(env)
     reply = _say(env, f"customer {customer_id}")
     assert f"Customer `{customer_id}` is in *" in reply and "segment median" in reply
+    # As a spreadsheet writes the id: the same customer.
+    assert "is in *" in _say(env, f"customer {customer_id}.0")
     assert "is not in the latest results" in _say(env, "customer NOPE")
     assert "in a direct message" in _say(env, "export all")
     upload = slack.wait_for("files.completeUploadExternal")[0]
@@ -125,3 +127,15 @@ def test_bad_signature_and_stale_timestamp_are_rejected(running: Running) -> Non
 def test_restart_between_upload_and_show(segmented: Running, jobs: JobQueue) -> None:
     segmented.restart(jobs)
     assert "Segments of small.csv" in _say(segmented, "show")
+
+
+def test_a_channel_currency_shows_in_the_next_results(segmented: Running) -> None:
+    env, slack = segmented, segmented.slack
+    assert "I read the currency from each export" in _say(env, "currency")
+    assert "amounts in this channel are in GBP" in _say(env, "currency gbp")
+    assert "Amounts in this channel are in GBP" in _say(env, "currency")
+    assert "is not a currency code" in _say(env, "currency pounds")
+    slack.send_command("run", channel_id=env.channel, user_id=env.user)
+    (summary,) = wait_results(slack, env.channel)
+    assert "Total spend £" in summary["text"]
+    assert "read the currency from each export" in _say(env, "currency auto")

@@ -7,7 +7,18 @@ import datetime as dt
 import pytest
 
 from bot.errors import UserError
-from bot.requests import Customer, Datasets, Export, Help, History, Run, Show, parse
+from bot.requests import (
+    Customer,
+    Datasets,
+    Export,
+    Help,
+    History,
+    Run,
+    SetCurrency,
+    Show,
+    ShowCurrency,
+    parse,
+)
 
 
 @pytest.mark.parametrize(
@@ -37,4 +48,22 @@ def test_parse(text: str, expected: object) -> None:
 )
 def test_parse_rejects_with_a_plain_message(text: str) -> None:
     with pytest.raises(UserError):
+        parse(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("currency", ShowCurrency()),
+        ("currency gbp", SetCurrency("GBP")),
+        ("currency auto", SetCurrency(None)),
+    ],
+)
+def test_parse_currency(text: str, expected: object) -> None:
+    assert parse(text) == expected
+
+
+@pytest.mark.parametrize("text", ["currency pounds", "currency GBP USD"])
+def test_a_currency_that_is_not_a_code_gets_a_plain_answer(text: str) -> None:
+    with pytest.raises(UserError, match="currency code"):
         parse(text)
