@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 import numpy as np
 from kneed import KneeLocator
+from scipy.optimize import linear_sum_assignment
 from sklearn.base import BaseEstimator, ClusterMixin
 from sklearn.cluster import KMeans
-from sklearn.metrics import adjusted_rand_score
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 from threadpoolctl import threadpool_limits
@@ -18,24 +18,29 @@ from segmentation.summary import KScore, finite_or_none
 
 K_MIN, K_MAX = 2, 10  # the numbers of segments segbot offers, everywhere
 K_RANGE = range(K_MIN, K_MAX + 1)
-
 MIN_SEGMENT_SHARE = 0.05
 
 
 @dataclass(frozen=True)
 class KChoice:
-    """How k was chosen: by hand, the only possibility, or elbow then silhouette.
+    """How k was chosen, as data (``explain_k`` words it).
 
-    ``elbow`` is the k where the inertia curve bends (mid-range when ``knee_found`` is
-    False); ``candidates`` the k weighed around it; ``all_large`` whether the chosen k
-    keeps every segment at least ``min_share`` of customers.
+    ``how``: "forced" (set by hand), "only" (one k scored), "elbow" (best silhouette among the
+    ``candidates``, the elbow and its neighbours, that keep every segment at least
+    ``min_share`` of customers), "wider" (no candidate does: best among all scored k that do)
+    or "small" (no scored k does: best among the candidates). ``pool``: the k picked from;
+    ``unmeasured``: those without a silhouette (they count below any measured one, so with none
+    measured the smallest is taken). ``elbow``: where the inertia curve bends (mid-range if not
+    ``knee_found``; None with one k). ``silhouette`` and ``all_large`` are the chosen k's.
     """
 
     k: int
-    how: str  # "forced", "only", "elbow"
+    how: str  # "forced", "only", "elbow", "wider", "small"
     elbow: int | None = None
     knee_found: bool = False
     candidates: tuple[int, ...] = ()
+    pool: tuple[int, ...] = ()
+    unmeasured: tuple[int, ...] = ()
     silhouette: float | None = None
     all_large: bool = True
     min_share: float = MIN_SEGMENT_SHARE
@@ -44,23 +49,28 @@ class KChoice:
 class SegmentModel(ClusterMixin, BaseEstimator):
     """log1p → standardise → K-Means, choosing k from ``k_range`` unless ``k`` is given.
 
-    Rule for k: find the elbow of the inertia curve; among the elbow and its two
-    neighbours, take the k with the best silhouette whose smallest segment holds
-    at least ``min_share`` of customers (a segment of a handful of people is not
-    actionable). Silhouette is computed on a sample of ``silhouette_sample`` rows.
-    Candidate k are scored with ``scoring_n_init`` k-means++ starts each (one, as in
-    scikit-learn's default); the chosen k is fitted again with ``n_init`` starts. For
-    large data, candidates are scored on ``scoring_sample`` customers and only the
-    chosen k is fitted on everyone.
-    Stability is the mean adjusted Rand index between the chosen labels and
-    ``n_bootstrap`` refits on bootstrap samples.
-    With ``order_by`` (a column index), labels are numbered by that column's total per
-    cluster, largest first; ``labels_`` and ``predict`` use the same numbering.
+    Every k of ``k_range`` (and a forced ``k``) is scored by the best of ``scoring_n_init``
+    k-means++ starts: a single start lands in a worse local optimum often enough (29% of
+    starts at k = 5 on the real data) to move the elbow. Rule for k (``choose_k``): find the
+    elbow of the inertia curve; among the elbow and its two neighbours, take the k with the
+    best silhouette whose smallest segment holds at least ``min_share`` of customers (a
+    segment of a handful of people is not actionable). Silhouettes are computed on
+    ``silhouette_sample`` customers (all when there are no more). The chosen k keeps its
+    scoring fit, or is refitted with ``n_init`` starts if that is more. For large data, k are
+    scored on ``scoring_sample`` customers and only the chosen k is fitted on everyone.
 
-    Fitted: ``labels_``, ``k_``, ``k_choice_`` (a ``KChoice``; ``explain_k`` words it),
-    ``k_scores_`` (a ``KScore`` per candidate k), ``stability_`` (NaN when
-    ``n_bootstrap`` is 0) and ``cluster_centers_`` (in label order; on the model's scale
-    unless ``log_transform`` is False).
+    ``stability_`` (in [0, 1]; NaN when ``n_bootstrap`` is 0): the chosen k is refitted
+    (``n_init`` starts) ``n_bootstrap`` times, each on a bootstrap sample of up to
+    ``bootstrap_sample`` customers; each refit and the model label the same up to
+    ``bootstrap_sample`` customers, the refit's segments are paired one-to-one with the
+    model's to agree on the most of them (Hungarian matching), and ``stability_`` is the
+    mean share of customers a refit puts in the same segment: 0.93 means refits on
+    resampled customers put 93% of customers in the same segment.
+
+    With ``order_by`` (a column index), labels are numbered by that column's total per
+    cluster, largest first; ``labels_`` and ``predict`` use the same numbering. Fitted:
+    ``labels_``, ``k_``, ``k_choice_`` (a ``KChoice``), ``k_scores_`` (a ``KScore`` per scored
+    k), ``stability_``, ``cluster_centers_`` (label order; model scale if ``log_transform``).
     """
 
     def __init__(
@@ -71,8 +81,8 @@ class SegmentModel(ClusterMixin, BaseEstimator):
         log_transform: bool = True,
         min_share: float = MIN_SEGMENT_SHARE,
         n_init: int = 3,
-        scoring_n_init: int = 1,
-        silhouette_sample: int = 2000,
+        scoring_n_init: int = 3,
+        silhouette_sample: int = 2500,
         scoring_sample: int = 5_000,
         n_bootstrap: int = 5,
         bootstrap_sample: int = 5000,
@@ -108,58 +118,49 @@ class SegmentModel(ClusterMixin, BaseEstimator):
             raise ValueError(f"k must be between 2 and {len(Z) - 1} for {len(Z)} customers")
         scoring = Z[self._sample_rows(len(Z), self.scoring_sample, rng)]
         seed = rng.randint(np.iinfo(np.int32).max)
-        models, self.k_scores_ = self._score_candidates(Z, scoring, seed, rng)
-        self.k_choice_ = self._choose_k(self.k_scores_)
+        models, self.k_scores_ = self._score_candidates(len(Z), scoring, seed, rng)
+        self.k_choice_ = choose_k(self.k_scores_, min_share=self.min_share, forced=self.k)
         self.k_ = self.k_choice_.k
         chosen = models[self.k_]
-        if self.k is None and self.scoring_n_init < self.n_init:
+        if self.scoring_n_init < self.n_init:
             chosen = KMeans(n_clusters=self.k_, n_init=self.n_init, random_state=seed).fit(scoring)
         if len(scoring) < len(Z):
-            chosen = KMeans(
-                n_clusters=self.k_, init=chosen.cluster_centers_, n_init=1, random_state=seed
-            ).fit(Z)
+            chosen = KMeans(self.k_, init=chosen.cluster_centers_, n_init=1).fit(Z)
         self.kmeans_ = chosen
         self.order_ = self._label_order(X, chosen.labels_)
         self.labels_ = self.order_[chosen.labels_]
         self.cluster_centers_ = chosen.cluster_centers_[np.argsort(self.order_)]
-        self.stability_ = self._stability(Z, chosen, seed, rng)
+        self.stability_ = self._stability(Z, chosen, rng)
         return self
 
-    def _score_candidates(self, Z, scoring, seed, rng) -> tuple[dict[int, KMeans], list[KScore]]:
-        """One K-Means per candidate k on ``scoring``, with inertia, silhouette and smallest share."""
+    def _score_candidates(self, n: int, scoring, seed, rng) -> tuple[dict[int, KMeans], list]:
+        """A K-Means per k on ``scoring`` (n customers in all), with its ``KScore``."""
         low, high = self.k_range
-        high = min(high, len(Z) - 1)
-        ks = [self.k] if self.k is not None else list(range(low, max(low, high) + 1))
+        ks = set(range(low, max(low, min(high, n - 1)) + 1)) | ({self.k} - {None})
+        models = {
+            k: KMeans(n_clusters=k, n_init=self.scoring_n_init, random_state=seed).fit(scoring)
+            for k in sorted(ks)
+        }
         sample = self._sample_rows(len(scoring), self.silhouette_sample, rng)
         distances = euclidean_distances32(scoring[sample])
-        n_init = self.n_init if self.k is not None else self.scoring_n_init
-        models, scores = {}, []
-        for k in ks:
-            model = KMeans(n_clusters=k, n_init=n_init, random_state=seed).fit(scoring)
-            models[k] = model
-            silhouette = silhouette_from_distances(distances, model.labels_[sample])
-            scores.append(
-                KScore(
-                    k=k,
-                    inertia=float(model.inertia_) * len(Z) / len(scoring),
-                    silhouette=finite_or_none(silhouette),
-                    smallest_share=float(
-                        np.bincount(model.labels_, minlength=k).min() / len(scoring)
-                    ),
-                )
+        silhouettes = silhouette_scores(distances, [m.labels_[sample] for m in models.values()])
+        return models, [
+            KScore(
+                k,
+                float(m.inertia_) * n / len(scoring),
+                finite_or_none(silhouette),
+                float(np.bincount(m.labels_, minlength=k).min() / len(scoring)),
             )
-        return models, scores
+            for (k, m), silhouette in zip(models.items(), silhouettes, strict=True)
+        ]
 
     def _label_order(self, X: np.ndarray, labels: np.ndarray) -> np.ndarray:
         """``order[kmeans label]`` = the label segbot shows (by ``order_by`` total, largest first)."""
-        k = int(labels.max()) + 1
+        k = self.k_  # not labels.max() + 1: identical customers can leave a cluster empty
         if self.order_by is None:
             return np.arange(k)
         totals = np.bincount(labels, weights=X[:, self.order_by], minlength=k)
-        ranking = np.argsort(-totals, kind="stable")
-        order = np.empty(k, dtype=np.int64)
-        order[ranking] = np.arange(k)
-        return order
+        return np.argsort(np.argsort(-totals, kind="stable"))  # each label's rank
 
     def predict(self, X):
         """Segment index for each row of X (the numbering of ``labels_``)."""
@@ -168,115 +169,130 @@ class SegmentModel(ClusterMixin, BaseEstimator):
         return self.order_[self.kmeans_.predict(self._scaled(X))]
 
     def _scaled(self, X: np.ndarray) -> np.ndarray:
-        if self.scaler_ is None:
-            return X
-        return on_scale(self.scaler_, X)
+        return X if self.scaler_ is None else on_scale(self.scaler_, X)
 
-    def _choose_k(self, scores: list[KScore]) -> KChoice:
-        """The rule of the class docstring, applied to the candidates' scores."""
-        if self.k is not None:
-            return KChoice(k=self.k, how="forced")
-        ks = [s.k for s in scores]
-        if len(ks) == 1:
-            return KChoice(k=ks[0], how="only")
-        inertia = [s.inertia for s in scores]
-        knee = KneeLocator(ks, inertia, curve="convex", direction="decreasing").knee
-        elbow = int(knee) if knee is not None else ks[len(ks) // 2]
-        candidates = [s for s in scores if abs(s.k - elbow) <= 1]
-        usable = [s for s in candidates if s.smallest_share >= self.min_share]
-        pool = usable or [s for s in scores if s.smallest_share >= self.min_share] or candidates
-        # An unmeasured silhouette counts as the worst possible one, -1.
-        best = max(pool, key=lambda s: (-1.0 if s.silhouette is None else s.silhouette, -s.k))
-        return KChoice(
-            k=best.k,
-            how="elbow",
-            elbow=elbow,
-            knee_found=knee is not None,
-            candidates=tuple(c.k for c in candidates),
-            silhouette=best.silhouette,
-            all_large=bool(usable),
-            min_share=self.min_share,
-        )
-
-    def _stability(self, Z: np.ndarray, chosen: KMeans, seed: int, rng) -> float:
+    def _stability(self, Z: np.ndarray, chosen: KMeans, rng) -> float:
+        """The mean matched share of the class docstring (``chosen`` was fitted on ``Z``)."""
         if self.n_bootstrap <= 0:
             return float("nan")
         evaluation = self._sample_rows(len(Z), self.bootstrap_sample, rng)
-        reference = chosen.labels_[evaluation]
-        scores = []
+        reference, k = chosen.labels_[evaluation], chosen.n_clusters
+        shares = []
         for _ in range(self.n_bootstrap):
             picks = rng.randint(0, len(Z), size=min(len(Z), self.bootstrap_sample))
-            refit = KMeans(n_clusters=chosen.n_clusters, n_init=self.n_init, random_state=seed)
-            refit.fit(Z[picks])
-            scores.append(adjusted_rand_score(reference, refit.predict(Z[evaluation])))
-        return float(np.mean(scores))
+            # A fresh seed per refit, so the refits' k-means++ starts differ too.
+            refit = KMeans(k, n_init=self.n_init, random_state=rng.randint(2**31 - 1))
+            labels = refit.fit(Z[picks]).predict(Z[evaluation])
+            counts = np.bincount(reference * k + labels, minlength=k * k).reshape(k, k)
+            rows, cols = linear_sum_assignment(counts, maximize=True)
+            shares.append(counts[rows, cols].sum() / len(evaluation))
+        return float(np.mean(shares))
 
     @staticmethod
     def _sample_rows(n: int, size: int, rng) -> np.ndarray:
-        if n <= size:
-            return np.arange(n)
-        return np.sort(rng.choice(n, size=size, replace=False))
+        return np.arange(n) if n <= size else np.sort(rng.choice(n, size=size, replace=False))
+
+
+def choose_k(scores, *, min_share: float = MIN_SEGMENT_SHARE, forced: int | None = None) -> KChoice:
+    """``SegmentModel``'s rule for k applied to ``KScore``s (``forced``: a k set by hand, scored too)."""
+    by_k = {s.k: s for s in sorted(scores, key=lambda s: s.k)}
+    ks = list(by_k)
+    large = tuple(k for k in ks if by_k[k].smallest_share >= min_share)
+    elbow, knee, candidates = None, None, tuple(ks)
+    if len(ks) > 1:
+        inertia = [by_k[k].inertia for k in ks]
+        knee = KneeLocator(ks, inertia, curve="convex", direction="decreasing").knee
+        elbow = int(knee) if knee is not None else ks[len(ks) // 2]
+        candidates = tuple(k for k in ks if abs(k - elbow) <= 1)
+    near = tuple(k for k in candidates if k in large)
+    pool = (forced,) if forced is not None else near or large or candidates
+    how = "elbow" if near else "wider" if large else "small"
+    if forced is not None or len(ks) == 1:
+        how = "forced" if forced is not None else "only"
+    # An unmeasured silhouette counts below any measured one (-1 at worst); ties go to the smaller k.
+    k = max(pool, key=lambda k: (-2.0 if by_k[k].silhouette is None else by_k[k].silhouette, -k))
+    unmeasured = tuple(k for k in pool if by_k[k].silhouette is None)
+    return KChoice(k, how, elbow, knee is not None, candidates, pool, unmeasured,
+                   by_k[k].silhouette, k in large, min_share)  # fmt: skip
 
 
 def explain_k(choice: KChoice) -> str:
-    """Why the run has ``choice.k`` segments, in one or two sentences."""
-    k = choice.k
+    """Why the run has ``choice.k`` segments, in one sentence true to the branch taken."""
+    k, share = choice.k, f"{choice.min_share:.0%}"
     if choice.how == "forced":
         return f"k = {k} was set by hand."
     if choice.how == "only":
-        return f"Only k = {k} is possible with this few customers."
-    where = (
-        "the inertia curve bends"
-        if choice.knee_found
-        else "the inertia curve has no clear bend; mid-range"
-    )
-    silhouette = "not measured" if choice.silhouette is None else f"{choice.silhouette:.2f}"
-    reason = (
-        f"k = {k}: {where} at k = {choice.elbow}, and among k = {min(choice.candidates)}–"
-        f"{max(choice.candidates)} k = {k} separates customers best (silhouette {silhouette})"
-    )
-    if choice.all_large:
-        return reason + f" with every segment at least {choice.min_share:.0%} of customers."
-    return reason + f"; some segment is smaller than {choice.min_share:.0%} of customers."
+        return f"Only k = {k} was scored, so there was nothing to choose from."
+    bend = f"the inertia curve bends at k = {choice.elbow}"
+    if not choice.knee_found:
+        bend = f"the inertia curve has no clear bend, so mid-range k = {choice.elbow} stands for it"
+    near, under = f"k = {k_list(choice.candidates)}", f"a segment under {share} of customers"
+    left_out = [c for c in choice.candidates if c not in choice.pool]
+    where = {
+        "elbow": f", and among {near}"
+        + (f" (leaving out k = {k_list(left_out)}, with {under})" if left_out else ""),
+        "wider": f", but each of {near} has {under}, so among the k that keep every segment "
+        f"at least that large (k = {k_list(choice.pool)})",
+        "small": f", but every k scored has {under}, so among {near}",
+    }[choice.how]
+    if choice.silhouette is None:
+        pick = f" no silhouette could be measured and the smallest, k = {k}, was taken"
+    else:
+        pick = f" k = {k} separates customers best (silhouette {choice.silhouette:.2f})"
+        if choice.unmeasured:
+            pick += f" of those with a measurable silhouette (not k = {k_list(choice.unmeasured)})"
+    tail = f", with every segment at least {share} of customers" if choice.all_large else ""
+    return f"k = {k}: {bend}{where}{pick}{tail}."
+
+
+def k_list(ks) -> str:
+    """A set of k in words: "4–6" for three or more in a row, else "2, 3 and 5" or "4"."""
+    ks = sorted(ks)
+    if len(ks) > 2 and ks[-1] - ks[0] == len(ks) - 1:
+        return f"{ks[0]}–{ks[-1]}"
+    head = ", ".join(map(str, ks[:-1]))
+    return f"{head} and {ks[-1]}" if head else str(ks[-1])
 
 
 def euclidean_distances32(points: np.ndarray) -> np.ndarray:
-    """Square matrix of Euclidean distances between rows, in float32.
-
-    For standardised features the error (~1e-3 at most) is far below what moves a
-    silhouette score, and half-width numbers make the per-k scoring twice as fast.
-    """
+    """Square matrix of Euclidean distances between rows, in float32: for standardised
+    features the error (~1e-3 at most) is far below what moves a silhouette score, and
+    half-width numbers make the scoring twice as fast."""
     points = np.asarray(points, dtype=np.float32)
-    squared = np.einsum("ij,ij->i", points, points)
-    # In place on the Gram matrix: each extra 2000×2000 temporary costs as much as the product.
-    distances = points @ points.T
-    distances *= -2
-    distances += squared[:, None]
-    distances += squared[None, :]
+    squared = np.einsum("ij,ij->i", points, points)[:, None]
+    ones = np.ones_like(squared)
+    # |a|² + |b|² - 2a·b as one product of augmented rows: no n×n temporaries to add up.
+    distances = np.hstack([points * -2, squared, ones]) @ np.hstack([points, ones, squared]).T
     np.maximum(distances, 0, out=distances)
     np.fill_diagonal(distances, 0)
     return np.sqrt(distances, out=distances)
 
 
-def silhouette_from_distances(distances: np.ndarray, labels: np.ndarray) -> float:
-    """Mean silhouette from a square distance matrix, via one matrix product per call.
-
-    Same definition as ``sklearn.metrics.silhouette_score(metric="precomputed")``
-    (singletons score 0), but ~10× faster when scoring many k on one sample.
-    """
-    clusters, labels = np.unique(labels, return_inverse=True)
-    if len(clusters) < 2:
-        return float("nan")
-    rows = np.arange(len(labels))
-    onehot = np.zeros((len(labels), len(clusters)), dtype=distances.dtype)
-    onehot[rows, labels] = 1
-    sizes = np.bincount(labels).astype(np.float64)
+def silhouette_scores(distances: np.ndarray, labelings) -> list[float]:
+    """Mean silhouette of each labeling of the points behind a square distance matrix, as
+    ``sklearn.metrics.silhouette_score(metric="precomputed")`` (singletons 0; NaN for one
+    cluster); one matrix product serves every labeling, reading the matrix once, not per k."""
+    inverse = [np.unique(labels, return_inverse=True)[1] for labels in labelings]
+    starts = np.cumsum([0] + [int(labels.max()) + 1 for labels in inverse])
+    onehot = np.zeros((len(distances), starts[-1]), dtype=distances.dtype)
+    for start, labels in zip(starts[:-1], inverse, strict=True):
+        onehot[np.arange(len(labels)), start + labels] = 1
     sums = (distances @ onehot).astype(np.float64)  # row i: total distance to each cluster
+    return [
+        _silhouette(sums[:, start:end], labels)
+        for start, end, labels in zip(starts[:-1], starts[1:], inverse, strict=True)
+    ]
+
+
+def _silhouette(sums: np.ndarray, labels: np.ndarray) -> float:
+    if sums.shape[1] < 2:
+        return float("nan")
+    rows, sizes = np.arange(len(labels)), np.bincount(labels).astype(np.float64)
     own_size = sizes[labels]
-    a = sums[rows, labels] / np.maximum(own_size - 1, 1)
+    a = sums[rows, labels] / np.maximum(own_size - 1, 1)  # mean distance within own cluster
     means = sums / sizes
     means[rows, labels] = np.inf
-    b = means.min(axis=1)
+    b = means.min(axis=1)  # mean distance to the nearest other cluster
     s = (b - a) / np.maximum(a, b)
     s[own_size == 1] = 0.0
     return float(np.nan_to_num(s).mean())

@@ -33,13 +33,17 @@ from segmentation.charts.style import (
     use_grid,
     wrap,
 )
-from segmentation.model import MIN_SEGMENT_SHARE
+from segmentation.model import MIN_SEGMENT_SHARE, KChoice, choose_k
 from segmentation.result import SegmentationResult
-from segmentation.summary import FEATURES
+from segmentation.summary import FEATURES, KScore, RunSummary
 
 
 def k_choice_chart(result: SegmentationResult, ax: Axes | None = None) -> Figure:
-    """Inertia (elbow) and silhouette against k on twin axes, the chosen k marked."""
+    """Inertia (elbow) and silhouette against k on twin axes, the elbow and the chosen k marked.
+
+    The subtitle is the run's reason, then why the k that separates best was not taken (or,
+    when k was forced, what segbot would have chosen).
+    """
     ax = new_axes(ax, left=0.08, right=0.92, bottom=0.14, top=0.84)
     summary = result.summary
     scores = sorted(summary.k_scores, key=lambda s: s.k)
@@ -49,14 +53,7 @@ def k_choice_chart(result: SegmentationResult, ax: Axes | None = None) -> Figure
     ax.set_xlabel("Number of segments (k)", fontsize=TEXT)
     ax.set_ylabel("Inertia: spread within segments (lower = tighter)", fontsize=TEXT)
     ax.set_xticks(ks)
-    right = ax.twinx()
-    right.tick_params(labelsize=SMALL)
-    right.spines["top"].set_visible(False)
-    right.set_ylabel("Silhouette: separation (higher = clearer)", fontsize=TEXT)
-    ok = np.array([s.smallest_share >= MIN_SEGMENT_SHARE for s in scores])
-    silhouette = np.array([np.nan if s.silhouette is None else s.silhouette for s in scores])
-    (sil,) = right.plot(ks, silhouette, "s--", color=PALETTE[3], lw=2.5, ms=9)
-    right.plot(ks[~ok], silhouette[~ok], "s", color="white", mec=PALETTE[3], mew=2, ms=9)
+    right, sil, ok = _silhouette_axis(ax, scores)
     line = ax.axvline(summary.k, color="#444444", lw=2, ls=":", gid="chosen-k")
     chosen = next((s.silhouette for s in scores if s.k == summary.k), None)
     if chosen is not None:
@@ -67,7 +64,15 @@ def k_choice_chart(result: SegmentationResult, ax: Axes | None = None) -> Figure
             bbox={"boxstyle": "round", "fc": "white", "ec": "#444444", "alpha": 0.9},
         )  # fmt: skip
     handles = [inertia, sil, line]
-    labels = ["Inertia (elbow curve)", "Silhouette", f"Chosen k = {summary.k}"]
+    chose = "Set by hand" if summary.k_forced else "Chosen"
+    labels = ["Inertia (elbow curve)", "Silhouette", f"{chose}: k = {summary.k}"]
+    # The run's own rule, replayed on its scores: the elbow is not stored in the summary.
+    choice = choose_k(scores, forced=summary.k if summary.k_forced else None) if scores else None
+    if choice is not None and choice.elbow is not None:
+        handles.append(_mark_elbow(ax, scores, choice))
+        labels.append(
+            f"{'Elbow' if choice.knee_found else 'No clear elbow; mid-range'}: k = {choice.elbow}"
+        )
     if (~ok).any():
         handles.append(
             Line2D([], [], marker="s", ls="", color="white", mec=PALETTE[3], mew=2, ms=9)
@@ -77,11 +82,58 @@ def k_choice_chart(result: SegmentationResult, ax: Axes | None = None) -> Figure
         _say_no_curve(ax, right, int(ks[0]), forced=summary.k_forced)
     # Below the plot: inside it, the legend hid the curves wherever they peaked.
     ax.legend(
-        handles, labels, loc="upper center", bbox_to_anchor=(0.5, -0.09), ncols=len(handles),
+        handles, labels, loc="upper center", bbox_to_anchor=(0.5, -0.09), ncols=min(len(handles), 3),
         fontsize=TEXT, frameon=False,
     )  # fmt: skip
-    set_title(ax, f"Choosing the number of segments: k = {summary.k}", wrap(summary.k_reason, 120))
+    reason = " ".join(filter(None, [summary.k_reason, _not_taken(scores, summary, choice)]))
+    set_title(ax, f"Choosing the number of segments: k = {summary.k}", wrap(reason, 120))
     return ax.figure
+
+
+def _silhouette_axis(ax: Axes, scores: list[KScore]) -> tuple[Axes, Line2D, np.ndarray]:
+    """Silhouette on a twin axis; hollow squares where some segment is under the minimum share."""
+    ks = np.array([s.k for s in scores])
+    right = ax.twinx()
+    right.tick_params(labelsize=SMALL)
+    right.spines["top"].set_visible(False)
+    right.set_ylabel("Silhouette: separation (higher = clearer)", fontsize=TEXT)
+    ok = np.array([s.smallest_share >= MIN_SEGMENT_SHARE for s in scores])
+    silhouette = np.array([np.nan if s.silhouette is None else s.silhouette for s in scores])
+    (sil,) = right.plot(ks, silhouette, "s--", color=PALETTE[3], lw=2.5, ms=9)
+    right.plot(ks[~ok], silhouette[~ok], "s", color="white", mec=PALETTE[3], mew=2, ms=9)
+    return right, sil, ok
+
+
+def _mark_elbow(ax: Axes, scores: list[KScore], choice: KChoice) -> Line2D:
+    """A ring around the elbow on the inertia curve."""
+    at = next(s.inertia for s in scores if s.k == choice.elbow)
+    (ring,) = ax.plot(
+        [choice.elbow], [at], "o", ms=20, mfc="none", mec="#444444", mew=2.5, gid="elbow"
+    )
+    return ring
+
+
+def _not_taken(scores: list[KScore], summary: RunSummary, choice: KChoice | None) -> str:
+    """Why the best-separating k is not the run's k ("" when it is, or nothing was measured)."""
+    measured = [s for s in scores if s.silhouette is not None]
+    if choice is None or not measured:
+        return ""
+    if summary.k_forced:
+        auto = choose_k(scores)
+        return "" if auto.k == summary.k else f"Left to choose, segbot would take k = {auto.k}."
+    best = max(measured, key=lambda s: (s.silhouette, -s.k))
+    taken = next((s.silhouette for s in scores if s.k == summary.k), None)
+    if best.k == summary.k or (taken is not None and best.silhouette <= taken):
+        return ""
+    lead = f"k = {best.k} separates best (silhouette {best.silhouette:.2f})"
+    if best.smallest_share < MIN_SEGMENT_SHARE:
+        return (
+            f"{lead} but its smallest segment holds {best.smallest_share:.0%} of customers, "
+            f"under {MIN_SEGMENT_SHARE:.0%}."
+        )
+    if best.k not in choice.candidates:
+        return f"{lead} but is not near the elbow (k = {choice.elbow})."
+    return ""
 
 
 def _say_no_curve(ax: Axes, right: Axes, k: int, *, forced: bool) -> None:

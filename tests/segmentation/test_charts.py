@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import struct
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -17,8 +18,11 @@ from segmentation.charts.png import render_png
 from segmentation.charts.run import box_plots, chart_pngs, k_choice_chart, segment_overview
 from segmentation.charts.style import CHART_FILES, PALETTE, segment_colors
 from segmentation.load import load_export
+from segmentation.model import choose_k
 from segmentation.pipeline import segment_export
+from segmentation.result import SegmentationResult
 from segmentation.sample import sample_export
+from segmentation.summary import KScore
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -70,29 +74,88 @@ def test_segment_colors_are_okabe_ito_and_distinct(result):
     assert colors[0] == "#0072B2"
 
 
-def test_k_choice_chart_marks_the_chosen_k_and_gives_the_reason(result):
+def subtitle(fig: Figure) -> str:
+    """The chart's subtitle (the annotation above the axes), unwrapped."""
+    return unwrap(next(t.get_text() for t in fig.axes[0].texts if getattr(t, "xy", None) == (0, 1)))
+
+
+def with_scores(result, scores, *, k: int, reason: str = "Because.", forced: bool = False):
+    summary = replace(result.summary, k=k, k_forced=forced, k_reason=reason, k_scores=scores)
+    return SegmentationResult(summary=summary, customers=result.customers)
+
+
+def marker_x(ax, gid: str) -> list[float]:
+    return [x for line in ax.get_lines() if line.get_gid() == gid for x in line.get_xdata()]
+
+
+def test_k_choice_chart_marks_the_chosen_k_the_elbow_and_gives_the_reason(result):
     fig = k_choice_chart(result)
     ax = fig.axes[0]
-    chosen = [line for line in ax.get_lines() if line.get_gid() == "chosen-k"]
-    assert len(chosen) == 1 and list(chosen[0].get_xdata()) == [result.summary.k, result.summary.k]
-    assert ax.get_title(loc="left") == f"Choosing the number of segments: k = {result.summary.k}"
-    assert unwrap(result.summary.k_reason) in [unwrap(t.get_text()) for t in texts(fig)]
+    k = result.summary.k
+    assert marker_x(ax, "chosen-k") == [k, k]
+    assert ax.get_title(loc="left") == f"Choosing the number of segments: k = {k}"
+    assert subtitle(fig).startswith(unwrap(result.summary.k_reason))
     inertia = ax.get_lines()[0]
     assert list(inertia.get_xdata()) == [s.k for s in result.summary.k_scores]
-    assert f"chosen: k = {result.summary.k}" in "\n".join(t.get_text() for t in texts(fig))
+    assert f"chosen: k = {k}" in "\n".join(t.get_text() for t in texts(fig))
+    (elbow,) = marker_x(ax, "elbow")  # the ring sits where the reason says the curve bends
+    assert f"the inertia curve bends at k = {elbow}" in result.summary.k_reason
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert labels[:3] == ["Inertia (elbow curve)", "Silhouette", f"Chosen k = {result.summary.k}"]
+    assert labels[:4] == [
+        "Inertia (elbow curve)",
+        "Silhouette",
+        f"Chosen: k = {k}",
+        f"Elbow: k = {elbow}",
+    ]
     assert fig.axes[1].get_ylabel().startswith("Silhouette")
 
 
-def test_k_choice_chart_is_honest_when_k_was_forced(forced):
-    assert len(forced.summary.k_scores) == 1
+def test_k_choice_chart_says_why_a_better_separated_k_was_not_taken(result):
+    scores = [
+        KScore(k=k, inertia=i, silhouette=s, smallest_share=share)
+        for k, i, s, share in zip(
+            range(2, 11),
+            [100, 60, 30, 25, 21, 18, 16, 14, 13],
+            [0.6, 0.3, 0.35, 0.5, 0.2, 0.2, 0.2, 0.2, 0.2],
+            [0.3, 0.2, 0.2, 0.01, 0.2, 0.2, 0.2, 0.2, 0.2],
+            strict=True,
+        )
+    ]
+    far = k_choice_chart(with_scores(result, scores, k=4))
+    assert subtitle(far) == (
+        "Because. k = 2 separates best (silhouette 0.60) but is not near the elbow (k = 4)."
+    )
+    assert marker_x(far.axes[0], "elbow") == [4]
+    tiny = [replace(s, silhouette=0.1) if s.k == 2 else s for s in scores]
+    assert subtitle(k_choice_chart(with_scores(result, tiny, k=4))) == (
+        "Because. k = 5 separates best (silhouette 0.50) but its smallest segment holds 1% of "
+        "customers, under 5%."
+    )
+    best = [replace(s, silhouette=0.9) if s.k == 4 else s for s in scores]
+    assert subtitle(k_choice_chart(with_scores(result, best, k=4))) == "Because."
+
+
+def test_k_choice_chart_shows_the_whole_curve_when_k_was_forced(forced):
+    assert [s.k for s in forced.summary.k_scores] == list(range(2, 11))
     fig = k_choice_chart(forced)
     ax = fig.axes[0]
-    assert any(line.get_gid() == "chosen-k" for line in ax.get_lines())
+    assert marker_x(ax, "chosen-k") == [3, 3]
+    assert len(marker_x(ax, "elbow")) == 1
+    assert len(ax.get_lines()[0].get_xdata()) == 9
+    assert subtitle(fig).startswith("k = 3 was set by hand.")
+    auto = choose_k(forced.summary.k_scores).k
+    assert ("Left to choose, segbot would take" in subtitle(fig)) == (auto != 3)
+    assert "Set by hand: k = 3" in [t.get_text() for t in ax.get_legend().get_texts()]
+
+
+def test_k_choice_chart_is_honest_when_one_k_was_scored(forced):
+    (three,) = [s for s in forced.summary.k_scores if s.k == 3]
+    fig = k_choice_chart(
+        with_scores(forced, (three,), k=3, reason="k = 3 was set by hand.", forced=True)
+    )
     said = "\n".join(t.get_text() for t in texts(fig))
     assert "Only k = 3 was scored (it was set by hand)" in said
-    assert "k = 3 was set by hand." in said
+    assert marker_x(fig.axes[0], "elbow") == []
 
 
 def test_k_choice_chart_draws_on_a_given_axes(result):
