@@ -10,25 +10,23 @@ from segmentation.formatting import money
 from segmentation.lifecycle import STATE_WORDS, STATES
 from segmentation.summary import RunSummary
 
-STABLE, FAIRLY_STABLE = 0.8, 0.6
+# Stability is the share of customers a refit on resampled customers puts in the same segment.
+STABLE, FAIRLY_STABLE = 0.9, 0.75
 
 
 def stability_sentence(summary: RunSummary) -> str:
-    """How far the segments can be trusted, in plain words, with the measured score."""
+    """How far the segments can be trusted, in plain words, with the measured share."""
     s = summary.stability
     if s is None:
         return "Stability was not measured (too few customers to resample)."
-    score = f"stability {s:.2f} of 1"
+    agree = f"refits on resampled customers put {s:.0%} of customers in the same segment"
     if s >= STABLE:
-        return f"Stable: refits on resampled customers give nearly the same segments ({score})."
+        return f"Stable: {agree}."
     if s >= FAIRLY_STABLE:
-        return (
-            f"Fairly stable: refits on resampled customers mostly agree ({score}); "
-            "read the smaller differences between segments with care."
-        )
+        return f"Fairly stable: {agree}; read small differences between segments with care."
     return (
-        f"Unstable: refits on resampled customers disagree ({score}). Treat these as rough "
-        "groups and try another number of segments (`k=N`)."
+        f"Unstable: {agree}. Treat these as rough groups and try another number of segments "
+        "(`k=N`)."
     )
 
 
