@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml | $(PY)
 
 test: $(STAMP)
 	$(VENV)/bin/ruff check .
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto  # one test process per core: most tests wait on sockets and workers
 
 run: $(STAMP)
 	$(PY) -m bot

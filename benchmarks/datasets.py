@@ -232,10 +232,21 @@ def cached(name: str) -> Path:
     path = CACHE / name
     if path.exists():
         return path
-    tmp = path.with_suffix(path.suffix + ".part")
+    # A name of its own per writer, then an atomic rename: test processes running side by
+    # side may both write the file, and a reader never sees half of one.
+    tmp = path.with_name(f".{name}.{os.getpid()}.part{path.suffix}")
+    try:
+        _write(name, tmp)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path
+
+
+def _write(name: str, tmp: Path) -> None:
     if name == "sample.csv":
         sample_export(rows=3_000, seed=0)[0].to_csv(tmp, index=False)
-        return tmp.rename(path)
+        return
     frame = real_frame() if name.startswith("real") else tenfold(real_frame())
     if name.endswith(".csv"):
         as_uci_csv(frame, tmp)
@@ -243,5 +254,3 @@ def cached(name: str) -> Path:
         as_xlsx(frame, tmp)
     else:
         frame.to_parquet(tmp, index=False)
-    tmp.rename(path)
-    return path
