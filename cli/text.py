@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from segmentation.formatting import money, number
 from segmentation.summary import RunSummary, Segment
-from segmentation.wording import facts_line, spend_sentence, stability_sentence
+from segmentation.wording import (
+    facts_line,
+    prediction_sentence,
+    spend_sentence,
+    stability_sentence,
+)
 
 NAME_WIDTH = 58  # the segment column; longer names are cut so the numbers stay aligned
 
@@ -23,6 +28,7 @@ def text_summary(summary: RunSummary) -> str:
         summary.k_reason,
         stability_sentence(summary),
         *([summary.lifecycle.describe()] if summary.lifecycle else []),
+        prediction_sentence(summary),
         "",
         f"{'Segment':<{NAME_WIDTH}} {'Customers':>10} {'Share':>6} {'Revenue':>8} "
         f"{'Recency':>8} {'Freq':>5} {'Avg spend':>10} {'Total':>10}",

@@ -1,7 +1,8 @@
 """What is true of each segment, in absolute terms: the facts names and strategies rest on.
 
 Medians say where a segment's middle customer stands; facts say how many of its customers
-bought once, where they are in their lifecycle, and how much of what they bought came back.
+bought once, where they are in their lifecycle, how much of what they bought came back and,
+when the run has lifetime-value predictions, who is likely gone and what all are expected to spend.
 """
 
 from __future__ import annotations
@@ -16,6 +17,10 @@ from segmentation.lifecycle import STATES
 
 HIGH_RETURNER_SHARE = 0.5  # a customer who sent back at least half of what they bought
 TOP_CUSTOMERS = 20  # the size of a call list: the top customers' share of net revenue
+# A customer is "likely gone" when the model gives them less than an even chance of still
+# being a customer: the point where betting on them having left is right more often than not.
+LIKELY_GONE = 0.5
+PREDICTED = ("p_active", "expected_orders_90d", "expected_value_90d")
 
 
 @dataclass(frozen=True)
@@ -27,7 +32,10 @@ class SegmentFacts:
     counts customers who returned at least half of what they bought. ``top_net_share`` is
     the share of net revenue from its ``TOP_CUSTOMERS`` largest customers by net spend;
     ``median_gap_days`` the median days between orders of its repeat customers (None when
-    none bought twice).
+    none bought twice). From the lifetime-value predictions (all None when the run has none):
+    ``expected_revenue_90d`` is what its customers are expected to spend in the next 90 days,
+    ``likely_gone`` counts those whose chance of still being active is under ``LIKELY_GONE``
+    and ``likely_gone_revenue`` is their past net revenue.
     """
 
     one_time_share: float
@@ -39,6 +47,17 @@ class SegmentFacts:
     high_returners: int = 0
     top_net_share: float = 0.0
     median_gap_days: float | None = None
+    expected_revenue_90d: float | None = None
+    likely_gone: int | None = None
+    likely_gone_revenue: float | None = None
+
+    @property
+    def likely_gone_share(self) -> float | None:
+        """The likely-gone customers' share of the segment's net revenue (None without
+        predictions, 0 when the segment has no positive net revenue)."""
+        if self.likely_gone_revenue is None:
+            return None
+        return self.likely_gone_revenue / self.net_revenue if self.net_revenue > 0 else 0.0
 
     @property
     def return_rate(self) -> float:
@@ -63,6 +82,9 @@ class SegmentFacts:
             "high_returners": self.high_returners,
             "top_net_share": self.top_net_share,
             "median_gap_days": self.median_gap_days,
+            "expected_revenue_90d": self.expected_revenue_90d,
+            "likely_gone": self.likely_gone,
+            "likely_gone_revenue": self.likely_gone_revenue,
         }
 
     @classmethod
@@ -77,19 +99,50 @@ class SegmentFacts:
             high_returners=int(data.get("high_returners") or 0),
             top_net_share=float(data.get("top_net_share") or 0.0),
             median_gap_days=data.get("median_gap_days"),
+            expected_revenue_90d=_float_or_none(data.get("expected_revenue_90d")),
+            likely_gone=None if data.get("likely_gone") is None else int(data["likely_gone"]),
+            likely_gone_revenue=_float_or_none(data.get("likely_gone_revenue")),
         )
 
 
 def segment_facts(customers: pd.DataFrame) -> dict[int, SegmentFacts]:
     """Facts per segment id from a customer table with ``segment``, ``frequency``,
-    ``recency_days``, ``tenure_days``, ``total_spend``, ``returns_value`` and ``lifecycle``."""
+    ``recency_days``, ``tenure_days``, ``total_spend``, ``returns_value`` and ``lifecycle``;
+    the prediction facts are filled when it also has the ``PREDICTED`` columns, all known."""
+    predicted = has_predictions(customers)
     return {
-        int(segment_id): _facts(group)
+        int(segment_id): _facts(group, predicted=predicted)
         for segment_id, group in customers.groupby("segment", sort=True)
     }
 
 
-def _facts(group: pd.DataFrame) -> SegmentFacts:
+def has_predictions(customers: pd.DataFrame) -> bool:
+    """Whether every customer has the ``PREDICTED`` columns filled (a run stored before
+    predictions, or one whose export could not support them, has them empty)."""
+    if customers.empty or not set(PREDICTED) <= set(customers.columns):
+        return False
+    return bool(customers[list(PREDICTED)].notna().all().all())
+
+
+def likely_gone(customers: pd.DataFrame) -> pd.Series:
+    """True for each customer whose chance of still being active is under ``LIKELY_GONE``."""
+    return customers["p_active"] < LIKELY_GONE
+
+
+def _predicted_facts(group: pd.DataFrame, net: pd.Series) -> dict[str, Any]:
+    gone = likely_gone(group)
+    return {
+        "expected_revenue_90d": round(float(group["expected_value_90d"].sum()), 2),
+        "likely_gone": int(gone.sum()),
+        "likely_gone_revenue": round(float(net[gone].sum()), 2),
+    }
+
+
+def _float_or_none(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def _facts(group: pd.DataFrame, *, predicted: bool) -> SegmentFacts:
     n = len(group)
     counts = group["lifecycle"].value_counts().reindex(list(STATES), fill_value=0)
     gross = float(group["total_spend"].sum())
@@ -110,4 +163,5 @@ def _facts(group: pd.DataFrame) -> SegmentFacts:
         ),
         top_net_share=top / float(net.sum()) if float(net.sum()) > 0 else 0.0,
         median_gap_days=None if repeat.empty else round(float(gaps.median()), 1),
+        **(_predicted_facts(group, net) if predicted else {}),
     )

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 
 from segmentation.clean import CleaningAudit, clean_transactions
+from segmentation.clv import ClvUnavailable, predict_customers
 from segmentation.describe import describe_segments
 from segmentation.errors import NotEnoughCustomersError
+from segmentation.facts import PREDICTED
 from segmentation.features import customer_features, default_as_of, returns_by_customer
 from segmentation.lifecycle import Lifecycle, lifecycle_from, lifecycle_states
 from segmentation.load import Export, load_export
@@ -21,6 +23,7 @@ from segmentation.sample import sample_export
 from segmentation.summary import FEATURES, RunSummary, finite_or_none
 
 MIN_CUSTOMERS_PER_SEGMENT = 3
+HORIZON_DAYS = 90  # the predictions' horizon: a quarter, what a marketer plans for
 OnStep = Callable[[str], None]
 
 
@@ -97,10 +100,13 @@ def segment_transactions(
         k=k, order_by=FEATURES.index("total_spend"), random_state=random_state
     ).fit(features[list(FEATURES)].to_numpy())
     lifecycle = lifecycle_from(features)
-    customers = _customers(features, transactions, model.labels_, lifecycle, as_of)
+    customers, unavailable = _with_predictions(
+        _customers(features, transactions, model.labels_, lifecycle, as_of)
+    )
     summary = _summary(
         audit, customers, model, lifecycle, as_of, random_state, provenance, k_forced=k is not None
     )
+    summary = replace(summary, **_prediction_fields(customers, unavailable))
     return SegmentationResult(summary=summary, customers=customers)
 
 
@@ -118,7 +124,39 @@ def _customers(
         segment=labels,
     )
     customers = customers.assign(lifecycle=lifecycle_states(customers, lifecycle))
-    return customers[list(CUSTOMER_COLUMNS)]
+    return customers[[c for c in CUSTOMER_COLUMNS if c not in PREDICTED]]
+
+
+def _with_predictions(customers: pd.DataFrame) -> tuple[pd.DataFrame, str | None]:
+    """The table with the ``PREDICTED`` columns, and None; or, when the export cannot support
+    the predictions, the columns as NaN and the plain reason (segmentation goes on without)."""
+    try:
+        predicted = predict_customers(customers, horizon_days=HORIZON_DAYS).customers
+        reason = _missing_numbers(predicted)
+    except ClvUnavailable as unavailable:
+        predicted, reason = None, str(unavailable)
+    if reason is not None:
+        predicted = pd.DataFrame(np.nan, index=customers.index, columns=list(PREDICTED))
+    return customers.join(predicted[list(PREDICTED)])[list(CUSTOMER_COLUMNS)], reason
+
+
+def _missing_numbers(predicted: pd.DataFrame) -> str | None:
+    """A plain reason when the fitted models gave a non-finite number for anyone: half a
+    prediction would make segment totals silently wrong, so none is shown instead."""
+    bad = int((~np.isfinite(predicted[list(PREDICTED)].to_numpy(dtype=float))).any(axis=1).sum())
+    if not bad:
+        return None
+    return (
+        f"Lifetime value could not be estimated: the model gave no usable number for {bad:,} "
+        "customers, so its totals would not be trustworthy."
+    )
+
+
+def _prediction_fields(customers: pd.DataFrame, unavailable: str | None) -> dict:
+    if unavailable is not None:
+        return {"predictions": unavailable, "expected_revenue_90d": None}
+    total = round(float(customers["expected_value_90d"].sum()), 2)
+    return {"predictions": None, "expected_revenue_90d": total}
 
 
 def _summary(

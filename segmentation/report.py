@@ -11,14 +11,21 @@ import numpy as np
 import pandas as pd
 
 from segmentation.charts.run import chart_pngs
+from segmentation.facts import PREDICTED
 from segmentation.formatting import number
 from segmentation.result import SegmentationResult
 from segmentation.summary import FEATURES
-from segmentation.wording import amount, facts_line, spend_sentence, stability_sentence
+from segmentation.wording import (
+    amount,
+    facts_line,
+    prediction_sentence,
+    spend_sentence,
+    stability_sentence,
+)
 
 CSV_COLUMNS = (
     "customer_id", "segment_id", "segment_name", *FEATURES, "returns_value", "net_spend",
-    "tenure_days", "lifecycle",
+    "tenure_days", "lifecycle", *PREDICTED,
 )  # fmt: skip
 # A spreadsheet runs a cell starting with one of these as a formula (OWASP "CSV injection");
 # the full-width forms are included because some spreadsheets normalise them.
@@ -59,12 +66,13 @@ def customers_csv(
     """One row per customer, safe to open in a spreadsheet.
 
     ``customers`` is indexed by customer_id with ``segment``, the four features,
-    ``returns_value``, ``tenure_days`` and ``lifecycle`` (as ``result.customers`` or a stored
-    run's assignments; the last two may be empty for runs stored before they existed);
+    ``returns_value``, ``tenure_days``, ``lifecycle`` and the ``PREDICTED`` columns (as
+    ``result.customers`` or a stored run's assignments; all but the first six may be empty
+    for runs stored before they existed, the predictions also when the run had none).
     ``names`` maps segment id to name. ``leading`` adds columns in front (e.g. where movers
-    came from). Columns: [leading…,] ``CSV_COLUMNS`` (net_spend = total_spend − returns_value).
-    Text cells (ids, names) that start like a formula are neutralised; number columns are
-    written as numbers.
+    came from). Columns: [leading…,] ``CSV_COLUMNS`` (net_spend = total_spend − returns_value;
+    missing predictions are empty cells). Text cells (ids, names) that start like a formula
+    are neutralised; number columns are written as numbers.
     """
     if segment_ids is not None:
         keep = customers["segment"].isin(list(segment_ids)).to_numpy()
@@ -82,15 +90,32 @@ def customers_csv(
             "segment_name": [neutralise(names.get(s, "")) for s in customers["segment"]],
             **{f: customers[f].to_numpy() for f in ("recency_days", "frequency")},
             **{f: customers[f].round(2).to_numpy() for f in spend},
-            "net_spend": (customers["total_spend"] - customers["returns_value"]).round(2).to_numpy(),
+            "net_spend": (customers["total_spend"] - customers["returns_value"])
+            .round(2)
+            .to_numpy(),
             "tenure_days": customers["tenure_days"].to_numpy(),
             "lifecycle": customers["lifecycle"].astype("string").fillna("").to_numpy(),
+            **_predicted_cells(customers),
         },
         columns=[*text, *CSV_COLUMNS],
     )
     buf = io.StringIO()
     table.to_csv(buf, index=False, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
     return buf.getvalue()
+
+
+def _predicted_cells(customers: pd.DataFrame) -> dict[str, np.ndarray]:
+    """The prediction columns, rounded (a chance to 3 places, orders and money to 2); NaN,
+    written as an empty cell, when the table has none (e.g. a run stored before them)."""
+    places = {"p_active": 3, "expected_orders_90d": 2, "expected_value_90d": 2}
+    return {
+        column: (
+            customers[column].astype(float).round(places[column]).to_numpy()
+            if column in customers.columns
+            else np.full(len(customers), np.nan)
+        )
+        for column in PREDICTED
+    }
 
 
 def report_markdown(result: SegmentationResult, chart_files: Sequence[str | Path]) -> str:
@@ -192,6 +217,7 @@ def _segment_section(result: SegmentationResult) -> list[str]:
             f"{m.recency_days:,.0f} | {number(m.frequency)} | "
             f"{amount(m.average_spend, summary)} | {amount(m.total_spend, summary)} |"
         )
+    lines += ["", _cell(prediction_sentence(summary))]
     lines += ["", "What is true of each segment's customers:", ""]
     lines += [
         f"- **{_cell(s.name)}**: {_cell(facts_line(s.facts, summary))}"

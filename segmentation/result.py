@@ -17,6 +17,9 @@ CUSTOMER_COLUMNS = (
     "segment",
     "tenure_days",
     "lifecycle",
+    "p_active",
+    "expected_orders_90d",
+    "expected_value_90d",
 )
 
 
@@ -25,7 +28,9 @@ class SegmentationResult:
     """A run's ``summary`` and its ``customers``.
 
     ``customers`` is indexed by ``customer_id`` with the columns of ``CUSTOMER_COLUMNS``
-    (``segment`` is the segment id of ``summary.segments``).
+    (``segment`` is the segment id of ``summary.segments``). ``p_active``,
+    ``expected_orders_90d`` and ``expected_value_90d`` are the lifetime-value predictions
+    (``segmentation.clv``), NaN for every customer when ``summary.predictions`` says why not.
     """
 
     summary: RunSummary

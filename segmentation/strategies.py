@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from segmentation.evidence import Evidence
+from segmentation.facts import LIKELY_GONE
 from segmentation.formatting import count, money, number
 
 MAX_STRATEGIES = 4
@@ -62,12 +63,26 @@ def _second_order(e: Evidence) -> str:
 
 
 def _win_back(e: Evidence) -> str:
+    """Led by the customers the model finds likely gone, when it finds any; the audience
+    stays those at risk or lapsed, since the model cannot judge one-time buyers."""
     slipping = e.facts.count("at_risk") + e.facts.count("lapsed")
-    return (
-        f"Win-back for the {count(slipping, 'customer')} at risk or lapsed (median last order "
-        f"{e.median.recency_days:,.0f} days ago, {money(e.median.average_spend, e.currency)} per order): "
+    action = (
         "a time-limited offer on their most-bought category within 2 weeks, one reminder "
         "after 7 days, then stop."
+    )
+    audience = (
+        f"the {count(slipping, 'customer')} at risk or lapsed (median last order "
+        f"{e.median.recency_days:,.0f} days ago, {money(e.median.average_spend, e.currency)} per order)"
+    )
+    gone, share = e.facts.likely_gone, e.facts.likely_gone_share
+    if not gone or share is None:
+        return f"Win-back for {audience}: {action}"
+    who = "1 customer, " if gone == 1 else f"{gone:,} customers, "
+    verb = "is" if gone == 1 else "are"
+    return (
+        f"{who}{share:.0%} of this segment's net revenue, {verb} likely gone (chance of still "
+        f"being active under {LIKELY_GONE:.0%}): win-back now, together with {audience}, with "
+        f"{action}"
     )
 
 

@@ -16,6 +16,9 @@ from segmentation.facts import SegmentFacts
 from segmentation.lifecycle import Lifecycle
 
 FEATURES = ("recency_days", "frequency", "average_spend", "total_spend")
+# Why a summary has no predictions when nothing says otherwise: it was stored by a segbot
+# that did not make them (its JSON has no "predictions" key), or built without a run.
+NOT_PREDICTED = "this run was made before segbot predicted who is slipping away."
 
 
 @dataclass(frozen=True)
@@ -138,6 +141,9 @@ class RunSummary:
     ``lifecycle`` holds the day thresholds of the customer states, ``currency`` the ISO code
     of the money (None when unknown), ``returned_value`` what the segmented customers cancelled
     or returned, and ``left_out_customers`` those who only bought after ``as_of``.
+    ``predictions`` is None when the customers have lifetime-value predictions, else the plain
+    reason why not; ``expected_revenue_90d`` is what all customers are expected to spend in
+    the next 90 days (None without predictions).
     """
 
     rows_read: int
@@ -165,6 +171,13 @@ class RunSummary:
     currency: str | None = None
     returned_value: float = 0.0
     left_out_customers: int = 0
+    predictions: str | None = NOT_PREDICTED
+    expected_revenue_90d: float | None = None
+
+    @property
+    def predicted(self) -> bool:
+        """Whether the run's customers have lifetime-value predictions."""
+        return self.predictions is None and self.expected_revenue_90d is not None
 
     @property
     def net_spend(self) -> float:
@@ -208,12 +221,16 @@ class RunSummary:
             "returned_value": round(self.returned_value, 2),
             "net_spend": self.net_spend,
             "left_out_customers": self.left_out_customers,
+            "predictions": self.predictions,
+            "expected_revenue_90d": self.expected_revenue_90d,
         }
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> RunSummary:
-        """Read ``to_json``'s object back; optional counts and lists may be missing."""
+        """Read ``to_json``'s object back; optional counts and lists may be missing (a summary
+        without a ``predictions`` key predates them: ``NOT_PREDICTED``)."""
         stability = data.get("stability")
+        expected = data.get("expected_revenue_90d")
         return cls(
             rows_read=int(data["rows_read"]),
             rows_kept=int(data["rows_kept"]),
@@ -240,6 +257,8 @@ class RunSummary:
             currency=data.get("currency"),
             returned_value=float(data.get("returned_value") or 0.0),
             left_out_customers=int(data.get("left_out_customers") or 0),
+            predictions=data.get("predictions", NOT_PREDICTED),
+            expected_revenue_90d=None if expected is None else float(expected),
         )
 
 

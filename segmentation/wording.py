@@ -1,17 +1,24 @@
-"""Sentences about a run that every reply shares: stability, lifecycle thresholds, money.
+"""Sentences about a run that every reply shares: stability, lifecycle, money, predictions.
 
 The Slack summary, the CLI, report.md and the digest all say these the same way.
 """
 
 from __future__ import annotations
 
-from segmentation.facts import SegmentFacts
-from segmentation.formatting import money
+from segmentation.facts import LIKELY_GONE, SegmentFacts
+from segmentation.formatting import count, money
 from segmentation.lifecycle import STATE_WORDS, STATES
 from segmentation.summary import RunSummary
 
 # Stability is the share of customers a refit on resampled customers puts in the same segment.
 STABLE, FAIRLY_STABLE = 0.9, 0.75
+# ``clv.ASSUMPTIONS`` cut to fit a one-line summary, plus the consequence a reader would
+# otherwise trip over: BG/NBD lets customers drop out only after a repeat order.
+SHORT_ASSUMPTIONS = (
+    "the model assumes each customer buys at a steady personal rate until they silently drop "
+    "out, which it can see only after a repeat order (so one-time buyers never count as gone), "
+    "and order values around a personal mean"
+)
 
 
 def stability_sentence(summary: RunSummary) -> str:
@@ -55,9 +62,33 @@ def lifecycle_mix(facts: SegmentFacts) -> str:
     return ", ".join(parts)
 
 
-def facts_line(facts: SegmentFacts, summary: RunSummary) -> str:
-    """One line of a segment's facts: one-time share, lifecycle mix, net revenue, returns."""
+def prediction_sentence(summary: RunSummary) -> str:
+    """What the lifetime-value model expects of the run's customers and, shortened from
+    ``clv.ASSUMPTIONS``, what it assumes, in one sentence; or why predictions are left out."""
+    if not summary.predicted:
+        return f"Predictions are left out: {_lower_first(summary.predictions or '')}"
+    gone = sum(s.facts.likely_gone or 0 for s in summary.segments if s.facts is not None)
     return (
+        f"Predicted for the next 90 days: {amount(summary.expected_revenue_90d or 0.0, summary)} "
+        f"from these customers, {count(gone, 'customer')} likely gone (under {LIKELY_GONE:.0%} "
+        f"chance of still being active); {SHORT_ASSUMPTIONS}."
+    )
+
+
+def facts_line(facts: SegmentFacts, summary: RunSummary) -> str:
+    """One line of a segment's facts: one-time share, lifecycle mix, net revenue, returns; with
+    predictions also who is likely gone and what the segment is expected to spend."""
+    line = (
         f"{facts.one_time_share:.0%} bought once · {lifecycle_mix(facts)} · net "
         f"{amount(facts.net_revenue, summary)} after {facts.return_rate:.0%} returned"
     )
+    if facts.likely_gone is None or facts.expected_revenue_90d is None:
+        return line
+    return (
+        f"{line} · {facts.likely_gone:,} likely gone ({facts.likely_gone_share or 0:.0%} of its "
+        f"net revenue) · {amount(facts.expected_revenue_90d, summary)} expected in 90 days"
+    )
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]

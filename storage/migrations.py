@@ -200,6 +200,21 @@ def m006_currency(db: sqlite_utils.Database) -> None:
     )
 
 
+@MIGRATIONS()
+def m007_customer_predictions(db: sqlite_utils.Database) -> None:
+    """Each customer's lifetime-value predictions: chance still active, orders and spend
+    expected in the next 90 days. NULL for runs without them (stored earlier, or whose
+    export could not support them)."""
+    _run_script(
+        db,
+        """
+        ALTER TABLE assignments ADD COLUMN p_active REAL;
+        ALTER TABLE assignments ADD COLUMN expected_orders_90d REAL;
+        ALTER TABLE assignments ADD COLUMN expected_value_90d REAL;
+        """,
+    )
+
+
 def migrate(db: sqlite_utils.Database) -> list[str]:
     """Apply the migrations this database lacks; returns the names applied now ([] if none).
 

@@ -97,7 +97,8 @@ class Schedule:
 
 @dataclass(frozen=True, kw_only=True)
 class CustomerRow:
-    """One customer's segment and features in a run."""
+    """One customer's segment and features in a run, and their lifetime-value predictions
+    (None when the run has none)."""
 
     customer_id: str
     segment: int
@@ -108,6 +109,9 @@ class CustomerRow:
     returns_value: float
     tenure_days: int | None = None  # None for runs stored before these were kept
     lifecycle: str | None = None
+    p_active: float | None = None
+    expected_orders_90d: float | None = None
+    expected_value_90d: float | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

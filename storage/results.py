@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import sqlite_utils
 
-from segmentation.facts import SegmentFacts
+from segmentation.facts import PREDICTED, SegmentFacts
 from segmentation.lifecycle import STATES
 from segmentation.result import CUSTOMER_COLUMNS
 from segmentation.summary import FEATURES, Medians, Segment
@@ -27,8 +27,12 @@ ASSIGNMENT_DTYPES = {
     "segment": "int64",
     "tenure_days": "Int64",  # NULL for runs stored before first-order ages were kept
     "lifecycle": pd.CategoricalDtype(STATES),
+    # NULL (NaN) for runs without predictions, or stored before they were made
+    **dict.fromkeys(PREDICTED, "float64"),
 }
-ASSIGNMENT_COLUMNS = ("segment", *FEATURES, "returns_value", "tenure_days", "lifecycle")
+ASSIGNMENT_COLUMNS = (
+    "segment", *FEATURES, "returns_value", "tenure_days", "lifecycle", *PREDICTED,
+)  # fmt: skip
 
 
 def replace_segments(db: sqlite_utils.Database, run_id: int, segments: tuple[Segment, ...]) -> None:
@@ -59,7 +63,8 @@ def replace_assignments(db: sqlite_utils.Database, run_id: int, customers: pd.Da
     Not ``insert_all``: it builds a dict and converts each value row by row, several
     times slower for 43k customers than handing sqlite3 whole columns. Columns are
     turned into Python lists first: sqlite3 cannot bind numpy integers, and
-    ``tolist()`` is much faster than converting row by row.
+    ``tolist()`` is much faster than converting row by row. A NaN prediction is stored as
+    NULL (SQLite binds a NaN double as NULL).
     """
     db["assignments"].delete_where("run_id = ?", [run_id])
     ids = customers.index.astype(str).tolist()
@@ -86,7 +91,7 @@ def assignments_for(db: sqlite_utils.Database, run_id: int, scope: Scope) -> pd.
 
     Empty (with the same columns) when the run is not this scope's or has none. Runs stored
     before first-order ages and lifecycle states were kept have them empty (``tenure_days``
-    is then a nullable integer column).
+    is then a nullable integer column); runs without predictions have them NaN.
     """
     cursor = db.execute(
         f"SELECT customer_id, {', '.join(CUSTOMER_COLUMNS)} FROM assignments "

@@ -11,7 +11,8 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from segmentation.movement import Movement, describe_flow, lapsing_ids
+from segmentation.formatting import count
+from segmentation.movement import INTO_LAPSING, Movement, describe_flow, lapsing_ids
 from segmentation.summary import Segment
 from storage import Scope
 
@@ -125,13 +126,9 @@ def actions(
     """
     picks: list[tuple[str, str, str]] = []  # (strategy key, what happened, the strategy)
     if movement is not None and movement.revenue_at_risk > 0:
-        target = _main_lapsing_target(movement, segments)
-        if target is not None:
-            what = (
-                f"{movement.at_risk_customers:,} customers who spent {movement.revenue_at_risk:,.0f} "
-                f"slipped into *{target.name}*"
-            )
-            picks.append((*_first_strategy(target), what))
+        risk = _at_risk_pick(movement, segments)
+        if risk is not None:
+            picks.append(risk)
     for r in _notable(rows, first_run=movement is None):
         change = r.change
         what = (
@@ -147,6 +144,23 @@ def actions(
             seen.add(key)
             lines.append(f"{what}. {strategy}")
     return tuple(lines[:MAX_ACTIONS])
+
+
+def _at_risk_pick(movement: Movement, segments: Sequence[Segment]) -> tuple[str, str, str] | None:
+    """The action for revenue at risk: the first strategy of the segment the customers at risk
+    slipped into (or, with predictions, where most of the newly likely-gone are)."""
+    n = movement.at_risk_customers
+    who, spent = f"{count(n, 'customer')} who spent", f"{movement.revenue_at_risk:,.0f}"
+    if movement.at_risk_basis == INTO_LAPSING:
+        target = _main_lapsing_target(movement, segments)
+        what = f"{who} {spent} slipped into *{target.name if target else ''}*"
+    else:
+        target = next((s for s in segments if s.id == movement.at_risk_segment), None)
+        what = (
+            f"{who} {spent} net {'is' if n == 1 else 'are'} now likely gone, most in "
+            f"*{target.name if target else ''}*"
+        )
+    return None if target is None else (*_first_strategy(target), what)
 
 
 def _notable(rows: Sequence[SegmentRow], *, first_run: bool) -> list[SegmentRow]:

@@ -6,7 +6,9 @@ import datetime as dt
 
 from bot.digest.compare import Digest, SegmentRow
 from bot.render.blocks import actions, bullets, button, context, header, section
+from segmentation.facts import LIKELY_GONE
 from segmentation.formatting import money, utc_label
+from segmentation.movement import INTO_LAPSING, NEWLY_GONE, Movement
 
 MOVERS_ACTION = "digest_export_movers"
 
@@ -38,13 +40,34 @@ def movement_lines(digest: Digest) -> list[str]:
     lines = list(digest.flows) or ["Nobody changed segment."]
     lost = f", {m.lost_customers:,} are no longer in the data" if m.lost_customers else ""
     lines.append(f"{m.moved:,} customers changed segment, {m.new_customers:,} are new{lost}.")
-    lines.append(
-        f"*Revenue at risk: {money(m.revenue_at_risk)}*, the historic spend of "
-        f"{m.at_risk_customers:,} customers who moved into a lapsing segment."
-        if m.at_risk_customers
-        else "No customers slipped into a lapsing segment."
-    )
+    lines.append(risk_line(m))
     return lines
+
+
+def risk_line(m: Movement) -> str:
+    """Revenue at risk and what it is: from the predictions when the run has them, else the
+    spend of customers who moved into a lapsing segment."""
+    total = f"*Revenue at risk: {money(m.revenue_at_risk)}*"
+    who = f"{m.at_risk_customers:,} customers" if m.at_risk_customers != 1 else "1 customer"
+    if m.at_risk_basis == INTO_LAPSING:
+        if not m.at_risk_customers:
+            return "No customers slipped into a lapsing segment."
+        return f"{total}, the historic spend of {who} who moved into a lapsing segment."
+    newly = m.at_risk_basis == NEWLY_GONE
+    if not m.at_risk_customers:
+        return (
+            "No customers became likely gone since the last run."
+            if newly
+            else "No customers are likely gone."
+        )
+    are = "is" if m.at_risk_customers == 1 else "are"
+    gone = f"under {LIKELY_GONE:.0%} chance of still being active"
+    if newly:
+        return f"{total}, the past net spend of {who} who {are} now likely gone ({gone})."
+    return (
+        f"{total}, the past net spend of {who} who {are} likely gone ({gone}; the last run had "
+        "no predictions to compare with)."
+    )
 
 
 def _movement_text(digest: Digest) -> str:

@@ -11,7 +11,12 @@ from bot.render.schedule import schedule_button
 from segmentation.formatting import money, number
 from segmentation.model import K_RANGE
 from segmentation.summary import RunSummary, Segment
-from segmentation.wording import facts_line, spend_sentence, stability_sentence
+from segmentation.wording import (
+    facts_line,
+    prediction_sentence,
+    spend_sentence,
+    stability_sentence,
+)
 
 EXPORT_ACTION = "export_csv"
 RERUN_ACTION = "rerun_k"
@@ -29,10 +34,12 @@ def audit_line(summary: RunSummary) -> str:
 
 
 def trust_lines(summary: RunSummary) -> list[str]:
-    """Why this k, how stable the segments are, and what the lifecycle states mean."""
+    """Why this k, how stable the segments are, what the lifecycle states mean, and what the
+    lifetime-value predictions say (or why they are left out)."""
     lines = [summary.k_reason, stability_sentence(summary)]
     if summary.lifecycle is not None:
         lines.append(summary.lifecycle.describe())
+    lines.append(prediction_sentence(summary))
     return lines
 
 

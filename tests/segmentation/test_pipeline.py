@@ -165,6 +165,8 @@ def test_json_contract_keys_are_exactly_todays(real_result):
         "returned_value",
         "net_spend",
         "left_out_customers",
+        "predictions",
+        "expected_revenue_90d",
     ]
     assert [list(s) for s in d["k_scores"]] == [
         ["k", "inertia", "silhouette", "smallest_share"]

@@ -67,6 +67,9 @@ def test_segments_csv_columns_and_rows(result):
         "net_spend",
         "tenure_days",
         "lifecycle",
+        "p_active",
+        "expected_orders_90d",
+        "expected_value_90d",
     ]
     assert len(table) == len(result.customers)
     assert {row["lifecycle"] for row in table} <= {"new", "active", "at_risk", "lapsed"}

@@ -79,7 +79,20 @@ def test_finished_run_round_trip(db, add_run, small_result):
     one = storage.assignment_for(db, run_id, first_id, HERE)
     assert isinstance(one, CustomerRow) and one.customer_id == str(first_id)
     assert one.segment == small_result.customers.loc[first_id, "segment"]
+    for column in ("p_active", "expected_orders_90d", "expected_value_90d"):
+        stored = small_result.customers.loc[first_id, column]  # NaN (stored NULL) without them
+        assert getattr(one, column) == (None if pd.isna(stored) else stored)
     assert storage.assignment_for(db, run_id, "nobody", HERE) is None
+
+
+def test_a_run_without_predictions_stores_them_as_null(db, add_run, small_result):
+    run_id = add_run(db)
+    db.execute("UPDATE assignments SET p_active = NULL, expected_orders_90d = NULL, "
+               "expected_value_90d = NULL")  # fmt: skip
+    customers = storage.assignments_for(db, run_id, HERE)
+    assert customers["p_active"].isna().all() and customers["expected_value_90d"].dtype == float
+    one = storage.assignment_for(db, run_id, small_result.customers.index[0], HERE)
+    assert (one.p_active, one.expected_orders_90d, one.expected_value_90d) == (None, None, None)
 
 
 def test_a_running_run_keeps_its_params(db, db_path, add_dataset, small_result):
@@ -144,4 +157,6 @@ def test_real_run_is_written_in_one_fast_transaction(db, open_run, real_result):
         run.finish(real_result, {})
         # Target 0.2 s (benchmarks/bench_storage.py); row-by-row commits take seconds.
         assert time.perf_counter() - started < 1.0
-    assert len(storage.assignments_for(db, run.run_id, HERE)) == 4338
+    stored = storage.assignments_for(db, run.run_id, HERE)
+    assert len(stored) == 4338
+    pd.testing.assert_frame_equal(stored, real_result.customers)  # predictions included
