@@ -1,4 +1,8 @@
-"""The `segbot` command line: segment, sample, and (with a database) history/show/export."""
+"""The `segbot` command line: segment, sample, and (with a database) history/show/export.
+
+Cold start matters here: modules that only some commands need (charts and matplotlib, the
+database) are imported inside the function that needs them.
+"""
 
 from __future__ import annotations
 
@@ -6,16 +10,28 @@ import argparse
 import sys
 
 from cli import segment, stored
+from cli.args import Parser, UsageError, os_error, quiet_stdout
 
 # Each module adds its own subcommands to the one parser.
 COMMAND_MODULES = (segment, stored)
+BROKEN_PIPE = 141  # what a shell reports for a command stopped by SIGPIPE (128 + 13)
+
+
+def version() -> str:
+    """The installed package's version (pyproject.toml), or "unknown" when run from a bare tree."""
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as installed
+
+    try:
+        return installed("segbot")
+    except PackageNotFoundError:
+        return "unknown"
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand registered; each sets ``handler``."""
-    parser = argparse.ArgumentParser(
-        prog="segbot", description="Customer segments from a transaction export."
-    )
+    parser = Parser(prog="segbot", description="Customer segments from a transaction export.")
+    parser.add_argument("--version", action="version", version=f"segbot {version()}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for module in COMMAND_MODULES:
         module.register(commands)
@@ -25,10 +41,28 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Parse ``argv`` (default: ``sys.argv[1:]``), run the subcommand; returns the exit code.
 
-    A bad argument exits through argparse (code 2) before any subcommand runs.
+    A bad argument exits through argparse (SystemExit, code 2) before any subcommand runs; a
+    wrong use found later (a folder that is not there, a file where a folder goes, a file
+    that can't be written) is one line on stderr and 2. A reader closing the pipe early
+    (``| head``) ends the command quietly; so does Ctrl-C (130).
     """
     args = build_parser().parse_args(argv)
-    return args.handler(args)
+    try:
+        return args.handler(args)
+    except UsageError as exc:
+        return _fail(str(exc))
+    except BrokenPipeError:
+        quiet_stdout()
+        return BROKEN_PIPE
+    except OSError as exc:
+        return _fail(os_error(exc))
+    except KeyboardInterrupt:
+        return 130
+
+
+def _fail(message: str) -> int:
+    print(f"segbot: {message}", file=sys.stderr)
+    return 2
 
 
 if __name__ == "__main__":

@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import sys
 from pathlib import Path
 
-from cli.stored import store_run
+from cli.args import (
+    check_output_file,
+    check_output_folder,
+    parse_date,
+    parse_k,
+    positive,
+    sample_path,
+    seed,
+    shown,
+)
 from cli.text import text_summary
 from segmentation.errors import ExportError
 from segmentation.load import load_export
 from segmentation.model import K_MAX, K_MIN
 from segmentation.pipeline import segment_export
-from segmentation.report import write_report
 from segmentation.sample import write_sample
 from segmentation.summary import RunParams
 
@@ -41,35 +48,17 @@ def register(commands: argparse._SubParsersAction) -> None:
         metavar="CODE",
         help="ISO code of the export's money, e.g. GBP (default: from a column or symbols)",
     )
-    seg.add_argument("--seed", type=int, default=0, help="random state (default 0)")
+    seg.add_argument("--seed", type=seed, default=0, help="random state (default 0)")
     seg.add_argument("--json", action="store_true", help="print one JSON object")
     seg.add_argument("--out", help="write charts, report.md and segments.csv to this folder")
     seg.add_argument("--db", help="also store the run in this segbot database")
     seg.set_defaults(handler=run_segment)
 
     sample = commands.add_parser("sample", help="write a synthetic export to try segbot with")
-    sample.add_argument("path", help="output file (.csv, .xlsx or .parquet)")
-    sample.add_argument("--rows", type=int, default=60_000)
-    sample.add_argument("--seed", type=int, default=0)
+    sample.add_argument("path", type=sample_path, help="output file (.csv, .xlsx or .parquet)")
+    sample.add_argument("--rows", type=positive, default=60_000)
+    sample.add_argument("--seed", type=seed, default=0)
     sample.set_defaults(handler=run_sample)
-
-
-def parse_k(text: str) -> int:
-    """argparse type for --k: a whole number from K_MIN to K_MAX (the range Slack offers)."""
-    if not text.strip().isdigit() or not K_MIN <= int(text) <= K_MAX:
-        raise argparse.ArgumentTypeError(
-            f"'{text}' won't work: k is the number of segments, "
-            f"a whole number from {K_MIN} to {K_MAX}."
-        )
-    return int(text)
-
-
-def parse_date(text: str) -> dt.date:
-    """argparse type for YYYY-MM-DD."""
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a date like 2011-12-10") from exc
 
 
 def parse_mapping(pairs: list[str]) -> dict[str, str]:
@@ -89,10 +78,17 @@ def parse_mapping(pairs: list[str]) -> dict[str, str]:
 
 
 def run_segment(args: argparse.Namespace) -> int:
-    """Segment a file and print the summary (or JSON); with --db also store the run.
+    """Segment a file and print the summary (or JSON); with --out write the report folder,
+    with --db also store the run.
 
     Returns 0, or 2 (with a plain message on stderr) when the file can't be segmented.
+    Raises UsageError, before reading the file, for an --out or --db that can't be written.
     """
+    out = Path(args.out) if args.out else None
+    if out is not None:
+        check_output_folder(out)
+    if args.db:
+        check_output_file(Path(args.db), "the database")
     params = RunParams(k=args.k, as_of=args.as_of, random_state=args.seed)
     try:
         export = load_export(args.path, mapping=parse_mapping(args.map), currency=args.currency)
@@ -103,20 +99,28 @@ def run_segment(args: argparse.Namespace) -> int:
         print(f"segbot: {exc}", file=sys.stderr)
         return 2
     if args.db:
+        from cli.stored import store_run  # the database, only when asked for
+
         store_run(Path(args.db), Path(args.path), export, result, params)
-    if args.out:
-        write_report(result, args.out)
+    if out is not None:
+        from segmentation.report import write_report  # charts: matplotlib, only for --out
+
+        write_report(result, out)
     if args.json:
         print(json.dumps(result.summary.to_json(), indent=2))
     else:
         print(text_summary(result.summary))
-        if args.out:
-            print(f"\nReport written to {args.out}/report.md")
+        if out is not None:
+            print(f"\nReport written to {shown(out / 'report.md')}")
     return 0
 
 
 def run_sample(args: argparse.Namespace) -> int:
-    """Write a synthetic export to ``args.path``; returns 0."""
+    """Write a synthetic export to ``args.path``; returns 0.
+
+    Raises UsageError, before generating anything, when the file can't go there.
+    """
+    check_output_file(Path(args.path), "the sample")
     frame = write_sample(args.path, rows=args.rows, seed=args.seed)
-    print(f"Wrote {len(frame):,} lines to {args.path}")
+    print(f"Wrote {len(frame):,} lines to {shown(args.path)}")
     return 0

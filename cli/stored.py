@@ -14,19 +14,23 @@ import sys
 import time
 from pathlib import Path
 
-import storage
+from cli.args import UsageError, check_output_file, positive, shown
 from cli.text import text_summary
 from segmentation.formatting import utc_label
 from segmentation.load import Export
-from segmentation.report import customers_csv
 from segmentation.result import SegmentationResult
 from segmentation.summary import RunParams
+
+# storage.DEFAULT_DB_PATH, written out so that `segbot segment` starts without loading the
+# database layer (tests/cli/test_cli_errors.py checks the two agree); storage is imported
+# inside the functions that use it.
+DEFAULT_DB = "segbot.db"
 
 
 def register(commands: argparse._SubParsersAction) -> None:
     """Add `history`, `show` and `export` to the CLI's subcommands (each takes --db)."""
     history = commands.add_parser("history", help="list the runs stored in the database")
-    history.add_argument("--limit", type=int, default=20, help="how many runs (default 20)")
+    history.add_argument("--limit", type=positive, default=20, help="how many runs (default 20)")
     history.set_defaults(handler=run_history)
 
     show = commands.add_parser("show", help="print a stored run's summary")
@@ -44,7 +48,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     for parser in (history, show, export):
         parser.add_argument(
             "--db",
-            help=f"segbot database (default: $SEGBOT_DB, else ./{storage.DEFAULT_DB_PATH})",
+            help=f"segbot database (default: $SEGBOT_DB, else ./{DEFAULT_DB})",
         )
 
 
@@ -53,7 +57,10 @@ def database_path(given: str | None) -> Path:
 
     The one place the command line reads the environment.
     """
-    return Path(given or os.environ.get("SEGBOT_DB") or storage.DEFAULT_DB_PATH)
+    path = Path(given or os.environ.get("SEGBOT_DB") or DEFAULT_DB)
+    if path.is_dir():
+        raise UsageError(f"the database {shown(path)} is a folder; give a segbot database file.")
+    return path
 
 
 def store_run(
@@ -64,6 +71,8 @@ def store_run(
     ``params`` is what the run was asked for. The same file stored twice is one dataset
     with two runs. Prints where the run went on stderr, so stdout stays the summary.
     """
+    import storage
+
     user = _local_user()
     started = time.perf_counter()
     with storage.connect(db_path) as db:
@@ -97,6 +106,8 @@ def store_run(
 
 def run_history(args: argparse.Namespace) -> int:
     """List the CLI's stored runs, newest first; 2 when there is no database."""
+    import storage
+
     path = database_path(args.db)
     if not path.exists():
         return _no_database(path)
@@ -122,6 +133,8 @@ def run_show(args: argparse.Namespace) -> int:
     Returns 1 for a run that did not finish (with its status and error), 2 when there is
     no database or no such run.
     """
+    import storage
+
     path = database_path(args.db)
     if not path.exists():
         return _no_database(path)
@@ -142,7 +155,12 @@ def run_export(args: argparse.Namespace) -> int:
 
     To --output (count on stderr) or stdout; 2 when there is no database or no finished run.
     """
+    import storage
+    from segmentation.report import customers_csv  # its module draws charts too: not at start
+
     path = database_path(args.db)
+    if args.output:
+        check_output_file(Path(args.output), "the customers")
     if not path.exists():
         return _no_database(path)
     with storage.connect(path) as db:
@@ -155,7 +173,9 @@ def run_export(args: argparse.Namespace) -> int:
     text = customers_csv(customers, names, segment_ids=args.segment or None)
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")
-        print(f"Wrote {text.count(chr(10)) - 1:,} customers to {args.output}", file=sys.stderr)
+        print(
+            f"Wrote {text.count(chr(10)) - 1:,} customers to {shown(args.output)}", file=sys.stderr
+        )
     else:
         sys.stdout.write(text)
     return 0

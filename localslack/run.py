@@ -40,7 +40,7 @@ import errno
 import sys
 import threading
 import webbrowser
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Protocol, TextIO
 
@@ -143,10 +143,13 @@ def run_local_workspace(
     out: TextIO | None = None,
     stop: threading.Event | None = None,
     state_dir: str | Path | None = None,
+    notes: Sequence[str] = (),
 ) -> None:
     """Serve the local workspace on ``host:port`` until Ctrl-C (or ``stop`` is set).
 
-    With ``state_dir`` the conversation is kept there and comes back on the next start.
+    The first line printed is the page's address; ``notes`` (lines for the person who started
+    it) follow. With ``state_dir`` the conversation is kept there and comes back on the next
+    start.
     """
     out = out or sys.stdout
     stop = stop or threading.Event()
@@ -163,6 +166,8 @@ def run_local_workspace(
     with space:
         scope = "local only — bound to 127.0.0.1" if host == "127.0.0.1" else f"bound to {host}"
         print(f"segbot local workspace: {space.url} ({scope})", file=out, flush=True)
+        for note in notes:
+            print(note, file=out)
         if state_dir is not None:
             print(f"Conversation kept in {state_dir}/ (delete it to start afresh).", file=out)
         print("Press Ctrl-C to stop.", file=out, flush=True)

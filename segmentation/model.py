@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from kneed import KneeLocator
 from scipy.optimize import linear_sum_assignment
 from sklearn.base import BaseEstimator, ClusterMixin
 from sklearn.cluster import KMeans
@@ -13,6 +12,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 from threadpoolctl import threadpool_limits
 
+from segmentation.elbow import elbow as find_elbow
 from segmentation.scale import fit_scale, on_scale
 from segmentation.summary import KScore, finite_or_none
 
@@ -201,7 +201,7 @@ def choose_k(scores, *, min_share: float = MIN_SEGMENT_SHARE, forced: int | None
     elbow, knee, candidates = None, None, tuple(ks)
     if len(ks) > 1:
         inertia = [by_k[k].inertia for k in ks]
-        knee = KneeLocator(ks, inertia, curve="convex", direction="decreasing").knee
+        knee = find_elbow(ks, inertia)  # kneed's KneeLocator, convex and decreasing
         elbow = int(knee) if knee is not None else ks[len(ks) // 2]
         candidates = tuple(k for k in ks if abs(k - elbow) <= 1)
     near = tuple(k for k in candidates if k in large)
