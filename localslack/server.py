@@ -86,6 +86,14 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         """Stay quiet: tests read ``calls()``, not stderr."""
 
+    def handle(self) -> None:
+        """Serve the connection; a client gone mid-reply (a closed browser tab ends its
+        long-poll) is routine, not a traceback on the console."""
+        try:
+            super().handle()
+        except ConnectionError:  # BrokenPipeError, ConnectionResetError, ConnectionAbortedError
+            self.close_connection = True
+
     def _dispatch(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
