@@ -30,5 +30,10 @@ bench: $(STAMP)
 	$(PY) -m benchmarks.bench_storage
 	$(PY) -m benchmarks.bench_bot
 
+# docs/screenshot.png, taken by the browser test of the real bot (needs /usr/bin/chromium)
+.PHONY: screenshot
+screenshot: $(STAMP)
+	SEGBOT_WRITE_SCREENSHOT=1 $(PY) -m pytest -q -p no:cacheprovider tests/localslack/test_page_browser.py -k real_bot
+
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -6,6 +6,7 @@ would send; everything here only reads (files on disk, workspace state) and chan
 
 from __future__ import annotations
 
+import struct
 from pathlib import Path
 
 from .server import HttpReply
@@ -17,11 +18,12 @@ _PAGE_FILES = {
     "/index.html": ("index.html", "text/html; charset=utf-8"),
     "/page/app.css": ("app.css", "text/css; charset=utf-8"),
     "/page/app.js": ("app.js", "text/javascript; charset=utf-8"),
+    "/page/viewer.js": ("viewer.js", "text/javascript; charset=utf-8"),
 }
 
 
 def page_file(path: str) -> HttpReply:
-    """One of the page's three files for ``path``, or a 404 for anything else."""
+    """One of the page's files for ``path``, or a 404 for anything else."""
     if path not in _PAGE_FILES:
         return HttpReply(404, b"not found")
     name, content_type = _PAGE_FILES[path]
@@ -48,7 +50,7 @@ def page_state(ws: Workspace, *, user_id: str, title: str, has_sample: bool) -> 
             if not ch.is_im or ch.user == user_id
         ]
         messages = {c["id"]: _channel_messages(ws, c["id"]) for c in channels}
-        ephemeral = [_browser_message(m) for m in ws.ephemeral(user_id=user_id)]
+        ephemeral = [_browser_message(ws, m) for m in ws.ephemeral(user_id=user_id)]
         users = {
             uid: {"name": u["name"], "real_name": u["real_name"], "is_bot": u["is_bot"]}
             for uid, u in ws.users.items()
@@ -70,17 +72,34 @@ def page_state(ws: Workspace, *, user_id: str, title: str, has_sample: bool) -> 
 def _channel_messages(ws: Workspace, channel_id: str) -> list[dict]:
     out = []
     for msg in ws.messages(channel_id):
-        msg = _browser_message(msg)
+        msg = _browser_message(ws, msg)
         if msg.get("reply_count"):
             replies = ws.messages(channel_id, thread_ts=msg["ts"])
-            msg["replies"] = [_browser_message(r) for r in replies]
+            msg["replies"] = [_browser_message(ws, r) for r in replies]
         out.append(msg)
     return out
 
 
-def _browser_message(msg: dict) -> dict:
-    """A message with each file's browser URLs (the page has no token for ``url_private``)."""
+def _browser_message(ws: Workspace, msg: dict) -> dict:
+    """A message with each file's browser URLs (the page has no token for ``url_private``).
+
+    Images also get ``original_w``/``original_h``, as Slack gives them, read from the PNG or
+    GIF header: the page reserves each image's box before it loads, so nothing jumps.
+    """
     for f in msg.get("files", []):
         f["local_url"] = f"/local/files/{f['id']}"
         f["local_download"] = f"/local/files/{f['id']}?download=1"
+        stored = ws.files.get(f["id"])
+        size = image_size(stored.content) if stored is not None and stored.content else None
+        if size and "original_w" not in f:
+            f["original_w"], f["original_h"] = size
     return msg
+
+
+def image_size(content: bytes) -> tuple[int, int] | None:
+    """``(width, height)`` of a PNG or GIF from its header; ``None`` for anything else."""
+    if content[:8] == b"\x89PNG\r\n\x1a\n" and content[12:16] == b"IHDR" and len(content) >= 24:
+        return struct.unpack(">II", content[16:24])
+    if content[:6] in (b"GIF87a", b"GIF89a") and len(content) >= 10:
+        return struct.unpack("<HH", content[6:10])
+    return None

@@ -4,6 +4,10 @@
 "use strict";
 
 const state = { rev: -1, data: null, channel: null, thread: null, seenCounts: {}, forceScroll: false };
+// Per message list: is the reader at the bottom? Kept from scroll events, so a re-render or an
+// image that loads late keeps the latest message in view instead of pushing it under the composer.
+const pinned = { messages: true, "thread-messages": true };
+const autoTop = {}; // where toBottom last put each list: its own scroll events change nothing
 
 // ---------------------------------------------------------------- small helpers
 
@@ -202,9 +206,11 @@ function renderBlock(b, msg) {
       return h("div", { class: "block context" }, (b.elements || []).map((e) => renderElement(e, msg)));
     case "image": {
       const src = imageUrl(b);
+      const title = b.title?.text || b.alt_text || "";
+      const local = src?.startsWith("/local/files/");
       return h("div", { class: "block block-image" }, h("figure", {},
         b.title ? h("div", { class: "img-title" }, b.title.text) : null,
-        src ? h("img", { class: "file-image", src, alt: b.alt_text || "", loading: "lazy" }) : null));
+        src ? thumb({ src, title, alt: b.alt_text || title, download: local ? `${src}?download=1` : null }) : null));
     }
     case "actions":
       return h("div", { class: "block actions" }, (b.elements || []).map((e) => renderElement(e, msg)));
@@ -221,13 +227,24 @@ function richText(b) {
   return (b.elements || []).map((sec) => inline(sec.elements)).join("\n");
 }
 
+// An image that opens in the full-size viewer (viewer.js). Width and height, when known, reserve
+// its box before it loads, so the messages below it don't jump.
+function thumb({ src, title, alt, download, width, height, fileId }) {
+  return h("button", {
+    type: "button", class: "thumb", "data-full": src, "data-title": title, "data-download": download,
+    "aria-label": `Open ${title || "image"} full size`, title: title || null,
+  }, h("img", { class: "file-image", src, alt: alt || "", width, height, "data-file-id": fileId }));
+}
+
 function renderFiles(files) {
   if (!files?.length) return null;
   const images = files.filter((f) => (f.mimetype || "").startsWith("image/")).length;
   return h("div", { class: `files${images > 1 ? " gallery" : ""}` }, files.map((f) => {
     if ((f.mimetype || "").startsWith("image/")) {
-      return h("a", { href: f.local_url, target: "_blank", rel: "noopener", title: f.title || f.name },
-        h("img", { class: "file-image", src: f.local_url, alt: f.title || f.name, "data-file-id": f.id }));
+      const title = f.title || f.name;
+      return h("figure", { class: "file-figure" }, h("figcaption", { class: "img-title" }, title),
+        thumb({ src: f.local_url, title, alt: title, download: f.local_download, width: f.original_w,
+          height: f.original_h, fileId: f.id }));
     }
     return h("a", { class: "file-card", href: f.local_download, download: f.name, "data-file-id": f.id },
       h("span", { class: "file-icon" }, (f.filetype || "file").slice(0, 4).toUpperCase()),
@@ -324,21 +341,48 @@ function emptyChannel(name) {
       ", or type ", h("code", {}, "/segment help"), "."));
 }
 
+function nearBottom(el) {
+  return el.scrollHeight - el.scrollTop - el.clientHeight < 80;
+}
+
+function toBottom(el) {
+  pinned[el.id] = true;
+  el.scrollTop = el.scrollHeight;
+  autoTop[el.id] = el.scrollTop;
+}
+
 // Replace a list's content, keeping the reader at the bottom if they were there.
 function fill(container, nodes, empty) {
-  const atBottom = container.scrollHeight - container.scrollTop - container.clientHeight < 80;
   const focused = document.activeElement;
   if (focused && focused.tagName === "SELECT" && container.contains(focused)) return; // don't close an open menu
+  const keep = focused && container.contains(focused) && focused.matches("button.thumb") ? thumbIndex(focused) : -1;
   container.replaceChildren(...(nodes.length ? nodes : [empty]));
-  if (atBottom || state.forceScroll) container.scrollTop = container.scrollHeight;
+  if (keep >= 0) container.querySelectorAll("button.thumb")[keep]?.focus({ preventScroll: true });
+  if (pinned[container.id] || state.forceScroll) toBottom(container);
+}
+
+function thumbIndex(el) {
+  return [...el.closest(".messages").querySelectorAll("button.thumb")].indexOf(el);
+}
+
+// Only the reader's scrolling unpins a list: the scroll event of toBottom arrives a frame later,
+// when content that grew meanwhile would make it look as if the reader had scrolled up.
+function watchScroll(el) {
+  el.addEventListener("scroll", () => {
+    if (el.scrollTop !== autoTop[el.id]) pinned[el.id] = nearBottom(el);
+  }, { passive: true });
+  const stick = () => { if (pinned[el.id]) toBottom(el); };
+  el.addEventListener("load", stick, true); // load does not bubble: capture it for every image
+  new ResizeObserver(stick).observe(el);
 }
 
 function renderThread() {
   const pane = document.getElementById("thread-pane");
-  if (!state.thread) { pane.hidden = true; return; }
-  const parent = (state.data.messages[state.thread.channel] || []).find((m) => m.ts === state.thread.ts);
-  if (!parent) { pane.hidden = true; state.thread = null; return; }
-  pane.hidden = false;
+  const parent = state.thread && (state.data.messages[state.thread.channel] || []).find((m) => m.ts === state.thread.ts);
+  if (!parent) state.thread = null;
+  pane.hidden = !parent;
+  document.body.classList.toggle("thread-open", Boolean(parent)); // narrow screens show one pane
+  if (!parent) return;
   document.getElementById("thread-channel").textContent = channelLabel(state.thread.channel);
   const replies = (parent.replies || []).map((m) => ({ ...m }));
   const eph = state.data.ephemeral.filter((e) => e.channel === state.thread.channel && e.thread_ts === parent.ts)
@@ -352,6 +396,7 @@ function renderThread() {
 function selectChannel(id) {
   state.channel = id;
   state.thread = null;
+  document.body.classList.remove("sidebar-open");
   history.replaceState(null, "", `#${encodeURIComponent(channelName(id))}`);
   state.forceScroll = true;
   render();
@@ -360,10 +405,17 @@ function selectChannel(id) {
 
 function openThread(ts) {
   state.thread = { channel: state.channel, ts };
-  state.forceScroll = true;
+  state.forceScroll = true; // a thread opens at its latest reply, as in Slack
   renderThread();
   state.forceScroll = false;
-  document.getElementById("thread-input").focus();
+  document.getElementById("thread-input").focus({ preventScroll: true });
+}
+
+function closeThread() {
+  const ts = state.thread?.ts;
+  state.thread = null;
+  renderThread();
+  document.querySelector(`#messages .msg[data-ts="${CSS.escape(ts || "")}"] .thread-summary`)?.focus({ preventScroll: true });
 }
 
 // ---------------------------------------------------------------- talking to the local Slack
@@ -376,11 +428,15 @@ async function post(path, body, headers = { "Content-Type": "application/json" }
   return data;
 }
 
+const statusTimers = {};
+
+// A note beside the Send button; notes that aren't errors fade after a few seconds.
 function setStatus(id, text, isError = false) {
   const el = document.getElementById(id);
   el.textContent = text;
   el.classList.toggle("error", isError);
-  if (text && !isError) setTimeout(() => { if (el.textContent === text) el.textContent = ""; }, 4000);
+  clearTimeout(statusTimers[id]);
+  if (text && !isError) statusTimers[id] = setTimeout(() => setStatus(id, ""), 4000);
 }
 
 async function act(el, msg, action) {
@@ -401,10 +457,11 @@ async function sendText(input, statusId, threadTs) {
   input.value = "";
   autosize(input);
   const isCommand = text.startsWith("/");
-  if (isCommand) setStatus(statusId, `Sending ${text.split(" ")[0]}…`);
+  setStatus(statusId, isCommand ? `Sending ${text.split(" ")[0]}…` : ""); // an old note or error goes
   try {
     await post("/local/message", JSON.stringify({ channel: state.channel, text, thread_ts: isCommand ? null : threadTs }));
-    if (isCommand) setStatus(statusId, "");
+    setStatus(statusId, "");
+    toBottom(document.getElementById(threadTs ? "thread-messages" : "messages")); // the sender sees their message
   } catch (e) {
     input.value = text;
     setStatus(statusId, e.message, true);
@@ -503,7 +560,11 @@ document.addEventListener("DOMContentLoaded", () => {
   wireComposer("composer", "composer-input", "file-input", "composer-status", () => null);
   wireComposer("thread-composer", "thread-input", "thread-file-input", "thread-status", () => state.thread?.ts);
   document.getElementById("sample-button").addEventListener("click", (ev) => uploadSample(ev.currentTarget));
-  document.getElementById("thread-close").addEventListener("click", () => { state.thread = null; renderThread(); });
+  document.getElementById("thread-close").addEventListener("click", closeThread);
+  document.getElementById("thread-back").addEventListener("click", closeThread);
+  document.getElementById("sidebar-toggle").addEventListener("click", () => document.body.classList.toggle("sidebar-open"));
+  watchScroll(document.getElementById("messages"));
+  watchScroll(document.getElementById("thread-messages"));
   wireDrop();
   poll();
 });
