@@ -13,6 +13,7 @@ import time
 import uuid
 
 from . import payloads
+from .acting_views import ActingOnViews
 from .client import AppClient, AppResponse
 from .errors import SlackError
 from .files_and_hooks import Hook
@@ -20,8 +21,11 @@ from .routes import deliver_response
 from .state import Workspace
 
 
-class ActingAsSlack:
-    """Gestures of users; needs ``workspace``, ``app_client`` and ``url`` from the host class."""
+class ActingAsSlack(ActingOnViews):
+    """Gestures of users; needs ``workspace``, ``app_client`` and ``url`` from the host class.
+
+    Gestures on views (App Home, modals) come from ``ActingOnViews`` (acting_views.py).
+    """
 
     workspace: Workspace
     app_client: AppClient
@@ -55,6 +59,7 @@ class ActingAsSlack:
             command=command,
             text=text,
             response_url=self._hook_url("commands", hook),
+            trigger=ws.views.issue_trigger(payloads.trigger_id(), user_id),
         )
         resp = self.app_client.send_signed(
             body, kind="command", content_type="application/x-www-form-urlencoded"
@@ -265,6 +270,7 @@ class ActingAsSlack:
             action=action,
             state=state,
             response_url=self._hook_url("actions", hook),
+            trigger=ws.views.issue_trigger(payloads.trigger_id(), user_id),
         )
         return self.send_interaction(payload)
 

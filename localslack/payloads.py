@@ -34,6 +34,7 @@ def command_body(
     command: str,
     text: str,
     response_url: str,
+    trigger: str | None = None,
 ) -> str:
     """The form-encoded body of a slash command, fields in Slack's order."""
     return urlencode(
@@ -50,7 +51,7 @@ def command_body(
             "api_app_id": APP_ID,
             "is_enterprise_install": "false",
             "response_url": response_url,
-            "trigger_id": trigger_id(),
+            "trigger_id": trigger or trigger_id(),
         }
     )
 
@@ -101,14 +102,19 @@ def block_actions(
     *,
     team_id: str,
     user: dict,
-    channel: dict,
+    channel: dict | None,
     container: dict,
     message: dict | None,
     action: dict,
     state: dict,
-    response_url: str,
+    response_url: str | None,
+    trigger: str | None = None,
+    view: dict | None = None,
 ) -> dict:
-    """The ``block_actions`` payload (``message`` is omitted for ephemeral messages)."""
+    """The ``block_actions`` payload (``message`` is omitted for ephemeral messages).
+
+    A click in a view (App Home, modal) has ``view`` and neither channel nor response_url.
+    """
     payload = {
         "type": "block_actions",
         "user": {
@@ -120,18 +126,82 @@ def block_actions(
         "api_app_id": APP_ID,
         "token": VERIFICATION_TOKEN,
         "container": container,
-        "trigger_id": trigger_id(),
+        "trigger_id": trigger or trigger_id(),
         "team": {"id": team_id, "domain": "local"},
         "enterprise": None,
         "is_enterprise_install": False,
-        "channel": channel,
         "state": state,
-        "response_url": response_url,
         "actions": [action],
     }
+    if channel is not None:
+        payload["channel"] = channel
+    if response_url is not None:
+        payload["response_url"] = response_url
     if message is not None:
         payload["message"] = message
+    if view is not None:
+        payload["view"] = view
     return payload
+
+
+def view_submission(*, team_id: str, user: dict, view: dict, trigger: str) -> dict:
+    """The ``view_submission`` payload: the submitted view with its ``state.values``."""
+    return {
+        "type": "view_submission",
+        "team": {"id": team_id, "domain": "local"},
+        "user": {
+            "id": user["id"],
+            "username": user["name"],
+            "name": user["name"],
+            "team_id": team_id,
+        },
+        "api_app_id": APP_ID,
+        "token": VERIFICATION_TOKEN,
+        "trigger_id": trigger,
+        "view": view,
+        "response_urls": [],
+        "is_enterprise_install": False,
+        "enterprise": None,
+    }
+
+
+def app_home_opened(*, user_id: str, dm_channel: str, tab: str, view: dict | None, ts: str) -> dict:
+    """The ``app_home_opened`` event; ``view`` is the published home, once there is one."""
+    event = {
+        "type": "app_home_opened",
+        "user": user_id,
+        "channel": dm_channel,
+        "tab": tab,
+        "event_ts": ts,
+    }
+    if view is not None:
+        event["view"] = view
+    return event
+
+
+def input_state(element: dict, value: str | None) -> dict:
+    """What ``state.values`` says of an input element set to ``value`` (None: its initial value)."""
+    kind = element.get("type")
+    if kind in ("static_select", "external_select"):
+        options = element.get("options") or [
+            o for g in element.get("option_groups", []) for o in g.get("options", [])
+        ]
+        if value is None:
+            return {"type": kind, "selected_option": element.get("initial_option")}
+        picked = next((o for o in options if o.get("value") == value), None)
+        picked = picked or {"text": {"type": "plain_text", "text": value}, "value": value}
+        return {"type": kind, "selected_option": picked}
+    if kind == "timepicker":
+        return {
+            "type": kind,
+            "selected_time": value if value is not None else element.get("initial_time"),
+        }
+    if kind == "datepicker":
+        return {
+            "type": kind,
+            "selected_date": value if value is not None else element.get("initial_date"),
+        }
+    return {"type": kind, "value": value if value is not None else element.get("initial_value")}
 
 
 def form_payload(payload: dict) -> str:

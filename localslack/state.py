@@ -24,6 +24,8 @@ from .objects import (
     file_to_json,
     user_object,
 )
+from .payloads import APP_ID
+from .views import ViewStore
 
 # Re-exported: callers that hold a Workspace import its error and hook types from here too.
 __all__ = ["Hook", "SlackError", "Workspace"]
@@ -51,6 +53,7 @@ class Workspace(FilesAndHooks):
         self._ephemeral: list[dict] = []
         self.files: dict[str, StoredFile] = {}
         self.hooks: dict[str, Hook] = {}
+        self.views = ViewStore(team_id=team_id, app_id=APP_ID, bot_id=bot_id)  # views.py
         self.add_user("segbot", user_id=bot_user_id, is_bot=True)
 
     # ids, timestamps, change notification -------------------------------------------------

@@ -22,9 +22,10 @@ from .webapi_args import (
     readable_channel,
     required,
 )
+from .webapi_views import VIEW_METHODS
 
 Method = Callable[[Workspace, dict], dict]
-METHODS: dict[str, Method] = {}
+METHODS: dict[str, Method] = dict(VIEW_METHODS)  # views.open/push/update/publish
 
 
 def method(name: str) -> Callable[[Method], Method]:
@@ -99,6 +100,43 @@ def conversations_open(ws: Workspace, args: dict) -> dict:
             raise SlackError("not_enough_users" if not users else "too_many_users")
         ch = ws.open_dm(users[0])
     return {"ok": True, "channel": channel_object(ch, bot_user_id=ws.bot_user_id)}
+
+
+@method("conversations.members")
+def conversations_members(ws: Workspace, args: dict) -> dict:
+    ch = ws.channel(required(args, "channel"))
+    if ch.is_private and ws.bot_user_id not in ch.members:
+        raise SlackError("channel_not_found")
+    members, cursor = page(sorted(ch.members), args)
+    return {"ok": True, "members": members, "response_metadata": {"next_cursor": cursor}}
+
+
+@method("users.conversations")
+def users_conversations(ws: Workspace, args: dict) -> dict:
+    """The conversations of the bot (or of ``user``: only public ones the bot can see)."""
+    user = str(args.get("user") or ws.bot_user_id)
+    ws.user(user)
+    types = set(str(args.get("types") or "public_channel").split(","))
+    kinds = {"channel": "public_channel", "group": "private_channel", "im": "im", "mpim": "mpim"}
+    archived_too = str(args.get("exclude_archived", "false")).lower() not in ("true", "1")
+    with ws.lock:
+        found = [
+            ch for ch in ws.channels.values()
+            if user in ch.members and kinds[ch.channel_type] in types
+            and (archived_too or not ch.is_archived)
+            and (user == ws.bot_user_id or ws.bot_user_id in ch.members or not ch.is_private)
+        ]  # fmt: skip
+    shown, cursor = page([channel_object(c, bot_user_id=ws.bot_user_id) for c in found], args)
+    return {"ok": True, "channels": shown, "response_metadata": {"next_cursor": cursor}}
+
+
+def page(items: list, args: dict) -> tuple[list, str]:
+    """One page of ``items`` after ``cursor`` (``limit`` long) and the next cursor ("" at the end)."""
+    start = int(str(args.get("cursor") or "offset_0").removeprefix("offset_") or 0)
+    limit = max(1, min(int(args.get("limit") or 100), 1000))
+    rest = items[start : start + limit]
+    more = start + limit < len(items)
+    return rest, f"offset_{start + limit}" if more else ""
 
 
 @method("conversations.history")

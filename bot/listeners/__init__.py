@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from slack_bolt import App, BoltContext
 
-from bot.listeners import actions, commands, events
+from bot.listeners import actions, commands, events, views
 from bot.usecases.context import Deps
 
 DEPS = "deps"
@@ -25,3 +25,4 @@ def register(app: App, deps: Deps) -> None:
     commands.register(app)
     events.register(app)
     actions.register(app)
+    views.register(app)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from bot.render.blocks import button
+from bot.render.blocks import button, clip
 from segmentation.formatting import WEEKDAYS
+from segmentation.model import K_RANGE
 from storage import Schedule
 
 SCHEDULE_ACTION = "schedule_digest"
@@ -61,3 +62,105 @@ def schedule_off_text(was_on: bool) -> str:
     if was_on:
         return "The weekly digest in this channel is off. Past digests and runs are kept."
     return "There was no weekly digest scheduled in this channel."
+
+
+# the scheduling modal ------------------------------------------------------------------------
+
+SCHEDULE_MODAL = "schedule_digest_modal"  # the modal's callback_id
+DAY, TIME, TIMEZONE, K = "day", "time", "timezone", "k"  # block_id = action_id of each input
+COMMON_TIMEZONES = (
+    "UTC", "Europe/London", "Europe/Dublin", "Europe/Lisbon", "Europe/Paris", "Europe/Berlin",
+    "Europe/Madrid", "Europe/Rome", "Europe/Amsterdam", "Europe/Stockholm", "Europe/Warsaw",
+    "Europe/Athens", "Europe/Helsinki", "Europe/Istanbul", "Europe/Moscow", "Africa/Lagos",
+    "Africa/Cairo", "Africa/Johannesburg", "Africa/Nairobi", "Asia/Dubai", "Asia/Karachi",
+    "Asia/Kolkata", "Asia/Dhaka", "Asia/Bangkok", "Asia/Jakarta", "Asia/Singapore",
+    "Asia/Hong_Kong", "Asia/Shanghai", "Asia/Manila", "Asia/Seoul", "Asia/Tokyo",
+    "Australia/Perth", "Australia/Brisbane", "Australia/Sydney", "Pacific/Auckland",
+    "America/Sao_Paulo", "America/Argentina/Buenos_Aires", "America/Bogota", "America/Lima",
+    "America/Mexico_City", "America/Toronto", "America/New_York", "America/Chicago",
+    "America/Denver", "America/Phoenix", "America/Vancouver", "America/Los_Angeles",
+    "America/Anchorage", "Pacific/Honolulu",
+)  # fmt: skip
+K_LABELS = {"keep": "Keep the current k", "auto": "Choose k afresh each week"}
+
+
+def _option(text: str, value: str) -> dict:
+    return {"text": {"type": "plain_text", "text": clip(text, 75)}, "value": value}
+
+
+def _select(action_id: str, options: list[dict], initial: str) -> dict:
+    chosen = next((o for o in options if o["value"] == initial), options[0])
+    return {
+        "type": "static_select",
+        "action_id": action_id,
+        "options": options,
+        "initial_option": chosen,
+    }
+
+
+def _input(block_id: str, label: str, element: dict, hint: str | None = None) -> dict:
+    block = {
+        "type": "input",
+        "block_id": block_id,
+        "label": {"type": "plain_text", "text": label},
+        "element": element,
+    }
+    if hint:
+        block["hint"] = {"type": "plain_text", "text": hint}
+    return block
+
+
+def timezone_options(user_tz: str | None, current: str | None) -> list[dict]:
+    """The common zones, the user's own first (marked) and the current one kept if unusual."""
+    zones = [z for z in (user_tz, current) if z] + list(COMMON_TIMEZONES)
+    unique = list(dict.fromkeys(zones))
+    return [_option(f"{z} (your timezone)" if z == user_tz else z, z) for z in unique]
+
+
+def schedule_modal(
+    *, metadata: str, weekday: int, time: str, timezone: str, k_mode: str, user_tz: str | None,
+    channel_id: str,
+) -> dict:  # fmt: skip
+    """The **Schedule weekly digest** modal, preset to ``weekday``/``time``/``timezone``/``k_mode``.
+
+    ``metadata`` (the channel and where the modal was opened) travels as ``private_metadata``.
+    """
+    days = [_option(day, str(i)) for i, day in enumerate(WEEKDAYS)]
+    ks = [_option(K_LABELS[m], m) for m in ("keep", "auto")]
+    ks += [_option(f"k = {k} segments", str(k)) for k in K_RANGE]
+    zones = timezone_options(user_tz, timezone)
+    return {
+        "type": "modal",
+        "callback_id": SCHEDULE_MODAL,
+        "private_metadata": metadata,
+        "title": {"type": "plain_text", "text": "Weekly digest"},
+        "submit": {"type": "plain_text", "text": "Schedule"},
+        "close": {"type": "plain_text", "text": "Cancel"},
+        "blocks": [
+            {
+                "type": "section",
+                "text": {
+                    "type": "mrkdwn",
+                    "text": f"Every week I'll refresh the segments of <#{channel_id}> and post "
+                    "what changed there.",
+                },
+            },
+            _input(DAY, "Day", _select(DAY, days, str(weekday))),
+            _input(TIME, "Time", {"type": "timepicker", "action_id": TIME, "initial_time": time}),
+            _input(TIMEZONE, "Timezone", _select(TIMEZONE, zones, timezone)),
+            _input(K, "Number of segments", _select(K, ks, k_mode),
+                   hint="Keep: the same k as the latest run. Auto: the best k each week."),
+        ],
+    }  # fmt: skip
+
+
+def modal_values(view: dict) -> dict[str, str | None]:
+    """What was submitted in the modal: ``{day, time, timezone, k}`` as strings (None if empty)."""
+    values = view.get("state", {}).get("values", {})
+
+    def read(block_id: str) -> str | None:
+        state = values.get(block_id, {}).get(block_id) or {}
+        option = state.get("selected_option") or {}
+        return option.get("value") or state.get("selected_time") or state.get("value") or None
+
+    return {name: read(name) for name in (DAY, TIME, TIMEZONE, K)}

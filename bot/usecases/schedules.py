@@ -7,12 +7,20 @@ maps each ``/segment schedule …`` request type to its function.
 
 from __future__ import annotations
 
+import json
 import logging
 import zoneinfo
+from dataclasses import dataclass
 
 import storage
-from bot.digest.schedule_parse import ScheduleOff, SetSchedule, ShowSchedule
-from bot.errors import NO_DATASET, UserError
+from bot.digest.schedule_parse import (
+    ScheduleOff,
+    SetSchedule,
+    ShowSchedule,
+    parse_time,
+    parse_timezone,
+)
+from bot.errors import NO_DATASET, UserError, describe
 from bot.render import schedule as render
 from bot.scheduling.posting import reason
 from bot.usecases.context import Deps, Place, Reply
@@ -70,6 +78,100 @@ def schedule_from_results(deps: Deps, place: Place, run_id: str) -> Reply:
     del run_id
     reply = set_schedule(deps, place, DEFAULT_SLOT)
     return Reply(f"{reply.text} {render.CHANGE_HINT}")
+
+
+# the scheduling modal (the results' and the App Home's **Schedule weekly digest**) ---------------
+
+
+class ModalInvalid(Exception):
+    """What is wrong with a submitted modal, per input block (Slack shows it under the input)."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__(errors)
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class Submitted:
+    """A valid modal submission: the channel it is for, where it was opened, the schedule."""
+
+    channel_id: str
+    origin: str
+    request: SetSchedule
+
+
+EXPIRED = "This form is out of date: open it again from the results or the App Home."
+
+
+def open_schedule_modal(deps: Deps, place: Place, trigger_id: str, origin: str) -> None:
+    """Open the modal, preset to the channel's schedule (else Monday 09:00, the user's timezone).
+
+    ``origin`` ("results" or "home") travels with the channel in ``private_metadata``.
+    """
+    with storage.connect(deps.settings.db_path) as db:
+        if storage.latest_dataset(db, place.scope) is None:
+            raise UserError(NO_DATASET)
+        current = storage.schedule_for(db, place.scope)
+    user_tz = _user_timezone(deps, place.user_id)
+    preset = current if current is not None and current.enabled else None
+    view = render.schedule_modal(
+        metadata=json.dumps({"channel": place.channel_id, "origin": origin}),
+        weekday=preset.weekday if preset else DEFAULT_SLOT.weekday,
+        time=preset.time if preset else DEFAULT_SLOT.time,
+        timezone=preset.timezone if preset else user_tz or "UTC",
+        k_mode=preset.k_mode if preset else DEFAULT_SLOT.k_mode,
+        user_tz=user_tz,
+        channel_id=place.channel_id,
+    )
+    deps.client.views_open(trigger_id=trigger_id, view=view)
+
+
+def read_schedule_modal(view: dict) -> Submitted:
+    """The submission as a ``SetSchedule``; ``ModalInvalid`` naming each wrong input."""
+    values, errors = render.modal_values(view), {}
+    try:
+        meta = json.loads(view.get("private_metadata") or "{}")
+        channel_id, origin = str(meta["channel"]), str(meta.get("origin", "results"))
+    except (ValueError, KeyError, TypeError):
+        raise ModalInvalid({render.DAY: EXPIRED}) from None
+    day = values[render.DAY]
+    if day not in {str(i) for i in range(7)}:
+        errors[render.DAY] = "Pick a day of the week."
+    k_mode = values[render.K]
+    if k_mode not in {"keep", "auto", *(str(k) for k in render.K_RANGE)}:
+        errors[render.K] = "Pick keep, auto or a number of segments from 2 to 10."
+    checked = {}
+    for name, parse in ((render.TIME, parse_time), (render.TIMEZONE, parse_timezone)):
+        try:
+            checked[name] = parse(values[name] or "")
+        except UserError as e:
+            errors[name] = str(e) if values[name] else f"Pick a {name}."
+    if errors:
+        raise ModalInvalid(errors)
+    request = SetSchedule(
+        weekday=int(day),
+        time=checked[render.TIME],
+        timezone=checked[render.TIMEZONE],
+        k_mode=k_mode,
+    )
+    return Submitted(channel_id, origin, request)
+
+
+def save_from_modal(deps: Deps, place: Place, request: SetSchedule) -> str:
+    """Save the schedule as ``/segment schedule weekly …`` does; tell the user, only them.
+
+    Returns the text sent (a plain sentence when the schedule could not be saved).
+    """
+    try:
+        text = set_schedule(deps, place, request).text
+    except Exception as e:
+        text = describe(e, context="saving a schedule from the modal")
+    try:
+        deps.client.chat_postEphemeral(channel=place.channel_id, user=place.user_id, text=text)
+    except Exception as e:  # not in the channel any more: a DM instead
+        log.info("schedule reply by DM to %s (%s)", place.user_id, reason(e))
+        deps.client.chat_postMessage(channel=place.user_id, text=text)
+    return text
 
 
 def _user_timezone(deps: Deps, user_id: str) -> str | None:

@@ -1,4 +1,5 @@
-"""``/segment schedule …``, ``digest now``, the results button and the movers' CSV, end to end.
+"""``/segment schedule …``, ``digest now``, the results button (its modal: test_schedule_modal.py)
+and the movers' CSV, end to end.
 
 A real bot behind a threaded WSGI server, the local fake Slack and a real SQLite file
 (the ``running`` fixture of ``tests/bot``).
@@ -74,8 +75,9 @@ def test_results_button_schedules_the_digest(segmented: Running) -> None:
         channel_id=env.channel, user_id=env.user, message_ts=results["ts"],
         action_id="schedule_digest",
     )  # fmt: skip
-    slack.wait_for("hook", where=lambda c: "every Monday at 09:00" in str(c.body))
-    assert "Change it with `/segment schedule weekly" in str(slack.calls("hook")[-1].body)
+    slack.wait_for("views.open")  # the modal, preset to Mondays 09:00 in the user's timezone
+    assert slack.submit_view(env.user).body == ""
+    slack.wait_for("chat.postEphemeral", where=lambda c: "every Monday at 09:00" in str(c.body))
     assert _schedule(env).timezone == "Europe/London"
 
 

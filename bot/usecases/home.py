@@ -1,0 +1,93 @@
+"""The App Home: what the user sees when they open segbot, and its buttons.
+
+The channels shown are those the bot is in (``users.conversations``) that have a dataset in
+this workspace and whose members include the user (``conversations.members``): a user never
+sees a channel they are not in. Buttons carry the channel id; membership is checked again on
+every click. The outcome of a click is shown as a notice at the top of a freshly published home.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import storage
+from bot.errors import UserError, describe
+from bot.render import home as render
+from bot.usecases.context import Deps, Place
+from bot.usecases.exports import export_run
+from bot.usecases.lookups import show
+from bot.usecases.schedules import open_schedule_modal
+
+log = logging.getLogger("segbot.home")
+CHANNEL_TYPES = "public_channel,private_channel"
+NOT_MEMBER = "You're not a member of that channel any more, so I can't show you its segments."
+
+
+def publish_home(deps: Deps, team_id: str, user_id: str, notice: str | None = None) -> dict:
+    """Build and publish ``user_id``'s home; returns the view published.
+
+    If Slack cannot list the channels, the home says so in one sentence instead of cards.
+    """
+    try:
+        cards = channel_cards(deps, team_id, user_id)
+    except Exception as e:
+        cards, notice = [], describe(e, context="listing the App Home's channels")
+    view = render.home_view(cards, notice)
+    deps.client.views_publish(user_id=user_id, view=view)
+    return view
+
+
+def channel_cards(deps: Deps, team_id: str, user_id: str) -> list[render.ChannelCard]:
+    """One card per channel with data that the user shares with the bot, newest data first."""
+    bot_channels = [
+        channel["id"]
+        for page in deps.client.users_conversations(
+            types=CHANNEL_TYPES, exclude_archived=True, limit=200
+        )
+        for channel in page["channels"]
+    ]
+    cards = []
+    with storage.connect(deps.settings.db_path) as db:
+        for channel_id in bot_channels:
+            scope = storage.Scope(team_id, channel_id)
+            dataset = storage.latest_dataset(db, scope)
+            if dataset is None or not is_member(deps, channel_id, user_id):
+                continue
+            schedule = storage.schedule_for(db, scope)
+            on = schedule is not None and schedule.enabled
+            nxt = deps.scheduler.next_slot(schedule) if on else None
+            run = storage.latest_run(db, scope)
+            cards.append(render.ChannelCard(channel_id, dataset, run, schedule, nxt))
+    return sorted(cards, key=lambda c: c.dataset.created_at, reverse=True)
+
+
+def is_member(deps: Deps, channel_id: str, user_id: str) -> bool:
+    """True when ``user_id`` is in the channel (False when the bot cannot see it)."""
+    try:
+        pages = deps.client.conversations_members(channel=channel_id, limit=1000)
+        return any(user_id in page["members"] for page in pages)
+    except Exception as e:
+        log.info("members of %s unknown: %s", channel_id, e)
+        return False
+
+
+def home_action(deps: Deps, place: Place, action_id: str, trigger_id: str) -> str | None:
+    """A button on a card: show results, schedule the digest (the modal) or export the CSV.
+
+    Returns the notice to publish the home with (None when a modal opened instead).
+    """
+    try:
+        if not is_member(deps, place.channel_id, place.user_id):
+            raise UserError(NOT_MEMBER)
+        if action_id == render.HOME_SCHEDULE:
+            open_schedule_modal(deps, place, trigger_id, "home")
+            return None
+        if action_id == render.HOME_EXPORT:
+            return export_run(deps, place, None, None).text
+        reply = show(deps, place)
+        deps.client.chat_postEphemeral(
+            channel=place.channel_id, user=place.user_id, text=reply.text, blocks=reply.blocks
+        )
+        return f"I've posted the latest results in <#{place.channel_id}>; only you can see them."
+    except Exception as e:
+        return describe(e, context=f"the App Home button {action_id}")
