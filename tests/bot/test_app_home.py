@@ -108,3 +108,12 @@ def test_a_user_who_left_the_channel_is_told_plainly(segmented: Running) -> None
     assert "You're not a member of that channel any more" in _text(home)
     assert f"<#{env.channel}>" not in _text(home).split("not a member")[1]
     assert not slack.calls("chat.postEphemeral")
+
+
+def test_the_manifest_turns_the_home_tab_and_its_event_on() -> None:
+    from pathlib import Path
+
+    manifest = (Path(__file__).resolve().parents[2] / "manifest.yml").read_text()
+    assert "home_tab_enabled: true" in manifest and "- app_home_opened\n" in manifest
+    for scope in ("channels:read", "groups:read", "users:read"):  # users.conversations, members, tz
+        assert f"- {scope}\n" in manifest, scope
