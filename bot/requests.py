@@ -138,9 +138,14 @@ def _run(options: list[str]) -> Run:
 
 
 def parse_k(value: str) -> int:
-    """A number of segments in ``K_RANGE``; UserError otherwise."""
-    if not value.isdigit() or int(value) not in K_RANGE:
+    """A number of segments in ``K_RANGE``; UserError otherwise.
+
+    Only ASCII digits: ``str.isdigit`` also accepts "²" (which ``int`` rejects) and "٤" (which
+    ``int`` reads as 4), and a thousand-digit number would exceed ``int``'s string limit.
+    """
+    if not (value.isascii() and value.isdigit() and len(value) <= 3) or int(value) not in K_RANGE:
+        shown = value if len(value) <= 20 else value[:19] + "…"
         raise UserError(
-            f"`k={value}` won't work: k is the number of segments, a whole number from {K_MIN} to {K_MAX}."
+            f"`k={shown}` won't work: k is the number of segments, a whole number from {K_MIN} to {K_MAX}."
         )
     return int(value)

@@ -41,6 +41,17 @@ class Settings:
     # A digest missed while down is posted at start-up if at most this late.
     digest_grace_hours: int = 6
 
+    def __post_init__(self) -> None:
+        """A file host that is also the host of a plain-http or non-default-port ``api_url`` (a
+        Slack emulator, the local workspace, tests) is allowed at exactly that origin: files
+        are fetched with the token only from ``https://host`` (port 443) or an exact origin."""
+        api = urlsplit(self.api_url)
+        port = api.port or {"https": 443, "http": 80}.get(api.scheme, 0)
+        if (api.scheme, port) != ("https", 443):
+            origin = f"{api.scheme}://{api.hostname}:{port}"
+            hosts = tuple(origin if h == api.hostname else h for h in self.file_hosts)
+            object.__setattr__(self, "file_hosts", hosts)
+
     @property
     def socket_mode(self) -> bool:
         return bool(self.app_token)
@@ -133,9 +144,23 @@ def _url(name: str, raw: str) -> str:
 def _hosts(raw: str | None) -> tuple[str, ...]:
     if raw is None:
         return SLACK_FILE_HOSTS
-    hosts = tuple(h.strip().lower() for h in raw.split(",") if h.strip())
-    if not hosts or any("/" in h or " " in h for h in hosts):
+    hosts = tuple(h.strip().lower().rstrip("/") for h in raw.split(",") if h.strip())
+    if not hosts or not all(map(_host_or_origin, hosts)):
         raise SettingsError(
-            f"SEGBOT_FILE_HOSTS must be a comma-separated list of host names, not {raw!r}."
+            "SEGBOT_FILE_HOSTS must be a comma-separated list of host names (https) or origins "
+            f"such as http://127.0.0.1:8080, not {raw!r}."
         )
     return hosts
+
+
+def _host_or_origin(entry: str) -> bool:
+    if " " in entry:
+        return False
+    if "://" not in entry:
+        return "/" not in entry and ":" not in entry
+    parts = urlsplit(entry)
+    try:
+        parts.port  # noqa: B018 (a malformed port raises)
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname) and not parts.path

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.render.blocks import clip, echo, escape
 from segmentation.formatting import size_label
 
 STAGES = {
@@ -17,6 +18,7 @@ STAGES = {
 def progress_text(name: str, size: int | None, stage: str, *, position: int = 0) -> str:
     """ "Reading `orders.csv` (45 MB)…", or the queue position while waiting."""
     sized = f" ({size_label(size)})" if size else ""
+    name = echo(name)
     if stage == "queued":
         ahead = "1 job is" if position == 1 else f"{position} jobs are"
         return (
@@ -28,5 +30,6 @@ def progress_text(name: str, size: int | None, stage: str, *, position: int = 0)
 
 
 def failure_text(name: str, message: str) -> str:
-    """What to tell the thread when a file could not be segmented."""
-    return f"I couldn't segment `{name}`: {message}"
+    """What to tell the thread when a file could not be segmented; ``message`` (from
+    ``describe``, quoting what the user sent) is escaped here, where it is shown."""
+    return clip(f"I couldn't segment `{echo(name)}`: {escape(message)}")
