@@ -33,6 +33,8 @@ class Settings:
     api_url: str = SLACK_API_URL
     file_hosts: tuple[str, ...] = SLACK_FILE_HOSTS
     max_upload_mb: int = 1024
+    # Address space each worker process may use; None: 4× the upload limit, at least 4 GB.
+    worker_memory_mb: int | None = None
     workers: int = 1
     queue_size: int = 10
     port: int = 3000
@@ -59,6 +61,15 @@ class Settings:
     @property
     def max_upload_bytes(self) -> int:
         return self.max_upload_mb * 1024 * 1024
+
+    @property
+    def worker_memory_bytes(self) -> int:
+        """The memory cap of a worker (RLIMIT_AS, set in ``bot.jobs.worker.init``): an upload
+        loads to ~3× its size, so 4× the upload limit; 4 GB at least, as the libraries alone
+        reserve ~2 GB of address space. A file may unpack to a quarter of it (see
+        ``segmentation.load.limits``)."""
+        mb = self.worker_memory_mb or max(4 * self.max_upload_mb, 4096)
+        return mb * 1024 * 1024
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings | None:
@@ -99,6 +110,7 @@ class Settings:
             api_url=_url("SLACK_API_URL", get("SLACK_API_URL") or SLACK_API_URL),
             file_hosts=_hosts(get("SEGBOT_FILE_HOSTS")),
             max_upload_mb=_positive("SEGBOT_MAX_UPLOAD_MB", get("SEGBOT_MAX_UPLOAD_MB"), 1024),
+            worker_memory_mb=_optional("SEGBOT_WORKER_MEMORY_MB", get("SEGBOT_WORKER_MEMORY_MB")),
             workers=_positive("SEGBOT_WORKERS", get("SEGBOT_WORKERS"), 1),
             queue_size=_positive("SEGBOT_QUEUE_SIZE", get("SEGBOT_QUEUE_SIZE"), 10),
             port=_port(get("PORT")),
@@ -125,6 +137,10 @@ def _positive(name: str, raw: str | None, default: int) -> int:
     if value < 1:
         raise SettingsError(f"{name} must be at least 1, not {value}.")
     return value
+
+
+def _optional(name: str, raw: str | None) -> int | None:
+    return None if raw is None else _positive(name, raw, 0)
 
 
 def _port(raw: str | None) -> int:
