@@ -21,6 +21,11 @@ SUBCOMMANDS = (
 )  # fmt: skip
 
 
+# As-of dates outside these are typing slips (0001-01-01, 9999-12-31); the pipeline also
+# refuses one before the first purchase or years after the last.
+AS_OF_FIRST, AS_OF_END = dt.date(1900, 1, 1), dt.date(2100, 1, 1)
+
+
 @dataclass(frozen=True)
 class Help:
     unknown: str | None = None
@@ -134,6 +139,11 @@ def _run(options: list[str]) -> Run:
                 raise UserError(
                     f"`as_of={value}` is not a date: write it as YYYY-MM-DD, e.g. `as_of=2011-12-10`."
                 ) from None
+            if not AS_OF_FIRST <= as_of < AS_OF_END:
+                raise UserError(
+                    f"`as_of={value}` is not a date your data can be measured to: choose one "
+                    "between 1900 and 2099, near the purchases in the file (e.g. `as_of=2011-12-10`)."
+                )
     return Run(k=k, as_of=as_of)
 
 

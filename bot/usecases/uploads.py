@@ -16,7 +16,7 @@ from bot.slack.posting import post, update
 from bot.usecases.context import Deps, Place
 from bot.usecases.currency import channel_currency
 
-DATA_TYPES = ("csv", "tsv", "txt", "xlsx", "parquet", "gz", "zip")
+DATA_TYPES = ("csv", "tsv", "txt", "xlsx", "xls", "parquet", "gz", "zip")  # .xls: to say why not
 
 
 def is_data_file(file: dict) -> bool:
