@@ -27,6 +27,7 @@ from bot.listeners import register
 from bot.scheduling.scheduler import DigestScheduler
 from bot.settings import Settings
 from bot.usecases.context import Deps
+from bot.usecases.recovery import recover_jobs
 
 log = logging.getLogger("segbot")
 
@@ -70,7 +71,7 @@ def web_client(settings: Settings) -> WebClient:
 def create_bot(
     settings: Settings, *, client: WebClient | None = None, jobs: JobQueue | None = None
 ) -> Bot:
-    """Build the app (calls ``auth.test``), recover interrupted runs, start the scheduler."""
+    """Build the app (calls ``auth.test``), recover interrupted runs and jobs, start the scheduler."""
     storage.open_db(settings.db_path).close()  # creates or migrates the schema once, up front
     with storage.connect(settings.db_path) as db:
         recovered = storage.recover_interrupted_runs(db)
@@ -83,11 +84,7 @@ def create_bot(
         process_before_response=False,
     )
     owns_jobs = jobs is None
-    queue = jobs or JobQueue(
-        workers=settings.workers,
-        capacity=settings.queue_size,
-        memory_bytes=settings.worker_memory_bytes,
-    )
+    queue = jobs or JobQueue(workers=settings.workers, capacity=settings.queue_size)
     scheduler = DigestScheduler(
         db_path=settings.db_path,
         data_dir=settings.data_dir,
@@ -100,6 +97,10 @@ def create_bot(
     deps = Deps(settings=settings, client=client, jobs=queue, scheduler=scheduler)
     app.middleware(drop_duplicate_events(deps.claim))
     register(app, deps)
+    try:  # each upload a stopped bot left unfinished: posted, or failed and its user told
+        recover_jobs(deps)
+    except Exception:
+        log.exception("recovering unfinished jobs failed; they are retried at the next start")
     scheduler.start()  # weekly digests from SQLite; a slot missed while down is caught up
     return Bot(app=app, deps=deps, owns_jobs=owns_jobs)
 

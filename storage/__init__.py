@@ -18,6 +18,7 @@ from storage.datasets import (
     datasets_for,
     latest_dataset,
     load_transactions,
+    remove_partial_files,
     save_dataset,
 )
 from storage.db import DEFAULT_DB_PATH, connect, data_dir, open_db
@@ -30,6 +31,17 @@ from storage.digests import (
 )
 from storage.events import claim_event
 from storage.history import latest_run, run_for, runs_for
+from storage.jobs import (
+    JobRecord,
+    add_job,
+    adopt_unfinished_jobs,
+    end_job,
+    job_for,
+    link_job_run,
+    release_claim,
+    run_status,
+    update_job,
+)
 from storage.records import (
     CLI_SCOPE,
     CustomerRow,
@@ -57,10 +69,13 @@ __all__ = [
     "CustomerRow",
     "Dataset",
     "InterruptedDigest",
+    "JobRecord",
     "RunRecord",
     "RunRecording",
     "Schedule",
     "Scope",
+    "add_job",
+    "adopt_unfinished_jobs",
     "all_enabled_schedules",
     "assignment_for",
     "assignments_for",
@@ -72,15 +87,21 @@ __all__ = [
     "datasets_for",
     "digest_post",
     "disable_schedule",
+    "end_job",
     "fail_interrupted_digests",
+    "job_for",
     "latest_dataset",
     "latest_run",
+    "link_job_run",
     "load_transactions",
     "mark_digest",
     "open_db",
     "record_run",
     "recover_interrupted_runs",
+    "release_claim",
+    "remove_partial_files",
     "run_for",
+    "run_status",
     "runs_for",
     "save_dataset",
     "save_schedule",
@@ -88,4 +109,5 @@ __all__ = [
     "schedule_for",
     "segments_for",
     "skipped_since_last_sent",
+    "update_job",
 ]

@@ -6,7 +6,9 @@ upload. The same bytes uploaded twice to one channel are one dataset.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import time
 import uuid
 from pathlib import Path
 
@@ -178,6 +180,26 @@ def _write_arrow(frame: pd.DataFrame, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_suffix(".part")
     table = pa.Table.from_pandas(frame, preserve_index=False)
-    # One record batch: each column is then one contiguous array that loads without copying.
-    feather.write_feather(table, partial, compression="uncompressed", chunksize=max(len(table), 1))
-    os.replace(partial, path)
+    try:
+        # One record batch: each column is then one contiguous array that loads without copying.
+        feather.write_feather(
+            table, partial, compression="uncompressed", chunksize=max(len(table), 1)
+        )
+        os.replace(partial, path)
+    except BaseException:
+        # A full disk (or any failed write) must not leave the half-written file taking space.
+        partial.unlink(missing_ok=True)
+        raise
+
+
+def remove_partial_files(data_dir: str | Path, *, idle_seconds: float = 60.0) -> int:
+    """Delete ``.part`` files no process has written to for ``idle_seconds`` (left by a killed
+    writer); returns how many. A write in progress keeps its file's mtime fresh."""
+    folder = Path(data_dir) / TRANSACTIONS_FOLDER
+    removed = 0
+    for partial in folder.glob("*.part") if folder.is_dir() else ():
+        with contextlib.suppress(FileNotFoundError):
+            if time.time() - partial.stat().st_mtime >= idle_seconds:
+                partial.unlink()
+                removed += 1
+    return removed

@@ -11,90 +11,13 @@ from __future__ import annotations
 import sqlite_utils
 from sqlite_migrate import Migrations
 
+from storage.schema import INITIAL_SCHEMA
 from storage.sql import write_transaction
 
 MIGRATIONS = Migrations("segbot")
 LEGACY_TABLE = "schema_migrations"
 # What versions 1, 2, 3 of the old ``schema_migrations`` table were.
 LEGACY_NAMES = ("m001_initial", "m002_slack_messages_and_events", "m003_schedules")
-
-
-# Step 1 as released: never edit it, files created by it must match what later steps expect.
-INITIAL_SCHEMA = """
-    CREATE TABLE datasets (
-        id INTEGER PRIMARY KEY,
-        team_id TEXT NOT NULL,
-        channel_id TEXT NOT NULL,
-        user_id TEXT,
-        created_at TEXT NOT NULL,
-        file_name TEXT NOT NULL,
-        slack_file_id TEXT,
-        sha256 TEXT NOT NULL,
-        rows_read INTEGER,
-        rows_kept INTEGER,
-        customers INTEGER,
-        first_purchase TEXT,
-        last_purchase TEXT,
-        mapping TEXT,
-        file_format TEXT,
-        transactions_path TEXT NOT NULL,
-        UNIQUE (team_id, channel_id, sha256)
-    );
-    CREATE TABLE runs (
-        id INTEGER PRIMARY KEY,
-        dataset_id INTEGER NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
-        team_id TEXT NOT NULL,
-        channel_id TEXT NOT NULL,
-        trigger TEXT NOT NULL
-            CHECK (trigger IN ('upload', 'command', 'schedule', 'cli', 'button')),
-        status TEXT NOT NULL CHECK (status IN ('queued', 'running', 'done', 'failed')),
-        error TEXT,
-        param_k INTEGER,
-        param_as_of TEXT,
-        param_random_state INTEGER,
-        k INTEGER,
-        k_reason TEXT,
-        k_scores TEXT,
-        stability REAL,
-        as_of TEXT,
-        summary TEXT,
-        timings TEXT,
-        requested_by TEXT,
-        owner TEXT,
-        created_at TEXT NOT NULL,
-        started_at TEXT,
-        finished_at TEXT
-    );
-    CREATE INDEX runs_by_channel ON runs (team_id, channel_id, status, id);
-    CREATE TABLE segments (
-        run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
-        segment INTEGER NOT NULL,
-        name TEXT NOT NULL,
-        customers INTEGER NOT NULL,
-        revenue REAL,
-        share REAL,
-        revenue_share REAL,
-        median_recency_days REAL,
-        median_frequency REAL,
-        median_average_spend REAL,
-        median_total_spend REAL,
-        strategies TEXT,
-        strategy_keys TEXT,
-        levels TEXT,
-        PRIMARY KEY (run_id, segment)
-    );
-    CREATE TABLE assignments (
-        run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
-        customer_id TEXT NOT NULL,
-        segment INTEGER NOT NULL,
-        recency_days INTEGER,
-        frequency INTEGER,
-        average_spend REAL,
-        total_spend REAL,
-        returns_value REAL,
-        PRIMARY KEY (run_id, customer_id)
-    );
-"""
 
 
 @MIGRATIONS()
@@ -211,6 +134,38 @@ def m007_customer_predictions(db: sqlite_utils.Database) -> None:
         ALTER TABLE assignments ADD COLUMN p_active REAL;
         ALTER TABLE assignments ADD COLUMN expected_orders_90d REAL;
         ALTER TABLE assignments ADD COLUMN expected_value_90d REAL;
+        """,
+    )
+
+
+@MIGRATIONS()
+def m009_jobs(db: sqlite_utils.Database) -> None:
+    """Each upload or re-run the bot took on, recorded before any work: where to answer, the
+    file and its claim, the run it recorded and how far it got, so none is left untold."""
+    _run_script(
+        db,
+        """
+        CREATE TABLE jobs (
+            id TEXT PRIMARY KEY,
+            team_id TEXT NOT NULL,
+            channel_id TEXT NOT NULL,
+            user_id TEXT,
+            kind TEXT NOT NULL CHECK (kind IN ('upload', 'run')),
+            name TEXT NOT NULL,
+            size INTEGER,
+            thread_ts TEXT,
+            status_ts TEXT,
+            file_id TEXT,
+            claim TEXT,
+            state TEXT NOT NULL
+                CHECK (state IN ('queued', 'running', 'posting', 'done', 'failed')),
+            run_id INTEGER REFERENCES runs(id) ON DELETE SET NULL,
+            error TEXT,
+            owner TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX jobs_by_state ON jobs (state, created_at)
         """,
     )
 

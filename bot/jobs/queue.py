@@ -9,8 +9,10 @@ killed, e.g. out of memory) is reported for its job and replaced.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
+import signal
 import threading
 import uuid
 from collections import deque
@@ -61,15 +63,45 @@ def _context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("spawn")
 
 
+def _how_it_died(pool: ProcessPoolExecutor) -> str:
+    """ "SIGKILL", "SIGSEGV", "exit 1"… for the worker that died first ("" if unknown)."""
+    manager = getattr(pool, "_executor_manager_thread", None)
+    if manager is not None and manager is not threading.current_thread():
+        manager.join(timeout=5)  # it reaps the workers; reading their status alongside races
+    codes = [p.exitcode for p in list((pool._processes or {}).values())]  # noqa: SLF001
+    codes = [c for c in codes if c not in (None, 0, -signal.SIGTERM)]  # SIGTERM: the pool's
+    if not codes:
+        return ""
+    if codes[0] < 0:
+        with contextlib.suppress(ValueError):
+            return signal.Signals(-codes[0]).name
+    return f"exit {codes[0]}"
+
+
+def crash_text(name: str, how: str) -> str:
+    """What the user is told when the worker process running their job died."""
+    if how == "SIGKILL":
+        cause = (
+            "it was killed (SIGKILL): the system does that when memory runs out, "
+            "and so does an operator stopping it"
+        )
+    elif how:
+        cause = f"it crashed ({how})"
+    else:
+        cause = "it exited without a result"
+    return (
+        f"The worker processing `{name}` stopped before it finished: {cause}. Nothing was "
+        "stored for it. Try again (a smaller export if it was large); "
+        "I'm ready for the next one."
+    )
+
+
 class JobQueue:
     """``submit(job)`` → position (0 = running now); QueueFullError past ``capacity`` waiting."""
 
-    def __init__(
-        self, *, workers: int = 1, capacity: int = 10, memory_bytes: int | None = None
-    ) -> None:
+    def __init__(self, *, workers: int = 1, capacity: int = 10) -> None:
         self.workers = workers
         self.capacity = capacity
-        self.memory_bytes = memory_bytes  # each worker's cap (None: none), see worker.init
         self._ctx = _context()
         self._progress = self._ctx.Queue()
         self._lock = threading.Lock()
@@ -86,7 +118,7 @@ class JobQueue:
             max_workers=self.workers,
             mp_context=self._ctx,
             initializer=worker.init,
-            initargs=(self._progress, self.memory_bytes),
+            initargs=(self._progress,),
         )
 
     def warm_up(self) -> None:
@@ -143,11 +175,9 @@ class JobQueue:
         try:
             outcome = future.result()
         except BrokenProcessPool as e:
-            log.error("worker died while running job %s (%s)", job.id, job.name)
-            error = JobCrashed(
-                f"The worker processing `{job.name}` stopped unexpectedly, most likely because "
-                "it ran out of memory. Try a smaller export; I'm ready for the next one."
-            )
+            how = _how_it_died(pool)
+            log.error("worker died (%s) while running job %s (%s)", how, job.id, job.name)
+            error = JobCrashed(crash_text(job.name, how))
             error.__cause__ = e
             with self._lock:
                 if self._pool is pool and not self._closed:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from bot.render.blocks import clip, echo, escape
 from segmentation.formatting import size_label
 
 STAGES = {
@@ -18,7 +17,6 @@ STAGES = {
 def progress_text(name: str, size: int | None, stage: str, *, position: int = 0) -> str:
     """ "Reading `orders.csv` (45 MB)…", or the queue position while waiting."""
     sized = f" ({size_label(size)})" if size else ""
-    name = echo(name)
     if stage == "queued":
         ahead = "1 job is" if position == 1 else f"{position} jobs are"
         return (
@@ -30,6 +28,43 @@ def progress_text(name: str, size: int | None, stage: str, *, position: int = 0)
 
 
 def failure_text(name: str, message: str) -> str:
-    """What to tell the thread when a file could not be segmented; ``message`` (from
-    ``describe``, quoting what the user sent) is escaped here, where it is shown."""
-    return clip(f"I couldn't segment `{echo(name)}`: {escape(message)}")
+    """What to tell the thread when a file could not be segmented."""
+    return f"I couldn't segment `{name}`: {message}"
+
+
+def interrupted_text(name: str, kind: str) -> str:
+    """The thread of a job the bot was stopped (restart, crash, kill) in the middle of."""
+    again = (
+        "Share the file again to segment it."
+        if kind == "upload"
+        else "Ask again with `/segment run` (or the Re-run menu)."
+    )
+    return (
+        f"I was stopped (a restart or a crash) before I finished `{name}`, so there are no "
+        f"results for it and nothing half-done was kept. {again}"
+    )
+
+
+def disk_full_text(name: str) -> str:
+    """A job that failed because the bot's disk (or database) had no room left."""
+    return (
+        f"there is no room left on my disk to store `{name}`, so nothing of it was kept. "
+        "Ask whoever runs segbot to free some space, then share the file again."
+    )
+
+
+def results_missing_text(name: str, reason: str) -> str:
+    """The results of ``name`` are stored but Slack would not take the message showing them."""
+    return (
+        f"I finished `{name}`, but Slack would not take the results message ({reason}). "
+        "They are saved: `/segment show` shows them here."
+    )
+
+
+def charts_missing_text(names: list[str], reason: str) -> str:
+    """The summary is posted but the chart upload failed (after the client's retries)."""
+    listed = ", ".join(f"`{n}`" for n in names)
+    return (
+        f"The results above are complete, but Slack would not take the charts ({listed}): "
+        f"{reason}. Re-run with `/segment run` to get them."
+    )

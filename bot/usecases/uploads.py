@@ -1,22 +1,22 @@
 """A file shared in a channel, and any queued segmentation: status in the thread, results below.
 
-The status message is posted first and updated as the job moves (queued, reading, cleaning,
-clustering, charts); the results (summary, then the charts in one upload) go in the same thread.
+The job is recorded in SQLite before any work, then the status message is posted and updated
+as the job moves (queued, reading, cleaning, clustering, charts); the results (summary, then
+the charts in one upload) go in the same thread (``bot.usecases.delivery``).
 """
 
 from __future__ import annotations
 
-from bot.errors import describe
 from bot.jobs.queue import Job, new_job_id
 from bot.jobs.tasks import Outcome, RunTask, UploadTask, Where
-from bot.render.progress import failure_text, progress_text
-from bot.render.results import results_blocks, results_text
-from bot.slack.files import too_large, upload_files
-from bot.slack.posting import post, update
+from bot.render.progress import progress_text
+from bot.slack.files import too_large
 from bot.usecases.context import Deps, Place
 from bot.usecases.currency import channel_currency
+from bot.usecases.delivery import Thread, begin, deliver, fail, set_state, show
+from storage import JobRecord
 
-DATA_TYPES = ("csv", "tsv", "txt", "xlsx", "xls", "parquet", "gz", "zip")  # .xls: to say why not
+DATA_TYPES = ("csv", "tsv", "txt", "xlsx", "parquet", "gz", "zip")
 
 
 def is_data_file(file: dict) -> bool:
@@ -36,18 +36,29 @@ def where(deps: Deps, place: Place) -> Where:
 
 def handle_upload(deps: Deps, place: Place, file: dict, thread_ts: str) -> None:
     """Reply in the file's thread, then segment it in the background (each file id once)."""
-    if not is_data_file(file) or not deps.claim(f"file:{place.team_id}:{file['id']}"):
+    claim = f"file:{place.team_id}:{file['id']}"
+    if not is_data_file(file) or not deps.claim(claim):
         return
     name, size = str(file.get("name")), int(file.get("size") or 0)
-    status = post(
-        deps.client, place.channel_id, progress_text(name, size, "reading"), thread_ts=thread_ts
+    job = JobRecord(
+        id=new_job_id(),
+        team_id=place.team_id,
+        channel_id=place.channel_id,
+        user_id=place.user_id,
+        kind="upload",
+        name=name,
+        size=size,
+        thread_ts=thread_ts,
+        file_id=str(file["id"]),
+        claim=claim,
     )
+    thread = begin(deps, job, progress_text(name, size, "reading"))
     settings = deps.settings
     try:
         if size > settings.max_upload_bytes:
             raise too_large(name, size, settings.max_upload_bytes)
         task = UploadTask(
-            job_id=new_job_id(),
+            job_id=job.id,
             where=where(deps, place),
             file_id=file["id"],
             name=name,
@@ -57,10 +68,10 @@ def handle_upload(deps: Deps, place: Place, file: dict, thread_ts: str) -> None:
             max_bytes=settings.max_upload_bytes,
             currency=channel_currency(deps, place),
         )
-        enqueue(deps, place, task, name=name, size=size, status=status, thread_ts=thread_ts)
     except Exception as e:
-        text = failure_text(name, describe(e, context=f"queueing {name}"))
-        update(deps.client, place.channel_id, status, text)
+        fail(deps, thread, e)
+        return
+    submit(deps, thread, task, title=f"Segments of {name}")
 
 
 def enqueue(
@@ -74,35 +85,42 @@ def enqueue(
     thread_ts: str,
     title: str | None = None,
 ) -> None:
-    """Queue ``task``; keep ``status`` up to date and post the results (or the error) in the thread."""
-    channel = place.channel_id
+    """Record and queue ``task`` whose status message ``status`` is already posted."""
+    job = JobRecord(
+        id=task.job_id,
+        team_id=place.team_id,
+        channel_id=place.channel_id,
+        user_id=place.user_id,
+        kind="upload" if isinstance(task, UploadTask) else "run",
+        name=name,
+        size=size,
+        thread_ts=thread_ts,
+        status_ts=status,
+        file_id=getattr(task, "file_id", None),
+    )
+    submit(deps, begin(deps, job, None), task, title=title or f"Segments of {name}")
+
+
+def submit(deps: Deps, thread: Thread, task: UploadTask | RunTask, *, title: str) -> None:
+    """Queue the job's task; progress on its status message, the results or the error after."""
+    job = thread.job
 
     def progress(stage: str) -> None:
-        update(deps.client, channel, status, progress_text(name, size, stage))
+        show(deps, thread, progress_text(job.name, job.size, stage))
 
     def done(outcome: Outcome | None, error: BaseException | None) -> None:
         if error is not None:
-            text = failure_text(name, describe(error, context=f"segmenting {name}"))
-            update(deps.client, channel, status, text)
-            return
-        update(deps.client, channel, status, progress_text(name, size, "done"))
-        post_results(
-            deps, channel, outcome, thread_ts=thread_ts, title=title or f"Segments of {name}"
+            fail(deps, thread, error)
+        else:
+            deliver(deps, thread, outcome, title=title)
+
+    set_state(deps, job.id, state="running")  # before submit: a quick job may end at once
+    try:
+        position = deps.jobs.submit(
+            Job(task=task, name=job.name, on_progress=progress, on_done=done)
         )
-
-    position = deps.jobs.submit(Job(task=task, name=name, on_progress=progress, on_done=done))
+    except Exception as e:
+        fail(deps, thread, e)
+        return
     if position:
-        update(deps.client, channel, status, progress_text(name, size, "queued", position=position))
-
-
-def post_results(deps: Deps, channel: str, outcome: Outcome, *, thread_ts: str, title: str) -> None:
-    """The summary (Block Kit + text fallback), then the charts in ONE upload call."""
-    post(
-        deps.client,
-        channel,
-        results_text(outcome.summary, title=title),
-        thread_ts=thread_ts,
-        blocks=results_blocks(outcome.summary, run_id=outcome.run_id, title=title),
-    )
-    if outcome.charts:
-        upload_files(deps.client, channel=channel, files=outcome.charts, thread_ts=thread_ts)
+        show(deps, thread, progress_text(job.name, job.size, "queued", position=position))

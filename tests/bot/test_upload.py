@@ -23,6 +23,8 @@ def _check_results(env: Running, ts: str) -> None:
     assert names == ["box-plots.png", "choosing-k.png", "pair-plot.png", "segment-overview.png"]
     for f in files:
         assert slack.file_bytes(f["id"]).startswith(PNG)
+    # The results go out first; the status message says "Done" after them.
+    slack.wait_for("chat.update", where=lambda c: c.body["text"].startswith("Done with"))
     status = thread_texts(slack, channel, ts)[0]
     assert status.startswith("Done with") and "results below" in status
 
@@ -148,7 +150,7 @@ def test_a_crashed_worker_is_reported_and_the_bot_lives_on(
     for pid in pids:
         os.kill(pid, signal.SIGKILL)
     slack.wait_for(
-        "chat.update", where=lambda c: "stopped unexpectedly" in c.body["text"], timeout=30
+        "chat.update", where=lambda c: "stopped before it finished" in c.body["text"], timeout=30
     )
     again = slack.share_file(
         channel_id=running.channel,
