@@ -84,7 +84,11 @@ def create_bot(
         process_before_response=False,
     )
     owns_jobs = jobs is None
-    queue = jobs or JobQueue(workers=settings.workers, capacity=settings.queue_size)
+    queue = jobs or JobQueue(
+        workers=settings.workers,
+        capacity=settings.queue_size,
+        memory_bytes=settings.worker_memory_bytes,
+    )
     scheduler = DigestScheduler(
         db_path=settings.db_path,
         data_dir=settings.data_dir,

@@ -38,6 +38,12 @@ def describe(error: BaseException, *, context: str = "") -> str:
     """The text to show in Slack for ``error``; unexpected errors are logged with a ref id."""
     if is_user_error(error):
         return str(error)
+    if isinstance(error, MemoryError):  # a worker reached its memory cap (SEGBOT_WORKER_MEMORY_MB)
+        log.warning("out of memory%s", f" while {context}" if context else "")
+        return (
+            "That needs more memory than I may use, so I stopped. Try a smaller export "
+            "(fewer months), or ask the team to raise SEGBOT_WORKER_MEMORY_MB."
+        )
     ref = secrets.token_hex(4)
     log.error(
         "ref %s: unexpected error%s",

@@ -21,6 +21,11 @@ SUBCOMMANDS = (
 )  # fmt: skip
 
 
+# As-of dates outside these are typing slips (0001-01-01, 9999-12-31); the pipeline also
+# refuses one before the first purchase or years after the last.
+AS_OF_FIRST, AS_OF_END = dt.date(1900, 1, 1), dt.date(2100, 1, 1)
+
+
 @dataclass(frozen=True)
 class Help:
     unknown: str | None = None
@@ -134,13 +139,23 @@ def _run(options: list[str]) -> Run:
                 raise UserError(
                     f"`as_of={value}` is not a date: write it as YYYY-MM-DD, e.g. `as_of=2011-12-10`."
                 ) from None
+            if not AS_OF_FIRST <= as_of < AS_OF_END:
+                raise UserError(
+                    f"`as_of={value}` is not a date your data can be measured to: choose one "
+                    "between 1900 and 2099, near the purchases in the file (e.g. `as_of=2011-12-10`)."
+                )
     return Run(k=k, as_of=as_of)
 
 
 def parse_k(value: str) -> int:
-    """A number of segments in ``K_RANGE``; UserError otherwise."""
-    if not value.isdigit() or int(value) not in K_RANGE:
+    """A number of segments in ``K_RANGE``; UserError otherwise.
+
+    Only ASCII digits: ``str.isdigit`` also accepts "²" (which ``int`` rejects) and "٤" (which
+    ``int`` reads as 4), and a thousand-digit number would exceed ``int``'s string limit.
+    """
+    if not (value.isascii() and value.isdigit() and len(value) <= 3) or int(value) not in K_RANGE:
+        shown = value if len(value) <= 20 else value[:19] + "…"
         raise UserError(
-            f"`k={value}` won't work: k is the number of segments, a whole number from {K_MIN} to {K_MAX}."
+            f"`k={shown}` won't work: k is the number of segments, a whole number from {K_MIN} to {K_MAX}."
         )
     return int(value)

@@ -33,6 +33,8 @@ class Settings:
     api_url: str = SLACK_API_URL
     file_hosts: tuple[str, ...] = SLACK_FILE_HOSTS
     max_upload_mb: int = 1024
+    # Address space each worker process may use; None: 4× the upload limit, at least 4 GB.
+    worker_memory_mb: int | None = None
     workers: int = 1
     queue_size: int = 10
     port: int = 3000
@@ -41,6 +43,17 @@ class Settings:
     # A digest missed while down is posted at start-up if at most this late.
     digest_grace_hours: int = 6
 
+    def __post_init__(self) -> None:
+        """A file host that is also the host of a plain-http or non-default-port ``api_url`` (a
+        Slack emulator, the local workspace, tests) is allowed at exactly that origin: files
+        are fetched with the token only from ``https://host`` (port 443) or an exact origin."""
+        api = urlsplit(self.api_url)
+        port = api.port or {"https": 443, "http": 80}.get(api.scheme, 0)
+        if (api.scheme, port) != ("https", 443):
+            origin = f"{api.scheme}://{api.hostname}:{port}"
+            hosts = tuple(origin if h == api.hostname else h for h in self.file_hosts)
+            object.__setattr__(self, "file_hosts", hosts)
+
     @property
     def socket_mode(self) -> bool:
         return bool(self.app_token)
@@ -48,6 +61,15 @@ class Settings:
     @property
     def max_upload_bytes(self) -> int:
         return self.max_upload_mb * 1024 * 1024
+
+    @property
+    def worker_memory_bytes(self) -> int:
+        """The memory cap of a worker (RLIMIT_AS, set in ``bot.jobs.worker.init``): an upload
+        loads to ~3× its size, so 4× the upload limit; 4 GB at least, as the libraries alone
+        reserve ~2 GB of address space. A file may unpack to a quarter of it (see
+        ``segmentation.load.limits``)."""
+        mb = self.worker_memory_mb or max(4 * self.max_upload_mb, 4096)
+        return mb * 1024 * 1024
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings | None:
@@ -88,6 +110,7 @@ class Settings:
             api_url=_url("SLACK_API_URL", get("SLACK_API_URL") or SLACK_API_URL),
             file_hosts=_hosts(get("SEGBOT_FILE_HOSTS")),
             max_upload_mb=_positive("SEGBOT_MAX_UPLOAD_MB", get("SEGBOT_MAX_UPLOAD_MB"), 1024),
+            worker_memory_mb=_optional("SEGBOT_WORKER_MEMORY_MB", get("SEGBOT_WORKER_MEMORY_MB")),
             workers=_positive("SEGBOT_WORKERS", get("SEGBOT_WORKERS"), 1),
             queue_size=_positive("SEGBOT_QUEUE_SIZE", get("SEGBOT_QUEUE_SIZE"), 10),
             port=_port(get("PORT")),
@@ -116,6 +139,10 @@ def _positive(name: str, raw: str | None, default: int) -> int:
     return value
 
 
+def _optional(name: str, raw: str | None) -> int | None:
+    return None if raw is None else _positive(name, raw, 0)
+
+
 def _port(raw: str | None) -> int:
     port = _positive("PORT", raw, 3000)
     if port > 65535:
@@ -133,9 +160,23 @@ def _url(name: str, raw: str) -> str:
 def _hosts(raw: str | None) -> tuple[str, ...]:
     if raw is None:
         return SLACK_FILE_HOSTS
-    hosts = tuple(h.strip().lower() for h in raw.split(",") if h.strip())
-    if not hosts or any("/" in h or " " in h for h in hosts):
+    hosts = tuple(h.strip().lower().rstrip("/") for h in raw.split(",") if h.strip())
+    if not hosts or not all(map(_host_or_origin, hosts)):
         raise SettingsError(
-            f"SEGBOT_FILE_HOSTS must be a comma-separated list of host names, not {raw!r}."
+            "SEGBOT_FILE_HOSTS must be a comma-separated list of host names (https) or origins "
+            f"such as http://127.0.0.1:8080, not {raw!r}."
         )
     return hosts
+
+
+def _host_or_origin(entry: str) -> bool:
+    if " " in entry:
+        return False
+    if "://" not in entry:
+        return "/" not in entry and ":" not in entry
+    parts = urlsplit(entry)
+    try:
+        parts.port  # noqa: B018 (a malformed port raises)
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname) and not parts.path

@@ -26,7 +26,7 @@ from .acting import ActingAsSlack
 from .client import AppClient, Delivery
 from .recording import Call, Failure, Recorder
 from .routes import Routes
-from .server import LocalSlackServer
+from .server import BadDelivery, LocalSlackServer
 from .state import Workspace
 
 
@@ -53,6 +53,7 @@ class LocalSlack(ActingAsSlack):
         self.app_client = AppClient(signing_secret=signing_secret)
         self.app_client.app_url = app_url
         self._port = port
+        self.bad_downloads: list[BadDelivery] = []
         self.server: LocalSlackServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -65,7 +66,10 @@ class LocalSlack(ActingAsSlack):
         self.server = LocalSlackServer((self.host, self._port), recorder=self.recorder)
         self._port = self.server.server_port
         self.workspace.base_url = self.url
-        Routes(workspace=self.workspace, bot_token=self.bot_token).install(self.server)
+        routes = Routes(
+            workspace=self.workspace, bot_token=self.bot_token, bad_downloads=self.bad_downloads
+        )
+        routes.install(self.server)
         self._thread = self.server.start_thread()
         return self
 
@@ -168,6 +172,20 @@ class LocalSlack(ActingAsSlack):
         if retry_after is not None and status == 200:
             status = 429
         self.recorder.fail_next(Failure(method, error, status, retry_after, times))
+
+    def degrade_next_download(
+        self,
+        *,
+        cut_at: int | None = None,
+        rate: float | None = None,
+        stall_at: int | None = None,
+        times: int = 1,
+    ) -> None:
+        """Serve the next ``times`` private file downloads badly, with the full Content-Length:
+        close the connection after ``cut_at`` bytes, send ``rate`` bytes a second, or send
+        nothing more after ``stall_at`` bytes (until the client gives up)."""
+        with self.workspace.lock:
+            self.bad_downloads.extend([BadDelivery(cut_at, rate, stall_at)] * times)
 
     # workspace --------------------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import mimetypes
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 # Slack's ``filetype`` is its own short name, not the extension and not the mimetype.
@@ -135,9 +136,9 @@ def file_object(f: StoredFile, *, base_url: str, team_id: str, private_channels:
         "public_url_shared": False,
         "display_as_bot": False,
         "username": "",
-        "url_private": f"{prefix}/{f.name}",
-        "url_private_download": f"{prefix}/download/{f.name}",
-        "permalink": f"{base_url}/files/{f.user}/{f.id}/{f.name}",
+        "url_private": f"{prefix}/{quote(f.name)}",  # quoted as Slack does: spaces, non-ASCII
+        "url_private_download": f"{prefix}/download/{quote(f.name)}",
+        "permalink": f"{base_url}/files/{f.user}/{f.id}/{quote(f.name)}",
         "permalink_public": f"{base_url}/{team_id}-{f.id}-public",
         "channels": sorted(c for c in f.shares if c.startswith("C") and c not in private_channels),
         "groups": sorted(c for c in f.shares if c in private_channels and not c.startswith("D")),

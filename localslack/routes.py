@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import json
 import re
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, quote
 
 from . import webapi
 from .errors import SlackError
 from .files_and_hooks import Hook
 from .objects import SIGN_IN_PAGE
 from .payloads import APP_ID
-from .server import Handled, HttpReply, LocalSlackServer, Request
+from .server import BadDelivery, Handled, HttpReply, LocalSlackServer, Request
 from .state import Workspace
 
 SCOPES = "commands,chat:write,files:read,files:write,channels:history,groups:history,im:history,"
@@ -71,9 +71,12 @@ def _flag(value: object) -> bool:
 class Routes:
     """Binds the routes to one workspace and bot token."""
 
-    def __init__(self, *, workspace: Workspace, bot_token: str) -> None:
+    def __init__(
+        self, *, workspace: Workspace, bot_token: str, bad_downloads: list[BadDelivery]
+    ) -> None:
         self.ws = workspace
         self.bot_token = bot_token
+        self.bad_downloads = bad_downloads  # shared with LocalSlack.degrade_next_download
 
     def install(self, server: LocalSlackServer) -> None:
         """Register every route on ``server``."""
@@ -141,8 +144,12 @@ class Routes:
                 return HttpReply(404, b"<!DOCTYPE html><title>Not found</title>", "text/html")
             headers = {}
             if match["download"]:
-                headers["Content-Disposition"] = f'attachment; filename="{stored.name}"'
-            return HttpReply(200, stored.content, stored.mimetype, headers)
+                headers["Content-Disposition"] = (
+                    f"attachment; filename*=UTF-8''{quote(stored.name)}"
+                )
+            with self.ws.lock:
+                bad = self.bad_downloads.pop(0) if self.bad_downloads else None
+            return HttpReply(200, stored.content, stored.mimetype, headers, bad=bad)
 
         return "files-pri", {"file_id": match["file"] if match else None, **req.query}, run
 

@@ -5,11 +5,19 @@ page's (``browser.py``) plug in without touching this module. A handler parses t
 recorded under plus a body dict, and returns a thunk that produces the reply; the server runs
 the thunk only if no failure was injected for that name, records the call, then answers.
 Recording before answering means that when a client sees its response, tests can see the call.
+
+Only the server's own host names are answered (127.0.0.1, localhost and the host it was
+started on): another ``Host`` or ``Origin`` (DNS rebinding, a page on another site) gets 403
+before anything is read or recorded. A reply may carry a ``BadDelivery`` (a download cut off,
+trickling or stalled with its full Content-Length) for the bot's failure tests.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import select
+import socket
 import socketserver
 import threading
 import time
@@ -33,6 +41,39 @@ class Request:
     raw: bytes
 
 
+@dataclass(frozen=True)
+class BadDelivery:
+    """Send a body badly: close after ``cut_at`` bytes, ``rate`` bytes a second, or nothing
+    more after ``stall_at`` bytes until the client hangs up (at most ``STALL_SECONDS``)."""
+
+    cut_at: int | None = None
+    rate: float | None = None
+    stall_at: int | None = None
+
+
+STALL_SECONDS = 120.0
+LOCAL_NAMES = ("127.0.0.1", "localhost", "::1")
+
+
+def send_badly(sock: socket.socket, wfile: object, body: bytes, bad: BadDelivery) -> None:
+    """Write ``body`` the way ``bad`` says; the caller then closes the connection."""
+    write = wfile.write  # type: ignore[attr-defined]
+    if bad.rate:
+        for i in range(len(body)):
+            write(body[i : i + 1])
+            wfile.flush()  # type: ignore[attr-defined]
+            time.sleep(1 / bad.rate)
+        return
+    stop = bad.cut_at if bad.cut_at is not None else bad.stall_at
+    write(body[: stop if stop is not None else len(body)])
+    wfile.flush()  # type: ignore[attr-defined]
+    if bad.stall_at is not None:
+        deadline = time.monotonic() + STALL_SECONDS
+        while time.monotonic() < deadline:  # until the client gives up (its socket reads EOF)
+            if select.select([sock], [], [], 0.2)[0]:
+                break
+
+
 @dataclass
 class HttpReply:
     """An HTTP response of the local Slack server: status, body bytes, content type, headers."""
@@ -41,6 +82,7 @@ class HttpReply:
     body: bytes = b""
     content_type: str = "text/plain; charset=utf-8"
     headers: dict[str, str] = field(default_factory=dict)
+    bad: BadDelivery | None = None
 
     @classmethod
     def json(cls, data: dict, *, status: int = 200, headers: dict | None = None) -> HttpReply:
@@ -95,6 +137,11 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
 
     def _dispatch(self) -> None:
+        refused = self.server.refusal(self.headers.get("Host"), self.headers.get("Origin"))
+        if refused:
+            self.close_connection = True
+            self._send(HttpReply.json({"ok": False, "error": refused}, status=403))
+            return
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
         url = urlsplit(self.path)
@@ -105,15 +152,23 @@ class _Handler(BaseHTTPRequestHandler):
             headers={k.lower(): v for k, v in self.headers.items()},
             raw=raw,
         )
-        reply = self.server.respond(req)
+        self._send(self.server.respond(req))
+
+    def _send(self, reply: HttpReply) -> None:
         self.send_response(reply.status)
         self.send_header("Content-Type", reply.content_type)
         self.send_header("Content-Length", str(len(reply.body)))
         for name, value in reply.headers.items():
             self.send_header(name, value)
         self.end_headers()
-        if self.command != "HEAD":
+        if self.command == "HEAD":
+            return
+        if reply.bad is None:
             self.wfile.write(reply.body)
+            return
+        self.close_connection = True
+        with contextlib.suppress(OSError):  # the client hung up, as it should on a bad download
+            send_badly(self.connection, self.wfile, reply.body, reply.bad)
 
 
 class LocalSlackServer(ThreadingHTTPServer):
@@ -128,7 +183,22 @@ class LocalSlackServer(ThreadingHTTPServer):
     def __init__(self, address: tuple[str, int], *, recorder: Recorder) -> None:
         self.recorder = recorder
         self.routes: list[tuple[str, Route]] = []
+        names = {*LOCAL_NAMES, str(address[0]).lower()}
+        if address[0] in ("0.0.0.0", "::", ""):  # bound to every interface: its own names too
+            names |= {socket.gethostname().lower(), socket.getfqdn().lower()}
+        self.own_names = frozenset(names)
         super().__init__(address, _Handler)
+
+    def refusal(self, host: str | None, origin: str | None) -> str | None:
+        """``unknown_host`` unless ``Host`` names this server, ``cross_origin`` when a page of
+        another site sent the request (its ``Origin``); None for a request to answer."""
+        if not host or urlsplit(f"//{host}").hostname not in self.own_names:
+            return "unknown_host"
+        if origin is None:
+            return None
+        parts = urlsplit(origin)
+        own = parts.scheme in ("http", "https") and parts.hostname in self.own_names
+        return None if own else "cross_origin"
 
     def server_bind(self) -> None:
         """Bind without HTTPServer's reverse-DNS lookup (``getfqdn``), which can stall offline."""

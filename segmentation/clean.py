@@ -11,11 +11,19 @@ import pandas as pd
 DROP_REASONS = (
     "missing customer",
     "unreadable date",
+    "date out of range",
     "not a number",
+    "number too large",
     "quantity not positive",
     "price not positive",
     "amount not positive",
 )
+# Purchase dates outside these are typing errors or placeholders (1600-01-01, 9999-12-31);
+# the reader saturates dates pandas cannot hold at its ends, so they land outside too.
+EARLIEST, LATEST = pd.Timestamp("1900-01-01"), pd.Timestamp("2100-01-01")
+# Quantities, prices and amounts beyond this (or infinite) are not sales: 1e308 or "inf" in one
+# line would make every total infinite. A quadrillion leaves room for any currency.
+LARGEST = 1e15
 
 
 @dataclass(frozen=True)
@@ -66,10 +74,13 @@ def clean_transactions(
     """
     n = len(transactions)
     rows_read = n if rows_read is None else rows_read
+    timestamp = transactions["timestamp"]
     reasons = {
         "missing customer": transactions["customer_id"].isna().to_numpy(),
-        "unreadable date": transactions["timestamp"].isna().to_numpy(),
+        "unreadable date": timestamp.isna().to_numpy(),
+        "date out of range": ((timestamp < EARLIEST) | (timestamp >= LATEST)).to_numpy(),
         "not a number": transactions["amount"].isna().to_numpy(),
+        "number too large": _too_large(transactions),
         "quantity not positive": (transactions["quantity"] <= 0).to_numpy(),
         "price not positive": (transactions["price"] <= 0).to_numpy(),
         "amount not positive": (transactions["amount"] <= 0).to_numpy(),
@@ -98,6 +109,12 @@ def clean_transactions(
         last_purchase=kept["timestamp"].max() if len(kept) else None,
     )
     return kept.reset_index(drop=True), audit
+
+
+def _too_large(transactions: pd.DataFrame) -> np.ndarray:
+    """Lines whose quantity, price or amount is infinite or beyond ``LARGEST``."""
+    columns = transactions[["quantity", "price", "amount"]].to_numpy(dtype="float64")
+    return (np.abs(columns) > LARGEST).any(axis=1)
 
 
 def _duplicate_lines(transactions: pd.DataFrame) -> int:

@@ -23,6 +23,10 @@ from segmentation.sample import sample_export
 from segmentation.summary import FEATURES, RunSummary, finite_or_none
 
 MIN_CUSTOMERS_PER_SEGMENT = 3
+# An as-of this long after the last purchase is a slip (9999-12-31), not a question: refused.
+# Generous, because a weekly digest measures an old export to today (the scheduler tests
+# measure 2011 data to 2030); /segment run also refuses as-of dates outside 1900-2099.
+AS_OF_YEARS_AFTER = 50
 HORIZON_DAYS = 90  # the predictions' horizon: a quarter, what a marketer plans for
 OnStep = Callable[[str], None]
 
@@ -92,9 +96,10 @@ def segment_transactions(
             "Check that the file has customer ids, readable dates and positive quantities and prices."
         )
     as_of = as_of or default_as_of(clean)
-    _check_as_of(as_of, audit.first_purchase)
+    _check_as_of(as_of, audit.first_purchase, audit.last_purchase)
     features = customer_features(clean, as_of=as_of)
     _check_enough(len(features), k, as_of, audit.customers)
+    _check_distinct(features, k)
     on_step("clustering")
     model = SegmentModel(
         k=k, order_by=FEATURES.index("total_spend"), random_state=random_state
@@ -230,12 +235,38 @@ def _left_out_note(left_out: int, as_of: dt.date) -> tuple[str, ...]:
     return (f"{who} who first bought on or after {as_of.isoformat()} are left out.",)
 
 
-def _check_as_of(as_of: dt.date, first_purchase: pd.Timestamp) -> None:
-    """A plain error when nobody had bought yet by ``as_of``."""
-    if pd.Timestamp(as_of) <= first_purchase.normalize():
+def _check_as_of(as_of: dt.date, first_purchase: pd.Timestamp, last_purchase: pd.Timestamp) -> None:
+    """A plain error when nobody had bought yet by ``as_of``, or when ``as_of`` is so long
+    after the last purchase (``AS_OF_YEARS_AFTER``) that every recency would be decades."""
+    first, last = first_purchase.date(), last_purchase.date()
+    if as_of <= first:
         raise NotEnoughCustomersError(
             f"Nobody had bought anything before {as_of.isoformat()}: the first purchase in the "
-            f"data is on {first_purchase.date().isoformat()}. Choose a later as-of date."
+            f"data is on {first.isoformat()}. Choose a later as-of date."
+        )
+    latest = last + dt.timedelta(days=round(365.25 * AS_OF_YEARS_AFTER))
+    if as_of > latest:
+        raise NotEnoughCustomersError(
+            f"As-of {as_of.isoformat()} is more than {AS_OF_YEARS_AFTER} years after the last "
+            f"purchase in the data ({last.isoformat()}), so every customer would look long "
+            f"gone. Choose a date between {first.isoformat()} and {latest.isoformat()}."
+        )
+
+
+def _check_distinct(features: pd.DataFrame, k: int | None) -> None:
+    """A plain error when customers cannot be told apart: all have the same recency,
+    frequency and spend, or fewer kinds of customer differ than the ``k`` asked for."""
+    kinds = len(features[list(FEATURES)].drop_duplicates())
+    if kinds == 1:
+        raise NotEnoughCustomersError(
+            f"All {len(features):,} customers look the same (same recency, number of orders "
+            "and spend), so there are no segments to find. Upload an export with their real, "
+            "differing purchases."
+        )
+    if k is not None and kinds < k:
+        raise NotEnoughCustomersError(
+            f"The customers fall into only {kinds} different kinds (by recency, number of "
+            f"orders and spend), too few for {k} segments. Choose k={kinds} or fewer."
         )
 
 

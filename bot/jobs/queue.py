@@ -99,9 +99,12 @@ def crash_text(name: str, how: str) -> str:
 class JobQueue:
     """``submit(job)`` → position (0 = running now); QueueFullError past ``capacity`` waiting."""
 
-    def __init__(self, *, workers: int = 1, capacity: int = 10) -> None:
+    def __init__(
+        self, *, workers: int = 1, capacity: int = 10, memory_bytes: int | None = None
+    ) -> None:
         self.workers = workers
         self.capacity = capacity
+        self.memory_bytes = memory_bytes  # each worker's cap (None: none), see worker.init
         self._ctx = _context()
         self._progress = self._ctx.Queue()
         self._lock = threading.Lock()
@@ -118,7 +121,7 @@ class JobQueue:
             max_workers=self.workers,
             mp_context=self._ctx,
             initializer=worker.init,
-            initargs=(self._progress,),
+            initargs=(self._progress, self.memory_bytes),
         )
 
     def warm_up(self) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import resource
 import time
 from collections.abc import Callable
 from typing import Any
@@ -18,7 +19,7 @@ from bot.jobs import lifeline
 from bot.jobs.tasks import CallTask, Outcome, RunTask, Task, UploadTask, Where
 from bot.slack.files import download
 from segmentation.charts import chart_pngs
-from segmentation.load import load_export
+from segmentation.load import ReadLimits, load_export
 from segmentation.pipeline import Provenance, segment_export, segment_transactions
 from segmentation.pipeline import warm_up as segmentation_warm_up
 from segmentation.result import SegmentationResult
@@ -27,11 +28,26 @@ from segmentation.summary import RunParams
 _progress: Any = None
 
 
-def init(progress: Any) -> None:
-    """Process initializer: keep the progress queue (inherited, so it may be a real Queue)."""
+def init(progress: Any, memory_bytes: int | None = None) -> None:
+    """Process initializer: keep the progress queue (inherited, so it may be a real Queue)
+    and cap this process's address space at ``memory_bytes`` (``Settings.worker_memory_bytes``).
+
+    Past the cap an allocation fails with MemoryError, which the loader turns into a plain
+    answer, instead of one upload taking the host's memory (a decompression bomb, say).
+    """
     global _progress
     _progress = progress
+    if memory_bytes:
+        limit_memory(memory_bytes)
     lifeline.follow_parent()  # a worker never outlives the bot (it would finish unposted jobs)
+
+
+def limit_memory(memory_bytes: int) -> None:
+    """RLIMIT_AS for this process (never above a hard limit already set)."""
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        memory_bytes = min(memory_bytes, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, hard))
 
 
 def warm_up() -> int:
@@ -66,7 +82,12 @@ def _upload(task: UploadTask) -> Outcome:
         task.url, token=task.token, hosts=task.hosts, max_bytes=task.max_bytes, name=task.name
     )
     sha256 = hashlib.sha256(data).hexdigest()
-    export = load_export(data, name=task.name, currency=task.currency)
+    export = load_export(
+        data,
+        name=task.name,
+        currency=task.currency,
+        limits=ReadLimits.for_upload(task.max_bytes),  # unpacked size and rows, from the limit
+    )
     del data  # the upload's bytes are not needed once loaded; don't hold them while clustering
     timings = {"read": time.perf_counter() - started}
     params = RunParams()

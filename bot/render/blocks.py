@@ -1,16 +1,35 @@
 """Block Kit primitives with Slack's limits kept: section text under 3,000 characters, at most
-10 fields per section, header text at most 150 characters."""
+10 fields per section, header text at most 150 characters.
+
+``escape``/``echo`` are the bot's one way to put user-supplied text (file names, column names,
+ids, command text, messages quoting them) into mrkdwn: ``&``, ``<`` and ``>`` are escaped as
+Slack asks, so a header such as ``<!channel>`` or ``<https://evil.example|Re-upload>`` is shown,
+never acted on. Backticks and asterisks are left alone: the bot's own formatting still works."""
 
 from __future__ import annotations
 
 MAX_TEXT = 2900  # below Slack's 3,000-character section limit
 MAX_FIELDS = 10
 MAX_HEADER = 150
+MAX_ECHO = 100  # a user-supplied string quoted back (a file or column name, an id, a word)
+_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 
 
 def clip(text: str, limit: int = MAX_TEXT) -> str:
     """``text`` cut to ``limit`` characters, ending in "…" when cut."""
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def escape(text: str) -> str:
+    """``text`` with ``&``, ``<`` and ``>`` escaped for mrkdwn (shown as typed, never a link
+    or mention). Escape once, where the text is put into a message."""
+    return str(text).translate(_ESCAPES)
+
+
+def echo(text: object, limit: int = MAX_ECHO) -> str:
+    """A user-supplied string quoted back: cut to ``limit`` characters, escaped, and a backtick
+    inside it swapped for a look-alike so it cannot end the code span it is quoted in."""
+    return escape(clip(str(text), limit).replace("`", "\u02cb"))
 
 
 def header(text: str) -> dict:

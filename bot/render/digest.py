@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from bot.digest.compare import Digest, SegmentRow
-from bot.render.blocks import actions, bullets, button, context, header, section
+from bot.render.blocks import actions, bullets, button, context, echo, escape, header, section
 from segmentation.facts import LIKELY_GONE
 from segmentation.formatting import money, utc_label
 from segmentation.movement import INTO_LAPSING, NEWLY_GONE, Movement
@@ -79,7 +79,7 @@ def _movement_text(digest: Digest) -> str:
 def digest_text(digest: Digest) -> str:
     """The plain-text fallback (and notification text)."""
     d = digest
-    head = f"Weekly digest for `{d.dataset_name}` as of {d.as_of}: {d.k} segments."
+    head = f"Weekly digest for `{echo(d.dataset_name)}` as of {d.as_of}: {d.k} segments."
     return "\n".join([head, bullets([segment_line(r) for r in d.rows]), _movement_text(d)])
 
 
@@ -89,7 +89,7 @@ def digest_blocks(digest: Digest) -> list[dict]:
     blocks = [
         header("Weekly segment digest"),
         context(
-            f"`{d.dataset_name}` re-segmented as of {d.as_of}, {d.k} segments (run #{d.run_id}). "
+            f"`{echo(d.dataset_name)}` re-segmented as of {d.as_of}, {d.k} segments (run #{d.run_id}). "
             f"{d.stability}"
         ),
         section("*Segments now*\n" + bullets([segment_line(r) for r in d.rows])),
@@ -122,7 +122,7 @@ def failure_dm_text(channel_id: str, slot: str, error: str) -> str:
     """The DM to a schedule's creator when the digest due at ``slot`` could not be posted."""
     return (
         f"I couldn't post the weekly segment digest in <#{channel_id}> "
-        f"(due {utc_label(slot)}): {error}. "
+        f"(due {utc_label(slot)}): {escape(error)}. "
         "If I was removed from the channel, invite me back with `/invite @segbot`; "
         "`/segment digest now` there posts it once I can."
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from bot.errors import NO_DATASET
-from bot.render.blocks import clip
+from bot.render.blocks import clip, echo
 from segmentation.formatting import money, number, utc_label
 from segmentation.lifecycle import STATE_WORDS
 from segmentation.model import K_MAX, K_MIN
@@ -29,7 +29,7 @@ To start, share a CSV, TSV, TXT, XLSX, Parquet, GZ or ZIP export of your transac
 def help_text(unknown: str | None = None) -> str:
     """The help, preceded by what was not understood."""
     if unknown:
-        return f"I don't know `{unknown[:100]}`.\n{HELP}"
+        return f"I don't know `{echo(unknown)}`.\n{HELP}"
     return HELP
 
 
@@ -42,7 +42,7 @@ def history_text(runs: list[tuple[RunRecord, list[int]]]) -> str:
         listed = ", ".join(f"{n:,}" for n in sizes)
         detail = f"k={run.k}, sizes {listed}" if run.status == "done" else run.status
         when = utc_label(run.finished_at or run.created_at)
-        lines.append(f"• #{run.id} {when}: `{run.file_name}`, {detail}")
+        lines.append(f"• #{run.id} {when}: `{echo(run.file_name)}`, {detail}")
     return clip("\n".join(lines))
 
 
@@ -52,7 +52,7 @@ def datasets_text(datasets: list[Dataset]) -> str:
         return NO_DATASET
     lines = ["*Datasets shared in this channel*"]
     lines += [
-        f"• `{d.file_name}` ({d.rows_read or 0:,} rows), {utc_label(d.created_at)}"
+        f"• `{echo(d.file_name)}` ({d.rows_read or 0:,} rows), {utc_label(d.created_at)}"
         for d in datasets
     ]
     return clip("\n".join(lines))
@@ -77,7 +77,7 @@ def customer_text(
     ]
     state = STATE_WORDS.get(customer.lifecycle or "", "")
     where = f", and is {state}" if state else ""
-    lines = [f"Customer `{customer_id}` is in *{segment.name}*{where}.", "```"]
+    lines = [f"Customer `{echo(customer_id)}` is in *{segment.name}*{where}.", "```"]
     lines += [f"{'':14} {'customer':>14} {'segment median':>16}"]
     lines += [f"{label:14} {mine:>14} {median:>16}" for label, mine, median in rows]
     lines.append("```")

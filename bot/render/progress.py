@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.render.blocks import clip, echo, escape
 from segmentation.formatting import size_label
 
 STAGES = {
@@ -17,6 +18,7 @@ STAGES = {
 def progress_text(name: str, size: int | None, stage: str, *, position: int = 0) -> str:
     """ "Reading `orders.csv` (45 MB)…", or the queue position while waiting."""
     sized = f" ({size_label(size)})" if size else ""
+    name = echo(name)
     if stage == "queued":
         ahead = "1 job is" if position == 1 else f"{position} jobs are"
         return (
@@ -28,8 +30,9 @@ def progress_text(name: str, size: int | None, stage: str, *, position: int = 0)
 
 
 def failure_text(name: str, message: str) -> str:
-    """What to tell the thread when a file could not be segmented."""
-    return f"I couldn't segment `{name}`: {message}"
+    """What to tell the thread when a file could not be segmented; ``message`` (from
+    ``describe``, quoting what the user sent) is escaped here, where it is shown."""
+    return clip(f"I couldn't segment `{echo(name)}`: {escape(message)}")
 
 
 def interrupted_text(name: str, kind: str) -> str:
@@ -40,7 +43,7 @@ def interrupted_text(name: str, kind: str) -> str:
         else "Ask again with `/segment run` (or the Re-run menu)."
     )
     return (
-        f"I was stopped (a restart or a crash) before I finished `{name}`, so there are no "
+        f"I was stopped (a restart or a crash) before I finished `{echo(name)}`, so there are no "
         f"results for it and nothing half-done was kept. {again}"
     )
 
@@ -56,14 +59,14 @@ def disk_full_text(name: str) -> str:
 def results_missing_text(name: str, reason: str) -> str:
     """The results of ``name`` are stored but Slack would not take the message showing them."""
     return (
-        f"I finished `{name}`, but Slack would not take the results message ({reason}). "
+        f"I finished `{echo(name)}`, but Slack would not take the results message ({reason}). "
         "They are saved: `/segment show` shows them here."
     )
 
 
 def charts_missing_text(names: list[str], reason: str) -> str:
     """The summary is posted but the chart upload failed (after the client's retries)."""
-    listed = ", ".join(f"`{n}`" for n in names)
+    listed = ", ".join(f"`{echo(n)}`" for n in names)
     return (
         f"The results above are complete, but Slack would not take the charts ({listed}): "
         f"{reason}. Re-run with `/segment run` to get them."

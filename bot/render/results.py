@@ -6,7 +6,17 @@ take 40, the header, audit, k, notes and controls five more.
 
 from __future__ import annotations
 
-from bot.render.blocks import actions, bullets, button, clip, context, divider, header, section
+from bot.render.blocks import (
+    actions,
+    bullets,
+    button,
+    clip,
+    context,
+    divider,
+    escape,
+    header,
+    section,
+)
 from bot.render.schedule import schedule_button
 from segmentation.formatting import money, number
 from segmentation.model import K_RANGE
@@ -59,7 +69,7 @@ def segment_fields(segment: Segment, currency: str | None = None) -> list[str]:
 
 def results_text(summary: RunSummary, *, title: str = "Customer segments") -> str:
     """The plain-text fallback (and notification text) of the results."""
-    lines = [f"{title}: {summary.k} segments.", audit_line(summary), *trust_lines(summary)]
+    lines = [f"{escape(title)}: {summary.k} segments.", audit_line(summary), *trust_lines(summary)]
     lines += [
         f"• {s.name}: {s.customers:,} customers ({s.share:.0%}), {s.revenue_share:.0%} of revenue"
         for s in summary.segments
@@ -77,7 +87,7 @@ def results_blocks(
         section(f"*{summary.k} segments.* {' '.join(trust_lines(summary))}"),
     ]
     if summary.notes:
-        blocks.append(context(clip(" ".join(summary.notes))))
+        blocks.append(context(clip(escape(" ".join(summary.notes)))))
     for s in summary.segments[:MAX_SEGMENTS]:
         blocks += [divider(), section(f"*{s.name}*", segment_fields(s, summary.currency))]
         if s.facts is not None:

@@ -28,6 +28,7 @@ from bot.digest import slots
 from bot.digest.compare import Digest
 from bot.digest.refresh import RefreshRequest, refresh
 from bot.errors import describe
+from bot.render.blocks import escape
 from bot.render.digest import failure_dm_text
 from bot.scheduling import posting
 from storage import Schedule
@@ -223,7 +224,7 @@ class DigestScheduler:
             try:
                 posting.post_digest(self.client, self.refresher(partial(refresh, request)))
             except Exception as e:
-                text = describe(e, context="posting the digest now")
+                text = escape(describe(e, context="posting the digest now"))
                 self.dm(user_id, f"I couldn't post the digest: {text}")
 
         self.submit(work)

@@ -1,18 +1,22 @@
 """Files to and from Slack.
 
-* ``download`` fetches ``url_private_download`` with the bot token from an allowed host only,
-  retries a dropped connection or a 5xx twice, stops past the size limit, and rejects the HTML
-  sign-in page Slack serves instead of a file.
+* ``download`` fetches ``url_private_download`` with the bot token from Slack's own URLs only
+  (``allowed``: https on the default port, or exactly a configured ``http(s)://host:port``
+  origin, checked again on every redirect, no other scheme and no proxy), within one deadline
+  (a stalled or trickling download is stopped), compares what arrived with the declared length
+  and Slack's ``size`` (a cut-off file is never used), retries a dropped connection or a 5xx
+  twice, stops past the size limit, and rejects the HTML sign-in page Slack serves instead.
 * ``upload_files`` sends any number of files in ONE ``files_upload_v2`` call.
 * ``send_to_user`` uploads one file into the bot's DM with a user.
 """
 
 from __future__ import annotations
 
+import http.client
+import socket
 import time
-import urllib.error
-import urllib.request
-from urllib.parse import urlsplit
+from dataclasses import dataclass
+from urllib.parse import quote, urljoin, urlsplit
 
 from slack_sdk import WebClient
 
@@ -22,40 +26,102 @@ from segmentation.formatting import size_label
 
 CHUNK = 1024 * 1024
 RETRY_DELAYS = (1.0, 4.0)  # a dropped connection or a 5xx from Slack's file servers is retried
+MAX_REDIRECTS = 5
+DEFAULT_PORTS = {"https": 443, "http": 80}
+_URL_SAFE = "/%:@!$&'()*+,;=-._~"
 
 
-def check_host(url: str, hosts: tuple[str, ...]) -> None:
-    """UserError unless ``url`` is https/http on one of ``hosts``."""
-    host = (urlsplit(url).hostname or "").lower()
-    if host not in hosts:
-        raise UserError(
-            f"I only download files from Slack ({', '.join(hosts)}), and this one is on "
-            f"{host or 'no host'}. Upload the export to Slack directly."
-        )
+@dataclass(frozen=True)
+class Limits:
+    """How long a download may take: ``idle`` seconds without a byte is a stall; after
+    ``grace`` seconds it must have averaged ``min_rate`` bytes/s; ``total`` caps it all."""
+
+    idle: float = 10.0
+    grace: float = 10.0
+    min_rate: float = 64 * 1024
+    total: float = 900.0
 
 
-class _SameHostsRedirect(urllib.request.HTTPRedirectHandler):
-    """Follow redirects only within the allowed hosts (the token travels with them)."""
-
-    def __init__(self, hosts: tuple[str, ...]) -> None:
-        self.hosts = hosts
-
-    def redirect_request(self, req, fp, code, msg, headers, newurl):  # noqa: ANN001, ANN201
-        check_host(newurl, self.hosts)
-        return super().redirect_request(req, fp, code, msg, headers, newurl)
+LIMITS = Limits()
 
 
-def download(url: str, *, token: str, hosts: tuple[str, ...], max_bytes: int, name: str) -> bytes:
-    """The file's bytes; UserError for a host not allowed, a file too large or a sign-in page."""
-    check_host(url, hosts)
+class _Clock:
+    """One download's deadline, shared by its retries and redirects."""
+
+    def __init__(self, limits: Limits) -> None:
+        self.limits, self.start = limits, time.monotonic()
+
+    def elapsed(self) -> float:
+        return time.monotonic() - self.start
+
+    def timeout(self, received: int = 0) -> float:
+        """Seconds the next read may wait; 0 when the download is already out of time."""
+        lim, now = self.limits, self.elapsed()
+        rate_ends = lim.grace + received / lim.min_rate
+        return max(0.0, min(lim.idle, lim.total - now, rate_ends - now))
+
+
+class _Transient(Exception):
+    """A dropped connection, a cut-off body or a 5xx: worth another try."""
+
+    def __init__(self, error: UserError) -> None:
+        self.error = error
+
+
+def allowed(url: str, hosts: tuple[str, ...]) -> tuple[str, str, int]:
+    """(scheme, host, port) of ``url`` if it is one of Slack's own URLs, else UserError.
+
+    A ``hosts`` entry is a host name (https on port 443 only) or an exact origin such as
+    ``http://127.0.0.1:8080`` (the local Slack and tests).
+    """
+    parts = urlsplit(url)
+    scheme, host = parts.scheme.lower(), (parts.hostname or "").lower()
+    try:
+        port = parts.port or DEFAULT_PORTS.get(scheme, 0)
+    except ValueError:
+        port = -1
+    origin = (scheme, host, port)
+    clean = url.isprintable() and " " not in parts.netloc and not parts.username
+    if clean and any(origin == _origin(entry) for entry in hosts):
+        return origin
+    shown = f"a {scheme}: link" if scheme not in DEFAULT_PORTS else (host or "no host")
+    if scheme in DEFAULT_PORTS and host and port != DEFAULT_PORTS[scheme]:
+        shown = f"{host} port {port}"
+    raise UserError(
+        f"I only download files from Slack ({', '.join(hosts)}), and this one is on "
+        f"{shown}. Upload the export to Slack directly."
+    )
+
+
+def _origin(entry: str) -> tuple[str, str, int]:
+    if "://" not in entry:
+        return ("https", entry.lower(), 443)
+    parts = urlsplit(entry)
+    scheme = parts.scheme.lower()
+    return (scheme, (parts.hostname or "").lower(), parts.port or DEFAULT_PORTS.get(scheme, 0))
+
+
+def download(
+    url: str,
+    *,
+    token: str,
+    hosts: tuple[str, ...],
+    max_bytes: int,
+    name: str,
+    size: int | None = None,
+    limits: Limits = LIMITS,
+) -> bytes:
+    """The file's bytes; UserError for a URL not Slack's, a file too large, cut off, stalled or
+    too slow, or a sign-in page. ``size`` is Slack's own ``size`` of the file, when known."""
+    allowed(url, hosts)
+    clock = _Clock(limits)
     for delay in (*RETRY_DELAYS, None):
         try:
-            data, kind = _fetch(url, token=token, hosts=hosts, max_bytes=max_bytes, name=name)
+            data, kind = _fetch(url, token, hosts, max_bytes, name, size, clock)
             break
-        except (urllib.error.URLError, ConnectionError, TimeoutError) as e:
-            transient = not isinstance(e, urllib.error.HTTPError) or e.code >= 500
-            if delay is None or not transient:
-                raise _unreachable(name, e) from e
+        except _Transient as e:
+            if delay is None or clock.timeout() <= delay:
+                raise e.error from None
             time.sleep(delay)
     if kind.startswith("text/html") or data[:200].lstrip().lower().startswith(
         (b"<!doctype html", b"<html")
@@ -67,32 +133,112 @@ def download(url: str, *, token: str, hosts: tuple[str, ...], max_bytes: int, na
     return data
 
 
+def _open(url: str, token: str, hosts: tuple[str, ...], name: str, clock: _Clock):  # noqa: ANN202
+    """GET ``url`` with the token, following redirects to allowed URLs only: the response."""
+    for _ in range(MAX_REDIRECTS + 1):
+        scheme, host, port = allowed(url, hosts)
+        kind = http.client.HTTPSConnection if scheme == "https" else http.client.HTTPConnection
+        conn = kind(host, port, timeout=clock.timeout() or 0.01)
+        parts = urlsplit(url)
+        target = quote(parts.path or "/", safe=_URL_SAFE)
+        target += f"?{quote(parts.query, safe=_URL_SAFE + '?')}" if parts.query else ""
+        try:
+            conn.request("GET", target, headers={"Authorization": f"Bearer {token}"})
+            sock = conn.sock  # the response keeps it even when the connection lets go of it
+            resp = conn.getresponse()
+        except BaseException:
+            conn.close()
+            raise
+        if resp.status in (301, 302, 303, 307, 308) and resp.getheader("Location"):
+            url = urljoin(url, resp.getheader("Location", ""))
+            conn.close()
+            continue
+        if resp.status >= 400:
+            conn.close()
+            error = UserError(
+                f"Slack would not give me `{name}` (HTTP {resp.status}). Try sharing it again."
+            )
+            raise _Transient(error) if resp.status >= 500 else error
+        return conn, sock, resp
+    raise UserError(f"Slack redirected the download of `{name}` too many times. Try again later.")
+
+
 def _fetch(
-    url: str, *, token: str, hosts: tuple[str, ...], max_bytes: int, name: str
+    url: str,
+    token: str,
+    hosts: tuple[str, ...],
+    max_bytes: int,
+    name: str,
+    size: int | None,
+    clock: _Clock,
 ) -> tuple[bytes, str]:
-    """One authenticated GET: the body (at most ``max_bytes``) and its Content-Type."""
-    opener = urllib.request.build_opener(_SameHostsRedirect(hosts))
-    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})
-    with opener.open(request, timeout=60) as resp:
-        kind = resp.headers.get("Content-Type", "")
-        declared = int(resp.headers.get("Content-Length") or 0)
-        if declared > max_bytes:
-            raise too_large(name, declared, max_bytes)
-        chunks, total = [], 0
-        while chunk := resp.read(CHUNK):
-            total += len(chunk)
-            if total > max_bytes:
-                raise too_large(name, total, max_bytes)
-            chunks.append(chunk)
-    return b"".join(chunks), kind
+    """One authenticated GET: the whole body (at most ``max_bytes``) and its Content-Type."""
+    try:
+        conn, sock, resp = _open(url, token, hosts, name, clock)
+    except TimeoutError:
+        raise _stalled(name, 0, clock) from None
+    except (OSError, http.client.HTTPException) as e:
+        raise _Transient(_unreachable(name, e)) from None
+    try:
+        declared = int(resp.getheader("Content-Length") or 0) or None
+        if (declared or 0) > max_bytes:
+            raise too_large(name, declared or 0, max_bytes)
+        data, complete = _read(sock, resp, max_bytes, name, clock)
+    finally:
+        conn.close()
+    expected = max(declared or 0, size or 0)
+    if not complete or len(data) < expected:
+        raise _Transient(_cut_off(name, len(data), expected))
+    return data, resp.getheader("Content-Type", "")
+
+
+def _read(
+    sock: socket.socket,
+    resp: http.client.HTTPResponse,
+    max_bytes: int,
+    name: str,
+    clock: _Clock,
+) -> tuple[bytes, bool]:
+    """The body as it arrives within the clock's deadline; False when the connection dropped."""
+    chunks, total = [], 0
+    while True:
+        wait = clock.timeout(total)
+        if wait <= 0:
+            raise _stalled(name, total, clock)
+        sock.settimeout(wait)
+        try:
+            chunk = resp.read1(CHUNK)
+        except TimeoutError:
+            raise _stalled(name, total, clock) from None
+        except (OSError, http.client.HTTPException):
+            return b"".join(chunks), False
+        if not chunk:
+            return b"".join(chunks), True
+        total += len(chunk)
+        if total > max_bytes:
+            raise too_large(name, total, max_bytes)
+        chunks.append(chunk)
+
+
+def _stalled(name: str, received: int, clock: _Clock) -> UserError:
+    seconds = clock.elapsed()
+    got = f"only {size_label(received)} arrived" if received else "nothing arrived"
+    return UserError(
+        f"Slack was too slow sending `{name}`: {got} in {seconds:.0f} seconds, so I stopped "
+        "rather than hold up other files. Share it again in a few minutes."
+    )
+
+
+def _cut_off(name: str, received: int, expected: int) -> UserError:
+    of = f" of {size_label(expected)}" if expected else ""
+    return UserError(
+        f"The download of `{name}` was cut off: I received {size_label(received)}{of}, and I "
+        "don't segment part of a file. Share it again."
+    )
 
 
 def _unreachable(name: str, error: Exception) -> UserError:
-    if isinstance(error, urllib.error.HTTPError):
-        return UserError(
-            f"Slack would not give me `{name}` (HTTP {error.code}). Try sharing it again."
-        )
-    reason = getattr(error, "reason", error)
+    reason = getattr(error, "reason", None) or getattr(error, "strerror", None) or error
     return UserError(
         f"I couldn't reach Slack to download `{name}` ({reason}). Try again in a minute."
     )

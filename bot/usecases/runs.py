@@ -6,6 +6,7 @@ import storage
 from bot.errors import GONE, NO_DATASET, UserError
 from bot.jobs.queue import new_job_id
 from bot.jobs.tasks import RunTask
+from bot.render.blocks import echo
 from bot.requests import Run, parse_k
 from bot.slack.posting import post
 from bot.usecases.context import Deps, Place, Reply
@@ -34,7 +35,7 @@ def rerun(deps: Deps, place: Place, run_id: str, k: str) -> Reply:
         raise UserError(GONE)
     params = RunParams(k=parse_k(k), random_state=shown.params.random_state)
     start(deps, place, dataset, params, trigger="button", asked="again")
-    return Reply(f"Re-running with k={k}; the results will appear in the channel.")
+    return Reply(f"Re-running with k={params.k}; the results will appear in the channel.")
 
 
 def start(
@@ -46,7 +47,7 @@ def start(
     status = post(
         deps.client,
         place.channel_id,
-        f"<@{place.user_id}> asked me to segment `{name}` {asked}{k}.",
+        f"<@{place.user_id}> asked me to segment `{echo(name)}` {asked}{k}.",
     )
     task = RunTask(
         job_id=new_job_id(),
@@ -73,7 +74,16 @@ def run_of(db: object, place: Place, run_id: str | None) -> RunRecord:
     """The run a button refers to (its id), or the latest one; never another channel's."""
     if run_id is None:
         return latest_done_run(db, place)
-    found = storage.run_for(db, int(run_id), place.scope)
+    found = storage.run_for(db, parse_run_id(run_id), place.scope)
     if found is None or found.summary is None:  # another channel's run, or a deleted one
         raise UserError(GONE)
     return found
+
+
+def parse_run_id(value: str) -> int:
+    """A button's run id: ASCII digits only ("²".isdigit() is true, yet int() rejects it), at
+    most 18 of them; anything else is results this channel cannot have."""
+    value = value.strip()
+    if not (value.isascii() and value.isdigit() and len(value) <= 18):
+        raise UserError(GONE)
+    return int(value)

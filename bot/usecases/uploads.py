@@ -16,7 +16,7 @@ from bot.usecases.currency import channel_currency
 from bot.usecases.delivery import Thread, begin, deliver, fail, set_state, show
 from storage import JobRecord
 
-DATA_TYPES = ("csv", "tsv", "txt", "xlsx", "parquet", "gz", "zip")
+DATA_TYPES = ("csv", "tsv", "txt", "xlsx", "xls", "parquet", "gz", "zip")  # .xls: to say why not
 
 
 def is_data_file(file: dict) -> bool:

@@ -17,6 +17,9 @@ SLASHED = re.compile(r"^\s*(?P<first>\d{1,2})[/.\-](?P<second>\d{1,2})[/.\-](?P<
 NAMED_MONTH = re.compile(r"^\s*\d{1,2}(?P<sep>[-/ ])[A-Za-z]{3}[-/ ]\d{2,4}")
 CLOCKS = (" %H:%M", " %H:%M:%S", "", " %I:%M %p", " %I:%M:%S %p", "T%H:%M:%S")
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+# datetime64[ns] holds 1677-09-21 .. 2262-04-11; dates beyond (1600-01-01, 9999-12-31) are
+# saturated at these ends, so cleaning counts them as out of range instead of failing the file.
+NS_FIRST, NS_LAST = pd.Timestamp("1678-01-01"), pd.Timestamp("2262-01-01")
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,14 @@ def parse_dates(values: pd.Series) -> tuple[pd.Series, DateOrder]:
 def _naive(values: pd.Series) -> pd.Series:
     if getattr(values.dt, "tz", None) is not None:
         values = values.dt.tz_convert("UTC").dt.tz_localize(None)
+    return _as_ns(values)
+
+
+def _as_ns(values: pd.Series) -> pd.Series:
+    """Naive datetimes of any unit as datetime64[ns], saturating those it cannot hold."""
+    if values.dtype == "datetime64[ns]":
+        return values
+    values = values.mask(values < NS_FIRST, NS_FIRST).mask(values > NS_LAST, NS_LAST)
     return values.astype("datetime64[ns]")
 
 
@@ -100,7 +111,7 @@ def _iso(texts: pd.Series) -> pd.Series:
             texts[left], format="%Y-%m-%d %H:%M:%S %z", errors="coerce", utc=True
         )
         parsed = parsed.where(~left, extra)
-    return parsed.dt.tz_localize(None).astype("datetime64[ns]")
+    return _as_ns(parsed.dt.tz_localize(None))
 
 
 def _slashed_order(sample: pa.Array) -> DateOrder:
@@ -137,12 +148,16 @@ def _with_formats(texts: pd.Series, formats: list[str]) -> pd.Series:
     the whole text must match) is ~10× faster than pandas' here.
     """
     texts_array = pa.array(texts.to_numpy(dtype=object), type=pa.string())
-    result = pa.nulls(len(texts_array), type=pa.timestamp("ns"))
+    unit = pa.timestamp("us")  # microseconds reach 1600 and 9999, which nanoseconds cannot
+    first, last = pa.scalar(NS_FIRST, type=unit), pa.scalar(NS_LAST, type=unit)
+    result = fallback = pa.nulls(len(texts_array), type=unit)
     for fmt in formats:
-        attempt = pc.strptime(texts_array, format=fmt, unit="ns", error_is_null=True)
-        result = pc.coalesce(result, attempt)
+        attempt = pc.strptime(texts_array, format=fmt, unit="us", error_is_null=True)
+        # A date nanoseconds can hold wins: "11-Feb-17" is 2017 by %y, not the year 17 by %Y.
+        held = pc.and_(pc.greater_equal(attempt, first), pc.less_equal(attempt, last))
+        result = pc.coalesce(result, pc.if_else(held, attempt, pa.scalar(None, type=unit)))
+        fallback = pc.coalesce(fallback, attempt)
         if result.null_count == texts_array.null_count:
             break
-    return pd.Series(
-        result.to_numpy(zero_copy_only=False), index=texts.index, dtype="datetime64[ns]"
-    )
+    result = pc.coalesce(result, fallback)  # out of range, for cleaning to count
+    return _as_ns(pd.Series(result.to_numpy(zero_copy_only=False), index=texts.index))

@@ -13,8 +13,9 @@ from segmentation import currency as currencies
 from segmentation.errors import ExportError
 from segmentation.load.columns import match_columns
 from segmentation.load.dates import DateOrder
+from segmentation.load.limits import ReadLimits
 from segmentation.load.normalise import normalise
-from segmentation.load.readers import read_table
+from segmentation.load.readers import RawTable, read_table
 
 
 @dataclass
@@ -44,14 +45,18 @@ def load_export(
     name: str | None = None,
     mapping: Mapping[str, str] | None = None,
     currency: str | None = None,
+    limits: ReadLimits | None = None,
 ) -> Export:
     """Read an export from a path or bytes (``name`` is its file name, for messages).
 
     ``mapping`` overrides the column guess (``{"customer": "Client Ref"}``);
     ``currency`` (a three-letter code such as "GBP") overrides the detected currency.
-    Raises ExportError with a plain-English message for anything unusable.
+    ``limits`` bound what reading may produce (default: those of a 1 GB upload limit).
+    Raises ExportError with a plain-English message for anything unusable, also when the
+    file needs more memory than the process may use.
     """
     option = None if currency is None else currencies.checked_code(currency)
+    limits = limits or ReadLimits.for_upload()
     if isinstance(source, bytes):
         data, name = source, name or "the file"
     else:
@@ -63,20 +68,22 @@ def load_export(
             raise ExportError(f"There is no file at {path}.") from exc
         except IsADirectoryError as exc:
             raise ExportError(f"{path} is a folder; give the path of an export file.") from exc
-    raw = read_table(data, name, lambda headers: match_columns(headers, mapping))
-    del data  # a file read here is not needed any more: free it before normalising
-    transactions, order, signs = normalise(raw.frame, raw.mapping)
+    try:
+        raw = read_table(data, name, lambda headers: match_columns(headers, mapping), limits)
+        del data  # a file read here is not needed any more: free it before normalising
+        transactions, order, signs = normalise(raw.frame, raw.mapping)
+    except MemoryError as exc:  # a worker's memory cap (bot/jobs/worker.py) was reached
+        raise ExportError(
+            f"`{name}` needs more memory to read than I may use. Upload a smaller export "
+            "(fewer months, or only the columns I need)."
+        ) from exc
     code, code_source, currency_notes = currencies.decide(
         option=option,
         column=_column_codes(raw.frame.get("currency")),
         column_name=raw.mapping.get("currency"),
         written=signs,
     )
-    notes = [n for n in [order.describe(), *currency_notes] if n]
-    if raw.malformed_lines:
-        notes.append(
-            f"{raw.malformed_lines:,} line(s) had the wrong number of fields and were skipped."
-        )
+    notes = [n for n in [order.describe(), *currency_notes, *_reader_notes(raw)] if n]
     return Export(
         transactions=transactions,
         mapping=raw.mapping,
@@ -89,6 +96,12 @@ def load_export(
         currency=code,
         currency_source=code_source,
     )
+
+
+def _reader_notes(raw: RawTable) -> list[str]:
+    skipped = raw.malformed_lines
+    malformed = [f"{skipped:,} line(s) had the wrong number of fields and were skipped."]
+    return [*raw.notes, *(malformed if skipped else [])]
 
 
 def _column_codes(values: pd.Series | None) -> Counter[str]:

@@ -8,11 +8,11 @@ spreadsheet renamed to .csv still works.
 from __future__ import annotations
 
 import csv
-import gzip
 import io
 import zipfile
+import zlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 import pyarrow as pa
@@ -20,8 +20,12 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from segmentation.errors import ExportError
+from segmentation.load.encoding import is_utf8, transcoded, without_bom
+from segmentation.load.limits import ReadLimits, inflate_gzip, read_member
+from segmentation.load.spreadsheet import check_formulas, check_xlsx, has_formulas, read_xlsx
 
 ZIP_MAGIC = b"PK\x03\x04"
+EMPTY_ZIP_MAGIC = b"PK\x05\x06"  # a zip with nothing in it is only its end record
 GZIP_MAGIC = b"\x1f\x8b"
 PARQUET_MAGIC = b"PAR1"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy .xls
@@ -39,41 +43,59 @@ class RawTable:
     file_format: str
     encoding: str | None = None
     malformed_lines: int = 0
+    notes: list[str] = field(default_factory=list)
 
 
-def read_table(data: bytes, name: str, select: SelectColumns) -> RawTable:
+def read_table(
+    data: bytes, name: str, select: SelectColumns, limits: ReadLimits, depth: int = 0
+) -> RawTable:
     """Read ``data`` (the file's bytes, ``name`` its file name).
 
     ``select`` receives the header list and returns ``{field: column}``; only those
-    columns are read. Raises ExportError for anything that is not a usable table.
+    columns are read. ``depth`` counts the containers (.gz, .zip) already opened.
+    Raises ExportError for anything that is not a usable table or is over ``limits``.
     """
     if not data or data.isspace():
         raise ExportError(f"`{name}` is empty. Export the transactions again and re-upload.")
     if data.startswith(GZIP_MAGIC):
+        limits.check_depth(name, depth + 1)
         try:
-            inner = gzip.decompress(data)
-        except (OSError, EOFError) as exc:
+            inner = inflate_gzip(data, name, limits)
+        except (zlib.error, EOFError) as exc:
             raise ExportError(f"`{name}` looks like a .gz file but it is damaged.") from exc
-        return read_table(inner, name.removesuffix(".gz").removesuffix(".GZ"), select)
-    if data.startswith(ZIP_MAGIC):
-        return _read_zip(data, name, select)
+        return read_table(inner, _unzipped(name), select, limits, depth + 1)
+    if data.startswith((ZIP_MAGIC, EMPTY_ZIP_MAGIC)):
+        return _read_zip(data, name, select, limits, depth)
     if data.startswith(PARQUET_MAGIC):
-        return _read_parquet(data, name, select)
+        return _read_parquet(data, name, select, limits)
     if data.startswith(OLE_MAGIC):
         raise ExportError(
             f"`{name}` is an old-style Excel (.xls) file. Save it as .xlsx or CSV and upload again."
         )
+    if depth:  # unpacked text: its lines are bounded here, before the parser allocates
+        limits.check_rows(name, data.count(b"\n"))
     return _read_text(data, name, select)
 
 
-def _read_zip(data: bytes, name: str, select: SelectColumns) -> RawTable:
+def _unzipped(name: str) -> str:
+    return name[:-3] if name.lower().endswith(".gz") else name
+
+
+def _read_zip(
+    data: bytes, name: str, select: SelectColumns, limits: ReadLimits, depth: int
+) -> RawTable:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         names = archive.namelist()
+        if "xl/workbook.xml" in names:
+            check_xlsx(archive, name, limits)
+            formulas = has_formulas(archive)
     except zipfile.BadZipFile as exc:
         raise ExportError(f"`{name}` looks like a zip file but it is damaged.") from exc
     if "xl/workbook.xml" in names:
-        return _read_xlsx(data, name, select)
+        table, mapping = read_xlsx(data, name, select)
+        check_formulas(table, mapping, name, formulas)
+        return RawTable(_renamed(_to_pandas(table), mapping), mapping, "xlsx")
     members = [
         n
         for n in names
@@ -81,60 +103,61 @@ def _read_zip(data: bytes, name: str, select: SelectColumns) -> RawTable:
         and not n.startswith("__MACOSX")
         and not n.split("/")[-1].startswith(".")
     ]
+    if not members:
+        raise ExportError(f"`{name}` is an empty zip file. Zip the export itself and upload again.")
     if len(members) != 1:
-        listing = ", ".join(members[:10]) or "nothing"
+        listing = ", ".join(members[:10])
         raise ExportError(
             f"`{name}` should hold exactly one data file, but it holds {len(members)}: {listing}. "
             "Zip a single export and upload again."
         )
-    return read_table(archive.read(members[0]), members[0].split("/")[-1], select)
+    limits.check_depth(name, depth + 1)
+    try:
+        inner = read_member(archive, members[0], name, limits)
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        raise ExportError(f"`{name}` looks like a zip file but it is damaged.") from exc
+    return read_table(inner, members[0].split("/")[-1], select, limits, depth + 1)
 
 
-def _read_parquet(data: bytes, name: str, select: SelectColumns) -> RawTable:
+def _read_parquet(data: bytes, name: str, select: SelectColumns, limits: ReadLimits) -> RawTable:
     try:
         source = pa.BufferReader(data)
-        headers = pq.read_schema(source).names
+        metadata = pq.read_metadata(source)
+        limits.check_rows(name, metadata.num_rows)
+        headers = metadata.schema.to_arrow_schema().names
         mapping = select(headers)
+        wanted = set(mapping.values())
+        if _parquet_bytes(metadata, wanted) > limits.inflated_bytes:
+            raise limits.expands(name)
         # Dictionary-encoded text arrives as pandas categoricals: far less memory for 5M rows.
         text = [c for f, c in mapping.items() if f in TEXT_FIELDS]
         table = pq.read_table(
             pa.BufferReader(data), columns=list(mapping.values()), read_dictionary=text
         )
+    except MemoryError:
+        raise
     except (pa.ArrowException, OSError) as exc:
         raise ExportError(f"`{name}` looks like a Parquet file but cannot be read: {exc}") from exc
     return RawTable(_renamed(_to_pandas(table), mapping), mapping, "parquet")
 
 
-def _read_xlsx(data: bytes, name: str, select: SelectColumns) -> RawTable:
-    import fastexcel  # imported here: only xlsx uploads pay for it
-
-    try:
-        reader = fastexcel.read_excel(data)
-        for sheet_name in reader.sheet_names:
-            # One pass over the sheet: the workbook XML is parsed whole even for the header
-            # row, so reading headers first would double the time. Types are decided from
-            # every row, so invoice numbers that turn into "C536379" after row 1,000 are kept.
-            sheet = reader.load_sheet(sheet_name, schema_sample_rows=None)
-            headers = [c.name for c in sheet.available_columns()]
-            if headers:
-                break
-        else:
-            raise ExportError(f"`{name}` has no sheet with data in it.")
-        mapping = select(headers)
-        table = sheet.to_arrow().select(list(dict.fromkeys(mapping.values())))
-        frame = _to_pandas(table)
-    except ExportError:
-        raise
-    except Exception as exc:  # fastexcel raises its own hierarchy for broken workbooks
-        raise ExportError(f"`{name}` looks like an Excel file but cannot be read: {exc}") from exc
-    return RawTable(_renamed(frame, mapping), mapping, "xlsx")
+def _parquet_bytes(metadata: pq.FileMetaData, columns: set[str]) -> int:
+    """Uncompressed bytes of the columns that will be read, from the footer alone."""
+    total = 0
+    for g in range(metadata.num_row_groups):
+        group = metadata.row_group(g)
+        for c in range(group.num_columns):
+            column = group.column(c)
+            if column.path_in_schema.split(".")[0] in columns:
+                total += column.total_uncompressed_size
+    return total
 
 
 def _read_text(data: bytes, name: str, select: SelectColumns) -> RawTable:
-    data, encoding = _without_bom(data, name)
-    if not _is_utf8(data[:65536]):
-        data, encoding = _transcoded(data)
-    head = data[:65536].decode("utf-8", errors="ignore")
+    data, encoding, notes = without_bom(data, name)
+    if not is_utf8(data[:65536]):
+        data, encoding = transcoded(data)
+    head = bytes(data[:65536]).decode("utf-8", errors="ignore")
     lines = [line for line in head.splitlines()[:50] if line.strip()]
     delimiter = _sniff_delimiter(lines)
     headers = next(csv.reader(lines[:1], delimiter=delimiter))
@@ -158,9 +181,10 @@ def _read_text(data: bytes, name: str, select: SelectColumns) -> RawTable:
                 raise
             # Only the columns segbot reads are validated, so most latin-1 files never get here.
             malformed = 0
-            data, encoding = _transcoded(data)
+            data, encoding = transcoded(data)
             table = _parse_csv(data, delimiter, wanted, {**types, **numbers}, skip_malformed)
-    except pa.ArrowInvalid:
+    except pa.ArrowInvalid as exc:
+        _refuse_long_lines(exc, name)
         # A stray "N/A" or "£12.50" in a number column: read those columns as text and let
         # normalisation count the rows it cannot use.
         malformed = 0
@@ -168,50 +192,32 @@ def _read_text(data: bytes, name: str, select: SelectColumns) -> RawTable:
         try:
             table = _parse_csv(data, delimiter, wanted, {**types, **as_text}, skip_malformed)
         except pa.ArrowInvalid as exc:
+            _refuse_long_lines(exc, name)
             raise ExportError(f"`{name}` could not be read as a table: {exc}") from exc
-    return RawTable(_renamed(_to_pandas(table), mapping), mapping, "csv", encoding, malformed)
+    frame = _renamed(_to_pandas(table), mapping)
+    return RawTable(frame, mapping, "csv", encoding, malformed, notes)
+
+
+def _refuse_long_lines(exc: pa.ArrowInvalid, name: str) -> None:
+    """Arrow's "straddling object" (a line longer than its 1 MB blocks), said plainly."""
+    if "straddling" in str(exc):
+        raise ExportError(
+            f"`{name}` has a line over 1 MB long: a single value of megabytes, or a quote "
+            '(") that is never closed. No transaction export looks like that; check the file '
+            "and upload the export again."
+        ) from exc
 
 
 def _parse_csv(
     data: bytes, delimiter: str, columns: list[str], types: dict, on_invalid: Callable
 ) -> pa.Table:
     return pacsv.read_csv(
-        io.BytesIO(data),
+        pa.BufferReader(data),  # no copy, whether bytes or an unpacked bytearray
         parse_options=pacsv.ParseOptions(delimiter=delimiter, invalid_row_handler=on_invalid),
         convert_options=pacsv.ConvertOptions(
             include_columns=columns, column_types=types, strings_can_be_null=True
         ),
     )
-
-
-def _without_bom(data: bytes, name: str) -> tuple[bytes, str]:
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:], "utf-8-sig"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16").encode("utf-8"), "utf-16"
-    if b"\x00" in data[:8192]:
-        raise ExportError(
-            f"`{name}` is not a text export (it contains binary data). "
-            "Upload a CSV, TSV, Excel (.xlsx) or Parquet file."
-        )
-    return data, "utf-8"
-
-
-def _is_utf8(head: bytes) -> bool:
-    try:
-        head.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        # A multi-byte character cut at the end of the sample is still UTF-8.
-        return exc.start >= len(head) - 3
-    return True
-
-
-def _transcoded(data: bytes) -> tuple[bytes, str]:
-    """Re-encode a cp1252 (or, failing that, latin-1) file as UTF-8."""
-    try:
-        return data.decode("cp1252").encode("utf-8"), "cp1252"
-    except UnicodeDecodeError:
-        return data.decode("latin-1").encode("utf-8"), "latin-1"
 
 
 def _sniff_delimiter(lines: list[str]) -> str:
