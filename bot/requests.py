@@ -7,18 +7,22 @@ give ``Help(unknown=...)``; a malformed option raises ``UserError`` saying how t
 from __future__ import annotations
 
 import datetime as dt
+import re
+import shlex
 from dataclasses import dataclass
 
 from bot.digest.schedule_parse import DigestCommand, parse_digest, parse_schedule
 from bot.errors import UserError
+from bot.render.blocks import echo
 from segmentation.currency import checked_code
 from segmentation.errors import ExportError
 from segmentation.model import K_MAX, K_MIN, K_RANGE
 
 SUBCOMMANDS = (
     "help", "run", "show", "customer", "export", "history", "datasets", "currency", "schedule",
-    "digest",
+    "digest", "map",
 )  # fmt: skip
+AUDIENCES = ("meta", "google")
 
 
 # As-of dates outside these are typing slips (0001-01-01, 9999-12-31); the pipeline also
@@ -50,6 +54,14 @@ class Customer:
 @dataclass(frozen=True)
 class Export:
     segment: str | None = None  # None: all segments; else a segment id or (part of) a name
+    audience: str | None = None  # None: segbot's CSV; "meta" or "google": an ad-platform list
+
+
+@dataclass(frozen=True)
+class Map:
+    """Which column holds each field: ``(("customer", "Client Ref"), ("date", "Day"))``."""
+
+    columns: tuple[tuple[str, str], ...]
 
 
 @dataclass(frozen=True)
@@ -74,7 +86,7 @@ class SetCurrency:
 
 Command = (
     Help | Run | Show | Customer | Export | History | Datasets | ShowCurrency | SetCurrency
-    | DigestCommand
+    | DigestCommand | Map
 )  # fmt: skip
 
 
@@ -95,8 +107,9 @@ def parse(text: str) -> Command:
             raise UserError("Give one customer id, e.g. `/segment customer 12347`.")
         return Customer(rest[0])
     if verb == "export":
-        target = " ".join(rest).strip()
-        return Export(None if target.lower() in ("", "all") else target)
+        return _export(" ".join(rest).strip())
+    if verb == "map":
+        return parse_map(text.strip()[len(words[0]) :])
     if verb == "currency":
         return _currency(rest)
     if verb == "schedule":
@@ -104,6 +117,39 @@ def parse(text: str) -> Command:
     if verb == "digest":
         return parse_digest(rest)
     return Help(unknown=text.strip())
+
+
+def _export(target: str) -> Export:
+    """``export [all|SEGMENT] [as meta|google]``."""
+    audience = None
+    found = re.fullmatch(r"(.*?)\s*\bas\s+(\S+)", target, flags=re.IGNORECASE)
+    if found:
+        target, audience = found.group(1).strip(), found.group(2).lower()
+        if audience not in AUDIENCES:
+            raise UserError(
+                f"I can export audiences for `meta` or `google`, not `{echo(found.group(2))}`: "
+                "e.g. `/segment export 2 as meta`."
+            )
+    return Export(None if target.lower() in ("", "all") else target, audience)
+
+
+def parse_map(text: str) -> Map:
+    """``customer="Client Ref" date=Day``: field=Column pairs, column names quoted if spaced."""
+    usage = 'Write it as field=Column, e.g. `/segment map customer="Client Ref" date=Day`.'
+    plain = text.translate(str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"}))
+    try:
+        words = shlex.split(plain)
+    except ValueError:
+        raise UserError(f"A quote is not closed in `{echo(text.strip())}`. {usage}") from None
+    if not words:
+        raise UserError(f"Tell me which column holds which field. {usage}")
+    columns = []
+    for word in words:
+        field, sep, column = word.partition("=")
+        if not sep or not field.strip() or not column.strip():
+            raise UserError(f"I don't understand `{echo(word)}`. {usage}")
+        columns.append((field.strip().lower(), column.strip()))
+    return Map(tuple(columns))
 
 
 def _currency(words: list[str]) -> ShowCurrency | SetCurrency:

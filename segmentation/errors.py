@@ -11,3 +11,34 @@ class ExportError(ValueError):
 
 class NotEnoughCustomersError(ExportError):
     """Too few customers survive cleaning to form the requested segments."""
+
+
+class MappingNeeded(ExportError):
+    """The export's columns could not all be guessed: which fields are missing, the file's
+    headers, and the best guess (a header) for each missing field where there is one.
+
+    ``missing`` names fields of ``segmentation.load.columns.FIELDS``: "customer", "date",
+    and for the value "amount" (or "quantity"/"price" when only the other one was found).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        missing: tuple[str, ...],
+        headers: tuple[str, ...],
+        guesses: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.missing = missing
+        self.headers = headers
+        self.guesses = dict(guesses or {})
+
+    def __reduce__(self) -> tuple:  # keeps the fields across the worker process boundary
+        return (_mapping_needed, (str(self), self.missing, self.headers, self.guesses))
+
+
+def _mapping_needed(
+    message: str, missing: tuple[str, ...], headers: tuple[str, ...], guesses: dict[str, str]
+) -> MappingNeeded:
+    return MappingNeeded(message, missing=missing, headers=headers, guesses=guesses)

@@ -139,6 +139,45 @@ def m007_customer_predictions(db: sqlite_utils.Database) -> None:
 
 
 @MIGRATIONS()
+def m008_column_mappings(db: sqlite_utils.Database) -> None:
+    """Column mappings chosen in Slack, per channel and file header, and uploads waiting for
+    one (their file, thread, headers and the columns picked so far)."""
+    _run_script(
+        db,
+        """
+        CREATE TABLE column_mappings (
+            team_id TEXT NOT NULL,
+            channel_id TEXT NOT NULL,
+            header_hash TEXT NOT NULL,
+            mapping TEXT NOT NULL,
+            updated_by TEXT,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (team_id, channel_id, header_hash)
+        );
+        CREATE TABLE mapping_requests (
+            id INTEGER PRIMARY KEY,
+            team_id TEXT NOT NULL,
+            channel_id TEXT NOT NULL,
+            user_id TEXT,
+            file_id TEXT NOT NULL,
+            file_name TEXT NOT NULL,
+            url TEXT NOT NULL,
+            size INTEGER,
+            thread_ts TEXT NOT NULL,
+            status_ts TEXT,
+            question_ts TEXT,
+            headers TEXT NOT NULL,
+            missing TEXT NOT NULL,
+            choices TEXT NOT NULL,
+            state TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX mapping_requests_channel ON mapping_requests (team_id, channel_id, state)
+        """,
+    )
+
+
+@MIGRATIONS()
 def m009_jobs(db: sqlite_utils.Database) -> None:
     """Each upload or re-run the bot took on, recorded before any work: where to answer, the
     file and its claim, the run it recorded and how far it got, so none is left untold."""

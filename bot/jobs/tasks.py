@@ -34,6 +34,7 @@ class UploadTask:
     hosts: tuple[str, ...]
     max_bytes: int
     currency: str | None = None  # the channel's setting; None: read it from the export
+    mapping: dict[str, str] | None = None  # field -> column chosen in Slack; None: guess
 
 
 @dataclass(frozen=True, kw_only=True)

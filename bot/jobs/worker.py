@@ -85,6 +85,7 @@ def _upload(task: UploadTask) -> Outcome:
     export = load_export(
         data,
         name=task.name,
+        mapping=task.mapping,
         currency=task.currency,
         limits=ReadLimits.for_upload(task.max_bytes),  # unpacked size and rows, from the limit
     )

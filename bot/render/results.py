@@ -6,6 +6,8 @@ take 40, the header, audit, k, notes and controls five more.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from bot.render.blocks import (
     actions,
     bullets,
@@ -30,6 +32,8 @@ from segmentation.wording import (
 
 EXPORT_ACTION = "export_csv"
 RERUN_ACTION = "rerun_k"
+AUDIENCE_ACTION = "export_audience"
+AUDIENCES = {"meta": "Meta Custom Audiences", "google": "Google Customer Match"}
 MAX_SEGMENTS = 10
 
 
@@ -94,12 +98,13 @@ def results_blocks(
             blocks.append(context(facts_line(s.facts, summary)))
         if s.strategies:
             blocks.append(section(bullets(list(s.strategies))))
-    blocks.append(controls_block(run_id))
+    blocks.append(controls_block(run_id, summary.segments[:MAX_SEGMENTS]))
     return blocks
 
 
-def controls_block(run_id: int) -> dict:
-    """**Export CSV**, **Re-run with k =** (the k range) and **Schedule weekly digest**."""
+def controls_block(run_id: int, segments: Sequence[Segment] = ()) -> dict:
+    """**Export CSV**, **Re-run with k =** (the k range), **Schedule weekly digest** and
+    **Export audience** (all or one segment, for Meta or Google)."""
     options = [
         {"text": {"type": "plain_text", "text": str(n)}, "value": f"{run_id}:{n}"} for n in K_RANGE
     ]
@@ -110,4 +115,31 @@ def controls_block(run_id: int) -> dict:
         "options": options,
     }
     export = button(EXPORT_ACTION, "Export CSV", str(run_id))
-    return actions(f"controls-{run_id}", [export, rerun, schedule_button(run_id)])
+    controls = [export, rerun, schedule_button(run_id), audience_select(run_id, segments)]
+    return actions(f"controls-{run_id}", controls)
+
+
+def audience_select(run_id: int, segments: Sequence[Segment]) -> dict:
+    """A select grouped by platform: all segments, or one, as hashed e-mails for its list.
+
+    Option values are ``run:platform:segment`` (segment empty: all)."""
+    targets = [("", "All segments"), *((str(s.id), s.name) for s in segments)]
+    groups = [
+        {
+            "label": {"type": "plain_text", "text": label},
+            "options": [
+                {
+                    "text": {"type": "plain_text", "text": clip(name, 75)},
+                    "value": f"{run_id}:{key}:{sid}",
+                }
+                for sid, name in targets
+            ],
+        }
+        for key, label in AUDIENCES.items()
+    ]
+    return {
+        "type": "static_select",
+        "action_id": AUDIENCE_ACTION,
+        "placeholder": {"type": "plain_text", "text": "Export audience"},
+        "option_groups": groups,
+    }

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from bot.requests import Command, Customer, Datasets, Export, History, Run, Show
+from bot.requests import Command, Customer, Datasets, Export, History, Map, Run, Show
 from bot.slack.posting import check_member
-from bot.usecases import currency, digests, exports, lookups, runs, schedules
+from bot.usecases import currency, digests, exports, lookups, mapping, runs, schedules
 from bot.usecases.context import Deps, Place, Reply
 
 Handler = Callable[[Deps, Place, Any], Reply | None]
@@ -18,11 +18,19 @@ ROUTES: dict[type, Handler] = {
     Customer: lambda deps, place, request: lookups.customer(deps, place, request.customer_id),
     History: lambda deps, place, _request: lookups.history(deps, place),
     Datasets: lambda deps, place, _request: lookups.datasets(deps, place),
-    Export: lambda deps, place, request: exports.export_run(deps, place, None, request.segment),
+    Export: lambda deps, place, request: export(deps, place, request),
+    Map: mapping.map_command,
     **currency.ROUTES,
     **schedules.ROUTES,
     **digests.ROUTES,
 }
+
+
+def export(deps: Deps, place: Place, request: Export) -> Reply:
+    """``export [SEGMENT]``: segbot's CSV; ``… as meta|google``: an ad-platform customer list."""
+    if request.audience is None:
+        return exports.export_run(deps, place, None, request.segment)
+    return exports.export_audience(deps, place, None, request.segment, request.audience)
 
 
 def handle(deps: Deps, place: Place, request: Command) -> Reply | None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import hashlib
+import re
+from collections.abc import Iterable, Sequence
 
 import storage
 from bot.errors import UserError
@@ -24,6 +26,72 @@ def pick_segment(segments: Sequence[Segment], wanted: str) -> Segment:
         return matches[0]
     names = ", ".join(f"{s.id} ({s.name})" for s in segments)
     raise UserError(f"Which segment is `{wanted}`? Use `all` or one of: {names}.")
+
+
+# The column header each platform's customer-list upload reads e-mail addresses from: Meta
+# Custom Audiences ("email") and Google Ads Customer Match ("Email"). Both take SHA-256 hex of
+# the address trimmed and lower-cased.
+AUDIENCE_HEADERS = {"meta": "email", "google": "Email"}
+AUDIENCE_NAMES = {"meta": "Meta Custom Audiences", "google": "Google Customer Match"}
+NO_EMAILS = (
+    "This export has no e-mail addresses, so there is nothing an ad platform can match."
+)
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+def normalised_email(value: object) -> str | None:
+    """``value`` trimmed and lower-cased when it is an e-mail address, else None."""
+    text = str(value).strip().lower()
+    return text if _EMAIL.fullmatch(text) else None
+
+
+def audience_csv(customer_ids: Iterable[object], platform: str) -> tuple[bytes, int]:
+    """The platform's customer-list CSV of the ids that are e-mail addresses (normalised,
+    SHA-256 hashed, each once) and how many rows it has."""
+    hashed = dict.fromkeys(
+        hashlib.sha256(email.encode("utf-8")).hexdigest()
+        for email in map(normalised_email, customer_ids)
+        if email is not None
+    )
+    lines = [AUDIENCE_HEADERS[platform], *hashed]
+    return ("\n".join(lines) + "\n").encode("utf-8"), len(hashed)
+
+
+def export_audience(
+    deps: Deps, place: Place, run_id: str | None, segment: str | None, platform: str
+) -> Reply:
+    """A run's customers (all or one segment) as a Meta or Google customer list, by DM.
+
+    Customers are matched on e-mail: the customer ids must be e-mail addresses. Without any
+    nothing is sent and the answer says why.
+    """
+    if platform not in AUDIENCE_HEADERS:
+        raise UserError("I can export audiences for `meta` or `google` only.")
+    with storage.connect(deps.settings.db_path) as db:
+        run = run_of(db, place, run_id)
+        customers = storage.assignments_for(db, run.id, place.scope)
+    picked = None if segment is None else pick_segment(run.summary.segments, segment)
+    if picked is not None:
+        customers = customers[customers["segment"] == picked.id]
+    data, rows = audience_csv(customers.index, platform)
+    if rows == 0:
+        raise UserError(NO_EMAILS)
+    label = "all segments" if picked is None else picked.name
+    name = f"audience-{platform}-run-{run.id}.csv"
+    left_out = len(customers) - rows
+    skipped = f" ({left_out:,} customers without an e-mail left out)" if left_out else ""
+    send_to_user(
+        deps.client,
+        user_id=place.user_id,
+        name=name,
+        data=data,
+        comment=f"{rows:,} hashed e-mails of {label} (run #{run.id}) for "
+        f"{AUDIENCE_NAMES[platform]}{skipped}.",
+    )
+    return Reply(
+        f"I've sent you `{name}` ({rows:,} SHA-256 hashed e-mails, {label}) in a direct "
+        f"message: upload it as a customer list in {AUDIENCE_NAMES[platform]}.{skipped}"
+    )
 
 
 def export_run(deps: Deps, place: Place, run_id: str | None, segment: str | None) -> Reply:

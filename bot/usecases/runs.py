@@ -26,28 +26,51 @@ def run(deps: Deps, place: Place, request: Run) -> None:
     start(deps, place, dataset, params, trigger="command", asked="again")
 
 
-def rerun(deps: Deps, place: Place, run_id: str, k: str) -> Reply:
-    """The **Re-run with k =** select: the run's own dataset, segmented again with ``k``."""
+def rerun(
+    deps: Deps, place: Place, run_id: str, k: str, thread_ts: str | None = None
+) -> Reply | None:
+    """The **Re-run with k =** select: the run's own dataset, segmented again with ``k``.
+
+    With ``thread_ts`` (the results' thread) the notice goes to the user first, then status
+    and results follow in that thread; nothing is answered after the job is queued.
+    """
     with storage.connect(deps.settings.db_path) as db:
         shown = run_of(db, place, run_id)
         dataset = storage.dataset_for(db, shown.dataset_id, place.scope)
     if dataset is None:
         raise UserError(GONE)
     params = RunParams(k=parse_k(k), random_state=shown.params.random_state)
-    start(deps, place, dataset, params, trigger="button", asked="again")
-    return Reply(f"Re-running with k={params.k}; the results will appear in the channel.")
+    notice = f"Re-running with k={params.k}; the results will appear in "
+    if thread_ts is None:
+        start(deps, place, dataset, params, trigger="button", asked="again")
+        return Reply(notice + "the channel.")
+    deps.client.chat_postEphemeral(
+        channel=place.channel_id, user=place.user_id, text=notice + "the thread.",
+        thread_ts=thread_ts,
+    )  # fmt: skip
+    start(deps, place, dataset, params, trigger="button", asked="again", thread_ts=thread_ts)
+    return None
 
 
 def start(
-    deps: Deps, place: Place, dataset: Dataset, params: RunParams, *, trigger: str, asked: str
+    deps: Deps,
+    place: Place,
+    dataset: Dataset,
+    params: RunParams,
+    *,
+    trigger: str,
+    asked: str,
+    thread_ts: str | None = None,
 ) -> None:
-    """Say what is being re-run, then queue it; the results follow in that message's thread."""
+    """Say what is being re-run, then queue it; the results follow in that message's thread
+    (or in ``thread_ts``, the thread of the results it was asked from), titled as a re-run."""
     name = dataset.file_name
     k = f" with k={params.k}" if params.k else ""
     status = post(
         deps.client,
         place.channel_id,
         f"<@{place.user_id}> asked me to segment `{echo(name)}` {asked}{k}.",
+        thread_ts=thread_ts,
     )
     task = RunTask(
         job_id=new_job_id(),
@@ -57,7 +80,11 @@ def start(
         trigger=trigger,
         currency=channel_currency(deps, place),
     )
-    enqueue(deps, place, task, name=name, size=None, status=status, thread_ts=status)
+    title = f"Re-run of {name}" + (f" with k = {params.k}" if params.k else "")
+    enqueue(
+        deps, place, task, name=name, size=None, status=status, thread_ts=thread_ts or status,
+        title=title,
+    )  # fmt: skip
 
 
 def latest_done_run(db: object, place: Place) -> RunRecord:

@@ -7,13 +7,17 @@ the charts in one upload) go in the same thread (``bot.usecases.delivery``).
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.jobs.queue import Job, new_job_id
 from bot.jobs.tasks import Outcome, RunTask, UploadTask, Where
 from bot.render.progress import progress_text
 from bot.slack.files import too_large
+from bot.usecases.ask_mapping import mapping_needed
 from bot.usecases.context import Deps, Place
 from bot.usecases.currency import channel_currency
 from bot.usecases.delivery import Thread, begin, deliver, fail, set_state, show
+from segmentation.errors import MappingNeeded
 from storage import JobRecord
 
 DATA_TYPES = ("csv", "tsv", "txt", "xlsx", "xls", "parquet", "gz", "zip")  # .xls: to say why not
@@ -109,7 +113,14 @@ def submit(deps: Deps, thread: Thread, task: UploadTask | RunTask, *, title: str
         show(deps, thread, progress_text(job.name, job.size, stage))
 
     def done(outcome: Outcome | None, error: BaseException | None) -> None:
-        if error is not None:
+        if isinstance(error, MappingNeeded) and isinstance(task, UploadTask):
+            known = mapping_needed(deps, thread, task, error)  # else: asked in the thread
+            if known is not None:
+                again = replace(task, job_id=new_job_id(), mapping=known)
+                place = Place(job.team_id, job.channel_id, job.user_id or "")
+                enqueue(deps, place, again, name=job.name, size=job.size, status=job.status_ts,
+                        thread_ts=job.thread_ts, title=title)  # fmt: skip
+        elif error is not None:
             fail(deps, thread, error)
         else:
             deliver(deps, thread, outcome, title=title)

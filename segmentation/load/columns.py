@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
-from segmentation.errors import ExportError
+from segmentation.errors import ExportError, MappingNeeded
 from segmentation.load.headers import field_scores
 
 FIELDS = (
@@ -216,11 +216,44 @@ def _require_fields(
     clash = "".join(
         f" {_listing(ambiguous[f]).replace(', ', ' or ')} could each be the {f}." for f in tied
     )
-    raise ExportError(
+    raise MappingNeeded(
         f"I couldn't find these columns: {needed}. Columns found: {_listing(headers)}.{clash} "
         f"Rename a column in the file, or tell me which one to use, "
-        f'e.g. `{field}="{example}"`.'
+        f'e.g. `{field}="{example}"`.',
+        missing=_missing_fields(mapping, has_value),
+        headers=tuple(dict.fromkeys(headers)),
+        guesses=_guesses(mapping, headers, ambiguous),
     )
+
+
+def _missing_fields(mapping: dict[str, str], has_value: bool) -> tuple[str, ...]:
+    """The fields to ask for: customer and date when absent; for the value, the amount, or
+    the one of quantity and price still missing when the other was found."""
+    missing = [f for f in ("customer", "date") if f not in mapping]
+    if not has_value:
+        pair = [f for f in ("quantity", "price") if f not in mapping]
+        missing += pair if len(pair) == 1 else ["amount"]
+    return tuple(missing)
+
+
+def _guesses(
+    mapping: dict[str, str], headers: list[str], ambiguous: dict[str, list[str]]
+) -> dict[str, str]:
+    """A header to suggest for each missing field: the first of a tie, else the free header
+    whose words name the field best (even if they name another field better)."""
+    taken = set(mapping.values())
+    guesses: dict[str, str] = {}
+    for field in FIELDS:
+        if field in mapping:
+            continue
+        if field in ambiguous:
+            guesses[field] = ambiguous[field][0]
+            continue
+        scored = [(field_scores(h).get(field, 0), h) for h in headers if h not in taken]
+        best = max(scored, default=(0, ""), key=lambda pair: pair[0])
+        if best[0] > 0:
+            guesses[field] = best[1]
+    return guesses
 
 
 def _listing(headers: list[str]) -> str:

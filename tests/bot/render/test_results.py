@@ -61,6 +61,7 @@ def test_results_blocks_respect_slack_limits() -> None:
         "export_csv",
         "rerun_k",
         "schedule_digest",
+        "export_audience",
     ]
     assert [o["value"] for o in controls["elements"][1]["options"]] == [f"7:{k}" for k in K_RANGE]
     assert "Read 10 rows, kept 8 (dropped: 2 no customer id)" in results_text(SUMMARY)

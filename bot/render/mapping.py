@@ -1,0 +1,88 @@
+"""The column-mapping message: one select per missing field over the file's columns, and a
+*Segment* button that runs the upload again with the columns picked."""
+
+from __future__ import annotations
+
+from bot.render.blocks import actions, button, clip, context, echo, section
+
+MAP_COLUMN_ACTION = "map_column"  # + "_" + field: action ids must differ within a message
+MAP_SEGMENT_ACTION = "map_segment"
+MAX_OPTIONS = 100  # Slack's limit for a static_select
+MAX_OPTION_TEXT = 75
+
+FIELD_LABELS = {
+    "customer": "Customer (who bought)",
+    "date": "Date (when they bought)",
+    "amount": "Amount (value of the line or order)",
+    "quantity": "Quantity (units)",
+    "price": "Unit price",
+}
+
+
+def option(headers: tuple[str, ...], index: int, request_id: int, field: str) -> dict:
+    """One column as a select option; its value names the request, field and column index."""
+    return {
+        "text": {"type": "plain_text", "text": clip(headers[index], MAX_OPTION_TEXT) or " "},
+        "value": f"{request_id}:{field}:{index}",
+    }
+
+
+def column_select(
+    request_id: int, field: str, headers: tuple[str, ...], chosen: str | None
+) -> dict:
+    """A static_select of the file's columns (the first 100), ``chosen`` preselected."""
+    options = [option(headers, i, request_id, field) for i in range(min(len(headers), MAX_OPTIONS))]
+    select: dict = {
+        "type": "static_select",
+        "action_id": f"{MAP_COLUMN_ACTION}_{field}",
+        "placeholder": {"type": "plain_text", "text": f"Column for {field}"},
+        "options": options,
+    }
+    if chosen in headers and headers.index(chosen) < MAX_OPTIONS:
+        select["initial_option"] = options[headers.index(chosen)]
+    return select
+
+
+def mapping_text(file_name: str, missing: tuple[str, ...]) -> str:
+    fields = ", ".join(missing)
+    return (
+        f"I need to know which columns of `{echo(file_name)}` hold: {fields}. Pick them below and "
+        "press *Segment*, or type `/segment map field=Column`."
+    )
+
+
+def mapping_blocks(
+    request_id: int,
+    file_name: str,
+    headers: tuple[str, ...],
+    missing: tuple[str, ...],
+    chosen: dict[str, str],
+) -> list[dict]:
+    """The question, one labelled select per missing field, and the *Segment* button."""
+    blocks: list[dict] = [section(mapping_text(file_name, missing))]
+    for field in missing:
+        blocks.append(
+            {
+                "type": "section",
+                "block_id": f"map-{request_id}-{field}",
+                "text": {"type": "mrkdwn", "text": f"*{FIELD_LABELS.get(field, field)}*"},
+                "accessory": column_select(request_id, field, headers, chosen.get(field)),
+            }
+        )
+    if len(headers) > MAX_OPTIONS:
+        blocks.append(
+            context(
+                f"Only the first {MAX_OPTIONS} of {len(headers)} columns can be listed; "
+                "for others use `/segment map field=Column`."
+            )
+        )
+    go = button(MAP_SEGMENT_ACTION, "Segment", str(request_id))
+    go["style"] = "primary"
+    blocks.append(actions(f"map-go-{request_id}", [go]))
+    return blocks
+
+
+def mapped_text(file_name: str, mapping: dict[str, str]) -> str:
+    """What replaces the question once the upload runs again."""
+    used = ", ".join(f"{field} = `{echo(column)}`" for field, column in mapping.items())
+    return f"Segmenting `{echo(file_name)}` again with {used}. I'll remember these columns here."

@@ -1,0 +1,182 @@
+"""Column mappings chosen in Slack, and uploads waiting for one.
+
+``column_mappings`` remembers, per channel, which column each field is in for a file header
+(keyed by a hash of the header; the empty hash is a mapping given before any upload needed
+it, for the next one). ``mapping_requests`` keeps an upload whose columns could not be
+guessed: its file, thread, headers and the columns picked so far, so the *Segment* button
+or ``/segment map`` can run it again after a restart.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+import sqlite_utils
+
+from storage.records import Scope
+from storage.sql import changed, first, from_json, to_json, utc_now, write_transaction
+
+ANY_HEADER = ""  # the header hash of a mapping kept for the channel's next upload
+
+
+@dataclass(frozen=True, kw_only=True)
+class MappingRequest:
+    """An upload waiting for its columns; ``choices`` is field -> column picked so far."""
+
+    id: int
+    team_id: str
+    channel_id: str
+    user_id: str | None
+    file_id: str
+    file_name: str
+    url: str
+    size: int | None
+    thread_ts: str
+    status_ts: str | None
+    question_ts: str | None
+    headers: tuple[str, ...]
+    missing: tuple[str, ...]
+    choices: dict[str, str]
+    state: str  # "open" until it is segmented again, then "used"
+
+    @property
+    def header_hash(self) -> str:
+        return header_hash(self.headers)
+
+
+def header_hash(headers: tuple[str, ...] | list[str]) -> str:
+    """A stable hash of a file's column names, in order."""
+    return hashlib.sha256("\x1f".join(headers).encode("utf-8")).hexdigest()
+
+
+def remembered_mapping(
+    db: sqlite_utils.Database, scope: Scope, digest: str
+) -> dict[str, str] | None:
+    """The mapping this channel chose for files with this header hash, or None."""
+    row = first(
+        db["column_mappings"].rows_where(
+            "team_id = ? AND channel_id = ? AND header_hash = ?",
+            [scope.team_id, scope.channel_id, digest],
+            limit=1,
+        )
+    )
+    return None if row is None else from_json(row["mapping"])
+
+
+def remember_mapping(
+    db: sqlite_utils.Database,
+    scope: Scope,
+    digest: str,
+    mapping: dict[str, str],
+    *,
+    user_id: str | None,
+) -> None:
+    """Keep ``mapping`` for this channel's files with this header hash (replacing any)."""
+    db["column_mappings"].upsert(
+        {
+            "team_id": scope.team_id,
+            "channel_id": scope.channel_id,
+            "header_hash": digest,
+            "mapping": to_json(mapping),
+            "updated_by": user_id,
+            "updated_at": utc_now(),
+        },
+        pk=("team_id", "channel_id", "header_hash"),
+    )
+
+
+def forget_mapping(db: sqlite_utils.Database, scope: Scope, digest: str) -> None:
+    with write_transaction(db):
+        db.conn.execute(
+            "DELETE FROM column_mappings WHERE team_id = ? AND channel_id = ? AND header_hash = ?",
+            (scope.team_id, scope.channel_id, digest),
+        )
+
+
+def open_mapping_request(db: sqlite_utils.Database, scope: Scope, **fields: object) -> int:
+    """Store an upload waiting for its columns; earlier open ones of the channel are closed.
+
+    ``fields``: user_id, file_id, file_name, url, size, thread_ts, status_ts, headers,
+    missing, choices (as in ``MappingRequest``).
+    """
+    where = (scope.team_id, scope.channel_id)
+    row = {
+        **fields,
+        "team_id": scope.team_id,
+        "channel_id": scope.channel_id,
+        "headers": to_json(list(fields["headers"])),  # type: ignore[call-overload]
+        "missing": to_json(list(fields["missing"])),  # type: ignore[call-overload]
+        "choices": to_json(fields.get("choices") or {}),
+        "state": "open",
+        "created_at": utc_now(),
+    }
+    with write_transaction(db):
+        db.conn.execute(
+            "UPDATE mapping_requests SET state = 'replaced' "
+            "WHERE team_id = ? AND channel_id = ? AND state = 'open'",
+            where,
+        )
+        cursor = db.conn.execute(
+            f"INSERT INTO mapping_requests ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+            tuple(row.values()),
+        )
+    return int(cursor.lastrowid)
+
+
+def mapping_request(
+    db: sqlite_utils.Database, scope: Scope, request_id: int | None = None
+) -> MappingRequest | None:
+    """A request by id (any state), or with None the channel's latest open one."""
+    if request_id is None:
+        where, args = "state = 'open'", []
+    else:
+        where, args = "id = ?", [request_id]
+    row = first(
+        db["mapping_requests"].rows_where(
+            f"team_id = ? AND channel_id = ? AND {where}",
+            [scope.team_id, scope.channel_id, *args],
+            order_by="id DESC",
+            limit=1,
+        )
+    )
+    if row is None:
+        return None
+    row.pop("created_at", None)
+    return MappingRequest(
+        **{
+            **row,
+            "headers": tuple(from_json(row["headers"])),
+            "missing": tuple(from_json(row["missing"])),
+            "choices": from_json(row["choices"]) or {},
+        }
+    )
+
+
+def choose_column(
+    db: sqlite_utils.Database, scope: Scope, request_id: int, field: str, column: str
+) -> None:
+    """Record one pick of the request's selects (only while it is open)."""
+    found = mapping_request(db, scope, request_id)
+    if found is None or found.state != "open":
+        return
+    choices = {**found.choices, field: column}
+    db["mapping_requests"].update(request_id, {"choices": to_json(choices)})
+
+
+def set_question_ts(db: sqlite_utils.Database, request_id: int, ts: str) -> None:
+    """Where the question with the selects was posted (to replace it once answered)."""
+    db["mapping_requests"].update(request_id, {"question_ts": ts})
+
+
+def set_mapping_request_state(
+    db: sqlite_utils.Database, scope: Scope, request_id: int, state: str, *, was: str
+) -> bool:
+    """Move a request from state ``was`` to ``state`` ("open" → "used" claims it once: a
+    second click finds it used); False if it was not in state ``was``."""
+    return changed(
+        db,
+        "UPDATE mapping_requests SET state = ? "
+        "WHERE id = ? AND team_id = ? AND channel_id = ? AND state = ?",
+        (state, request_id, scope.team_id, scope.channel_id, was),
+    )

@@ -1,0 +1,188 @@
+"""Column mapping from Slack, end to end: an upload whose columns cannot be guessed is answered
+with selects and a *Segment* button (block_actions as Slack sends them), ``/segment map``
+does the same from the composer, and the columns are remembered for the same header."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import storage
+from localslack import payloads
+from localslack.files_and_hooks import Hook
+from storage import Scope
+from storage.mappings import ANY_HEADER, mapping_request, remembered_mapping
+from tests.bot.conftest import Running
+from tests.bot.helpers import say, wait_results
+
+HEADERS = ("InvoiceNo", "StockCode", "Quantity", "InvoiceDate", "Each", "Buyer", "Shopper")
+
+
+@pytest.fixture(scope="session")
+def unguessable_csv() -> bytes:
+    """The sample export with the customer in two columns that tie ("Buyer", "Shopper") and
+    the unit price in a column named "Each": customer and price cannot be guessed."""
+    from segmentation.sample import sample_export
+
+    frame, _ = sample_export(rows=3000, seed=5)
+    out = frame.assign(InvoiceDate=frame["InvoiceDate"].dt.strftime("%m/%d/%Y %H:%M"))
+    out = out.rename(columns={"UnitPrice": "Each", "CustomerID": "Buyer"})
+    out["Shopper"] = out["Buyer"]
+    return out[list(HEADERS)].to_csv(index=False).encode()
+
+
+def _share(env: Running, content: bytes, name: str = "clients.csv") -> str:
+    shared = env.slack.share_file(
+        channel_id=env.channel, user_id=env.user, name=name, content=content
+    )
+    return shared["ts"]
+
+
+def _question(env: Running, thread_ts: str) -> dict:
+    """The message asking for the columns, in the upload's thread."""
+    env.slack.wait_for(
+        "chat.postMessage", where=lambda c: "map_segment" in str(c.body.get("blocks")), timeout=60
+    )
+    return next(
+        m
+        for m in env.slack.messages(env.channel, thread_ts=thread_ts)
+        if "map_segment" in json.dumps(m.get("blocks", []))
+    )
+
+
+def _selects(message: dict) -> dict[str, dict]:
+    return {
+        b["accessory"]["action_id"]: b["accessory"]
+        for b in message["blocks"]
+        if b.get("accessory", {}).get("type") == "static_select"
+    }
+
+
+def _value_of(select: dict, column: str) -> str:
+    return next(o["value"] for o in select["options"] if o["text"]["text"] == column)
+
+
+def _click_again(env: Running, question: dict) -> None:
+    """*Segment* on the question as it was: the block_actions payload Slack sends for it."""
+    slack = env.slack
+    block_id, button = payloads.find_element(question["blocks"], "map_segment")
+    action = {**button, "block_id": block_id, "action_ts": "1.0"}
+    channel = {"id": env.channel, "name": "marketing"}
+    container = {"type": "message", "message_ts": question["ts"], "channel_id": env.channel}
+    payload = payloads.block_actions(
+        team_id=slack.team_id,
+        user={"id": env.user, "name": "ana"},
+        channel=channel,
+        container={**container, "is_ephemeral": False},
+        message=question,
+        action=action,
+        state={"values": {}},
+        response_url=slack._hook_url("actions", Hook(env.channel, env.user)),  # as Slack issues
+    )
+    assert slack.send_interaction(payload).status == 200
+
+
+def _scope(env: Running) -> Scope:
+    return Scope(env.slack.team_id, env.channel)
+
+
+def test_selects_and_segment_button_then_the_same_header_is_remembered(
+    running: Running, unguessable_csv: bytes
+) -> None:
+    env, slack = running, running.slack
+    ts = _share(env, unguessable_csv)
+    question = _question(env, ts)
+    status = slack.messages(env.channel, thread_ts=ts)[0]["text"]
+    assert "I couldn't find these columns" in status  # the loader's own sentence, unchanged
+    selects = _selects(question)
+    assert set(selects) == {"map_column_customer", "map_column_price"}
+    customer = selects["map_column_customer"]
+    assert [o["text"]["text"] for o in customer["options"]] == list(HEADERS)
+    assert customer["initial_option"]["text"]["text"] == "Buyer"  # the tie's first, preselected
+    assert "initial_option" not in selects["map_column_price"]
+    # Segment before every field has a column: one sentence, nothing queued.
+    slack.click_button(
+        channel_id=env.channel, user_id=env.user, message_ts=question["ts"], action_id="map_segment"
+    )
+    slack.wait_for("hook", where=lambda c: "Pick a column for price first" in str(c.body))
+    slack.choose_option(
+        channel_id=env.channel,
+        user_id=env.user,
+        message_ts=question["ts"],
+        action_id="map_column_price",
+        selected_value=_value_of(selects["map_column_price"], "Each"),
+    )
+    slack.click_button(
+        channel_id=env.channel, user_id=env.user, message_ts=question["ts"], action_id="map_segment"
+    )
+    (results,) = wait_results(slack, env.channel)
+    assert results["thread_ts"] == ts
+    answered = slack.messages(env.channel, thread_ts=ts)
+    replaced = next(m for m in answered if m["ts"] == question["ts"])
+    assert "map_segment" not in json.dumps(replaced.get("blocks", []))
+    assert "price = `Each`" in replaced["text"]
+    with storage.connect(env.settings.db_path) as db:
+        request = mapping_request(db, _scope(env), None)
+        assert request is None  # used, no longer waiting
+        dataset = storage.latest_dataset(db, _scope(env))
+    assert dataset.mapping["customer"] == "Buyer" and dataset.mapping["price"] == "Each"
+    # A second click (sent before Slack showed the replaced message) queues nothing twice.
+    _click_again(env, question)
+    slack.wait_for("hook", where=lambda c: "already being segmented" in str(c.body))
+    # The same header again: segmented straight away with the remembered columns.
+    slack.clear_calls()
+    again = _share(env, unguessable_csv, name="clients-june.csv")
+    (second,) = wait_results(slack, env.channel)
+    assert second["thread_ts"] == again
+    assert not any(
+        "map_segment" in str(c.body.get("blocks")) for c in slack.calls("chat.postMessage")
+    )
+
+
+def test_segment_map_command_checks_columns_then_runs_the_waiting_upload(
+    running: Running, unguessable_csv: bytes
+) -> None:
+    env, slack = running, running.slack
+    ts = _share(env, unguessable_csv)
+    question = _question(env, ts)
+    reply = say(slack, "map customer=Nobody price=Each", channel=env.channel, user=env.user)
+    assert reply.startswith("`clients.csv` has no column `Nobody`: its columns are `InvoiceNo`")
+    assert "is not a field I use" in say(
+        slack, "map colour=Each", channel=env.channel, user=env.user
+    )
+    assert "quote is not closed" in say(
+        slack, 'map customer="Shop', channel=env.channel, user=env.user
+    )
+    with storage.connect(env.settings.db_path) as db:  # nothing stored half
+        assert mapping_request(db, _scope(env), None).state == "open"
+        assert db["column_mappings"].count == 0
+    reply = say(slack, 'map customer="shopper" price=Each', channel=env.channel, user=env.user)
+    assert reply.startswith("Segmenting `clients.csv` again")
+    (results,) = wait_results(slack, env.channel)
+    assert results["thread_ts"] == ts
+    replaced = next(
+        m for m in slack.messages(env.channel, thread_ts=ts) if m["ts"] == question["ts"]
+    )
+    assert "customer = `Shopper`" in replaced["text"]
+    with storage.connect(env.settings.db_path) as db:
+        assert storage.latest_dataset(db, _scope(env)).mapping["customer"] == "Shopper"
+
+
+def test_a_mapping_given_first_is_used_for_the_next_upload_that_needs_it(
+    running: Running, unguessable_csv: bytes
+) -> None:
+    env, slack = running, running.slack
+    reply = say(slack, 'map customer="Shopper" price="Each"', channel=env.channel, user=env.user)
+    assert "No upload here is waiting for its columns" in reply
+    with storage.connect(env.settings.db_path) as db:
+        assert remembered_mapping(db, _scope(env), ANY_HEADER) == {
+            "customer": "Shopper",
+            "price": "Each",
+        }
+    ts = _share(env, unguessable_csv)
+    (results,) = wait_results(slack, env.channel)
+    assert results["thread_ts"] == ts
+    with storage.connect(env.settings.db_path) as db:
+        assert remembered_mapping(db, _scope(env), ANY_HEADER) is None  # now kept by header
+        assert storage.latest_dataset(db, _scope(env)).mapping["customer"] == "Shopper"

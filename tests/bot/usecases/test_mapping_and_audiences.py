@@ -1,0 +1,96 @@
+"""Pure parts of column mapping and audiences: ``/segment map`` and ``export … as`` parsing,
+e-mail normalising and hashing, and the stored mappings."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+import storage
+from bot.errors import UserError
+from bot.requests import Export, Map, parse
+from bot.usecases.ask_mapping import column_in, fits
+from bot.usecases.exports import audience_csv, normalised_email
+from storage import Scope
+from storage.mappings import (
+    ANY_HEADER,
+    choose_column,
+    header_hash,
+    mapping_request,
+    open_mapping_request,
+    remember_mapping,
+    remembered_mapping,
+    set_mapping_request_state,
+)
+
+
+def test_map_parsing_takes_quoted_and_smart_quoted_names() -> None:
+    assert parse('map customer="Client Ref" date=Day') == Map(
+        (("customer", "Client Ref"), ("date", "Day"))
+    )
+    assert parse("map Customer=“Client Ref”") == Map((("customer", "Client Ref"),))
+    for bad, says in (
+        ("map", "Tell me which column"),
+        ("map customer", "I don't understand `customer`"),
+        ('map customer="Client', "A quote is not closed"),
+        ("map =x", "I don't understand"),
+    ):
+        with pytest.raises(UserError, match=says):
+            parse(bad)
+
+
+def test_export_as_an_audience() -> None:
+    assert parse("export") == Export(None, None)
+    assert parse("export 2 as Meta") == Export("2", "meta")
+    assert parse("export as google") == Export(None, "google")
+    assert parse("export all as google") == Export(None, "google")
+    assert parse("export Big spenders as meta") == Export("Big spenders", "meta")
+    assert parse("export the class") == Export("the class", None)
+    with pytest.raises(UserError, match="not `tiktok`"):
+        parse("export as tiktok")
+
+
+def test_emails_are_trimmed_lower_cased_and_hashed_once() -> None:
+    assert normalised_email("  Ana@Example.COM ") == "ana@example.com"
+    assert normalised_email("12345.0") is None and normalised_email("a@b") is None
+    data, rows = audience_csv(
+        ["Ana@Example.com", " ana@example.com", "17850", "bo@x.org"], "google"
+    )
+    lines = data.decode().splitlines()
+    assert rows == 2 and lines[0] == "Email"
+    assert lines[1] == hashlib.sha256(b"ana@example.com").hexdigest()
+    assert audience_csv(["1", "2"], "meta") == (b"email\n", 0)
+
+
+def test_columns_are_found_as_written_or_normalised() -> None:
+    headers = ("Client Ref", "Day")
+    assert column_in(headers, "client_ref") == "Client Ref"
+    assert column_in(headers, "Nope") is None
+    assert fits({"customer": "client ref"}, headers) and not fits({"date": "When"}, headers)
+
+
+def test_stored_requests_and_mappings(tmp_path: Path) -> None:
+    scope, other = Scope("T", "C"), Scope("T", "D")
+    fields = dict(
+        user_id="U", file_id="F1", file_name="a.csv", url="https://files/a", size=10,
+        thread_ts="1.1", status_ts="1.2", headers=("A", "B"), missing=("customer",),
+        choices={"customer": "A"},
+    )  # fmt: skip
+    with storage.connect(tmp_path / "s.db") as db:
+        first = open_mapping_request(db, scope, **fields)
+        second = open_mapping_request(db, scope, **{**fields, "file_id": "F2"})
+        assert mapping_request(db, scope).id == second  # the latest open one
+        assert mapping_request(db, scope, first).state == "replaced"
+        assert mapping_request(db, other) is None and mapping_request(db, other, second) is None
+        choose_column(db, scope, second, "customer", "B")
+        assert mapping_request(db, scope, second).choices == {"customer": "B"}
+        assert set_mapping_request_state(db, scope, second, "used", was="open")
+        assert not set_mapping_request_state(db, scope, second, "used", was="open")
+        digest = header_hash(("A", "B"))
+        assert digest != header_hash(("B", "A"))
+        remember_mapping(db, scope, digest, {"customer": "B"}, user_id="U")
+        remember_mapping(db, scope, ANY_HEADER, {"customer": "A"}, user_id="U")
+        assert remembered_mapping(db, scope, digest) == {"customer": "B"}
+        assert remembered_mapping(db, other, digest) is None
