@@ -116,8 +116,8 @@ def as_xlsx(frame: pd.DataFrame, path: Path) -> Path:
     strings: dict[str, int] = {}  # shared-strings table: text -> index, in first-seen order
     header = [(np.zeros(1, dtype=np.intp), [_string_cell(str(n), strings)]) for n in frame.columns]
     columns = [_column(frame[name], strings) for name in frame.columns]
-    letters = [_letter(i).encode() for i in range(len(frame.columns))]
-    last = f"{_letter(max(len(frame.columns) - 1, 0))}{len(frame) + 1}"
+    letters = [column_letter(i).encode() for i in range(len(frame.columns))]
+    last = f"{column_letter(max(len(frame.columns) - 1, 0))}{len(frame) + 1}"
     # Level 1: a few tenths of a second less than the default 6, for a file the size of
     # xlsxwriter's (25 MB against 20 MB at level 6).
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
@@ -212,7 +212,7 @@ def _serial(moment: datetime) -> float:
     return serial + 1 if serial > 59 else serial  # Excel counts a 29 Feb 1900 that never was
 
 
-def _letter(index: int) -> str:
+def column_letter(index: int) -> str:
     """Spreadsheet column name of a 0-based column index: 0 -> A, 25 -> Z, 26 -> AA."""
     name = ""
     index += 1

@@ -117,12 +117,7 @@ def block_actions(
     """
     payload = {
         "type": "block_actions",
-        "user": {
-            "id": user["id"],
-            "username": user["name"],
-            "name": user["name"],
-            "team_id": team_id,
-        },
+        "user": _user(user, team_id),
         "api_app_id": APP_ID,
         "token": VERIFICATION_TOKEN,
         "container": container,
@@ -149,12 +144,7 @@ def view_submission(*, team_id: str, user: dict, view: dict, trigger: str) -> di
     return {
         "type": "view_submission",
         "team": {"id": team_id, "domain": "local"},
-        "user": {
-            "id": user["id"],
-            "username": user["name"],
-            "name": user["name"],
-            "team_id": team_id,
-        },
+        "user": _user(user, team_id),
         "api_app_id": APP_ID,
         "token": VERIFICATION_TOKEN,
         "trigger_id": trigger,
@@ -207,3 +197,8 @@ def input_state(element: dict, value: str | None) -> dict:
 def form_payload(payload: dict) -> str:
     """``payload=<url-encoded JSON>``: how Slack posts interactivity payloads."""
     return "payload=" + quote(json.dumps(payload))
+
+
+def _user(user: dict, team_id: str) -> dict:
+    """The clicking user as interactivity payloads carry it."""
+    return {"id": user["id"], "username": user["name"], "name": user["name"], "team_id": team_id}

@@ -16,6 +16,7 @@ import zlib
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from benchmarks.datasets import column_letter
 from segmentation.sample import sample_export
 
 MB = 1024 * 1024
@@ -167,7 +168,7 @@ def sheet(rows: list[list[str | float | None]], dimension: str | None = None) ->
     for r, row in enumerate(rows, start=1):
         out.append(b'<row r="%d">' % r)
         for c, value in enumerate(row):
-            ref = b"%s%d" % (_letters(c).encode(), r)
+            ref = b"%s%d" % (column_letter(c).encode(), r)
             if value is None:
                 continue
             if isinstance(value, str) and value.startswith("="):
@@ -180,15 +181,6 @@ def sheet(rows: list[list[str | float | None]], dimension: str | None = None) ->
                 out.append(b'<c r="%s"><v>%r</v></c>' % (ref, value))
         out.append(b"</row>")
     return b"".join(out) + b"</sheetData></worksheet>"
-
-
-def _letters(index: int) -> str:
-    name = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        name = chr(65 + rest) + name
-    return name
 
 
 def xlsx_whole_sheet() -> bytes:
