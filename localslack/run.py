@@ -164,16 +164,17 @@ def run_local_workspace(
             f"segbot: {host}:{port} is already in use; stop whatever listens there and retry."
         ) from e
     with space:
-        scope = "local only — bound to 127.0.0.1" if host == "127.0.0.1" else f"bound to {host}"
-        print(f"segbot local workspace: {space.url} ({scope})", file=out, flush=True)
-        for note in notes:
-            print(note, file=out)
-        if state_dir is not None:
-            print(f"Conversation kept in {state_dir}/ (delete it to start afresh).", file=out)
-        print("Press Ctrl-C to stop.", file=out, flush=True)
-        if open_browser:
-            webbrowser.open(space.url)
+        # A stop may come while the greeting is still being printed: the whole block is covered.
         try:
+            scope = "local only — bound to 127.0.0.1" if host == "127.0.0.1" else f"bound to {host}"
+            print(f"segbot local workspace: {space.url} ({scope})", file=out, flush=True)
+            for note in notes:
+                print(note, file=out)
+            if state_dir is not None:
+                print(f"Conversation kept in {state_dir}/ (delete it to start afresh).", file=out)
+            print("Press Ctrl-C to stop.", file=out, flush=True)
+            if open_browser:
+                webbrowser.open(space.url)
             while not stop.wait(FORGET_CALLS_EVERY):
                 space.local.clear_calls()
         except KeyboardInterrupt:

@@ -98,9 +98,13 @@ def test_url_first_then_a_clean_stop(tmp_path, how):
         first,
         bot.errors,
     )
+    # The hints follow the URL; stop only once they are all out ("Press Ctrl-C to stop." is the
+    # last), so the stop cannot race them.
+    printed = []
+    while not (printed and printed[-1].startswith("Press Ctrl-C")):
+        printed.append(bot.lines.get(timeout=STARTUP_SECONDS))
     code = bot.stop(how)
     errors = "".join(bot.errors)
-    printed = []
     while (line := bot.lines.get(timeout=30)) is not None:  # the group is gone: output ends
         printed.append(line)
     assert code == 0, errors

@@ -135,7 +135,7 @@ def test_sign_in_page_and_foreign_host_are_explained(
 
 
 def test_a_crashed_worker_is_reported_and_the_bot_lives_on(
-    running: Running, sample_csv_bytes: bytes
+    running: Running, sample_csv_bytes: bytes, real_csv: bytes
 ) -> None:
     import os
     import signal
@@ -144,9 +144,9 @@ def test_a_crashed_worker_is_reported_and_the_bot_lives_on(
     jobs = running.bot.jobs
     pids = list(jobs._pool._processes)  # noqa: SLF001 (the test plays the OOM killer)
     shared = slack.share_file(
-        channel_id=running.channel, user_id=running.user, name="big.csv", content=sample_csv_bytes
+        channel_id=running.channel, user_id=running.user, name="big.csv", content=real_csv
     )
-    slack.wait_for("chat.postMessage")
+    slack.wait_for("chat.postMessage")  # the real export takes a second or more: still running
     for pid in pids:
         os.kill(pid, signal.SIGKILL)
     slack.wait_for(

@@ -108,6 +108,9 @@ def open_thread(page) -> object:
 
 
 def box(page, selector: str) -> dict:
+    # The page re-renders a list when the long poll brings news: wait for the element to be
+    # on screen again rather than measure one that was just replaced.
+    page.locator(selector).wait_for(state="visible")
     b = page.locator(selector).bounding_box()
     assert b is not None, f"{selector} is not displayed"
     return b
