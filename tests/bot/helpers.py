@@ -40,3 +40,20 @@ def say(slack: LocalSlack, text: str, *, channel: str, user: str, timeout: float
         assert time.monotonic() < deadline, f"no answer to /segment {text} within {timeout} s"
         time.sleep(0.02)
     return slack.ephemeral(channel, user)[-1]["text"]
+
+
+def file_share_event(slack: LocalSlack, channel: str, user: str, content: bytes, url_of) -> dict:
+    """A ``message``/``file_share`` event for a new file posted in ``channel``, as Slack sends it,
+    with the file's download URL replaced by ``url_of(url)`` (to point it somewhere else)."""
+    file = slack.add_file(name="orders.csv", content=content, user=user)
+    posted = slack.workspace.post(
+        channel, {"user": user, "text": "", "files": [{"id": file["id"]}]}
+    )
+    return {
+        "type": "message",
+        "subtype": "file_share",
+        "channel": channel,
+        "user": user,
+        "ts": posted["ts"],
+        "files": [{**file, "url_private_download": url_of(file["url_private_download"])}],
+    }

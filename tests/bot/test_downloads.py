@@ -21,7 +21,7 @@ from bot.slack import files
 from bot.slack.files import Limits, allowed, download
 from storage import Scope
 from tests.bot.conftest import Running
-from tests.bot.helpers import say, wait_results
+from tests.bot.helpers import file_share_event, say, wait_results
 
 BODY = b"Customer,Date,Amount\n" + b"1,2024-01-01,10\n" * 5000
 FAST = Limits(idle=1.0, grace=1.0, min_rate=64 * 1024, total=5.0)
@@ -258,18 +258,9 @@ def test_urls_off_slack_are_refused_without_the_token(
     running: Running, sample_csv_bytes: bytes, url: str
 ) -> None:
     slack = running.slack
-    file = slack.add_file(name="orders.csv", content=sample_csv_bytes, user=running.user)
-    posted = slack.workspace.post(
-        running.channel, {"user": running.user, "text": "", "files": [{"id": file["id"]}]}
+    event = file_share_event(
+        slack, running.channel, running.user, sample_csv_bytes, lambda _url: url
     )
-    event = {
-        "type": "message",
-        "subtype": "file_share",
-        "channel": running.channel,
-        "user": running.user,
-        "ts": posted["ts"],
-        "files": [{**file, "url_private_download": url}],
-    }
     slack.send_event(event)
     text = status_saying(running, "only download files", timeout=20)
     assert "root:" not in text and "Upload the export to Slack directly" in text

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from tests.bot.conftest import Running
-from tests.bot.helpers import PNG, thread_texts, wait_results
+from tests.bot.helpers import PNG, file_share_event, thread_texts, wait_results
 
 
 def _check_results(env: Running, ts: str) -> None:
@@ -107,25 +107,10 @@ def test_sign_in_page_and_foreign_host_are_explained(
     running: Running, sample_csv_bytes: bytes
 ) -> None:
     slack = running.slack
-    file = slack.add_file(name="orders.csv", content=sample_csv_bytes, user=running.user)
-    posted = slack.workspace.post(
-        running.channel, {"user": running.user, "text": "", "files": [{"id": file["id"]}]}
-    )
-    event = {
-        "type": "message",
-        "subtype": "file_share",
-        "channel": running.channel,
-        "user": running.user,
-        "ts": posted["ts"],
-        "files": [
-            {
-                **file,
-                "url_private_download": file["url_private_download"].replace(
-                    "127.0.0.1", "localhost"
-                ),
-            }
-        ],
-    }
+    event = file_share_event(
+        slack, running.channel, running.user, sample_csv_bytes,
+        lambda url: url.replace("127.0.0.1", "localhost"),
+    )  # fmt: skip
     slack.send_event(event)
     slack.wait_for(
         "chat.update", where=lambda c: "only download files" in c.body["text"], timeout=20
