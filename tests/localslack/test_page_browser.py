@@ -53,17 +53,6 @@ def require_chromium() -> None:
     pytest.skip(NO_CHROMIUM)
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator:
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
 @pytest.fixture
 def page(browser) -> Iterator:
     context = browser.new_context(viewport={"width": 1400, "height": 900}, accept_downloads=True)

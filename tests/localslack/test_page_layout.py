@@ -14,9 +14,8 @@ import pytest
 
 from localslack.run import LocalWorkspace
 
+from .conftest import PROXY_VARS
 from .test_page_browser import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     real_bot_factory,
     require_chromium,
     sample_factory,
@@ -25,18 +24,6 @@ from .test_page_browser import (
 WIDE, NARROW = 1400, 390
 HEIGHTS = {WIDE: 900, NARROW: 844}
 CHARTS = 4
-PROXY_VARS = ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator:
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")
