@@ -10,19 +10,14 @@ import json
 import threading
 import time
 from collections.abc import Iterator
-from wsgiref.simple_server import WSGIRequestHandler, make_server
 
 import pytest
 from slack_bolt import App
-from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk import WebClient
 
 from localslack import LocalSlack
 
-
-class _QuietHandler(WSGIRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
+from .toybot import serve
 
 
 class Seen:
@@ -96,16 +91,10 @@ def build_app(slack: LocalSlack, seen: Seen) -> App:
 def seen(slack: LocalSlack) -> Iterator[Seen]:
     """Start the Bolt app behind wsgiref and point the local Slack at it."""
     found = Seen()
-    server = make_server(
-        "127.0.0.1", 0, SlackRequestHandler(build_app(slack, found)), handler_class=_QuietHandler
-    )
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.start()
-    slack.app_url = f"http://127.0.0.1:{server.server_port}/slack/events"
+    served = serve(build_app(slack, found))
+    slack.app_url = served.url
     yield found
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    served.close()
 
 
 def test_slash_command_reaches_listener_and_respond_lands(slack: LocalSlack, seen: Seen) -> None:

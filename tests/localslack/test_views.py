@@ -4,18 +4,17 @@ App Home, view buttons and modal submissions sent to a tiny real Bolt app, signe
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
-from wsgiref.simple_server import WSGIRequestHandler, make_server
 
 import pytest
 from slack_bolt import App
-from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from localslack import LocalSlack
 from localslack.payloads import trigger_id
+
+from .toybot import serve
 
 MODAL = {
     "type": "modal",
@@ -66,11 +65,6 @@ HOME = {
 }
 
 
-class _Quiet(WSGIRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 def build_app(slack: LocalSlack, seen: list) -> App:
     app = App(
         client=WebClient(token=slack.bot_token, base_url=slack.api_url),
@@ -103,16 +97,10 @@ def build_app(slack: LocalSlack, seen: list) -> App:
 @pytest.fixture
 def seen(slack: LocalSlack) -> Iterator[list]:
     found: list = []
-    server = make_server(
-        "127.0.0.1", 0, SlackRequestHandler(build_app(slack, found)), handler_class=_Quiet
-    )
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.start()
-    slack.app_url = f"http://127.0.0.1:{server.server_port}/slack/events"
+    served = serve(build_app(slack, found))
+    slack.app_url = served.url
     yield found
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    served.close()
 
 
 def test_home_click_modal_and_submission_round_trip(slack: LocalSlack, seen: list) -> None:
