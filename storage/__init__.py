@@ -30,6 +30,7 @@ from storage.digests import (
     skipped_since_last_sent,
 )
 from storage.events import claim_event
+from storage.fingerprints import customer_data, digested_run, mark_digested
 from storage.history import latest_run, run_for, runs_for
 from storage.jobs import (
     JobRecord,
@@ -82,10 +83,12 @@ __all__ = [
     "claim_digest_slot",
     "claim_event",
     "connect",
+    "customer_data",
     "data_dir",
     "dataset_for",
     "datasets_for",
     "digest_post",
+    "digested_run",
     "disable_schedule",
     "end_job",
     "fail_interrupted_digests",
@@ -95,6 +98,7 @@ __all__ = [
     "link_job_run",
     "load_transactions",
     "mark_digest",
+    "mark_digested",
     "open_db",
     "record_run",
     "recover_interrupted_runs",

@@ -250,3 +250,16 @@ def _run_script(db: sqlite_utils.Database, script: str) -> None:
     for statement in script.split(";"):
         if statement.strip():
             db.execute(statement)
+
+
+@MIGRATIONS()
+def m010_run_fingerprints(db: sqlite_utils.Database) -> None:
+    """What data each run saw, whatever its as-of (``storage.fingerprints``), and when a digest
+    reported it: a digest compares only runs on different data. Earlier runs have NULL."""
+    _run_script(
+        db,
+        """
+        ALTER TABLE runs ADD COLUMN fingerprint TEXT;
+        ALTER TABLE runs ADD COLUMN digested_at TEXT
+        """,
+    )

@@ -52,6 +52,7 @@ class RunRecord:
     ``params`` is what was asked for; ``k`` and ``as_of`` (ISO date) what the run used.
     ``file_name`` and ``customers`` are the dataset's. ``summary`` is the run's summary when
     it is done and was read one at a time (``run_for``, ``latest_run``), else None.
+    ``fingerprint`` says what data the run saw (``storage.fingerprints``; None until done).
     """
 
     id: int
@@ -70,6 +71,7 @@ class RunRecord:
     file_name: str
     customers: int | None
     summary: RunSummary | None
+    fingerprint: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

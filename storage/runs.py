@@ -20,6 +20,7 @@ import sqlite_utils
 from segmentation.result import SegmentationResult
 from segmentation.summary import RunParams
 from storage.db import connect
+from storage.fingerprints import data_fingerprint
 from storage.records import Scope
 from storage.results import replace_assignments, replace_segments
 from storage.sql import changed, to_json, utc_now, write_transaction
@@ -149,7 +150,7 @@ def _store_result(
         # one statement, so a run that recovery has just failed is never turned 'done'.
         cursor = db.conn.execute(
             "UPDATE runs SET status = 'done', error = NULL, k = ?, k_reason = ?, k_scores = ?, "
-            "stability = ?, as_of = ?, summary = ?, timings = ?, finished_at = ? "
+            "stability = ?, as_of = ?, summary = ?, timings = ?, finished_at = ?, fingerprint = ? "
             f"WHERE id = ? AND status IN {UNFINISHED}",
             (
                 summary.k,
@@ -160,6 +161,7 @@ def _store_result(
                 to_json(summary.to_json()),
                 to_json(dict(timings)),
                 utc_now(),
+                data_fingerprint(result),
                 run_id,
             ),
         )
