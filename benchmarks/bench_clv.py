@@ -24,10 +24,10 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.datasets import REAL_PARQUET, cached  # noqa: E402
-from segmentation.clean import clean_transactions  # noqa: E402
 from segmentation.clv import frequency_recency_age, predict_customers  # noqa: E402
-from segmentation.clv_data import calibration_summary, holdout_orders, read_cdnow  # noqa: E402
+from segmentation.clv_data import calibration_summary, read_cdnow  # noqa: E402
 from segmentation.clv_models import fit_bgnbd  # noqa: E402
+from segmentation.engine import prepare_frame  # noqa: E402
 from segmentation.load import load_export  # noqa: E402
 from segmentation.pipeline import segment_export  # noqa: E402
 
@@ -102,15 +102,9 @@ def uci_holdout() -> dict:
     customers = segment_export(export, as_of=UCI_AS_OF).customers
     days = (UCI_END - UCI_AS_OF).days
     prediction = predict_customers(customers, horizon_days=days)
-    clean, _ = clean_transactions(export.transactions, rows_read=export.rows_read)
-    held = holdout_orders(
-        clean["customer_id"].astype(str),
-        clean["invoice"].astype(str),
-        clean["timestamp"],
-        start=UCI_AS_OF,
-        end=UCI_END,
-    )
-    actual = held.reindex(customers.index, fill_value=0)
+    # Orders in the holdout: each customer's orders by its end minus those by its start.
+    by_end = prepare_frame(export.transactions, as_of=UCI_END).customers["frequency"]
+    actual = (by_end.reindex(customers.index) - customers["frequency"]).fillna(0)
     x, _, T = frequency_recency_age(customers)
     naive = x / T * days
     return scores("UCI 13 wk", actual, prediction.customers[prediction.orders_column], naive)

@@ -9,12 +9,11 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from segmentation.clean import CleaningAudit, clean_transactions
 from segmentation.clv import ClvUnavailable, predict_customers
 from segmentation.describe import describe_segments
+from segmentation.engine import CleaningAudit, Prepared, prepare_frame
 from segmentation.errors import NotEnoughCustomersError
 from segmentation.facts import PREDICTED
-from segmentation.features import customer_features, default_as_of, returns_by_customer
 from segmentation.lifecycle import Lifecycle, lifecycle_from, lifecycle_states
 from segmentation.load import Export, load_export
 from segmentation.model import SegmentModel, explain_k
@@ -88,16 +87,31 @@ def segment_transactions(
     NotEnoughCustomersError when too few customers remain for the segments asked for.
     """
     on_step("cleaning")
-    clean, audit = clean_transactions(transactions, rows_read=rows_read)
+    prepared = prepare_frame(transactions, rows_read=rows_read, as_of=as_of)
+    return segment_prepared(
+        prepared, k=k, random_state=random_state, on_step=on_step, provenance=provenance
+    )
+
+
+def segment_prepared(
+    prepared: Prepared,
+    *,
+    k: int | None = None,
+    random_state: int = 0,
+    on_step: OnStep = _no_step,
+    provenance: Provenance = Provenance(),
+) -> SegmentationResult:
+    """Cluster, name and recommend from the engine's audit and per-customer features
+    (``segmentation.engine``), measured to ``prepared.as_of``."""
+    audit, as_of = prepared.audit, prepared.as_of
     if audit.rows_kept == 0:
         reasons = ", ".join(f"{n:,} {r}" for r, n in audit.dropped.items())
         raise NotEnoughCustomersError(
             f"Nothing is left after cleaning: all {audit.rows_read:,} rows were dropped ({reasons}). "
             "Check that the file has customer ids, readable dates and positive quantities and prices."
         )
-    as_of = as_of or default_as_of(clean)
     _check_as_of(as_of, audit.first_purchase, audit.last_purchase)
-    features = customer_features(clean, as_of=as_of)
+    features = prepared.customers
     _check_enough(len(features), k, as_of, audit.customers)
     _check_distinct(features, k)
     on_step("clustering")
@@ -106,7 +120,7 @@ def segment_transactions(
     ).fit(features[list(FEATURES)].to_numpy())
     lifecycle = lifecycle_from(features)
     customers, unavailable = _with_predictions(
-        _customers(features, transactions, model.labels_, lifecycle, as_of)
+        _customers(features, model.labels_, lifecycle)
     )
     summary = _summary(
         audit, customers, model, lifecycle, as_of, random_state, provenance, k_forced=k is not None
@@ -115,19 +129,9 @@ def segment_transactions(
     return SegmentationResult(summary=summary, customers=customers)
 
 
-def _customers(
-    features: pd.DataFrame,
-    transactions: pd.DataFrame,
-    labels: np.ndarray,
-    lifecycle: Lifecycle,
-    as_of: dt.date,
-) -> pd.DataFrame:
-    """Features plus ``returns_value`` (by ``as_of``), ``segment`` and ``lifecycle``."""
-    returns = returns_by_customer(transactions, as_of=as_of)
-    customers = features.assign(
-        returns_value=returns.reindex(features.index, fill_value=0.0),
-        segment=labels,
-    )
+def _customers(features: pd.DataFrame, labels: np.ndarray, lifecycle: Lifecycle) -> pd.DataFrame:
+    """Features (with ``returns_value``) plus ``segment`` and ``lifecycle``."""
+    customers = features.assign(segment=labels)
     customers = customers.assign(lifecycle=lifecycle_states(customers, lifecycle))
     return customers[[c for c in CUSTOMER_COLUMNS if c not in PREDICTED]]
 

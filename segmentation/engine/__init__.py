@@ -1,0 +1,22 @@
+"""Cleaning and per-customer features, defined once and run by a query engine.
+
+``prepare_frame`` runs them on DuckDB in-process (an upload); ``prepare_table`` on whatever
+backend holds an ibis table (a team's database or warehouse). Either way only the audit and
+one row per customer come back to Python.
+"""
+
+from segmentation.engine.local import prepare_frame
+from segmentation.engine.prepared import CUSTOMER_FEATURES, CleaningAudit, Prepared, default_as_of
+from segmentation.engine.query import DROP_REASONS, NORMALISED
+from segmentation.engine.run import prepare_table
+
+__all__ = [
+    "CUSTOMER_FEATURES",
+    "DROP_REASONS",
+    "NORMALISED",
+    "CleaningAudit",
+    "Prepared",
+    "default_as_of",
+    "prepare_frame",
+    "prepare_table",
+]

@@ -1,0 +1,112 @@
+"""Run the engine's queries: on any ibis backend, or on DuckDB in-process for an upload.
+
+Three aggregate queries, whatever the size of the data: the audit, the number of different
+lines, and one row per customer. Nothing else comes back to Python.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import ibis.expr.types as ir
+import numpy as np
+import pandas as pd
+
+from segmentation.engine import query
+from segmentation.engine.prepared import (
+    CUSTOMER_FEATURES,
+    CleaningAudit,
+    Prepared,
+    default_as_of,
+)
+
+Execute = Callable[[ir.Expr], pd.DataFrame]
+
+
+def prepare_table(
+    table: ir.Table, *, rows_read: int | None = None, as_of: dt.date | None = None
+) -> Prepared:
+    """Audit and per-customer features of ``table`` (``query.NORMALISED`` columns), computed
+    by the table's own backend. ``rows_read`` counts lines a reader skipped as malformed too;
+    ``as_of`` defaults to the day after the last purchase (later purchases are ignored)."""
+    backend = table.get_backend()
+    return prepare(backend.execute, table, rows_read=rows_read, as_of=as_of)
+
+
+def prepare(
+    execute: Execute, table: ir.Table, *, rows_read: int | None, as_of: dt.date | None
+) -> Prepared:
+    """``prepare_table`` with the way to run an expression given (see ``local``)."""
+    totals = execute(query.audit_query(table)).iloc[0]
+    audit = _audit(totals, rows_read)
+    if audit.rows_kept == 0:
+        return Prepared(audit=audit, as_of=as_of or dt.date.min, customers=_empty())
+    cutoff = as_of
+    as_of = as_of or default_as_of(audit.last_purchase)
+    rows = execute(
+        query.customers_query(
+            table,
+            as_of=cutoff,
+            orders_by_invoice=bool(totals["kept_invoices"]),
+        )
+    )
+    return Prepared(audit=audit, as_of=as_of, customers=_features(rows, as_of))
+
+
+def _audit(totals: pd.Series, rows_read: int | None) -> CleaningAudit:
+    lines = int(totals["lines"])
+    rows_read = lines if rows_read is None else rows_read
+    dropped = {
+        reason: int(totals[f"dropped_{i}"])
+        for i, reason in enumerate(query.DROP_REASONS)
+        if totals[f"dropped_{i}"]
+    }
+    if rows_read > lines:
+        dropped["malformed line"] = rows_read - lines
+    kept = int(totals["rows_kept"])
+    return CleaningAudit(
+        rows_read=rows_read,
+        rows_kept=kept,
+        customers=int(totals["customers"]),
+        total_spend=float(totals["total_spend"]) if kept else 0.0,
+        dropped=dropped,
+        cancellations=int(totals["cancellations"]),
+        cancelled_lines=int(totals["cancelled_lines"]),
+        duplicate_lines=lines - int(totals["distinct_lines"]),
+        first_purchase=_timestamp(totals["first_purchase"]) if kept else None,
+        last_purchase=_timestamp(totals["last_purchase"]) if kept else None,
+    )
+
+
+def _features(rows: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
+    """Whole days to ``as_of`` from each customer's first and last purchase date, and spend
+    per order, from the per-customer rows a backend returned."""
+    today = np.datetime64(as_of, "D")
+    last = pd.to_datetime(rows["last_purchase"]).to_numpy().astype("datetime64[D]")
+    first = pd.to_datetime(rows["first_purchase"]).to_numpy().astype("datetime64[D]")
+    frequency = rows["frequency"].to_numpy(dtype=np.int64)
+    total = rows["total_spend"].to_numpy(dtype=np.float64)
+    features = pd.DataFrame(
+        {
+            "recency_days": (today - last).astype(np.int64),
+            "frequency": frequency,
+            "average_spend": total / frequency,
+            "total_spend": total,
+            "tenure_days": (today - first).astype(np.int64),
+            "returns_value": rows["returns_value"].fillna(0.0).to_numpy(dtype=np.float64),
+        },
+        index=pd.Index(rows["customer_id"].astype(str), name="customer_id"),
+    )
+    return features.sort_index()
+
+
+def _empty() -> pd.DataFrame:
+    return pd.DataFrame(
+        {c: pd.Series(dtype="float64") for c in CUSTOMER_FEATURES},
+        index=pd.Index([], dtype=str, name="customer_id"),
+    )
+
+
+def _timestamp(value: object) -> pd.Timestamp:
+    return pd.Timestamp(value).tz_localize(None) if pd.Timestamp(value).tz else pd.Timestamp(value)
