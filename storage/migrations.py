@@ -263,3 +263,40 @@ def m010_run_fingerprints(db: sqlite_utils.Database) -> None:
         ALTER TABLE runs ADD COLUMN digested_at TEXT
         """,
     )
+
+
+@MIGRATIONS()
+def m011_dataset_appends(db: sqlite_utils.Database) -> None:
+    """Uploads waiting for *Add* or *Replace* in a channel that has data: the loaded lines (a
+    transactions file), how the file was read, the stored dataset it would add to, the question
+    and who decided what."""
+    _run_script(
+        db,
+        """
+        CREATE TABLE dataset_appends (
+            id INTEGER PRIMARY KEY,
+            team_id TEXT NOT NULL,
+            channel_id TEXT NOT NULL,
+            user_id TEXT,
+            base_dataset_id INTEGER NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
+            file_name TEXT NOT NULL,
+            slack_file_id TEXT,
+            sha256 TEXT NOT NULL,
+            file_format TEXT,
+            mapping TEXT NOT NULL,
+            currency TEXT,
+            date_order TEXT NOT NULL,
+            notes TEXT NOT NULL,
+            rows_read INTEGER NOT NULL,
+            lines INTEGER NOT NULL,
+            transactions_path TEXT NOT NULL,
+            thread_ts TEXT,
+            question_ts TEXT,
+            suggested TEXT NOT NULL CHECK (suggested IN ('add', 'replace')),
+            state TEXT NOT NULL CHECK (state IN ('open', 'add', 'replace', 'superseded')),
+            decided_by TEXT,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX dataset_appends_channel ON dataset_appends (team_id, channel_id, state)
+        """,
+    )
