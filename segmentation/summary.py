@@ -137,7 +137,8 @@ class RunSummary:
     duplicate lines (kept), first and last purchase (ISO text). Provenance: ``mapping``
     (field → column used), ``date_order`` and reader ``notes``. Model: ``k``, whether it was
     ``k_forced``, ``k_reason``, the candidates' ``k_scores``, ``stability`` (None when not
-    measured) and ``random_state``. Segments are numbered 0..k-1 by descending revenue.
+    measured) and ``random_state``; ``k_kept_from`` is the run whose k a digest kept (None when
+    k was chosen or set by hand). Segments are numbered 0..k-1 by descending revenue.
     ``lifecycle`` holds the day thresholds of the customer states, ``currency`` the ISO code
     of the money (None when unknown), ``returned_value`` what the segmented customers cancelled
     or returned, and ``left_out_customers`` those who only bought after ``as_of``.
@@ -162,6 +163,7 @@ class RunSummary:
     k: int
     k_forced: bool = False
     k_reason: str
+    k_kept_from: int | None = None
     k_scores: tuple[KScore, ...] = ()
     stability: float | None = None
     random_state: int | None = 0
@@ -192,6 +194,11 @@ class RunSummary:
         """A copy with these segments instead, ordered by id."""
         return replace(self, segments=tuple(sorted(segments, key=lambda s: s.id)))
 
+    def keeping_k_of(self, run_id: int) -> RunSummary:
+        """A copy saying its k was kept from run ``run_id`` (not chosen, not set by hand)."""
+        reason = f"k = {self.k}, kept from the previous run (#{run_id}) so the two compare."
+        return replace(self, k_kept_from=run_id, k_reason=reason)
+
     def to_json(self) -> dict[str, Any]:
         """The run as one JSON-ready object."""
         return {
@@ -211,6 +218,7 @@ class RunSummary:
             "k": self.k,
             "k_forced": self.k_forced,
             "k_reason": self.k_reason,
+            "k_kept_from": self.k_kept_from,
             "k_scores": [s.to_json() for s in self.k_scores],
             "stability": self.stability,
             "random_state": self.random_state,
@@ -248,6 +256,7 @@ class RunSummary:
             k=int(data["k"]),
             k_forced=bool(data.get("k_forced")),
             k_reason=str(data.get("k_reason") or ""),
+            k_kept_from=data.get("k_kept_from"),
             k_scores=tuple(KScore.from_json(s) for s in data.get("k_scores") or ()),
             stability=None if stability is None else float(stability),
             random_state=data.get("random_state"),

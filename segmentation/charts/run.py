@@ -64,7 +64,7 @@ def k_choice_chart(result: SegmentationResult, ax: Axes | None = None) -> Figure
             bbox={"boxstyle": "round", "fc": "white", "ec": "#444444", "alpha": 0.9},
         )  # fmt: skip
     handles = [inertia, sil, line]
-    chose = "Set by hand" if summary.k_forced else "Chosen"
+    chose = _given(summary).capitalize() if summary.k_forced else "Chosen"
     labels = ["Inertia (elbow curve)", "Silhouette", f"{chose}: k = {summary.k}"]
     # The run's own rule, replayed on its scores: the elbow is not stored in the summary.
     choice = choose_k(scores, forced=summary.k if summary.k_forced else None) if scores else None
@@ -79,7 +79,7 @@ def k_choice_chart(result: SegmentationResult, ax: Axes | None = None) -> Figure
         )
         labels.append(f"Some segment < {MIN_SEGMENT_SHARE:.0%} of customers")
     if len(ks) == 1:
-        _say_no_curve(ax, right, int(ks[0]), forced=summary.k_forced)
+        _say_no_curve(ax, right, int(ks[0]), given=_given(summary) if summary.k_forced else None)
     # Below the plot: inside it, the legend hid the curves wherever they peaked.
     ax.legend(
         handles, labels, loc="upper center", bbox_to_anchor=(0.5, -0.09), ncols=min(len(handles), 3),
@@ -136,11 +136,17 @@ def _not_taken(scores: list[KScore], summary: RunSummary, choice: KChoice | None
     return ""
 
 
-def _say_no_curve(ax: Axes, right: Axes, k: int, *, forced: bool) -> None:
+def _given(summary: RunSummary) -> str:
+    """How a k the model was given came about: "set by hand" or "kept from run #N"."""
+    kept = summary.k_kept_from
+    return "set by hand" if kept is None else f"kept from run #{kept}"
+
+
+def _say_no_curve(ax: Axes, right: Axes, k: int, *, given: str | None) -> None:
     """Only one k was fitted: there is no curve to read, and the chart says so."""
     ax.set_xlim(k - 2, k + 2)
     right.set_ylim(0, 1)  # on its own scale, so the two single points do not overlap
-    why = "it was set by hand" if forced else "no other k was possible"
+    why = f"it was {given}" if given else "no other k was possible"
     ax.text(
         0.5, 0.3, f"Only k = {k} was scored ({why}),\nso there is no curve to compare.",
         transform=ax.transAxes, ha="center", va="center", fontsize=TEXT + 2, color="#444444",

@@ -155,6 +155,7 @@ def test_json_contract_keys_are_exactly_todays(real_result):
         "k",
         "k_forced",
         "k_reason",
+        "k_kept_from",
         "k_scores",
         "stability",
         "random_state",
