@@ -37,6 +37,15 @@ def stability_sentence(summary: RunSummary) -> str:
     )
 
 
+def k_phrase(summary: RunSummary) -> str:
+    """How the run got its k, in a few words: kept from an earlier run, set by hand, or chosen."""
+    if summary.k_kept_from is not None:
+        return f"k = {summary.k}, kept from the previous run (#{summary.k_kept_from})"
+    if summary.k_forced:
+        return f"k = {summary.k}, set by hand"
+    return f"k = {summary.k}, chosen by segbot from the elbow and silhouette"
+
+
 def amount(value: float, summary: RunSummary) -> str:
     """Money in the run's currency when it is known."""
     return money(value, summary.currency)
