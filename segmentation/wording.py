@@ -43,6 +43,8 @@ def k_phrase(summary: RunSummary) -> str:
         return f"k = {summary.k}, kept from the previous run (#{summary.k_kept_from})"
     if summary.k_forced:
         return f"k = {summary.k}, set by hand"
+    if len(summary.k_scores) == 1:
+        return f"k = {summary.k}, the only k that could be scored"
     return f"k = {summary.k}, chosen by segbot from the elbow and silhouette"
 
 
