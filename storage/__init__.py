@@ -61,11 +61,25 @@ from storage.schedules import (
     schedule_by_id,
     schedule_for,
 )
+from storage.sources import (
+    ChannelSource,
+    bind_source,
+    channel_source,
+    source_dataset,
+    unbind_source,
+    update_source_dataset,
+)
 
 __all__ = [
+    "update_source_dataset",
+    "unbind_source",
+    "source_dataset",
+    "channel_source",
+    "bind_source",
     "channel_currency",
     "set_channel_currency",
     "CLI_SCOPE",
+    "ChannelSource",
     "DEFAULT_DB_PATH",
     "CustomerRow",
     "Dataset",

@@ -26,7 +26,7 @@ TRANSACTIONS_FOLDER = "transactions"
 IN_SCOPE = "team_id = ? AND channel_id = ?"
 COLUMNS = (
     "id, team_id, channel_id, user_id, created_at, file_name, slack_file_id, sha256, rows_read, "
-    "rows_kept, customers, first_purchase, last_purchase, mapping, file_format"
+    "rows_kept, customers, first_purchase, last_purchase, mapping, file_format, source"
 )
 
 
@@ -92,7 +92,8 @@ def save_dataset(
 def load_transactions(
     db: sqlite_utils.Database, dataset_id: int, scope: Scope, *, data_dir: str | Path
 ) -> pd.DataFrame | None:
-    """The dataset's normalised transactions (categoricals as stored), or None if not this scope's.
+    """The dataset's normalised transactions (categoricals as stored), or None if not this scope's
+    or it stands for a connected source (whose lines stay in the source).
 
     Raises FileNotFoundError if the row exists but its transactions file was removed.
     """
@@ -103,7 +104,7 @@ def load_transactions(
             select="transactions_path",
         )
     )
-    if row is None:
+    if row is None or not row["transactions_path"]:
         return None
     path = Path(data_dir) / row["transactions_path"]
     if path.suffix == ".parquet":  # written by earlier versions

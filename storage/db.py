@@ -15,7 +15,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from storage.migrations import migrate
+from storage.migrate import migrate
 
 BUSY_TIMEOUT_SECONDS = 10.0
 DEFAULT_DB_PATH = Path("segbot.db")

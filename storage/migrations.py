@@ -1,7 +1,7 @@
 """segbot's schema as sqlite-migrate migrations, applied in order when a database is opened.
 
 sqlite-migrate records each applied step by name in ``_sqlite_migrations``. Files written
-before it recorded versions 1-3 in ``schema_migrations``; ``migrate`` takes those over once
+before it recorded versions 1-3 in ``schema_migrations``; ``storage.migrate.migrate`` takes those over once
 (same steps, by name) and drops the old table, so no step runs twice. Never edit a
 released migration, add one.
 """
@@ -12,7 +12,6 @@ import sqlite_utils
 from sqlite_migrate import Migrations
 
 from storage.schema import INITIAL_SCHEMA
-from storage.sql import write_transaction
 
 MIGRATIONS = Migrations("segbot")
 LEGACY_TABLE = "schema_migrations"
@@ -209,41 +208,6 @@ def m009_jobs(db: sqlite_utils.Database) -> None:
     )
 
 
-def migrate(db: sqlite_utils.Database) -> list[str]:
-    """Apply the migrations this database lacks; returns the names applied now ([] if none).
-
-    Everything runs in one ``BEGIN IMMEDIATE`` transaction: two processes opening a new
-    file at once queue on the write lock and the second finds nothing pending (sqlite-migrate
-    checks what is pending before its own transactions), and a failing step leaves the file
-    as it was.
-    """
-    if not db[LEGACY_TABLE].exists() and not MIGRATIONS.pending(db):
-        return []
-    with write_transaction(db):
-        _adopt_legacy_versions(db)
-        names = [migration.name for migration in MIGRATIONS.pending(db)]
-        MIGRATIONS.apply(db)
-    return names
-
-
-def _adopt_legacy_versions(db: sqlite_utils.Database) -> None:
-    """Record the steps a pre-sqlite-migrate file applied (with their dates); drop its table."""
-    legacy = db[LEGACY_TABLE]
-    if not legacy.exists():
-        return
-    MIGRATIONS.ensure_migrations_table(db)
-    known = {migration.name for migration in MIGRATIONS.applied(db)}
-    rows = list(legacy.rows_where(order_by="version"))
-    if any(not 1 <= row["version"] <= len(LEGACY_NAMES) for row in rows):
-        raise RuntimeError(f"Unknown schema version in {LEGACY_TABLE}: written by a newer segbot?")
-    db[Migrations.migrations_table].insert_all(
-        {"migration_set": MIGRATIONS.name, "name": name, "applied_at": row["applied_at"]}
-        for row in rows
-        if (name := LEGACY_NAMES[row["version"] - 1]) not in known
-    )
-    legacy.drop()
-
-
 def _run_script(db: sqlite_utils.Database, script: str) -> None:
     # One statement at a time: sqlite3's executescript() commits first, which would end
     # migrate()'s transaction half-way.
@@ -298,5 +262,26 @@ def m011_dataset_appends(db: sqlite_utils.Database) -> None:
             created_at TEXT NOT NULL
         );
         CREATE INDEX dataset_appends_channel ON dataset_appends (team_id, channel_id, state)
+        """,
+    )
+
+
+@MIGRATIONS()
+def m012_channel_sources(db: sqlite_utils.Database) -> None:
+    """The connected source each channel reads (its name only: the address and password stay
+    in the sources file), and which datasets stand for a source rather than an uploaded file
+    (``datasets.source``; such a row has no transactions file)."""
+    _run_script(
+        db,
+        """
+        CREATE TABLE channel_sources (
+            team_id TEXT NOT NULL,
+            channel_id TEXT NOT NULL,
+            source TEXT NOT NULL,
+            bound_by TEXT,
+            bound_at TEXT NOT NULL,
+            PRIMARY KEY (team_id, channel_id)
+        );
+        ALTER TABLE datasets ADD COLUMN source TEXT
         """,
     )

@@ -25,7 +25,8 @@ CLI_SCOPE = Scope("cli", "local")
 
 @dataclass(frozen=True, kw_only=True)
 class Dataset:
-    """One stored export: who uploaded what, its audit counts and the column ``mapping`` used."""
+    """One stored export: who uploaded what, its audit counts and the column ``mapping`` used;
+    or, with ``source`` set, the connected source a channel reads (counts of its latest read)."""
 
     id: int
     team_id: str
@@ -43,6 +44,7 @@ class Dataset:
     mapping: dict[str, str]
     file_format: str | None
     currency: str | None = None  # ISO code found in the export (None: unknown)
+    source: str | None = None  # the connected source it stands for (no file): storage.sources
 
 
 @dataclass(frozen=True, kw_only=True)
