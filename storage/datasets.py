@@ -129,6 +129,19 @@ def latest_dataset(db: sqlite_utils.Database, scope: Scope) -> Dataset | None:
     return found[0] if found else None
 
 
+def latest_upload(db: sqlite_utils.Database, scope: Scope) -> Dataset | None:
+    """The scope's most recently stored export (never a connected source's row), or None."""
+    rows = db["datasets"].rows_where(
+        f"{IN_SCOPE} AND source IS NULL",
+        [scope.team_id, scope.channel_id],
+        select=COLUMNS,
+        order_by="id DESC",
+        limit=1,
+    )
+    row = first(rows)
+    return None if row is None else _dataset(row)
+
+
 def datasets_for(db: sqlite_utils.Database, scope: Scope, limit: int = 20) -> list[Dataset]:
     """The scope's datasets, newest first, at most ``limit``."""
     rows = db["datasets"].rows_where(
