@@ -5,7 +5,7 @@ backend holds an ibis table (a team's database or warehouse). Either way only th
 one row per customer come back to Python.
 """
 
-from segmentation.engine.local import prepare_frame
+from segmentation.engine.local import limit_memory, prepare_frame
 from segmentation.engine.prepared import CUSTOMER_FEATURES, CleaningAudit, Prepared, default_as_of
 from segmentation.engine.query import DROP_REASONS, NORMALISED
 from segmentation.engine.run import prepare_table
@@ -17,6 +17,7 @@ __all__ = [
     "CleaningAudit",
     "Prepared",
     "default_as_of",
+    "limit_memory",
     "prepare_frame",
     "prepare_table",
 ]

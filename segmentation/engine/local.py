@@ -25,29 +25,29 @@ def prepare_frame(
     *,
     rows_read: int | None = None,
     as_of: dt.date | None = None,
-    memory_limit: str | None = None,
 ) -> Prepared:
     """Audit and per-customer features of a normalised table (see ``segmentation.load``).
 
-    The table goes to DuckDB as Arrow without a copy; ``memory_limit`` (e.g. "2GB") bounds
-    DuckDB's own memory, past which it spills to disk.
+    The table goes to DuckDB as Arrow without a copy.
     """
     columns = [c for c in (*NORMALISED, *OPTIONAL) if c in transactions.columns]
     arrow = pa.Table.from_pandas(transactions[columns], preserve_index=False)
-    with database(memory_limit).cursor() as con:  # a cursor: its own view of TABLE
+    with database().cursor() as con:  # a cursor: its own view of TABLE
         con.register(TABLE, arrow)
         table = ibis.table(ibis.Schema.from_pyarrow(arrow.schema), name=TABLE)
         return prepare(_executor(con), table, rows_read=rows_read, as_of=as_of)
 
 
 @functools.cache
-def database(memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
-    """The process's in-memory DuckDB (opening one costs ~10 ms; each call takes a cursor).
+def database() -> duckdb.DuckDBPyConnection:
+    """The process's in-memory DuckDB (opening one costs ~10 ms; each call takes a cursor)."""
+    return duckdb.connect()
 
-    ``memory_limit`` bounds DuckDB's memory; past it, DuckDB spills to a temporary folder.
-    """
-    config = {"memory_limit": memory_limit} if memory_limit else {}
-    return duckdb.connect(config=config)
+
+def limit_memory(megabytes: int) -> None:
+    """Bound the process's DuckDB to ``megabytes``; past it, DuckDB spills to a temporary
+    folder instead of failing (a worker calls this under its own memory cap)."""
+    database().execute(f"SET memory_limit = '{int(megabytes)}MB'")
 
 
 def _executor(con: duckdb.DuckDBPyConnection):

@@ -42,8 +42,12 @@ def prepare(
     audit = _audit(totals, rows_read)
     if audit.rows_kept == 0:
         return Prepared(audit=audit, as_of=as_of or dt.date.min, customers=_empty())
-    cutoff = as_of
     as_of = as_of or default_as_of(audit.last_purchase)
+    if as_of <= audit.first_purchase.date():  # nobody had bought yet: nothing to ask
+        return Prepared(audit=audit, as_of=as_of, customers=_empty())
+    # Only an as-of inside the data cuts purchases off (and a date far outside it may not
+    # even fit the backend's timestamps).
+    cutoff = as_of if as_of <= audit.last_purchase.date() else None
     rows = execute(
         query.customers_query(
             table,
