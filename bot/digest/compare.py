@@ -1,8 +1,10 @@
-"""What a digest says (pure): per-segment change, segments gone, the largest flows, actions.
+"""What a digest says (pure): what changed in the data, per-segment change, segments gone, the
+largest flows, actions.
 
 Inputs are typed: this run's and the previous run's ``Segment``s, ``{current id: previous id}``
-from ``segmentation.matching.align_to_previous`` and a ``Movement``. ``Digest`` is the whole
-of one digest, as the refresh returns it and the renderer and poster read it.
+from ``segmentation.matching.align_to_previous``, a ``Movement`` and each run's per-customer
+data (``storage.customer_data``). ``Digest`` is the whole of one digest, as the refresh
+returns it and the renderer and poster read it.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+
+import pandas as pd
 
 from segmentation.formatting import count
 from segmentation.movement import INTO_LAPSING, Movement, describe_flow, lapsing_ids
@@ -41,22 +45,45 @@ class SegmentRow:
 
 
 @dataclass(frozen=True, kw_only=True)
+class DataChange:
+    """What changed in the data between the last digest's run and this one, per customer:
+    ``changed`` were in both with different purchases, returns or spend, ``new`` are only in
+    this run's data, ``gone`` only in the earlier run's (ids sorted); ``newest_before`` is the
+    earlier data's newest transaction."""
+
+    changed: tuple[str, ...]
+    new: tuple[str, ...]
+    gone: tuple[str, ...]
+    newest_before: dt.date | None
+
+
+@dataclass(frozen=True, kw_only=True)
 class Digest:
     """Everything one digest shows, for the channel (``scope``) it belongs to.
 
-    ``movement`` and ``previous_run_id`` are None on the channel's first run; ``skipped``
-    holds the stored keys of slots missed while the bot was down; ``charts`` maps file
-    names to PNG bytes for the thread.
+    ``date`` is the digest's date, ``as_of`` the day the run measured recency to (the day after
+    the newest transaction unless the channel is ``live``), ``newest`` the day of the newest
+    transaction. ``previous_run_id`` is the run the last digest reported (None on the
+    channel's first); ``nothing_new`` says the data is the same as that run's, and then there
+    is no ``movement`` or ``data_change``. ``skipped`` holds the stored keys of slots missed
+    while the bot was down; ``charts`` maps file names to PNG bytes for the thread.
     """
 
     scope: Scope
     run_id: int
     previous_run_id: int | None
     dataset_name: str
+    date: dt.date
     as_of: dt.date
+    newest: dt.date | None = None
+    live: bool = False
     k: int
-    stability: str  # the stability sentence of the new run
+    k_phrase: str = ""  # how the run got its k (``segmentation.wording.k_phrase``)
+    stability: str  # the stability sentence of the run
     rows: tuple[SegmentRow, ...]
+    nothing_new: bool = False
+    data_change: DataChange | None = None
+    moved_with_new_data: int = 0  # of the customers who moved, those whose own data changed
     gone: tuple[str, ...] = ()
     movement: Movement | None = None
     flows: tuple[str, ...] = ()
@@ -67,6 +94,25 @@ class Digest:
     @property
     def channel_id(self) -> str:
         return self.scope.channel_id
+
+    @property
+    def moved(self) -> int:
+        """Customers who changed segment since the last digest's run (0 without movement)."""
+        return 0 if self.movement is None else self.movement.moved
+
+
+def data_change(
+    before: pd.DataFrame, now: pd.DataFrame, newest_before: dt.date | None
+) -> DataChange:
+    """Compare two runs' per-customer data (``storage.customer_data`` frames)."""
+    both = before.index.intersection(now.index)
+    differs = (before.loc[both] != now.loc[both]).any(axis=1)
+    return DataChange(
+        changed=tuple(sorted(both[differs.to_numpy()])),
+        new=tuple(sorted(now.index.difference(before.index))),
+        gone=tuple(sorted(before.index.difference(now.index))),
+        newest_before=newest_before,
+    )
 
 
 def segment_rows(

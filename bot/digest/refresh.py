@@ -1,16 +1,21 @@
-"""The refresh behind a digest: re-segment the channel's latest dataset as of the digest date.
+"""The refresh behind a digest: segment the channel's data and compare it with what the last
+digest reported.
 
-Keeps the previous run's k (and random state) unless the schedule says otherwise, matches the
-new segments to the previous run's (names, ids and colours carried), records the run through
-``storage.record_run`` and works out what moved. Returns a frozen ``Digest``.
+``channel_data`` is the one place that says what data a refresh segments. Recency is measured
+to the newest transaction (the pipeline's default as-of) unless the channel is ``live`` (bound
+to a source that is read at every refresh), where it is measured to the digest's date. The
+previous run's k (and random state) is kept unless the schedule says otherwise, and then said
+to be kept. Movement, new customers and revenue at risk are worked out only against a run on
+different data (``RunRecord.fingerprint``): the same data gives a ``nothing_new`` digest. An
+upload-only channel whose latest run already segmented this dataset with these parameters is
+not re-clustered at all: that run stands. Returns a frozen ``Digest``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -19,45 +24,80 @@ import sqlite_utils
 import storage
 from bot.digest import compare
 from bot.digest.compare import Digest
+from bot.digest.history import charts, size_history
 from bot.errors import NO_DATASET, UserError
-from segmentation.charts import render_png
-from segmentation.charts.digest import migration_chart, sizes_over_time
 from segmentation.matching import align_to_previous
-from segmentation.movement import Movement, lapsing_ids, movement
+from segmentation.movement import lapsing_ids, movement, movers
 from segmentation.pipeline import Provenance, segment_transactions
 from segmentation.result import SegmentationResult
-from segmentation.summary import RunParams, Segment
-from segmentation.wording import stability_sentence
-from storage import RunRecord, Scope
-
-HISTORY_RUNS = 12
+from segmentation.summary import RunParams, RunSummary, Segment
+from segmentation.wording import k_phrase, stability_sentence
+from storage import Dataset, RunRecord, Scope
 
 
 @dataclass(frozen=True, kw_only=True)
 class RefreshRequest:
-    """One refresh: whose channel, as of which day, how to pick k, and why it runs.
+    """One refresh: whose channel, on which day, how to pick k, and why it runs.
 
-    ``k_mode`` is "keep" (the previous run's k), "auto" or a number; ``trigger`` is stored
-    with the run ("schedule" or "command"); ``skipped`` lists missed slots to mention.
+    ``as_of`` is the digest's date; the run measures recency to it only when ``live`` (the
+    channel reads a connected source), else to the newest transaction. ``k_mode`` is "keep"
+    (the previous run's k), "auto" or a number; ``trigger`` is stored with the run
+    ("schedule" or "command"); ``skipped`` lists missed slots to mention.
     """
 
     db_path: Path
     data_dir: Path
     scope: Scope
     as_of: dt.date
+    live: bool = False
     k_mode: str = "keep"
     trigger: str = "schedule"
     requested_by: str | None = None
     skipped: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class _Previous:
-    """The channel's latest finished run before this refresh (all empty on the first run)."""
+@dataclass(frozen=True, kw_only=True)
+class ChannelData:
+    """What a refresh segments: the ``dataset`` the run is recorded against, its
+    ``transactions`` and the ``currency`` to report money in."""
 
-    run: RunRecord | None
-    segments: tuple[Segment, ...] = ()
-    customers: pd.DataFrame | None = None
+    dataset: Dataset
+    transactions: pd.DataFrame
+    currency: str | None
+
+
+@dataclass(frozen=True)
+class _Compared:
+    """A finished run the digest compares with: its record, segments and customers."""
+
+    run: RunRecord
+    segments: tuple[Segment, ...]
+    customers: pd.DataFrame
+
+
+def channel_data(db: sqlite_utils.Database, request: RefreshRequest) -> ChannelData:
+    """The data a refresh of the request's channel segments: its latest uploaded dataset.
+
+    Raises UserError (``NO_DATASET``) when the channel has none.
+    """
+    scope = request.scope
+    dataset = storage.latest_dataset(db, scope)
+    transactions = None
+    if dataset is not None:
+        transactions = storage.load_transactions(db, dataset.id, scope, data_dir=request.data_dir)
+    if dataset is None or transactions is None:
+        raise UserError(NO_DATASET)
+    currency = storage.channel_currency(db, scope) or dataset.currency
+    return ChannelData(dataset=dataset, transactions=transactions, currency=currency)
+
+
+def segment_data(data: ChannelData, params: RunParams) -> SegmentationResult:
+    """Segment what ``channel_data`` returned with these parameters."""
+    return segment_transactions(
+        data.transactions, rows_read=data.dataset.rows_read, k=params.k, as_of=params.as_of,
+        random_state=params.random_state,
+        provenance=Provenance(mapping=data.dataset.mapping, currency=data.currency),
+    )  # fmt: skip
 
 
 def k_for(k_mode: str, previous_k: int | None) -> int | None:
@@ -69,134 +109,179 @@ def k_for(k_mode: str, previous_k: int | None) -> int | None:
     return previous_k
 
 
-def refresh(request: RefreshRequest) -> Digest:
-    """Segment the channel's latest dataset as of ``request.as_of``; compare with the previous run.
+def run_params(request: RefreshRequest, latest: RunRecord | None) -> RunParams:
+    """k by the request's mode, as-of by whether the channel is live, the latest random state."""
+    return RunParams(
+        k=k_for(request.k_mode, None if latest is None else latest.k),
+        as_of=request.as_of if request.live else None,
+        random_state=0 if latest is None else latest.params.random_state,
+    )
 
-    Raises UserError when the channel has no dataset. The new run is recorded whether or not
-    the digest is posted afterwards; a failed segmentation is recorded as a failed run and
-    re-raised.
+
+def refresh(request: RefreshRequest) -> Digest:
+    """Segment the channel's data (or let its standing run stand) and compare it with the run
+    the last digest reported (the latest run when no digest was posted yet).
+
+    Raises UserError when the channel has no dataset. A new run is recorded whether or not the
+    digest is posted afterwards; a failed segmentation is recorded as a failed run and
+    re-raised. The poster marks the digest's run as reported once it is in the channel.
     """
     scope = request.scope
     with storage.connect(request.db_path) as db:
-        dataset = storage.latest_dataset(db, scope)
-        transactions = None
-        if dataset is not None:
-            transactions = storage.load_transactions(
-                db, dataset.id, scope, data_dir=request.data_dir
-            )
-        if dataset is None or transactions is None:
-            raise UserError(NO_DATASET)
-        previous = _previous(db, scope)
-        currency = storage.channel_currency(db, scope) or dataset.currency
-    run = previous.run
-    params = RunParams(
-        k=k_for(request.k_mode, None if run is None else run.k),
-        as_of=request.as_of,
-        random_state=0 if run is None else run.params.random_state,
+        data = channel_data(db, request)
+        latest = storage.latest_run(db, scope)
+        reported = storage.digested_run(db, scope) or latest
+        baseline = None if reported is None else _compared(db, reported, scope)
+    params = run_params(request, latest)
+    if latest is not None and _stands(request, data.dataset, latest, params, reported):
+        with storage.connect(request.db_path) as db:
+            segments = storage.segments_for(db, latest.id, scope)
+        summary = replace(latest.summary, segments=segments)  # as named now
+        return _nothing_new(request, latest.id, data.dataset.file_name, summary, reported)
+    kept = latest.id if request.k_mode == "keep" and params.k is not None and latest else None
+    run_id, result, matched = _record(request, data, params, baseline, kept)
+    with storage.connect(request.db_path) as db:
+        fingerprint = storage.run_for(db, run_id, scope).fingerprint
+    if baseline is not None and baseline.run.fingerprint == fingerprint:
+        return _nothing_new(request, run_id, data.dataset.file_name, result.summary, reported)
+    return _changed(request, run_id, data.dataset.file_name, result, baseline, matched)
+
+
+def _compared(db: sqlite_utils.Database, run: RunRecord, scope: Scope) -> _Compared:
+    segments = tuple(storage.segments_for(db, run.id, scope))
+    return _Compared(run, segments, storage.assignments_for(db, run.id, scope))
+
+
+def _stands(
+    request: RefreshRequest,
+    dataset: Dataset,
+    latest: RunRecord,
+    params: RunParams,
+    reported: RunRecord | None,
+) -> bool:
+    """Whether the latest run already is what this refresh would make, on data the last digest
+    reported: an upload-only channel, the same stored dataset (datasets are never changed in
+    place; its counts are checked all the same), as-of by the data, the same k and random state."""
+    summary = latest.summary
+    if request.live or summary is None or latest.fingerprint is None or reported is None:
+        return False
+    same_data = latest.dataset_id == dataset.id and (summary.rows_read, summary.rows_kept) == (
+        dataset.rows_read,
+        dataset.rows_kept,
     )
+    same_k = params.k == latest.k or (params.k is None and not summary.k_forced)
+    same_params = latest.params.as_of is None and params.as_of is None and same_k
+    same_params = same_params and params.random_state == latest.params.random_state
+    return same_data and same_params and reported.fingerprint == latest.fingerprint
+
+
+def _record(
+    request: RefreshRequest,
+    data: ChannelData,
+    params: RunParams,
+    baseline: _Compared | None,
+    kept_from: int | None,
+) -> tuple[int, SegmentationResult, dict[int, int]]:
+    """Segment, follow the baseline's names and ids, and record the run; returns its id, the
+    result and ``{new segment id: baseline segment id}``."""
     with storage.record_run(
-        request.db_path, scope, dataset_id=dataset.id, trigger=request.trigger,
+        request.db_path, request.scope, dataset_id=data.dataset.id, trigger=request.trigger,
         params=params, requested_by=request.requested_by,
     ) as recording:  # fmt: skip
         started = time.perf_counter()
-        result = segment_transactions(
-            transactions, rows_read=dataset.rows_read, k=params.k, as_of=params.as_of,
-            random_state=params.random_state,
-            provenance=Provenance(mapping=dataset.mapping, currency=currency),
-        )  # fmt: skip
+        result = segment_data(data, params)
+        if kept_from is not None:
+            result = replace(result, summary=result.summary.keeping_k_of(kept_from))
         matched: dict[int, int] = {}
-        if previous.segments:
+        if baseline is not None and baseline.segments:
             result, matched = align_to_previous(
-                result, previous.segments, previous_customers=previous.customers
+                result, baseline.segments, previous_customers=baseline.customers
             )
         recording.finish(result, {"segment": time.perf_counter() - started})
-    return _digest(request, recording.run_id, dataset.file_name, result, previous, matched)
+    return recording.run_id, result, matched
 
 
-def _previous(db: sqlite_utils.Database, scope: Scope) -> _Previous:
-    run = storage.latest_run(db, scope)
-    if run is None:
-        return _Previous(None)
-    segments = tuple(storage.segments_for(db, run.id, scope))
-    return _Previous(run, segments, storage.assignments_for(db, run.id, scope))
+def _fields(request: RefreshRequest, run_id: int, dataset_name: str, summary: RunSummary) -> dict:
+    """What every digest says about its run: dates, k and stability."""
+    return {
+        "scope": request.scope,
+        "run_id": run_id,
+        "dataset_name": dataset_name,
+        "date": request.as_of,
+        "as_of": summary.as_of,
+        "newest": _day(summary.last_purchase),
+        "live": request.live,
+        "k": summary.k,
+        "k_phrase": k_phrase(summary),
+        "stability": stability_sentence(summary),
+        "skipped": request.skipped,
+    }
 
 
-def _digest(
+def _history(request: RefreshRequest) -> tuple[pd.DataFrame, dict[int, str]]:
+    with storage.connect(request.db_path) as db:
+        return size_history(db, request.scope)
+
+
+def _nothing_new(
+    request: RefreshRequest,
+    run_id: int,
+    dataset_name: str,
+    summary: RunSummary,
+    reported: RunRecord | None,
+) -> Digest:
+    """The digest of data the last digest already reported: the standing segments only."""
+    history, names = _history(request)
+    return Digest(
+        **_fields(request, run_id, dataset_name, summary),
+        previous_run_id=None if reported is None else reported.id,
+        rows=compare.segment_rows(summary.segments, (), {}),
+        nothing_new=True,
+        charts=charts(None, (), summary.segments, history, names),
+    )
+
+
+def _changed(
     request: RefreshRequest,
     run_id: int,
     dataset_name: str,
     result: SegmentationResult,
-    previous: _Previous,
+    baseline: _Compared | None,
     matched: dict[int, int],
 ) -> Digest:
-    """The comparison of the new run with the previous one, as a ``Digest``."""
+    """The digest of new data: what changed in it, and who moved, against the baseline run."""
+    history, names = _history(request)
     segments = result.summary.segments
-    moved: Movement | None = None
-    if previous.run is not None and previous.customers is not None:
+    previous = () if baseline is None else baseline.segments
+    moved = change = None
+    with_new_data = 0
+    if baseline is not None:
         moved = movement(
-            previous.customers,
-            result.customers,
-            previous_lapsing=lapsing_ids(previous.segments),
-            current_lapsing=lapsing_ids(segments),
+            baseline.customers, result.customers,
+            previous_lapsing=lapsing_ids(previous), current_lapsing=lapsing_ids(segments),
+        )  # fmt: skip
+        change = compare.data_change(
+            storage.customer_data(baseline.customers, baseline.run.as_of or ""),
+            storage.customer_data(result.customers, result.summary.as_of),
+            _day(None if baseline.run.summary is None else baseline.run.summary.last_purchase),
         )
-    rows = compare.segment_rows(segments, previous.segments, matched)
-    with storage.connect(request.db_path) as db:
-        history, names = size_history(db, request.scope)
+        moved_ids = movers(baseline.customers, result.customers).index
+        with_new_data = len(moved_ids.intersection(pd.Index(change.changed)))
+    rows = compare.segment_rows(segments, previous, matched)
     return Digest(
-        scope=request.scope,
-        run_id=run_id,
-        previous_run_id=None if previous.run is None else previous.run.id,
-        dataset_name=dataset_name,
-        as_of=request.as_of,
-        k=result.summary.k,
-        stability=stability_sentence(result.summary),
+        **_fields(request, run_id, dataset_name, result.summary),
+        previous_run_id=None if baseline is None else baseline.run.id,
         rows=rows,
-        gone=compare.gone(previous.segments, matched),
+        data_change=change,
+        moved_with_new_data=with_new_data,
+        gone=compare.gone(previous, matched),
         movement=moved,
-        flows=() if moved is None else compare.flow_sentences(moved, segments, previous.segments),
+        flows=() if moved is None else compare.flow_sentences(moved, segments, previous),
         actions=compare.actions(rows, segments, moved),
-        skipped=request.skipped,
-        charts=_charts(moved, previous.segments, segments, history, names),
+        charts=charts(moved, previous, segments, history, names),
     )
 
 
-def size_history(db: sqlite_utils.Database, scope: Scope) -> tuple[pd.DataFrame, dict[int, str]]:
-    """Customers per segment id for the channel's finished runs (oldest first), and names.
-
-    A segment's name is its latest one. Rows are labelled by as-of date (with the run
-    id when two runs share a date).
-    """
-    runs = [r for r in storage.runs_for(db, scope, HISTORY_RUNS) if r.status == "done"]
-    runs.reverse()
-    sizes: list[dict[int, int]] = []
-    names: dict[int, str] = {}
-    labels: list[str] = []
-    for run in runs:
-        segments = storage.segments_for(db, run.id, scope)
-        sizes.append({s.id: s.customers for s in segments})
-        names.update({s.id: s.name for s in segments})
-        labels.append(str(run.as_of or "")[:10])
-    labels = [
-        f"{label} #{run.id}" if labels.count(label) > 1 else label
-        for label, run in zip(labels, runs, strict=True)
-    ]
-    frame = pd.DataFrame(sizes, index=labels)
-    return frame.reindex(columns=sorted(frame.columns)), names
-
-
-def _charts(
-    moved: Movement | None,
-    previous: Sequence[Segment],
-    segments: Sequence[Segment],
-    history: pd.DataFrame,
-    names: dict[int, str],
-) -> dict[str, bytes]:
-    """The thread's PNGs: who moved where (when anything moved) and sizes over time."""
-    charts = {}
-    if moved is not None and not moved.flows.empty:
-        then = {p.id: p.name for p in previous}
-        now = {s.id: s.name for s in segments}
-        charts["segment-migration.png"] = render_png(migration_chart(moved.flows, then, now))
-    if not history.empty:
-        charts["segment-sizes-over-time.png"] = render_png(sizes_over_time(history, names))
-    return charts
+def _day(iso: str | None) -> dt.date | None:
+    """The date of an ISO timestamp text (None stays None)."""
+    return None if not iso else dt.date.fromisoformat(iso[:10])

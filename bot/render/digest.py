@@ -7,10 +7,12 @@ import datetime as dt
 from bot.digest.compare import Digest, SegmentRow
 from bot.render.blocks import actions, bullets, button, context, echo, escape, header, section
 from segmentation.facts import LIKELY_GONE
-from segmentation.formatting import money, utc_label
+from segmentation.formatting import count, money, utc_label
 from segmentation.movement import INTO_LAPSING, NEWLY_GONE, Movement
 
 MOVERS_ACTION = "digest_export_movers"
+SHOWN_IDS = 10  # customer ids listed by name when at most this many changed
+STALE_DAYS = 28  # older data than this (before the digest's date) is said to be stale
 
 
 def change_text(row: SegmentRow) -> str:
@@ -23,25 +25,79 @@ def change_text(row: SegmentRow) -> str:
     return f"{'▲' if change > 0 else '▼'} {abs(change):,}"
 
 
-def segment_line(row: SegmentRow) -> str:
-    """ "*Loyal* (was Quiet): 90 customers (▼ 10), 80% of revenue" (without the bullet)."""
+def segment_line(row: SegmentRow, *, with_change: bool = True) -> str:
+    """ "*Loyal* (was Quiet): 90 customers (▼ 10), 80% of revenue" (without the bullet); the
+    change left out when there is nothing to compare with."""
     was = f" (was {row.was})" if row.was else ""
+    change = f" ({change_text(row)})" if with_change else ""
     return (
-        f"*{row.name}*{was}: {row.customers:,} customers ({change_text(row)}), "
+        f"*{row.name}*{was}: {row.customers:,} customers{change}, "
         f"{row.revenue_share:.0%} of revenue"
     )
 
 
 def movement_lines(digest: Digest) -> list[str]:
-    """Flows in words, new and lost customers, revenue at risk (without bullets)."""
+    """Flows in words, how many changed segment, revenue at risk (without bullets)."""
     m = digest.movement
     if m is None:
         return []
     lines = list(digest.flows) or ["Nobody changed segment."]
-    lost = f", {m.lost_customers:,} are no longer in the data" if m.lost_customers else ""
-    lines.append(f"{m.moved:,} customers changed segment, {m.new_customers:,} are new{lost}.")
+    if m.moved:
+        lines.append(f"{count(m.moved, 'customer')} changed segment in all: {_why_moved(digest)}.")
     lines.append(risk_line(m))
     return lines
+
+
+def _why_moved(digest: Digest) -> str:
+    """Which movers' own data changed, and why the others moved."""
+    moved, changed = digest.moved, digest.moved_with_new_data
+    refit = (
+        "the segments were fitted again on the new data, with recency now measured to "
+        f"{digest.as_of.isoformat()}"
+    )
+    if changed == moved:
+        return "each of them bought or returned something"
+    if changed == 0:
+        return f"none of them bought or returned anything; they moved because {refit}"
+    return f"{changed:,} of them bought or returned something, the others moved because {refit}"
+
+
+def change_lines(digest: Digest) -> list[str]:
+    """What changed in the data since the compared run, customer by customer (no bullets)."""
+    change = digest.data_change
+    if change is None:
+        return []
+    lines = [
+        f"{_who(change.changed)} bought or returned something since run "
+        f"#{digest.previous_run_id}{_ids(change.changed)}."
+    ]
+    if change.new:
+        lines.append(
+            f"{_who(change.new)} {_verb(change.new, 'appears', 'appear')} for the first time{_ids(change.new)}."
+        )
+    if change.gone:
+        lines.append(
+            f"{_who(change.gone)} {_verb(change.gone, 'is', 'are')} no longer in the data{_ids(change.gone)}."
+        )
+    if digest.newest and change.newest_before and digest.newest != change.newest_before:
+        lines.append(
+            f"The newest transaction is now from {digest.newest.isoformat()} "
+            f"(it was {change.newest_before.isoformat()})."
+        )
+    return lines
+
+
+def _who(ids: tuple[str, ...]) -> str:
+    return "No customer" if not ids else count(len(ids), "customer")
+
+
+def _verb(ids: tuple[str, ...], one: str, many: str) -> str:
+    return one if len(ids) == 1 else many
+
+
+def _ids(ids: tuple[str, ...]) -> str:
+    """ " (12346, 12347)" for a few customer ids, "" for none or many."""
+    return f" ({', '.join(f'`{echo(i)}`' for i in ids)})" if 0 < len(ids) <= SHOWN_IDS else ""
 
 
 def risk_line(m: Movement) -> str:
@@ -70,50 +126,115 @@ def risk_line(m: Movement) -> str:
     )
 
 
-def _movement_text(digest: Digest) -> str:
-    if digest.movement is None:
-        return "This is the first run in this channel, so there is nothing to compare yet."
-    return bullets(movement_lines(digest))
+def staleness(digest: Digest) -> str:
+    """ "The newest transaction is from 9 Dec 2011, about 18 years before this digest." when
+    the data ends more than ``STALE_DAYS`` before the digest's date, else ""."""
+    if digest.newest is None:
+        return ""
+    days = (digest.date - digest.newest).days
+    if days <= STALE_DAYS:
+        return ""
+    return (
+        f"The newest transaction is from {_long_date(digest.newest)}, {_span(days)} before "
+        "this digest."
+    )
+
+
+def _span(days: int) -> str:
+    """A number of days in plain words: "40 days", "about 7 months", "about 18 years"."""
+    if days < 60:
+        return f"{days} days"
+    if days < 730:
+        return f"about {round(days / 30.44)} months"
+    return f"about {round(days / 365.25)} years"
+
+
+def _long_date(day: dt.date) -> str:
+    return f"{day.day} {day:%b %Y}"
+
+
+def nothing_new_line(digest: Digest) -> str:
+    """The one line of a digest on data the compared run already had."""
+    d = digest
+    newest = "" if d.newest is None else f"; the newest is still from {d.newest.isoformat()}"
+    if d.live:
+        return (
+            f"*Nothing new:* the source has no transactions since run #{d.previous_run_id}{newest}."
+        )
+    return (
+        f"*Nothing new:* no transactions have arrived since run #{d.previous_run_id}{newest}. "
+        "Connect a source with `/segment source` and each digest will read the latest data."
+    )
+
+
+def run_line(digest: Digest) -> str:
+    """Which run, how it got its k, what recency is measured to, and how stable it is."""
+    d = digest
+    to = "the digest's date" if d.live else "the day after the newest transaction"
+    return (
+        f"`{echo(d.dataset_name)}`, run #{d.run_id}: {d.k_phrase or f'k = {d.k}'}; recency "
+        f"measured to {d.as_of.isoformat()}, {to}. {d.stability}"
+    )
 
 
 def digest_text(digest: Digest) -> str:
-    """The plain-text fallback (and notification text)."""
+    """The notification text: one sentence said nowhere else in the digest."""
     d = digest
-    head = f"Weekly digest for `{echo(d.dataset_name)}` as of {d.as_of}: {d.k} segments."
-    return "\n".join([head, bullets([segment_line(r) for r in d.rows]), _movement_text(d)])
+    head = f"Weekly digest for `{echo(d.dataset_name)}` ({d.date.isoformat()})"
+    if d.nothing_new:
+        return f"{head}: no new data, the {count(d.k, 'segment')} stand as they were."
+    if d.movement is None:
+        return f"{head}: {count(d.k, 'segment')} in this channel's first digest."
+    moved = count(d.moved, "customer")
+    return f"{head}: {count(d.k, 'segment')}, {moved} moved since run #{d.previous_run_id}."
 
 
 def digest_blocks(digest: Digest) -> list[dict]:
-    """Header, segments with change, movement, actions, and notes on skipped slots."""
+    """Header, what changed (or that nothing did), segments, movement, actions, notes."""
     d = digest
-    blocks = [
-        header("Weekly segment digest"),
-        context(
-            f"`{echo(d.dataset_name)}` re-segmented as of {d.as_of}, {d.k} segments (run #{d.run_id}). "
-            f"{d.stability}"
-        ),
-        section("*Segments now*\n" + bullets([segment_line(r) for r in d.rows])),
+    blocks = [header("Weekly segment digest")]
+    if d.nothing_new:
+        blocks.append(section(nothing_new_line(d)))
+    blocks.append(context(" ".join(filter(None, [staleness(d), run_line(d)]))))
+    rows = [
+        segment_line(r, with_change=not d.nothing_new and d.movement is not None) for r in d.rows
     ]
+    blocks.append(section("*Segments now*\n" + bullets(rows)))
+    if d.nothing_new:
+        return blocks + _notes(d)
     if d.gone:
         blocks.append(section("No longer a segment: " + ", ".join(f"*{n}*" for n in d.gone)))
-    blocks.append(section("*Movement since the last run*\n" + _movement_text(d)))
+    if d.movement is None:
+        blocks.append(
+            section("This is the first run in this channel, so there is nothing to compare yet.")
+        )
+    else:
+        blocks.append(section("*What changed in the data*\n" + bullets(change_lines(d))))
+        blocks.append(section("*Movement since the last digest*\n" + bullets(movement_lines(d))))
     if d.actions:
         blocks.append(section("*What to do now*\n" + bullets(list(d.actions))))
+    return blocks + _notes(d)
+
+
+def _notes(digest: Digest) -> list[dict]:
+    """Missed slots, and what is in the thread."""
+    d, notes = digest, []
     if d.skipped:
         missed = ", ".join(utc_label(s) for s in d.skipped)
-        blocks.append(context(f"Missed while I was offline (too late to post): {missed}."))
-    blocks.append(context("Charts and the movers' CSV are in the thread."))
-    return blocks
+        notes.append(context(f"Missed while I was offline (too late to post): {missed}."))
+    there = {(True, True): "Charts and the movers' CSV are", (True, False): "Charts are"}
+    if d.charts or d.moved:
+        what = there.get((bool(d.charts), bool(d.moved)), "The movers' CSV is")
+        notes.append(context(f"{what} in the thread."))
+    return notes
 
 
-def movers_message(previous_run_id: int | None, run_id: int, moved: int) -> tuple[str, list[dict]]:
-    """The thread message with the **Export CSV** button for the customers who moved.
-
-    The button's value is "<previous run id>:<run id>".
-    """
-    if previous_run_id is None:
-        return "Nothing to export yet: this is the first run.", [section("Nothing to export yet.")]
-    text = f"{moved:,} customers changed segment since run #{previous_run_id}."
+def movers_message(previous_run_id: int, run_id: int, moved: int) -> tuple[str, list[dict]]:
+    """The thread message with the **Export CSV** button for the customers who moved (only
+    posted when someone did). The button's value is "<previous run id>:<run id>"."""
+    text = (
+        f"Export the {count(moved, 'customer')} who changed segment since run #{previous_run_id}."
+    )
     export = button(MOVERS_ACTION, "Export CSV", f"{previous_run_id}:{run_id}")
     return text, [section(text), actions(f"digest-movers-{run_id}", [export])]
 
@@ -128,6 +249,6 @@ def failure_dm_text(channel_id: str, slot: str, error: str) -> str:
     )
 
 
-def digest_now_text(as_of: dt.date) -> str:
+def digest_now_text() -> str:
     """The reply to ``/segment digest now`` (the digest itself follows in the channel)."""
-    return f"Re-segmenting as of {as_of.isoformat()}; the digest will appear here in a moment."
+    return "Checking this channel's data for news: the digest will appear here in a moment."

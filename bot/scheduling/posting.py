@@ -44,7 +44,8 @@ def reason(error: BaseException) -> str:
 
 
 def post_digest(client: WebClient, digest: Digest) -> str:
-    """Post the digest message and its thread; returns the message ts.
+    """Post the digest message and its thread (charts; the movers' button when anyone moved);
+    returns the message ts.
 
     Only the message decides success: once it is in the channel the digest was sent, and a
     chart or button that fails in the thread is logged, not raised.
@@ -56,9 +57,11 @@ def post_digest(client: WebClient, digest: Digest) -> str:
     try:
         if digest.charts:
             upload_files(client, channel=channel, files=dict(digest.charts), thread_ts=ts)
-        moved = 0 if digest.movement is None else digest.movement.moved
-        text, thread = render.movers_message(digest.previous_run_id, digest.run_id, moved)
-        client.chat_postMessage(channel=channel, thread_ts=ts, text=text, blocks=thread)
+        if digest.moved and digest.previous_run_id is not None:
+            text, thread = render.movers_message(
+                digest.previous_run_id, digest.run_id, digest.moved
+            )
+            client.chat_postMessage(channel=channel, thread_ts=ts, text=text, blocks=thread)
     except Exception as e:
         log.warning("digest %s posted, but its thread failed: %s", ts, reason(e))
     return ts

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from slack_sdk import WebClient
 
 import storage
+from bot.bindings import bound_source
 from bot.digest import slots
 from bot.digest.compare import Digest
 from bot.digest.refresh import RefreshRequest, refresh
@@ -31,6 +33,7 @@ from bot.errors import describe
 from bot.render.blocks import escape
 from bot.render.digest import failure_dm_text
 from bot.scheduling import posting
+from sources import Catalog
 from storage import Schedule
 
 log = logging.getLogger("segbot.digest")
@@ -76,6 +79,7 @@ class DigestScheduler:
         clock: Callable[[], dt.datetime] = utc_now,
         refresher: Refresher = run_here,
         threads: int = 8,
+        sources: Catalog | None = None,
     ) -> None:
         self.db_path = db_path
         self.data_dir = data_dir
@@ -83,6 +87,7 @@ class DigestScheduler:
         self.grace = grace
         self.clock = clock
         self.refresher = refresher
+        self.sources = sources or Catalog()  # a channel reading one is refreshed from it
         self._aps = BackgroundScheduler(
             timezone=dt.UTC,
             executors={"default": ThreadPoolExecutor(4), "now": ThreadPoolExecutor(threads)},
@@ -199,7 +204,7 @@ class DigestScheduler:
             trigger="schedule", requested_by=schedule.created_by, skipped=tuple(skipped),
         )  # fmt: skip
         try:
-            ts = posting.post_digest(self.client, self.refresher(partial(refresh, request)))
+            ts = self.deliver(self.refresher(partial(refresh, self.live(request))))
         except Exception as e:
             why = posting.reason(e)
             log.error("digest %s for %s failed: %s", sid, slots.slot_key(slot), why, exc_info=e)
@@ -222,12 +227,30 @@ class DigestScheduler:
 
         def work() -> None:
             try:
-                posting.post_digest(self.client, self.refresher(partial(refresh, request)))
+                self.deliver(self.refresher(partial(refresh, self.live(request))))
             except Exception as e:
                 text = escape(describe(e, context="posting the digest now"))
                 self.dm(user_id, f"I couldn't post the digest: {text}")
 
         self.submit(work)
+
+    def deliver(self, digest: Digest) -> str:
+        """Post the digest; once it is in the channel, its run is the one the next digest
+        compares with. Returns the message ts."""
+        ts = posting.post_digest(self.client, digest)
+        with storage.connect(self.db_path) as db:
+            storage.mark_digested(db, digest.run_id, digest.scope)
+        return ts
+
+    def live(self, request: RefreshRequest) -> RefreshRequest:
+        """The request, reading the connected source its channel is bound to (if any).
+
+        Raises UserError when that source is no longer given to the channel: the digest fails
+        with that sentence rather than quietly segmenting an old upload.
+        """
+        with storage.connect(self.db_path) as db:
+            source = bound_source(db, self.sources, request.scope)
+        return request if source is None else replace(request, live=True, source=source)
 
     def dm(self, user_id: str, text: str) -> bool:
         """A direct message to ``user_id`` (False, logged, if it could not be sent)."""

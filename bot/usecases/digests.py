@@ -28,7 +28,7 @@ from segmentation.summary import Segment
 def digest_now(deps: Deps, place: Place, request: DigestNow) -> Reply:
     """Refresh and post the channel's digest in the background; failures come back as a DM.
 
-    As of today in the schedule's timezone (UTC without a schedule), with its k mode.
+    Dated today in the schedule's timezone (UTC without a schedule), with its k mode.
     """
     del request  # nothing to choose: ``digest now`` has no options
     with storage.connect(deps.settings.db_path) as db:
@@ -36,18 +36,17 @@ def digest_now(deps: Deps, place: Place, request: DigestNow) -> Reply:
             raise UserError(NO_DATASET)
         schedule = storage.schedule_for(db, place.scope)
     timezone = schedule.timezone if schedule else "UTC"
-    as_of = slots.local_date(deps.scheduler.clock(), timezone)
     refresh = RefreshRequest(
         db_path=deps.settings.db_path,
         data_dir=deps.settings.data_dir,
         scope=place.scope,
-        as_of=as_of,
+        as_of=slots.local_date(deps.scheduler.clock(), timezone),
         k_mode=(schedule.k_mode if schedule else None) or "keep",
         trigger="command",
         requested_by=place.user_id,
     )
     deps.scheduler.post_now(refresh, place.user_id)
-    return Reply(digest_now_text(as_of))
+    return Reply(digest_now_text())
 
 
 def export_movers(deps: Deps, place: Place, value: str) -> Reply:
@@ -62,6 +61,10 @@ def export_movers(deps: Deps, place: Place, value: str) -> Reply:
         segments = storage.segments_for(db, run_id, scope)
         previous = storage.segments_for(db, previous_id, scope)
     moved = movers(before, now)
+    if moved.empty:
+        return Reply(
+            f"Nobody changed segment between run #{previous_id} and run #{run_id}: no CSV."
+        )
     rows = now.loc[moved.index].assign(previous_segment=moved["from_segment"])
     data = movers_csv(rows, previous, segments).encode("utf-8-sig")
     name = f"movers-run-{run_id}.csv"

@@ -8,12 +8,15 @@ A real bot behind a threaded WSGI server, the local fake Slack and a real SQLite
 from __future__ import annotations
 
 import json
+import re
 
 import storage
 from bot.scheduling.scheduler import job_id
+from segmentation.load import load_export
 from storage import Schedule, Scope
 from tests.bot.conftest import Running
 from tests.bot.helpers import say
+from tests.bot.scheduling.conftest import upload, with_orders
 
 
 def _say(env: Running, text: str) -> str:
@@ -27,7 +30,19 @@ def _schedule(env: Running) -> Schedule:
     return schedule
 
 
-def test_schedule_show_digest_now_and_off(segmented: Running) -> None:
+def _is_digest(call) -> bool:
+    return str(call.body.get("text", "")).startswith("Weekly digest")
+
+
+def _digests(env: Running, count: int) -> list[dict]:
+    """The channel's digest messages, once there are ``count``."""
+    env.slack.wait_for("chat.postMessage", count, timeout=60, where=_is_digest)
+    return [
+        m for m in env.slack.messages(env.channel) if m.get("text", "").startswith("Weekly digest")
+    ]
+
+
+def test_schedule_show_digest_now_and_off(segmented: Running, sample_csv_bytes: bytes) -> None:
     env, slack = segmented, segmented.slack
     assert "No weekly digest is scheduled" in _say(env, "schedule")
     reply = _say(env, "schedule weekly mon 09:00")
@@ -37,13 +52,23 @@ def test_schedule_show_digest_now_and_off(segmented: Running) -> None:
     assert env.bot.scheduler._aps.get_job(job_id(_schedule(env).id)) is not None
 
     assert "the digest will appear here" in _say(env, "digest now")
+    (quiet,) = _digests(env, 1)  # the upload is all the data there is: nothing new
+    assert "*Nothing new:*" in json.dumps(quiet["blocks"])
+    slack.wait_for("chat.postMessage", 1, where=_is_digest)
+    assert slack.messages(env.channel, thread_ts=quiet["ts"]) == []  # no movers' button
+    # New orders arrive (an upload stored as the upload flow stores it): the next digest
+    # reports them, and who moved, with the movers' button.
+    grown = with_orders(sample_csv_bytes, ["12001", "12004", "12094"])
+    upload(
+        env.settings.db_path, env.settings.data_dir, Scope(slack.team_id, env.channel), env.user,
+        load_export(grown, name="orders.csv"), grown,
+    )  # fmt: skip
+    assert "the digest will appear here" in _say(env, "digest now")
     slack.wait_for(
         "chat.postMessage", where=lambda c: "digest_export_movers" in str(c.body.get("blocks"))
     )
-    (digest,) = [
-        m for m in slack.messages(env.channel) if m.get("text", "").startswith("Weekly digest")
-    ]
-    assert "Movement since the last run" in json.dumps(digest["blocks"])
+    digest = _digests(env, 2)[-1]
+    assert "3 customers bought or returned something" in json.dumps(digest["blocks"])
     slack.wait_for("files.completeUploadExternal")
     thread = slack.messages(env.channel, thread_ts=digest["ts"])
     button = next(m for m in thread if "digest_export_movers" in json.dumps(m.get("blocks")))
@@ -51,9 +76,11 @@ def test_schedule_show_digest_now_and_off(segmented: Running) -> None:
         channel_id=env.channel, user_id=env.user, message_ts=button["ts"],
         action_id="digest_export_movers",
     )  # fmt: skip
-    upload = slack.wait_for("files.completeUploadExternal", 2)[-1]
-    csv = slack.file_bytes(json.loads(upload.body["files"])[0]["id"]).decode("utf-8-sig")
+    upload_call = slack.wait_for("files.completeUploadExternal", 2)[-1]
+    csv = slack.file_bytes(json.loads(upload_call.body["files"])[0]["id"]).decode("utf-8-sig")
     assert csv.splitlines()[0].startswith("previous_segment_id,previous_segment_name,customer_id")
+    moved = int(re.search(r"(\d+) customers? moved", digest["text"]).group(1))
+    assert len(csv.splitlines()) == moved + 1  # the header, then exactly the movers
     slack.wait_for("hook", where=lambda c: "movers-run-" in str(c.body))
 
     assert "The weekly digest in this channel is off" in _say(env, "schedule off")

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pandas as pd
 
-from bot.digest.compare import Digest, SegmentRow
+from bot.digest.compare import DataChange, Digest, SegmentRow
 from bot.render import digest as render
 from bot.render.schedule import (
     every,
@@ -36,45 +37,106 @@ SCHEDULE = Schedule(
 def digest(**changes: object) -> Digest:
     fields: dict = dict(
         scope=Scope("T", "C"), run_id=7, previous_run_id=6, dataset_name="orders.csv",
-        as_of=dt.date(2030, 4, 1), k=2, stability="Stable: refits agree.", rows=ROWS,
-        movement=MOVEMENT,
+        date=dt.date(2030, 4, 1), as_of=dt.date(2030, 3, 12), newest=dt.date(2030, 3, 11),
+        k=2, k_phrase="k = 2, kept from the previous run (#6)",
+        stability="Stable: refits agree.", rows=ROWS, movement=MOVEMENT,
+        data_change=DataChange(
+            changed=("12346", "12347"), new=("99999",), gone=(), newest_before=dt.date(2030, 3, 4)
+        ),
+        moved_with_new_data=1,
         flows=("12 customers slipped from Loyal to Lapsing",),
         actions=("*Lapsing* grew by 12. Win-back: …",), skipped=("2030-03-25T09:00:00+00:00",),
+        charts={"segment-migration.png": b""},
     )  # fmt: skip
     return Digest(**(fields | changes))
 
 
 def test_digest_shows_change_movement_actions_and_missed_slots() -> None:
     text = render.digest_text(digest())
-    assert text.startswith("Weekly digest for `orders.csv` as of 2030-04-01: 2 segments.")
-    assert "• *Loyal*: 90 customers (▼ 10), 80% of revenue" in text
-    assert "• *Lapsing* (was Quiet): 30 customers (▲ 12), 20% of revenue" in text
+    assert (
+        text
+        == "Weekly digest for `orders.csv` (2030-04-01): 2 segments, 12 customers moved since run #6."
+    )
     rendered = str(render.digest_blocks(digest()))
     for expected in (
         "Weekly segment digest",
-        "`orders.csv` re-segmented as of 2030-04-01, 2 segments (run #7).",
+        "`orders.csv`, run #7: k = 2, kept from the previous run (#6); recency measured to "
+        "2030-03-12, the day after the newest transaction. Stable: refits agree.",
+        "• *Loyal*: 90 customers (▼ 10), 80% of revenue",
+        "• *Lapsing* (was Quiet): 30 customers (▲ 12), 20% of revenue",
+        "• 2 customers bought or returned something since run #6 (`12346`, `12347`).",
+        "• 1 customer appears for the first time (`99999`).",
+        "• The newest transaction is now from 2030-03-11 (it was 2030-03-04).",
         "• 12 customers slipped from Loyal to Lapsing",
-        "• 12 customers changed segment, 2 are new.",
+        "• 12 customers changed segment in all: 1 of them bought or returned something, the "
+        "others moved because the segments were fitted again on the new data, with recency now "
+        "measured to 2030-03-12.",
         "*Revenue at risk: 3,456.50*, the historic spend of 12 customers",
         "*What to do now*",
         "Missed while I was offline (too late to post): 2030-03-25 09:00 UTC.",
         "Charts and the movers' CSV are in the thread.",
     ):
         assert expected in rendered
+    assert "newest transaction is from" not in rendered  # 21 days old: not stale
+    assert "by hand" not in rendered and "Nothing new" not in rendered
+
+
+def test_a_digest_on_old_data_says_how_old() -> None:
+    old = digest(newest=dt.date(2011, 12, 9), as_of=dt.date(2011, 12, 10))
+    assert render.staleness(old) == (
+        "The newest transaction is from 9 Dec 2011, about 18 years before this digest."
+    )
+    weeks = digest(newest=dt.date(2030, 2, 20))
+    assert render.staleness(weeks) == (
+        "The newest transaction is from 20 Feb 2030, 40 days before this digest."
+    )
+    months = digest(newest=dt.date(2029, 9, 1))
+    assert "about 7 months before" in render.staleness(months)
+    assert render.staleness(digest(newest=dt.date(2030, 3, 4))) == ""  # 28 days: not yet
+
+
+def test_nothing_new_is_one_line_and_the_standing_segments() -> None:
+    quiet = digest(
+        nothing_new=True, movement=None, data_change=None, flows=(), actions=(), skipped=(),
+        charts={}, newest=dt.date(2011, 12, 9), as_of=dt.date(2011, 12, 10),
+    )  # fmt: skip
+    blocks = render.digest_blocks(quiet)
+    assert blocks[1]["text"]["text"] == (
+        "*Nothing new:* no transactions have arrived since run #6; the newest is still from "
+        "2011-12-09. Connect a source with `/segment source` and each digest will read the "
+        "latest data."
+    )
+    rendered = str(blocks)
+    assert "• *Loyal*: 90 customers, 80% of revenue" in rendered  # no change shown
+    for absent in ("Movement", "moved", "What to do", "in the thread", "▼"):
+        assert absent not in rendered
+    assert render.digest_text(quiet) == (
+        "Weekly digest for `orders.csv` (2030-04-01): no new data, the 2 segments stand as they were."
+    )
+    live = render.nothing_new_line(dataclasses.replace(quiet, live=True))
+    assert (
+        live
+        == "*Nothing new:* the source has no transactions since run #6; the newest is still from 2011-12-09."
+    )
 
 
 def test_first_digest_and_a_quiet_week() -> None:
-    first = digest(previous_run_id=None, movement=None, flows=(), actions=(), skipped=())
-    assert "nothing to compare yet" in render.digest_text(first)
-    assert "Missed while" not in str(render.digest_blocks(first))
-    quiet = digest(flows=(), movement=Movement(
+    first = digest(
+        previous_run_id=None, movement=None, data_change=None, flows=(), actions=(), skipped=(),
+        charts={},
+    )  # fmt: skip
+    assert "first digest" in render.digest_text(first)
+    rendered = str(render.digest_blocks(first))
+    assert "nothing to compare yet" in rendered and "Missed while" not in rendered
+    assert "(new)" not in rendered and "in the thread" not in rendered
+    quiet = digest(flows=(), charts={}, movement=Movement(
         flows=pd.DataFrame(), moved=0, stayed=120, new_customers=0, lost_customers=3,
         at_risk_customers=0, revenue_at_risk=0.0,
     ))  # fmt: skip
-    text = render.digest_text(quiet)
-    assert "• Nobody changed segment." in text
-    assert "0 customers changed segment, 0 are new, 3 are no longer in the data." in text
-    assert "• No customers slipped into a lapsing segment." in text
+    rendered = str(render.digest_blocks(quiet))
+    assert "• Nobody changed segment." in rendered
+    assert "changed segment in all" not in rendered and "in the thread" not in rendered
+    assert "• No customers slipped into a lapsing segment." in rendered
     assert (
         render.change_text(SegmentRow(id=2, name="New", customers=5, before=None, revenue_share=0))
         == "new"
@@ -87,14 +149,13 @@ def test_first_digest_and_a_quiet_week() -> None:
 
 def test_the_movers_button_carries_both_run_ids() -> None:
     text, blocks = render.movers_message(6, 7, 12)
-    assert text == "12 customers changed segment since run #6."
+    assert text == "Export the 12 customers who changed segment since run #6."
     assert blocks[-1]["elements"][0] == {
         "type": "button",
         "action_id": "digest_export_movers",
         "text": {"type": "plain_text", "text": "Export CSV"},
         "value": "6:7",
     }
-    assert render.movers_message(None, 7, 0)[0] == "Nothing to export yet: this is the first run."
 
 
 def test_schedule_replies() -> None:

@@ -48,7 +48,7 @@ def test_refresh_in_a_worker_stores_the_run_and_returns_the_digest(
             data_dir=tmp_path / "segbot-data",
         )  # fmt: skip
     digest = jobs.run(refresh_call(tmp_path, "C1"), name="digest refresh")
-    assert digest.channel_id == "C1" and digest.k >= 2 and digest.charts
+    assert digest.channel_id == "C1" and digest.k >= 2 and digest.movement is None
     with storage.connect(tmp_path / "segbot.db") as db:
         runs = storage.runs_for(db, Scope("T1", "C1"))
     assert [r.trigger for r in runs] == ["schedule"]

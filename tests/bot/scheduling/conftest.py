@@ -21,7 +21,7 @@ import storage
 from bot.app import web_client
 from bot.scheduling.scheduler import DigestScheduler, Refresher, run_here
 from localslack import LocalSlack
-from segmentation.load import load_export
+from segmentation.load import Export, load_export
 from segmentation.pipeline import segment_export
 from segmentation.summary import RunParams
 from storage import Schedule, Scope
@@ -66,6 +66,14 @@ class World:
             if m.get("text", "").startswith("Weekly digest")
         ]
 
+    def upload(self, export: Export, raw: bytes) -> int:
+        """Another export uploaded to the channel (stored with its run); returns the run id."""
+        return upload(self.db_path, self.data_dir, self.scope, self.user, export, raw)
+
+    def thread(self, message: dict) -> list[dict]:
+        """The replies in a message's thread."""
+        return self.slack.messages(self.channel, thread_ts=message["ts"])
+
     def post(self, slot: dt.datetime) -> dict | None:
         """The stored row of a digest slot."""
         with storage.connect(self.db_path) as db:
@@ -88,14 +96,21 @@ class World:
         ]
 
 
-def seed(db_path: Path, data_dir: Path, scope: Scope, user: str, data: bytes) -> None:
+def seed(db_path: Path, data_dir: Path, scope: Scope, user: str, data: bytes | Path) -> None:
     """An uploaded export and its finished run, as the upload flow stores them."""
-    export = load_export(data, name="orders.csv")
+    raw = data.read_bytes() if isinstance(data, Path) else data
+    upload(db_path, data_dir, scope, user, load_export(data, name="orders.csv"), raw)
+
+
+def upload(
+    db_path: Path, data_dir: Path, scope: Scope, user: str, export: Export, raw: bytes
+) -> int:
+    """Store an export and its segmented run as the upload flow does; returns the run id."""
     result = segment_export(export)
     with storage.connect(db_path) as db:
         dataset_id, _ = storage.save_dataset(
             db, scope, user_id=user, file_name="orders.csv",
-            sha256=hashlib.sha256(data).hexdigest(), transactions=export.transactions,
+            sha256=hashlib.sha256(raw).hexdigest(), transactions=export.transactions,
             summary=result.summary, data_dir=data_dir,
         )  # fmt: skip
     with storage.record_run(
@@ -107,6 +122,18 @@ def seed(db_path: Path, data_dir: Path, scope: Scope, user: str, data: bytes) ->
         requested_by=user,
     ) as run:
         run.finish(result, {})
+    return run.run_id
+
+
+def with_orders(data: bytes, customers: list[str], *, when: str = "12/20/2011 10:00") -> bytes:
+    """The sample CSV export plus one large order (three lines) for each customer, ``when``
+    (the sample's month-first dates)."""
+    lines = [
+        f"59{n:04d},85123A,WHITE HANGING HEART,{quantity},{when},2.55,{customer}.0,United Kingdom"
+        for n, customer in enumerate(customers)
+        for quantity in (100, 50, 25)
+    ]
+    return data.rstrip(b"\n") + b"\n" + "\n".join(lines).encode() + b"\n"
 
 
 @pytest.fixture
@@ -115,11 +142,21 @@ def world(tmp_path: Path, sample_csv_bytes: bytes) -> Iterator[World]:
 
     The client is the bot's own (``bot.app.web_client``), with its retry handlers.
     """
+    yield from make_world(tmp_path, sample_csv_bytes)
+
+
+@pytest.fixture
+def real_world(tmp_path: Path, real_path: Path) -> Iterator[World]:
+    """``world`` with the real UCI export (data ends 2011-12-09) as the channel's upload."""
+    yield from make_world(tmp_path, real_path)
+
+
+def make_world(tmp_path: Path, data: bytes | Path) -> Iterator[World]:
     with LocalSlack() as slack:
         user = slack.add_user("ana", tz="Europe/London")
         scope = Scope(slack.team_id, slack.add_channel("marketing", members=[user]))
         db_path, data_dir = tmp_path / "segbot.db", tmp_path / "segbot-data"
-        seed(db_path, data_dir, scope, user, sample_csv_bytes)
+        seed(db_path, data_dir, scope, user, data)
         with storage.connect(db_path) as db:
             schedule = storage.save_schedule(
                 db, scope, created_by=user, weekday=0, time="09:00",

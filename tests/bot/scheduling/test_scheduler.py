@@ -22,26 +22,15 @@ def test_fires_at_its_local_slot_before_and_after_the_dst_change(world: World) -
     assert world.post(AFTER_DST)["status"] == "sent"
     assert world.post(AFTER_DST)["message_ts"] == world.digests()[-1]["ts"]
     second = world.digests()[-1]
-    assert "as of 2030-04-01" in second["text"]
-    # The second digest compares with the first: names were kept, movement is reported.
-    assert "Movement since the last run" in str(second["blocks"])
+    assert second["text"].startswith("Weekly digest for `orders.csv` (2030-04-01): no new data")
+    # No data arrived since the upload: its run stands (nothing re-clustered 19 years later),
+    # and neither digest reports movement, a chart or a movers' button.
     with storage.connect(world.db_path) as db:
         runs = storage.runs_for(db, world.scope)
-        names = [[s.name for s in storage.segments_for(db, r.id, world.scope)] for r in runs]
-    assert [r.trigger for r in runs] == ["schedule", "schedule", "upload"]
-    # The two digests name their segments alike; against the upload, 19 years later every
-    # customer is lapsed, and the names say so rather than carry "Recent" forward.
-    assert names[0] == names[1] and len(names[0]) == len(names[2])
-    assert not any(n.startswith("Recent") for n in names[0])
-    # "keep": the upload's k and random state, as of the slot's London date.
-    assert runs[0].params.k == runs[2].k
-    assert runs[0].params.random_state == runs[2].params.random_state
-    assert runs[0].params.as_of == dt.date(2030, 4, 1)
-    # The thread holds both charts and the movers' Export CSV button.
-    thread = world.slack.messages(world.channel, thread_ts=second["ts"])
-    files = [f["name"] for m in thread for f in m.get("files", [])]
-    assert sorted(files) == ["segment-migration.png", "segment-sizes-over-time.png"]
-    assert "digest_export_movers" in str(thread[-1]["blocks"])
+        assert storage.digested_run(db, world.scope).id == runs[0].id
+    assert [r.trigger for r in runs] == ["upload"]
+    assert "Movement" not in str(second["blocks"])
+    assert world.slack.messages(world.channel, thread_ts=second["ts"]) == []
 
 
 def test_two_ticks_for_one_slot_post_once(world: World) -> None:
