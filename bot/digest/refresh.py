@@ -22,16 +22,14 @@ import pandas as pd
 import sqlite_utils
 
 import storage
-from bot.digest import compare
+from bot.digest.assemble import Compared, Occasion, changed, nothing_new
 from bot.digest.compare import Digest
-from bot.digest.history import charts, size_history
+from bot.digest.history import size_history
 from bot.errors import NO_DATASET, UserError
 from segmentation.matching import align_to_previous
-from segmentation.movement import lapsing_ids, movement, movers
 from segmentation.pipeline import Provenance, segment_transactions
 from segmentation.result import SegmentationResult
-from segmentation.summary import RunParams, RunSummary, Segment
-from segmentation.wording import k_phrase, stability_sentence
+from segmentation.summary import RunParams
 from storage import Dataset, RunRecord, Scope
 
 
@@ -64,15 +62,6 @@ class ChannelData:
     dataset: Dataset
     transactions: pd.DataFrame
     currency: str | None
-
-
-@dataclass(frozen=True)
-class _Compared:
-    """A finished run the digest compares with: its record, segments and customers."""
-
-    run: RunRecord
-    segments: tuple[Segment, ...]
-    customers: pd.DataFrame
 
 
 def channel_data(db: sqlite_utils.Database, request: RefreshRequest) -> ChannelData:
@@ -137,19 +126,31 @@ def refresh(request: RefreshRequest) -> Digest:
         with storage.connect(request.db_path) as db:
             segments = storage.segments_for(db, latest.id, scope)
         summary = replace(latest.summary, segments=segments)  # as named now
-        return _nothing_new(request, latest.id, data.dataset.file_name, summary, reported)
+        return nothing_new(
+            _occasion(request), latest.id, data.dataset.file_name, summary, reported.id
+        )
     kept = latest.id if request.k_mode == "keep" and params.k is not None and latest else None
     run_id, result, matched = _record(request, data, params, baseline, kept)
     with storage.connect(request.db_path) as db:
         fingerprint = storage.run_for(db, run_id, scope).fingerprint
+    name, occasion = data.dataset.file_name, _occasion(request)
     if baseline is not None and baseline.run.fingerprint == fingerprint:
-        return _nothing_new(request, run_id, data.dataset.file_name, result.summary, reported)
-    return _changed(request, run_id, data.dataset.file_name, result, baseline, matched)
+        return nothing_new(occasion, run_id, name, result.summary, baseline.run.id)
+    return changed(occasion, run_id, name, result, baseline, matched)
 
 
-def _compared(db: sqlite_utils.Database, run: RunRecord, scope: Scope) -> _Compared:
+def _occasion(request: RefreshRequest) -> Occasion:
+    with storage.connect(request.db_path) as db:
+        history = size_history(db, request.scope)
+    return Occasion(
+        scope=request.scope, date=request.as_of, live=request.live, skipped=request.skipped,
+        history=history,
+    )  # fmt: skip
+
+
+def _compared(db: sqlite_utils.Database, run: RunRecord, scope: Scope) -> Compared:
     segments = tuple(storage.segments_for(db, run.id, scope))
-    return _Compared(run, segments, storage.assignments_for(db, run.id, scope))
+    return Compared(run, segments, storage.assignments_for(db, run.id, scope))
 
 
 def _stands(
@@ -179,7 +180,7 @@ def _record(
     request: RefreshRequest,
     data: ChannelData,
     params: RunParams,
-    baseline: _Compared | None,
+    baseline: Compared | None,
     kept_from: int | None,
 ) -> tuple[int, SegmentationResult, dict[int, int]]:
     """Segment, follow the baseline's names and ids, and record the run; returns its id, the
@@ -199,89 +200,3 @@ def _record(
             )
         recording.finish(result, {"segment": time.perf_counter() - started})
     return recording.run_id, result, matched
-
-
-def _fields(request: RefreshRequest, run_id: int, dataset_name: str, summary: RunSummary) -> dict:
-    """What every digest says about its run: dates, k and stability."""
-    return {
-        "scope": request.scope,
-        "run_id": run_id,
-        "dataset_name": dataset_name,
-        "date": request.as_of,
-        "as_of": summary.as_of,
-        "newest": _day(summary.last_purchase),
-        "live": request.live,
-        "k": summary.k,
-        "k_phrase": k_phrase(summary),
-        "stability": stability_sentence(summary),
-        "skipped": request.skipped,
-    }
-
-
-def _history(request: RefreshRequest) -> tuple[pd.DataFrame, dict[int, str]]:
-    with storage.connect(request.db_path) as db:
-        return size_history(db, request.scope)
-
-
-def _nothing_new(
-    request: RefreshRequest,
-    run_id: int,
-    dataset_name: str,
-    summary: RunSummary,
-    reported: RunRecord | None,
-) -> Digest:
-    """The digest of data the last digest already reported: the standing segments only."""
-    history, names = _history(request)
-    return Digest(
-        **_fields(request, run_id, dataset_name, summary),
-        previous_run_id=None if reported is None else reported.id,
-        rows=compare.segment_rows(summary.segments, (), {}),
-        nothing_new=True,
-        charts=charts(None, (), summary.segments, history, names),
-    )
-
-
-def _changed(
-    request: RefreshRequest,
-    run_id: int,
-    dataset_name: str,
-    result: SegmentationResult,
-    baseline: _Compared | None,
-    matched: dict[int, int],
-) -> Digest:
-    """The digest of new data: what changed in it, and who moved, against the baseline run."""
-    history, names = _history(request)
-    segments = result.summary.segments
-    previous = () if baseline is None else baseline.segments
-    moved = change = None
-    with_new_data = 0
-    if baseline is not None:
-        moved = movement(
-            baseline.customers, result.customers,
-            previous_lapsing=lapsing_ids(previous), current_lapsing=lapsing_ids(segments),
-        )  # fmt: skip
-        change = compare.data_change(
-            storage.customer_data(baseline.customers, baseline.run.as_of or ""),
-            storage.customer_data(result.customers, result.summary.as_of),
-            _day(None if baseline.run.summary is None else baseline.run.summary.last_purchase),
-        )
-        moved_ids = movers(baseline.customers, result.customers).index
-        with_new_data = len(moved_ids.intersection(pd.Index(change.changed)))
-    rows = compare.segment_rows(segments, previous, matched)
-    return Digest(
-        **_fields(request, run_id, dataset_name, result.summary),
-        previous_run_id=None if baseline is None else baseline.run.id,
-        rows=rows,
-        data_change=change,
-        moved_with_new_data=with_new_data,
-        gone=compare.gone(previous, matched),
-        movement=moved,
-        flows=() if moved is None else compare.flow_sentences(moved, segments, previous),
-        actions=compare.actions(rows, segments, moved),
-        charts=charts(moved, previous, segments, history, names),
-    )
-
-
-def _day(iso: str | None) -> dt.date | None:
-    """The date of an ISO timestamp text (None stays None)."""
-    return None if not iso else dt.date.fromisoformat(iso[:10])
