@@ -42,6 +42,8 @@ class Settings:
     data_dir: Path = Path("segbot-data")
     # A digest missed while down is posted at start-up if at most this late.
     digest_grace_hours: int = 6
+    # The TOML file naming the databases and files channels may segment (None: no sources).
+    sources_path: Path | None = None
 
     def __post_init__(self) -> None:
         """A file host that is also the host of a plain-http or non-default-port ``api_url`` (a
@@ -119,6 +121,7 @@ class Settings:
             digest_grace_hours=_positive(
                 "SEGBOT_DIGEST_GRACE_HOURS", get("SEGBOT_DIGEST_GRACE_HOURS"), 6
             ),
+            sources_path=Path(get("SEGBOT_SOURCES")) if get("SEGBOT_SOURCES") else None,
         )
 
 

@@ -8,6 +8,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from tests.postgres import postgres_server  # noqa: F401 (a fixture for every test folder)
+from tests.spark import spark_session  # noqa: F401 (a fixture for every test folder)
+
 REAL_PARQUET = Path(__file__).resolve().parents[1] / "data" / "online_retail.parquet"
 
 # The bot and the tests talk to 127.0.0.1 only; a proxy from the environment must not intercept.

@@ -1,9 +1,10 @@
 """The house rules, checked from the code with ``ast``.
 
-Imports flow one way: bot → storage → segmentation's types, bot → segmentation, cli → storage
-and segmentation; never back, never across, and no module cycle anywhere (imports made only for
-type checking included). ``localslack`` stands apart: nothing of segbot in it, and only
-``bot/__main__.py`` imports it. Modules stay under 300 lines and functions under 60.
+Imports flow one way: bot → storage → segmentation's types, bot → segmentation, bot and cli →
+sources → segmentation, cli → storage and segmentation; never back, never across, and no
+module cycle anywhere (imports made only for type checking included). ``localslack`` stands
+apart: nothing of segbot in it, and only ``bot/__main__.py`` imports it. Modules stay under 300
+lines and functions under 60.
 """
 
 from __future__ import annotations
@@ -12,9 +13,18 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("bot", "cli", "localslack", "segmentation", "storage")
+PACKAGES = ("bot", "cli", "localslack", "segmentation", "sources", "storage")
 FORBIDDEN = {
-    "segmentation": ("bot", "cli", "storage", "slack_bolt", "slack_sdk", "sqlite_utils", "sqlite3"),
+    "segmentation": (
+        "bot",
+        "cli",
+        "storage",
+        "sources",
+        "slack_bolt",
+        "slack_sdk",
+        "sqlite_utils",
+        "sqlite3",
+    ),
     # Storage stores segmentation's typed results, and knows nothing else of it.
     "storage": (
         "bot",
@@ -25,8 +35,10 @@ FORBIDDEN = {
         "segmentation.model",
     ),
     "cli": ("bot", "localslack", "slack_bolt", "slack_sdk"),
+    # Sources read a team's data through segmentation's engine; Slack and storage are the bot's.
+    "sources": ("bot", "cli", "storage", "localslack", "slack_bolt", "slack_sdk"),
     # The local Slack plays Slack towards any app: it knows nothing of segbot.
-    "localslack": ("bot", "segmentation", "storage", "slack_bolt"),
+    "localslack": ("bot", "segmentation", "sources", "storage", "slack_bolt"),
 }
 # The one module of the bot that may start the local Slack (``python -m bot`` without settings).
 LOCALSLACK_IMPORTERS_IN_BOT = {"bot/__main__.py"}
@@ -171,7 +183,7 @@ def test_only_bot_main_imports_localslack():
 
 
 def test_library_code_never_reads_the_environment():
-    for package in ("segmentation", "storage", "localslack"):
+    for package in ("segmentation", "sources", "storage", "localslack"):
         for path in (ROOT / package).rglob("*.py"):
             assert "os.environ" not in path.read_text(), path
 

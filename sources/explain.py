@@ -1,0 +1,129 @@
+"""Turn what a driver raised into one plain sentence naming what to fix.
+
+Drivers' own texts appear only inside parentheses, scrubbed of the source's secret and cut
+to their first line; everything else is written here. The original exception is logged for
+the operator (scrubbed too) and never chained to the SourceError, so no traceback carries
+a connection's details.
+"""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import urlsplit
+
+from sources.catalog import Source
+from sources.errors import SourceError, scrub
+
+log = logging.getLogger(__name__)
+
+TIMEOUT_NAMES = ("QueryCanceled", "InterruptException", "TimeoutError", "QueryCanceledError")
+UNREACHABLE = (
+    "connection refused", "could not translate host name", "timeout expired",
+    "no route to host", "name or service not known", "network is unreachable",
+    "could not connect", "connection timed out", "server closed the connection",
+)  # fmt: skip
+LOGIN = (
+    "password authentication failed",
+    "authentication failed",
+    "invalid password",
+    "login failed",
+)
+
+
+def timed_out(source: Source, timeout_s: float) -> SourceError:
+    unit = "second" if timeout_s == 1 else "seconds"
+    return SourceError(
+        f"Source '{source.name}' did not answer within {timeout_s:g} {unit}: narrow its "
+        "query or table, or raise timeout_seconds in the sources file."
+    )
+
+
+def explain(error: BaseException, source: Source, *, timeout_s: float) -> SourceError:
+    """The SourceError to show for ``error``, raised while reading ``source``."""
+    if isinstance(error, SourceError):
+        return error
+    detail = scrub(_message(error), source.secrets)
+    log.warning("source %s: %s: %s", source.name, type(error).__name__, detail)
+    name, text = type(error).__name__, detail.lower()
+    if name in TIMEOUT_NAMES or "statement timeout" in text or "interrupted" in text:
+        return timed_out(source, timeout_s)
+    if source.kind == "database":
+        sentence = _database_sentence(error, source, detail, text)
+        if sentence:
+            return SourceError(sentence)
+    return SourceError(
+        f"Source '{source.name}' could not be read ({name}: {detail}): "
+        "check its settings in the sources file."
+    )
+
+
+def _database_sentence(error: BaseException, source: Source, detail: str, text: str) -> str | None:
+    parts = urlsplit(source.url)
+    where = f"{parts.hostname}:{parts.port}" if parts.port else str(parts.hostname)
+    user = parts.username or "the default user"
+    variable = source.password.env if source.password else None
+    if any(words in text for words in LOGIN):
+        fix = (
+            f"check the password in {variable}"
+            if variable
+            else "set password_env in the sources file"
+        )
+        return f"The database of source '{source.name}' refused the login of {user}: {fix}."
+    if "no password supplied" in text or "password is required" in text:
+        return (
+            f"The database of source '{source.name}' wants a password for {user}: "
+            "name the variable holding it with password_env in the sources file."
+        )
+    if "database" in text and "does not exist" in text:
+        return (
+            f"The database named in the url of source '{source.name}' does not exist on "
+            f"{where} ({detail}): check the url in the sources file."
+        )
+    if any(words in text for words in UNREACHABLE) or type(error).__name__ == "OperationalError":
+        return (
+            f"I couldn't reach the database of source '{source.name}' at {where} ({detail}): "
+            "check the host and port in the sources file and that the server is up and lets the bot in."
+        )
+    return _query_sentence(error, source, detail, text)
+
+
+def _query_sentence(error: BaseException, source: Source, detail: str, text: str) -> str | None:
+    name = type(error).__name__
+    missing = name in ("TableNotFound", "UndefinedTable") or (
+        "does not exist" in text and ("relation" in text or "table" in text)
+    )
+    if missing and source.table:
+        return (
+            f"The database of source '{source.name}' has no table {source.table}: "
+            "check table in the sources file (schema.table)."
+        )
+    if missing:
+        return (
+            f"The query of source '{source.name}' reads a table the database does not have "
+            f"({detail}): check the query in the sources file."
+        )
+    if name == "InsufficientPrivilege" or "permission denied" in text:
+        return (
+            f"The database user of source '{source.name}' may not read its data ({detail}): "
+            "grant it SELECT on the table."
+        )
+    if name in ("InvalidDatetimeFormat", "InvalidTextRepresentation", "DatetimeFieldOverflow"):
+        return (
+            f"Source '{source.name}' has values its database cannot read as dates or numbers "
+            f"({detail}): cast them in the query, or map other columns."
+        )
+    if name in ("ParseError", "SyntaxError", "UndefinedColumn", "UndefinedFunction"):
+        return (
+            f"The database refused the query of source '{source.name}' ({detail}): "
+            "fix the query in the sources file."
+        )
+    return None
+
+
+def _message(error: BaseException) -> str:
+    text = str(error).strip()
+    # libpq: 'connection to server at "h", port 5432 failed: FATAL:  database "x" does not
+    # exist': the words after the last "failed:" and "FATAL:" say what is wrong.
+    first, *_ = text.splitlines() or [""]
+    reason = first.rsplit(" failed: ", 1)[-1].removeprefix("FATAL:").strip()
+    return reason or type(error).__name__

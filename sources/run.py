@@ -1,0 +1,114 @@
+"""Segment-ready data from a source: the engine's aggregate runs where the data lives.
+
+``prepare_source`` connects, maps the source's columns to the engine's and runs
+``segmentation.engine.prepare_table`` on the source's own backend, so only the audit and one
+row per customer come back. The whole of it (connecting included) runs in a worker thread
+with a deadline; past it the running query is interrupted (Postgres also stops it on its own
+with ``statement_timeout``) and the caller gets the timeout sentence at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable
+from typing import TypeVar
+
+import ibis.expr.types as ir
+
+from segmentation.engine import Prepared, prepare_table
+from sources.catalog import Source
+from sources.columns import normalise_table
+from sources.connect import Session, open_session, raw_table, session
+from sources.errors import SourceError
+from sources.explain import explain, timed_out
+
+T = TypeVar("T")
+GRACE_S = 5.0  # how long an interrupted query may take to stop before we stop waiting
+
+
+def prepare_source(source: Source, *, as_of: dt.date | None, timeout_s: float) -> Prepared:
+    """Audit and per-customer features of ``source``'s transactions, as of ``as_of`` (None:
+    the day after the newest purchase), within ``timeout_s`` seconds.
+
+    Raises SourceError with one sentence naming what to fix (never a secret).
+    """
+
+    def work(opened: Session) -> Prepared:
+        table = _normalised(opened, source)
+        return prepare_table(table, as_of=as_of)
+
+    prepared = _within(source, timeout_s, work)
+    _check_rows(prepared, source)
+    return prepared
+
+
+def open_table(source: Source, *, timeout_s: float | None = None) -> ir.Table:
+    """The source's transactions as an ibis table of ``segmentation.engine.NORMALISED``
+    columns, on the source's backend (its connection stays open with the table).
+
+    Connecting is bounded by ``timeout_s`` (default: the source's); queries run on the
+    table are not, unlike ``prepare_source``'s. Raises SourceError.
+    """
+    timeout_s = timeout_s or source.timeout_s
+    opened = None
+    try:
+        opened = open_session(source, timeout_s=timeout_s)
+        return _normalised(opened, source)
+    except Exception as e:
+        if opened is not None:
+            opened.close()
+        raise explain(e, source, timeout_s=timeout_s) from None
+
+
+def _normalised(opened: Session, source: Source) -> ir.Table:
+    raw = raw_table(opened, source)
+    return normalise_table(raw, dict(source.columns), what=_what(source).capitalize())
+
+
+def _what(source: Source) -> str:
+    if source.query is not None:
+        return f"the query of source '{source.name}'"
+    if source.table is not None:
+        return f"the table {source.table} of source '{source.name}'"
+    return f"the files of source '{source.name}'"
+
+
+def _check_rows(prepared: Prepared, source: Source) -> None:
+    audit = prepared.audit
+    if audit.rows_read == 0:
+        fix = "check its filters" if source.query is not None else "load transactions into it"
+        raise SourceError(f"{_what(source).capitalize()} returned no rows: {fix}.")
+    if audit.rows_kept == 0:
+        raise SourceError(
+            f"None of the {audit.rows_read:,} lines of {_what(source)} is a purchase with a "
+            "customer, a date and a positive amount: check its column mapping."
+        )
+
+
+def _within(source: Source, timeout_s: float, work: Callable[[Session], T]) -> T:
+    """``work`` on an open session of ``source``, in a thread, for at most ``timeout_s``."""
+    outcome: dict[str, object] = {}
+    ready = threading.Event()
+    holder: list[Session] = []
+
+    def run() -> None:
+        try:
+            with session(source, timeout_s=timeout_s) as opened:
+                holder.append(opened)
+                outcome["value"] = work(opened)
+        except BaseException as e:  # noqa: BLE001 (handed to the waiting thread)
+            outcome["error"] = e
+        finally:
+            ready.set()
+
+    thread = threading.Thread(target=run, name=f"source-{source.name}", daemon=True)
+    thread.start()
+    if not ready.wait(timeout_s):
+        for opened in holder:
+            opened.interrupt()
+        ready.wait(GRACE_S)  # a backend that cannot be interrupted is left to finish alone
+        raise timed_out(source, timeout_s)
+    if "error" in outcome:
+        raise explain(outcome["error"], source, timeout_s=timeout_s) from None
+    return outcome["value"]

@@ -1,0 +1,123 @@
+"""A real PostgreSQL source: the aggregation runs on the server and agrees with DuckDB.
+
+The first 20,000 lines of the UCI data are in ``shop.public.sales`` (loaded with COPY) and in
+a Parquet file; a source bound to the table, and one bound to a query, give the same audit
+and per-customer features as the files source (DuckDB) and as an upload of the same lines.
+The server's log shows what reached it: aggregates, never the transactions themselves.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+
+from segmentation.engine import prepare_frame
+from segmentation.load import load_export
+from sources import Source, load_catalog, prepare_source
+from tests.postgres import PostgresServer
+
+QUERY = "select * from public.sales where country <> 'Nowhere'"
+
+
+def shop_sources(tmp_path, server: PostgresServer, database: str, parquet) -> dict[str, Source]:
+    path = tmp_path / "segbot.toml"
+    path.write_text(
+        f"""
+[sources.table]
+url = "{server.url(database)}"
+password_env = "SHOP_DB_PASSWORD"
+table = "public.sales"
+
+[sources.query]
+url = "{server.url(database)}"
+password_env = "SHOP_DB_PASSWORD"
+query = "{QUERY}"
+
+[sources.files]
+path = "{parquet}"
+"""
+    )
+    catalog = load_catalog(path, env={"SHOP_DB_PASSWORD": server.password})
+    return {s.name: s for s in catalog.sources}
+
+
+@pytest.fixture
+def sources(tmp_path, postgres_server, shop_db, shop_parquet):
+    return shop_sources(tmp_path, postgres_server, shop_db, shop_parquet)
+
+
+def assert_same(a, b):
+    assert a.as_of == b.as_of
+    assert a.audit.rows_read == b.audit.rows_read
+    assert {**vars(a.audit), "total_spend": 0} == {**vars(b.audit), "total_spend": 0}
+    assert a.audit.total_spend == pytest.approx(b.audit.total_spend, rel=1e-12)
+    pd.testing.assert_frame_equal(a.customers, b.customers, check_exact=False, rtol=1e-12)
+
+
+@pytest.mark.parametrize("name", ["table", "query"])
+def test_postgres_gives_the_features_duckdb_gives(sources, shop_parquet, name):
+    on_postgres = prepare_source(sources[name], as_of=None, timeout_s=60)
+    on_duckdb = prepare_source(sources["files"], as_of=None, timeout_s=60)
+    export = load_export(shop_parquet)
+    uploaded = prepare_frame(export.transactions, rows_read=export.rows_read)
+    assert_same(on_postgres, on_duckdb)
+    assert_same(on_postgres, uploaded)
+    assert on_postgres.audit.rows_read == 20_000
+    assert len(on_postgres.customers) == on_postgres.audit.customers > 500
+    assert on_postgres.customers.index[0] == "12347"  # 12347.0 in the database: one id
+
+
+def test_as_of_is_applied_on_the_server(sources):
+    import datetime as dt
+
+    on_postgres = prepare_source(sources["table"], as_of=dt.date(2010, 12, 5), timeout_s=60)
+    on_duckdb = prepare_source(sources["files"], as_of=dt.date(2010, 12, 5), timeout_s=60)
+    assert_same(on_postgres, on_duckdb)
+    assert on_postgres.customers["recency_days"].min() >= 0
+
+
+@pytest.mark.parametrize("name", ["table", "query"])
+def test_only_aggregates_reach_the_server(sources, postgres_server, shop_db, name):
+    """Every statement reading the sales is an aggregate: the audit (one row) and one
+    GROUP BY customer; no statement returns the transactions themselves."""
+    since = postgres_server.log_offset()
+    prepared = prepare_source(sources[name], as_of=None, timeout_s=60)
+    statements = postgres_server.statements(since, database=shop_db)
+    reading = [s for s in statements if re.search(r"\bsales\b", s, re.I)]
+    if name == "query":  # ibis learns the query's columns from a temporary view, reading nothing
+        views = [s for s in reading if s.startswith("CREATE TEMPORARY VIEW")]
+        assert len(views) == 1 and views[0].endswith(
+            " AS SELECT * FROM public.sales WHERE country <> 'Nowhere'"
+        )
+        reading = [s for s in reading if s not in views]
+    grouped = [s for s in reading if "GROUP BY" in s]
+    assert len(grouped) == 1 and len(reading) == 2, reading
+    assert re.search(r'SELECT "t\d+"\."customer_id", MIN\(', grouped[0])
+    assert re.search(r"GROUP BY 1\)", grouped[0])  # one group per customer
+    (audit,) = [s for s in reading if s not in grouped]
+    assert 'SELECT COUNT(*) AS "lines"' in audit  # one row of counts
+    assert not [
+        s for s in reading if re.match(r'\s*SELECT\s+\*\s+FROM\s+"?(public\.)?sales', s, re.I)
+    ]
+    # What came back: the audit's one row, and one row per customer.
+    assert len(prepared.customers) == prepared.audit.customers
+
+
+def test_the_query_s_row_count_is_in_the_audit(postgres_server, shop_db, tmp_path, shop_parquet):
+    sources = shop_sources(tmp_path, postgres_server, shop_db, shop_parquet)
+    france = Source(
+        name="france",
+        kind="database",
+        description="French sales",
+        url=sources["table"].url,
+        password=sources["table"].password,
+        query="select * from public.sales where country = 'France'",
+    )
+    prepared = prepare_source(france, as_of=None, timeout_s=60)
+    with postgres_server.connect(shop_db) as con:
+        (lines,) = con.execute(
+            "select count(*) from public.sales where country = 'France'"
+        ).fetchone()
+    assert prepared.audit.rows_read == lines > 0
