@@ -15,10 +15,14 @@ import signal
 import sys
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dotenv import load_dotenv
 
 from bot.settings import Settings, SettingsError
+
+if TYPE_CHECKING:
+    from sources import Catalog
 
 NO_SETTINGS = (
     "segbot: no Slack settings found. Set SLACK_BOT_TOKEN and either SLACK_APP_TOKEN (Socket Mode) "
@@ -82,20 +86,35 @@ def main() -> int:
     try:
         settings = Settings.from_env(os.environ)
         local_port = _local_port(os.environ.get("PORT"))
+        catalog = load_sources(settings)
     except SettingsError as e:
         print(f"segbot: {e}", file=sys.stderr)
         return 2
     try:
-        return run_local(local_port) if settings is None else run_slack(settings)
+        return run_local(local_port) if settings is None else run_slack(settings, catalog)
     except KeyboardInterrupt:  # before the server was up: what was started is closed
         return 0
 
 
-def run_slack(settings: Settings) -> int:
-    """The bot on real Slack (Socket Mode or HTTP) until Ctrl-C or SIGTERM."""
+def load_sources(settings: Settings | None) -> Catalog | None:
+    """The sources file (``SEGBOT_SOURCES``), read once: its passwords come from the
+    environment variables it names. SettingsError with its one line when it is wrong."""
+    if settings is None or settings.sources_path is None:
+        return None
+    from sources import SourceConfigError, load_catalog  # ibis: only when there are sources
+
+    try:
+        return load_catalog(settings.sources_path, env=os.environ)
+    except SourceConfigError as e:
+        raise SettingsError(str(e)) from None
+
+
+def run_slack(settings: Settings, catalog: Catalog | None = None) -> int:
+    """The bot on real Slack (Socket Mode or HTTP) until Ctrl-C or SIGTERM; channels may read
+    the sources of ``catalog``."""
     from bot.app import create_bot
 
-    bot = create_bot(settings)
+    bot = create_bot(settings, sources=catalog)
     try:
         start_workers_deaf()
         bot.jobs.warm_up()

@@ -28,6 +28,7 @@ from bot.scheduling.scheduler import DigestScheduler
 from bot.settings import Settings
 from bot.usecases.context import Deps
 from bot.usecases.recovery import recover_jobs
+from sources import Catalog
 
 log = logging.getLogger("segbot")
 
@@ -69,9 +70,18 @@ def web_client(settings: Settings) -> WebClient:
 
 
 def create_bot(
-    settings: Settings, *, client: WebClient | None = None, jobs: JobQueue | None = None
+    settings: Settings,
+    *,
+    client: WebClient | None = None,
+    jobs: JobQueue | None = None,
+    sources: Catalog | None = None,
 ) -> Bot:
-    """Build the app (calls ``auth.test``), recover interrupted runs and jobs, start the scheduler."""
+    """Build the app (calls ``auth.test``), recover interrupted runs and jobs, start the scheduler.
+
+    ``sources`` is the catalog of ``settings.sources_path``, loaded by the edge (it reads the
+    passwords from the environment); None: no sources.
+    """
+    sources = sources or Catalog()
     storage.open_db(settings.db_path).close()  # creates or migrates the schema once, up front
     with storage.connect(settings.db_path) as db:
         recovered = storage.recover_interrupted_runs(db)
@@ -97,8 +107,9 @@ def create_bot(
         refresher=lambda call: queue.run(
             CallTask(job_id=new_job_id(), call=call), name="digest refresh"
         ),
+        sources=sources,
     )
-    deps = Deps(settings=settings, client=client, jobs=queue, scheduler=scheduler)
+    deps = Deps(settings=settings, client=client, jobs=queue, scheduler=scheduler, sources=sources)
     app.middleware(drop_duplicate_events(deps.claim))
     register(app, deps)
     try:  # each upload a stopped bot left unfinished: posted, or failed and its user told

@@ -13,14 +13,14 @@ from dataclasses import dataclass
 
 from bot.digest.schedule_parse import DigestCommand, parse_digest, parse_schedule
 from bot.errors import UserError
-from bot.render.blocks import echo
+from bot.render.blocks import clip, echo
 from segmentation.currency import checked_code
 from segmentation.errors import ExportError
 from segmentation.model import K_MAX, K_MIN, K_RANGE
 
 SUBCOMMANDS = (
     "help", "run", "show", "customer", "export", "history", "datasets", "currency", "schedule",
-    "digest", "map",
+    "digest", "map", "source",
 )  # fmt: skip
 AUDIENCES = ("meta", "google")
 
@@ -84,9 +84,26 @@ class SetCurrency:
     code: str | None  # None: read the currency from each export again
 
 
+@dataclass(frozen=True)
+class ShowSources:
+    """``source``: the sources this channel may use, and the one it uses."""
+
+
+@dataclass(frozen=True)
+class UseSource:
+    """``source use NAME``: segment this channel from the source called ``name``."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class SourceOff:
+    """``source off``: back to the exports shared in the channel."""
+
+
 Command = (
     Help | Run | Show | Customer | Export | History | Datasets | ShowCurrency | SetCurrency
-    | DigestCommand | Map
+    | DigestCommand | Map | ShowSources | UseSource | SourceOff
 )  # fmt: skip
 
 
@@ -116,6 +133,8 @@ def parse(text: str) -> Command:
         return parse_schedule(rest)
     if verb == "digest":
         return parse_digest(rest)
+    if verb == "source":
+        return _source(rest)
     return Help(unknown=text.strip())
 
 
@@ -150,6 +169,26 @@ def parse_map(text: str) -> Map:
             raise UserError(f"I don't understand `{echo(word)}`. {usage}")
         columns.append((field.strip().lower(), column.strip()))
     return Map(tuple(columns))
+
+
+def _source(words: list[str]) -> ShowSources | UseSource | SourceOff:
+    """``source``, ``source use NAME``, ``source off``."""
+    action = words[0].lower() if words else ""
+    if not words:
+        return ShowSources()
+    if action == "off" and len(words) == 1:
+        return SourceOff()
+    if action == "use" and len(words) == 2:
+        return UseSource(words[1])
+    if action == "use" and len(words) == 1:
+        raise UserError(
+            "Name the source, e.g. `/segment source use shop`; `/segment source` lists the "
+            "ones this channel may use."
+        )
+    raise UserError(
+        f"I don't understand `source {clip(' '.join(words), 60)}`. Write `/segment source`, "
+        "`/segment source use NAME` or `/segment source off`."
+    )
 
 
 def _currency(words: list[str]) -> ShowCurrency | SetCurrency:

@@ -24,6 +24,7 @@ HELP = f"""*`/segment`* works on the latest export shared in this channel:
 • `/segment currency [CODE|auto]`: the currency of this channel's amounts (e.g. GBP), or read it from each export
 • `/segment schedule weekly <day> <HH:MM> [Area/City]`: a weekly digest of what changed, posted here
 • `/segment schedule` shows it, `/segment schedule off` stops it, `/segment digest now` posts one now
+• `/segment source`: the databases and files this channel may read instead of exports; `/segment source use NAME` reads one at every run and digest, `/segment source off` goes back to exports
 • `/segment help`: this message
 To start, share a CSV, TSV, TXT, XLSX, Parquet, GZ or ZIP export of your transactions in this channel."""
 

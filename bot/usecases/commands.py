@@ -7,7 +7,16 @@ from typing import Any
 
 from bot.requests import Command, Customer, Datasets, Export, History, Map, Run, Show
 from bot.slack.posting import check_member
-from bot.usecases import currency, digests, exports, lookups, mapping, runs, schedules
+from bot.usecases import (
+    currency,
+    digests,
+    exports,
+    lookups,
+    mapping,
+    runs,
+    schedules,
+    sources,
+)
 from bot.usecases.context import Deps, Place, Reply
 
 Handler = Callable[[Deps, Place, Any], Reply | None]
@@ -23,6 +32,7 @@ ROUTES: dict[type, Handler] = {
     **currency.ROUTES,
     **schedules.ROUTES,
     **digests.ROUTES,
+    **sources.ROUTES,
 }
 
 

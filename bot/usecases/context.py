@@ -11,6 +11,7 @@ import storage
 from bot.jobs.queue import JobQueue
 from bot.scheduling.scheduler import DigestScheduler
 from bot.settings import Settings
+from sources import Catalog
 from storage import Scope
 
 
@@ -37,12 +38,14 @@ class Reply:
 
 @dataclass(frozen=True)
 class Deps:
-    """What the use cases work with: settings, the workspace client, the job queue, the digest scheduler."""
+    """What the use cases work with: settings, the workspace client, the job queue, the digest
+    scheduler, and the sources channels may read (loaded once at start from the sources file)."""
 
     settings: Settings
     client: WebClient
     jobs: JobQueue
     scheduler: DigestScheduler
+    sources: Catalog = Catalog()
 
     def claim(self, key: str) -> bool:
         """True the first time ``key`` is seen (across threads, processes and restarts)."""

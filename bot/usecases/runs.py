@@ -9,6 +9,7 @@ from bot.jobs.tasks import RunTask
 from bot.render.blocks import echo
 from bot.requests import Run, parse_k
 from bot.slack.posting import post
+from bot.usecases import sources
 from bot.usecases.context import Deps, Place, Reply
 from bot.usecases.currency import channel_currency
 from bot.usecases.uploads import enqueue, where
@@ -17,9 +18,9 @@ from storage import Dataset, RunRecord
 
 
 def run(deps: Deps, place: Place, request: Run) -> None:
-    """Segment the channel's latest dataset again; status and results in the channel."""
-    with storage.connect(deps.settings.db_path) as db:
-        dataset = storage.latest_dataset(db, place.scope)
+    """Segment the channel's source, or its latest export again; status and results in the
+    channel."""
+    dataset = sources.channel_dataset(deps, place)  # the source it reads, else its latest export
     if dataset is None:
         raise UserError(NO_DATASET)
     params = RunParams(k=request.k, as_of=request.as_of)
@@ -64,6 +65,9 @@ def start(
 ) -> None:
     """Say what is being re-run, then queue it; the results follow in that message's thread
     (or in ``thread_ts``, the thread of the results it was asked from), titled as a re-run."""
+    if dataset.source is not None:  # a connected source: queried again, in a worker
+        sources.start_source(deps, place, dataset, params, trigger=trigger, thread_ts=thread_ts)
+        return
     name = dataset.file_name
     k = f" with k={params.k}" if params.k else ""
     status = post(
