@@ -82,6 +82,14 @@ def test_schedule_show_digest_now_and_off(segmented: Running, sample_csv_bytes: 
     moved = int(re.search(r"(\d+) customers? moved", digest["text"]).group(1))
     assert len(csv.splitlines()) == moved + 1  # the header, then exactly the movers
     slack.wait_for("hook", where=lambda c: "movers-run-" in str(c.body))
+    # Two runs between which nobody moved (a run and itself): a plain answer, no empty CSV.
+    run_id = json.dumps(button["blocks"]).split('"value": "')[1].split(":")[1].split('"')[0]
+    slack.click_button(
+        channel_id=env.channel, user_id=env.user, message_ts=button["ts"],
+        action_id="digest_export_movers", value=f"{run_id}:{run_id}",
+    )  # fmt: skip
+    slack.wait_for("hook", where=lambda c: "Nobody changed segment between run" in str(c.body))
+    assert len(slack.calls("files.completeUploadExternal")) == 2  # the chart and the one CSV
 
     assert "The weekly digest in this channel is off" in _say(env, "schedule off")
     assert not _schedule(env).enabled
