@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 
 import pytest
 
 from bot.digest import slots
-from bot.digest.refresh import k_for
+from bot.digest.refresh import RefreshRequest, k_for, run_params
 from bot.digest.schedule_parse import DigestNow, ScheduleOff, SetSchedule, ShowSchedule
 from bot.errors import UserError
 from bot.requests import parse
 from bot.scheduling.scheduler import DigestScheduler, job_id
-from storage import Schedule
+from segmentation.summary import RunParams
+from storage import Schedule, Scope
 
 UTC = dt.UTC
 
@@ -113,3 +115,13 @@ def test_k_mode() -> None:
     assert k_for("keep", None) is None
     assert k_for("auto", 5) is None
     assert k_for("3", 5) == 3
+
+
+def test_recency_is_measured_to_the_digest_date_only_for_a_live_channel(tmp_path) -> None:
+    request = RefreshRequest(
+        db_path=tmp_path / "segbot.db", data_dir=tmp_path, scope=Scope("T", "C"),
+        as_of=dt.date(2030, 4, 1),
+    )  # fmt: skip
+    assert run_params(request, None) == RunParams(k=None, as_of=None, random_state=0)
+    live = dataclasses.replace(request, live=True, k_mode="4")
+    assert run_params(live, None) == RunParams(k=4, as_of=dt.date(2030, 4, 1), random_state=0)
