@@ -22,6 +22,7 @@ import pandas as pd
 import sqlite_utils
 
 import storage
+from bot.bindings import segment_source, source_row
 from bot.digest.assemble import Compared, Occasion, changed, nothing_new
 from bot.digest.compare import Digest
 from bot.digest.history import size_history
@@ -30,6 +31,7 @@ from segmentation.matching import align_to_previous
 from segmentation.pipeline import Provenance, segment_transactions
 from segmentation.result import SegmentationResult
 from segmentation.summary import RunParams
+from sources import Source
 from storage import Dataset, RunRecord, Scope
 
 
@@ -52,6 +54,7 @@ class RefreshRequest:
     trigger: str = "schedule"
     requested_by: str | None = None
     skipped: tuple[str, ...] = ()
+    source: Source | None = None  # what a live channel reads (``DigestScheduler.live`` sets it)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -60,17 +63,24 @@ class ChannelData:
     ``transactions`` and the ``currency`` to report money in."""
 
     dataset: Dataset
-    transactions: pd.DataFrame
+    transactions: pd.DataFrame | None  # None: the lines stay in ``source``, read by the run
     currency: str | None
+    source: Source | None = None
 
 
 def channel_data(db: sqlite_utils.Database, request: RefreshRequest) -> ChannelData:
-    """The data a refresh of the request's channel segments: its latest uploaded dataset.
+    """The data a refresh of the request's channel segments: the source it reads (live: the
+    run queries it, recorded on the source's dataset row), else its latest uploaded dataset.
 
     Raises UserError (``NO_DATASET``) when the channel has none.
     """
     scope = request.scope
-    dataset = storage.latest_dataset(db, scope)
+    source = request.source
+    if source is not None:  # live: the run queries the source, recorded on its dataset row
+        dataset = source_row(db, scope, source, request.requested_by)
+        currency = storage.channel_currency(db, scope)
+        return ChannelData(dataset=dataset, transactions=None, currency=currency, source=source)
+    dataset = storage.latest_upload(db, scope)
     transactions = None
     if dataset is not None:
         transactions = storage.load_transactions(db, dataset.id, scope, data_dir=request.data_dir)
@@ -82,6 +92,8 @@ def channel_data(db: sqlite_utils.Database, request: RefreshRequest) -> ChannelD
 
 def segment_data(data: ChannelData, params: RunParams) -> SegmentationResult:
     """Segment what ``channel_data`` returned with these parameters."""
+    if data.source is not None:
+        return segment_source(data.source, params, currency=data.currency)
     return segment_transactions(
         data.transactions, rows_read=data.dataset.rows_read, k=params.k, as_of=params.as_of,
         random_state=params.random_state,
@@ -133,6 +145,8 @@ def refresh(request: RefreshRequest) -> Digest:
     run_id, result, matched = _record(request, data, params, baseline, kept)
     with storage.connect(request.db_path) as db:
         fingerprint = storage.run_for(db, run_id, scope).fingerprint
+        if data.source is not None:  # the source's row counts its latest read
+            storage.update_source_dataset(db, data.dataset.id, scope, result.summary)
     name, occasion = data.dataset.file_name, _occasion(request)
     if baseline is not None and baseline.run.fingerprint == fingerprint:
         return nothing_new(occasion, run_id, name, result.summary, baseline.run.id)
