@@ -160,6 +160,12 @@ def test_choosing_a_source_and_the_plain_refusals(shop: Shop) -> None:
     assert "*(in use here)*" in shop.say("source")
     assert shop.say("source off").startswith("This channel no longer reads `shop`.")
     assert "no dataset yet" in shop.say("run")  # no export was ever shared here
+    # A source the operator took out of the sources file since the channel chose it.
+    with storage.connect(shop.db_path) as db:
+        storage.bind_source(db, shop.scope, "vanished", user_id=shop.user)
+    gone = "This channel reads source `vanished`, which the bot's sources file no longer gives it"
+    assert shop.say("run").startswith(gone)
+    assert "`vanished`, which the sources file no longer gives it" in shop.say("source")
     _no_secret_anywhere(shop)
 
 
