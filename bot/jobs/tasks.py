@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from segmentation.appending import Overlap
 from segmentation.summary import RunParams, RunSummary
 from storage import Scope
 
@@ -57,7 +58,19 @@ class CallTask:
     call: Callable[[], Any]
 
 
-Task = UploadTask | RunTask | CallTask
+@dataclass(frozen=True, kw_only=True)
+class AppendTask:
+    """Answer to the add/replace question: store and segment a pending upload (``choice``
+    "add": the channel's lines and its new ones; "replace": the upload alone)."""
+
+    job_id: str
+    where: Where
+    append_id: int
+    choice: str
+    currency: str | None = None  # the channel's setting; None: the one found in the export
+
+
+Task = UploadTask | RunTask | CallTask | AppendTask
 
 
 @dataclass(frozen=True)
@@ -68,3 +81,16 @@ class Outcome:
     dataset_id: int
     summary: RunSummary
     charts: dict[str, bytes] = field(repr=False)
+
+
+@dataclass(frozen=True)
+class AppendQuestion:
+    """An upload into a channel that has data, loaded and kept (``append_id``), not segmented:
+    ask whether it adds to the stored ``stored_name`` or replaces it (``overlap`` suggests)."""
+
+    append_id: int
+    file_name: str
+    lines: int
+    stored_name: str
+    stored_lines: int
+    overlap: Overlap

@@ -15,8 +15,17 @@ from typing import Any
 
 import storage
 from bot.errors import UserError
-from bot.jobs import lifeline
-from bot.jobs.tasks import CallTask, Outcome, RunTask, Task, UploadTask, Where
+from bot.jobs import appends, lifeline
+from bot.jobs.tasks import (
+    AppendQuestion,
+    AppendTask,
+    CallTask,
+    Outcome,
+    RunTask,
+    Task,
+    UploadTask,
+    Where,
+)
 from bot.slack.files import download
 from segmentation.charts import chart_pngs
 from segmentation.load import ReadLimits, load_export
@@ -73,8 +82,11 @@ def _call(task: CallTask) -> Any:
 
 
 @run_task.register
-def _upload(task: UploadTask) -> Outcome:
-    """Download, load and segment; only a usable export is stored as the channel's dataset."""
+def _upload(task: UploadTask) -> Outcome | AppendQuestion:
+    """Download, load and segment; only a usable export is stored as the channel's dataset.
+
+    In a channel that already has data, a new file is only loaded and kept: the question
+    whether it adds to that data or replaces it comes back instead (``bot.jobs.appends``)."""
     w = task.where
     started = time.perf_counter()
     report(task.job_id, "reading")
@@ -90,6 +102,9 @@ def _upload(task: UploadTask) -> Outcome:
         limits=ReadLimits.for_upload(task.max_bytes),  # unpacked size and rows, from the limit
     )
     del data  # the upload's bytes are not needed once loaded; don't hold them while clustering
+    question = appends.question_for(task, export, sha256)
+    if question is not None:
+        return question
     timings = {"read": time.perf_counter() - started}
     params = RunParams()
     started = time.perf_counter()
@@ -115,6 +130,29 @@ def _upload(task: UploadTask) -> Outcome:
             data_dir=w.data_dir,
         )
     return _record(task.job_id, w, dataset_id, "upload", params, lambda: result, timings)
+
+
+@run_task.register
+def _append(task: AppendTask) -> Outcome:
+    """Store and segment an upload that waited for *Add* or *Replace*."""
+    params = RunParams()
+    report(task.job_id, "reading")
+    started = time.perf_counter()
+    chosen = appends.chosen_upload(task)
+    timings = {"read": time.perf_counter() - started}
+    started = time.perf_counter()
+    result = segment_transactions(
+        chosen.transactions,
+        rows_read=chosen.rows_read,
+        k=params.k,
+        as_of=params.as_of,
+        random_state=params.random_state,
+        on_step=lambda step: report(task.job_id, step),
+        provenance=chosen.provenance,
+    )
+    timings["segment"] = time.perf_counter() - started
+    dataset_id = appends.store(task, chosen, result.summary)
+    return _record(task.job_id, task.where, dataset_id, "upload", params, lambda: result, timings)
 
 
 @run_task.register

@@ -10,9 +10,10 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.jobs.queue import Job, new_job_id
-from bot.jobs.tasks import Outcome, RunTask, UploadTask, Where
+from bot.jobs.tasks import AppendQuestion, AppendTask, Outcome, RunTask, UploadTask, Where
 from bot.render.progress import progress_text
 from bot.slack.files import too_large
+from bot.usecases.ask_append import ask as ask_append
 from bot.usecases.ask_mapping import mapping_needed
 from bot.usecases.context import Deps, Place
 from bot.usecases.currency import channel_currency
@@ -81,7 +82,7 @@ def handle_upload(deps: Deps, place: Place, file: dict, thread_ts: str) -> None:
 def enqueue(
     deps: Deps,
     place: Place,
-    task: UploadTask | RunTask,
+    task: UploadTask | RunTask | AppendTask,
     *,
     name: str,
     size: int | None,
@@ -95,7 +96,7 @@ def enqueue(
         team_id=place.team_id,
         channel_id=place.channel_id,
         user_id=place.user_id,
-        kind="upload" if isinstance(task, UploadTask) else "run",
+        kind="run" if isinstance(task, RunTask) else "upload",
         name=name,
         size=size,
         thread_ts=thread_ts,
@@ -105,15 +106,19 @@ def enqueue(
     submit(deps, begin(deps, job, None), task, title=title or f"Segments of {name}")
 
 
-def submit(deps: Deps, thread: Thread, task: UploadTask | RunTask, *, title: str) -> None:
+def submit(
+    deps: Deps, thread: Thread, task: UploadTask | RunTask | AppendTask, *, title: str
+) -> None:
     """Queue the job's task; progress on its status message, the results or the error after."""
     job = thread.job
 
     def progress(stage: str) -> None:
         show(deps, thread, progress_text(job.name, job.size, stage))
 
-    def done(outcome: Outcome | None, error: BaseException | None) -> None:
-        if isinstance(error, MappingNeeded) and isinstance(task, UploadTask):
+    def done(outcome: Outcome | AppendQuestion | None, error: BaseException | None) -> None:
+        if isinstance(outcome, AppendQuestion):  # a channel with data: add or replace? (asked)
+            ask_append(deps, thread, outcome)
+        elif isinstance(error, MappingNeeded) and isinstance(task, UploadTask):
             known = mapping_needed(deps, thread, task, error)  # else: asked in the thread
             if known is not None:
                 again = replace(task, job_id=new_job_id(), mapping=known)

@@ -1,0 +1,168 @@
+"""Uploads waiting for *Add* or *Replace*: a new export shared in a channel that already has a
+dataset is loaded and kept here (its lines in a transactions file, how it was read) until
+someone answers; nothing of the channel's data changes before that.
+
+A pending upload is "open" until decided ("add" or "replace", claimed by one conditional
+update so a second click finds it decided), or "superseded" when a newer upload of the channel
+asks again. Its transactions file is removed once the decided job has stored its dataset.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.feather as feather
+import sqlite_utils
+
+from storage.datasets import TRANSACTIONS_FOLDER, _frame_from_arrow, _write_arrow
+from storage.records import Scope
+from storage.sql import changed, first, from_json, to_json, utc_now, write_transaction
+
+CHOICES = ("add", "replace")
+
+
+@dataclass(frozen=True, kw_only=True)
+class PendingUpload:
+    """A loaded upload waiting for its answer; ``lines`` is how many lines it holds,
+    ``rows_read`` those plus the lines the reader skipped."""
+
+    id: int
+    team_id: str
+    channel_id: str
+    user_id: str | None
+    base_dataset_id: int
+    file_name: str
+    slack_file_id: str | None
+    sha256: str
+    file_format: str | None
+    mapping: dict[str, str]
+    currency: str | None
+    date_order: str
+    notes: tuple[str, ...]
+    rows_read: int
+    lines: int
+    thread_ts: str | None
+    question_ts: str | None
+    suggested: str
+    state: str
+    decided_by: str | None
+
+
+def has_dataset_with_hash(db: sqlite_utils.Database, scope: Scope, sha256: str) -> bool:
+    """Whether this channel stored these exact bytes already (a re-upload: no question)."""
+    where = "team_id = ? AND channel_id = ? AND sha256 = ?"
+    return db["datasets"].count_where(where, [scope.team_id, scope.channel_id, sha256]) > 0
+
+
+def open_pending_upload(
+    db: sqlite_utils.Database,
+    scope: Scope,
+    *,
+    transactions: pd.DataFrame,
+    data_dir: str | Path,
+    **fields: object,
+) -> int:
+    """Keep a loaded upload until it is answered; the channel's earlier open ones are superseded.
+
+    ``fields``: user_id, base_dataset_id, file_name, slack_file_id, sha256, file_format,
+    mapping, currency, date_order, notes, rows_read, suggested.
+    """
+    sha256 = str(fields["sha256"])
+    relative = Path(TRANSACTIONS_FOLDER) / f"pending-{sha256[:16]}-{uuid.uuid4().hex[:12]}.arrow"
+    _write_arrow(transactions, Path(data_dir) / relative)  # the file first, as datasets do
+    row = {
+        **fields,
+        "team_id": scope.team_id,
+        "channel_id": scope.channel_id,
+        "mapping": to_json(dict(fields["mapping"])),  # type: ignore[call-overload]
+        "notes": to_json(list(fields["notes"])),  # type: ignore[call-overload]
+        "lines": len(transactions),
+        "transactions_path": relative.as_posix(),
+        "state": "open",
+        "created_at": utc_now(),
+    }
+    with write_transaction(db):
+        db.conn.execute(
+            "UPDATE dataset_appends SET state = 'superseded' "
+            "WHERE team_id = ? AND channel_id = ? AND state = 'open'",
+            (scope.team_id, scope.channel_id),
+        )
+        cursor = db.conn.execute(
+            f"INSERT INTO dataset_appends ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+            tuple(row.values()),
+        )
+    return int(cursor.lastrowid)
+
+
+def pending_upload(db: sqlite_utils.Database, scope: Scope, append_id: int) -> PendingUpload | None:
+    """The pending upload with this id in this channel (any state), or None."""
+    row = first(
+        db["dataset_appends"].rows_where(
+            "id = ? AND team_id = ? AND channel_id = ?",
+            [append_id, scope.team_id, scope.channel_id],
+        )
+    )
+    if row is None:
+        return None
+    for unused in ("transactions_path", "created_at"):
+        row.pop(unused)
+    return PendingUpload(
+        **{**row, "mapping": from_json(row["mapping"]), "notes": tuple(from_json(row["notes"]))}
+    )
+
+
+def pending_transactions(
+    db: sqlite_utils.Database, scope: Scope, append_id: int, *, data_dir: str | Path
+) -> pd.DataFrame | None:
+    """The pending upload's lines, or None when it is not this channel's or its file is gone."""
+    path = _path(db, scope, append_id, data_dir)
+    if path is None or not path.exists():
+        return None
+    return _frame_from_arrow(feather.read_table(path, memory_map=True))
+
+
+def set_pending_question(db: sqlite_utils.Database, append_id: int, **where: str | None) -> None:
+    """``thread_ts``: the thread the answer's results go to (set before the question is
+    posted, so a quick click finds it); ``question_ts``: the question, to replace its buttons."""
+    if not set(where) <= {"thread_ts", "question_ts"}:
+        raise ValueError(f"cannot set {where!r} on a pending upload")
+    db["dataset_appends"].update(append_id, where)
+
+
+def decide_pending(
+    db: sqlite_utils.Database, scope: Scope, append_id: int, state: str, *, was: str,
+    user_id: str | None = None,
+) -> bool:  # fmt: skip
+    """Move a pending upload from ``was`` to ``state`` (open → add/replace claims it once; a
+    second click finds it decided); False if it was not in state ``was``."""
+    return changed(
+        db,
+        "UPDATE dataset_appends SET state = ?, decided_by = ? "
+        "WHERE id = ? AND team_id = ? AND channel_id = ? AND state = ?",
+        (state, user_id, append_id, scope.team_id, scope.channel_id, was),
+    )
+
+
+def remove_pending_file(
+    db: sqlite_utils.Database, scope: Scope, append_id: int, *, data_dir: str | Path
+) -> None:
+    """Delete the pending lines once the decided upload is stored as a dataset."""
+    path = _path(db, scope, append_id, data_dir)
+    if path is not None:
+        path.unlink(missing_ok=True)
+
+
+def _path(
+    db: sqlite_utils.Database, scope: Scope, append_id: int, data_dir: str | Path
+) -> Path | None:
+    row = first(
+        db["dataset_appends"].rows_where(
+            "id = ? AND team_id = ? AND channel_id = ?",
+            [append_id, scope.team_id, scope.channel_id],
+            select="transactions_path",
+        )
+    )
+    return None if row is None else Path(data_dir) / row["transactions_path"]
