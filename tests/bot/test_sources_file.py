@@ -1,0 +1,37 @@
+"""The sources file is read once at the edge (``python -m bot``): a wrong one stops the bot
+with its one line, as a wrong setting does."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.__main__ import load_sources
+from bot.settings import Settings, SettingsError
+
+
+def _settings(path: Path | None) -> Settings:
+    return Settings(bot_token="xoxb-1", signing_secret="s", sources_path=path)
+
+
+def test_no_sources_file_means_no_sources() -> None:
+    assert load_sources(None) is None
+    assert load_sources(_settings(None)) is None
+
+
+def test_a_wrong_sources_file_is_one_line(tmp_path: Path, monkeypatch) -> None:
+    path = tmp_path / "sources.toml"
+    path.write_text('[sources.shop]\nurl = "postgresql://segbot@db/shop"\n'
+                    'password_env = "SEGBOT_TEST_NO_SUCH_VARIABLE"\ntable = "public.sales"\n')  # fmt: skip
+    monkeypatch.delenv("SEGBOT_TEST_NO_SUCH_VARIABLE", raising=False)
+    with pytest.raises(SettingsError) as caught:
+        load_sources(_settings(path))
+    assert str(caught.value) == (
+        "Source 'shop' in the sources file: the environment variable SEGBOT_TEST_NO_SUCH_VARIABLE "
+        "(password_env) is not set: set it to the database password."
+    )
+    monkeypatch.setenv("SEGBOT_TEST_NO_SUCH_VARIABLE", "pw-from-the-environment")
+    (shop,) = load_sources(_settings(path)).sources
+    assert shop.password.reveal() == "pw-from-the-environment"
+    assert "pw-from-the-environment" not in repr(shop)
