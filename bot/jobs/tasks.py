@@ -9,6 +9,7 @@ from typing import Any
 
 from segmentation.appending import Overlap
 from segmentation.summary import RunParams, RunSummary
+from sources import Source
 from storage import Scope
 
 
@@ -51,6 +52,21 @@ class RunTask:
 
 
 @dataclass(frozen=True, kw_only=True)
+class SourceTask:
+    """Query a connected source and segment it (a channel reading a source: ``/segment run``,
+    the Re-run select). ``dataset_id`` is the channel's dataset row for the source; ``source``
+    carries its password to the worker (never shown: ``Source`` hides it)."""
+
+    job_id: str
+    where: Where
+    dataset_id: int
+    source: Source
+    params: RunParams  # as_of set: recency is measured to the day of the run
+    trigger: str = "command"
+    currency: str | None = None  # the channel's setting; None: not known
+
+
+@dataclass(frozen=True, kw_only=True)
 class CallTask:
     """Run a picklable call (a module-level function with its arguments bound) in a worker."""
 
@@ -70,7 +86,7 @@ class AppendTask:
     currency: str | None = None  # the channel's setting; None: the one found in the export
 
 
-Task = UploadTask | RunTask | CallTask | AppendTask
+Task = UploadTask | RunTask | CallTask | AppendTask | SourceTask
 
 
 @dataclass(frozen=True)

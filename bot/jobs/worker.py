@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 import storage
+from bot.bindings import segment_source
 from bot.errors import UserError
 from bot.jobs import appends, lifeline
 from bot.jobs.tasks import (
@@ -22,11 +23,13 @@ from bot.jobs.tasks import (
     CallTask,
     Outcome,
     RunTask,
+    SourceTask,
     Task,
     UploadTask,
     Where,
 )
 from bot.slack.files import download
+from segmentation import engine
 from segmentation.charts import chart_pngs
 from segmentation.load import ReadLimits, load_export
 from segmentation.pipeline import Provenance, segment_export, segment_transactions
@@ -48,6 +51,8 @@ def init(progress: Any, memory_bytes: int | None = None) -> None:
     _progress = progress
     if memory_bytes:
         limit_memory(memory_bytes)
+        # DuckDB spills to disk at half the cap, leaving the rest to pandas and K-Means.
+        engine.limit_memory(memory_bytes // 2**21)
     lifeline.follow_parent()  # a worker never outlives the bot (it would finish unposted jobs)
 
 
@@ -182,6 +187,28 @@ def _rerun(task: RunTask) -> Outcome:
         )
 
     return _record(task.job_id, w, task.dataset_id, task.trigger, params, segment, timings)
+
+
+@run_task.register
+def _source(task: SourceTask) -> Outcome:
+    """Query the source (the aggregate runs where the data lives) and segment what comes back.
+
+    The run is recorded before the query, so a source that fails (unreachable, wrong password,
+    missing table or columns, no rows, too slow) is a failed run whose error is the sentence
+    naming what to fix; the channel's previous results stay as they were.
+    """
+    w, params, source = task.where, task.params, task.source
+    report(task.job_id, "reading")
+
+    def segment() -> SegmentationResult:
+        return segment_source(
+            source, params, currency=task.currency, on_step=lambda step: report(task.job_id, step)
+        )
+
+    outcome = _record(task.job_id, w, task.dataset_id, task.trigger, params, segment, {})
+    with storage.connect(w.db_path) as db:
+        storage.update_source_dataset(db, task.dataset_id, w.scope, outcome.summary)
+    return outcome
 
 
 def _record(
