@@ -47,12 +47,15 @@ def spark_session() -> Iterator[object]:
     if home is None:
         _missing("Java is not installed (apt-get install openjdk-17-jre-headless)")
     os.environ["JAVA_HOME"] = home
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")  # no listening beyond this machine
     spark = (
         SparkSession.builder.master("local[2]")
         .appName("segbot-tests")
         .config("spark.driver.memory", "1g")
         .config("spark.sql.shuffle.partitions", "4")
         .config("spark.ui.enabled", "false")
+        .config("spark.driver.host", "127.0.0.1")
+        .config("spark.driver.bindAddress", "127.0.0.1")
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.driver.extraJavaOptions", "-Duser.timezone=UTC")
         .config("spark.executor.extraJavaOptions", "-Duser.timezone=UTC")
