@@ -143,8 +143,8 @@ def _equal(
     missing values are equal. Categoricals are compared by code once ``right`` is coded with
     ``left``'s categories (a value those lack gets -1 and must not match a missing one)."""
     if isinstance(left.dtype, pd.CategoricalDtype):
-        theirs = right.take(right_rows)
-        codes = pd.Categorical(theirs, dtype=left.dtype).codes
+        theirs = right.take(right_rows).astype("category")
+        codes = theirs.cat.set_categories(left.dtype.categories).cat.codes.to_numpy()
         known = (codes != -1) | theirs.isna().to_numpy()
         return (left.cat.codes.to_numpy()[left_rows] == codes) & known
     a, b = left.to_numpy()[left_rows], right.to_numpy()[right_rows]

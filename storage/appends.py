@@ -4,7 +4,8 @@ someone answers; nothing of the channel's data changes before that.
 
 A pending upload is "open" until decided ("add" or "replace", claimed by one conditional
 update so a second click finds it decided), or "superseded" when a newer upload of the channel
-asks again. Its transactions file is removed once the decided job has stored its dataset.
+asks again. Its transactions file is removed once the decided job has stored its dataset, or
+when it is superseded.
 """
 
 from __future__ import annotations
@@ -85,15 +86,17 @@ def open_pending_upload(
         "created_at": utc_now(),
     }
     with write_transaction(db):
-        db.conn.execute(
+        superseded = db.conn.execute(
             "UPDATE dataset_appends SET state = 'superseded' "
-            "WHERE team_id = ? AND channel_id = ? AND state = 'open'",
+            "WHERE team_id = ? AND channel_id = ? AND state = 'open' RETURNING transactions_path",
             (scope.team_id, scope.channel_id),
-        )
+        ).fetchall()
         cursor = db.conn.execute(
             f"INSERT INTO dataset_appends ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
             tuple(row.values()),
         )
+    for (path,) in superseded:  # their lines can never be stored now
+        (Path(data_dir) / path).unlink(missing_ok=True)
     return int(cursor.lastrowid)
 
 

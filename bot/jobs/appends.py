@@ -20,7 +20,9 @@ from segmentation.appending import added_note, combine, compare, line_span, new_
 from segmentation.load import Export
 from segmentation.pipeline import Provenance
 from segmentation.summary import RunSummary
+from storage import Dataset
 from storage.appends import (
+    PendingUpload,
     has_dataset_with_hash,
     open_pending_upload,
     pending_transactions,
@@ -110,6 +112,17 @@ def chosen_upload(task: AppendTask) -> Chosen:
                       pending.slack_file_id, pending.file_format)  # fmt: skip
     if base is None or stored is None:
         raise UserError(BASE_GONE)
+    return _added(task, pending, lines, base, stored)
+
+
+def _added(
+    task: AppendTask,
+    pending: PendingUpload,
+    lines: pd.DataFrame,
+    base: Dataset,
+    stored: pd.DataFrame,
+) -> Chosen:
+    """The stored lines, then the upload's lines no stored line equals; the note says how many."""
     new = new_lines(stored, lines)
     added = int(new.sum())
     skipped = pending.rows_read - pending.lines  # lines the reader could not split: read, not kept

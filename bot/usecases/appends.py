@@ -8,6 +8,8 @@ longer has gets a plain answer and changes nothing.
 
 from __future__ import annotations
 
+import logging
+
 import storage
 from bot.errors import UserError
 from bot.jobs.queue import new_job_id
@@ -26,6 +28,7 @@ from storage.appends import (
     pending_upload,
 )
 
+log = logging.getLogger("segbot.appends")
 GONE = "That question is not open any more: share the file again to start over."
 SUPERSEDED = "A newer upload in this channel asked again since: answer that question instead."
 CHANGED = "This channel's data changed since I asked: share the file again to choose."
@@ -64,9 +67,14 @@ def decide(
     question_ts = question_ts or pending.question_ts
     if question_ts:
         text = decided_text(place.user_id, choice, pending.file_name, latest.file_name)
-        deps.client.chat_update(
-            channel=place.channel_id, ts=question_ts, text=text, blocks=[section(text)]
-        )
+        try:  # the job is queued: a refused update only leaves the buttons showing
+            deps.client.chat_update(
+                channel=place.channel_id, ts=question_ts, text=text, blocks=[section(text)]
+            )
+        except Exception:
+            log.warning(
+                "the add/replace question %s could not be updated", pending.id, exc_info=True
+            )
     return None
 
 

@@ -1,0 +1,73 @@
+"""Pending uploads in a real SQLite file: kept with their lines, superseded by a newer one,
+decided once, never seen from another channel."""
+
+from __future__ import annotations
+
+import pandas.testing as pdt
+
+import storage
+from storage.appends import (
+    decide_pending,
+    has_dataset_with_hash,
+    open_pending_upload,
+    pending_transactions,
+    pending_upload,
+    remove_pending_file,
+    set_pending_question,
+)
+from tests.storage.conftest import ELSEWHERE, HERE
+
+
+def _open(db, db_path, export, base_id: int, name: str = "more.csv") -> int:
+    return open_pending_upload(
+        db,
+        HERE,
+        transactions=export.transactions,
+        data_dir=storage.data_dir(db_path),
+        user_id="U1",
+        base_dataset_id=base_id,
+        file_name=name,
+        slack_file_id="F1",
+        sha256="ab" * 32,
+        file_format="csv",
+        mapping=dict(export.mapping),
+        currency="GBP",
+        date_order="MDY",
+        notes=["Dates read month-first."],
+        rows_read=len(export.transactions) + 2,
+        suggested="add",
+    )
+
+
+def test_kept_decided_once_and_private_to_the_channel(db, db_path, add_dataset, small_export):
+    base = add_dataset(db)
+    assert has_dataset_with_hash(db, HERE, storage.dataset_for(db, base, HERE).sha256)
+    assert not has_dataset_with_hash(db, HERE, "ab" * 32)
+    first = _open(db, db_path, small_export, base)
+    second = _open(db, db_path, small_export, base, name="newer.csv")
+    assert pending_upload(db, HERE, first).state == "superseded"
+    data_dir = storage.data_dir(db_path)
+    assert pending_transactions(db, HERE, first, data_dir=data_dir) is None  # its file went
+    found = pending_upload(db, HERE, second)
+    assert (found.state, found.file_name, found.lines) == ("open", "newer.csv", found.rows_read - 2)
+    assert found.notes == ("Dates read month-first.",) and found.mapping == small_export.mapping
+    set_pending_question(db, second, thread_ts="1.0")
+    set_pending_question(db, second, question_ts="2.0")
+    assert (
+        pending_upload(db, HERE, second).thread_ts,
+        pending_upload(db, HERE, second).question_ts,
+    ) == ("1.0", "2.0")
+    lines = pending_transactions(db, HERE, second, data_dir=data_dir)
+    pdt.assert_frame_equal(lines, small_export.transactions, check_categorical=False)
+    for other in ELSEWHERE:
+        assert pending_upload(db, other, second) is None
+        assert pending_transactions(db, other, second, data_dir=data_dir) is None
+        assert not decide_pending(db, other, second, "add", was="open")
+    assert decide_pending(db, HERE, second, "add", was="open", user_id="U2")
+    assert not decide_pending(db, HERE, second, "replace", was="open", user_id="U3")
+    assert (
+        pending_upload(db, HERE, second).state,
+        pending_upload(db, HERE, second).decided_by,
+    ) == ("add", "U2")
+    remove_pending_file(db, HERE, second, data_dir=data_dir)
+    assert pending_transactions(db, HERE, second, data_dir=data_dir) is None
