@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import tempfile
+from pathlib import Path
 
 import duckdb
 import ibis
@@ -40,8 +42,13 @@ def prepare_frame(
 
 @functools.cache
 def database() -> duckdb.DuckDBPyConnection:
-    """The process's in-memory DuckDB (opening one costs ~10 ms; each call takes a cursor)."""
-    return duckdb.connect()
+    """The process's in-memory DuckDB (opening one costs ~10 ms; each call takes a cursor).
+
+    It spills to the system's temporary folder, not to ``.tmp`` in whatever folder the bot
+    was started from.
+    """
+    spill = Path(tempfile.gettempdir()) / "segbot-duckdb"
+    return duckdb.connect(config={"temp_directory": str(spill)})
 
 
 def limit_memory(megabytes: int) -> None:
