@@ -15,7 +15,7 @@ from cli import main
 JSON_KEYS = [
     "rows_read", "rows_kept", "customers", "total_spend", "dropped", "cancellations",
     "cancelled_lines", "duplicate_lines", "first_purchase", "last_purchase", "as_of",
-    "date_order", "mapping", "k", "k_forced", "k_reason", "k_scores", "stability",
+    "date_order", "mapping", "k", "k_forced", "k_reason", "k_kept_from", "k_scores", "stability",
     "random_state", "notes", "segments", "lifecycle", "currency", "returned_value", "net_spend",
     "left_out_customers", "predictions", "expected_revenue_90d",
 ]  # fmt: skip
