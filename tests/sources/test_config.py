@@ -163,3 +163,16 @@ def test_a_missing_file_names_the_setting(tmp_path):
         str(e.value)
         == f"The sources file {tmp_path / 'nope.toml'} does not exist: fix SEGBOT_SOURCES."
     )
+
+
+def test_the_readme_example_is_a_valid_sources_file(tmp_path):
+    """The sources file shown in the README loads as written."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    example = readme.split("```toml\n", 1)[1].split("```", 1)[0]
+    path = tmp_path / "segbot.toml"
+    path.write_text(example, encoding="utf-8")
+    catalog = load_catalog(path, env={"SHOP_DB_PASSWORD": "s3cret"})
+    assert [s.name for s in catalog.sources] == ["shop", "archive"]
+    assert catalog.for_channel("C0123456789")[0].name == "shop"
+    assert [s.name for s in catalog.for_channel("C999")] == ["archive"]
+    assert "s3cret" not in repr(catalog)
