@@ -69,3 +69,13 @@ def source_off_text(was: str | None, *, has_uploads: bool) -> str:
     if was is None:
         return f"This channel reads no source: it segments the exports shared here. {then}"
     return f"This channel no longer reads `{echo(was)}`. {then}"
+
+
+def upload_beside_source_text(source: str, file_name: str) -> str:
+    """An export shared in a channel that reads a source: its results are its own, and the
+    channel goes on reading the source. ``source`` was a valid name when stored."""
+    return (
+        f"These results are of `{echo(file_name)}` alone. This channel reads source `{source}`: "
+        f"`/segment run` and the weekly digest go on reading `{source}`; "
+        "`/segment source off` segments the exports shared here instead."
+    )

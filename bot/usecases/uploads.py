@@ -9,17 +9,19 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import storage
 from bot.jobs.queue import Job, new_job_id
 from bot.jobs.tasks import AppendQuestion, AppendTask, Outcome, RunTask, UploadTask, Where
 from bot.render.progress import progress_text
+from bot.render.sources import upload_beside_source_text
 from bot.slack.files import too_large
 from bot.usecases.ask_append import ask as ask_append
 from bot.usecases.ask_mapping import mapping_needed
 from bot.usecases.context import Deps, Place
 from bot.usecases.currency import channel_currency
-from bot.usecases.delivery import Thread, begin, deliver, fail, set_state, show
+from bot.usecases.delivery import Thread, begin, deliver, fail, reply, set_state, show
 from segmentation.errors import MappingNeeded
-from storage import JobRecord
+from storage import JobRecord, Scope
 
 DATA_TYPES = ("csv", "tsv", "txt", "xlsx", "xls", "parquet", "gz", "zip")  # .xls: to say why not
 
@@ -129,6 +131,8 @@ def submit(
             fail(deps, thread, error)
         else:
             deliver(deps, thread, outcome, title=title)
+            if not isinstance(task, RunTask):
+                note_bound_source(deps, thread)
 
     set_state(deps, job.id, state="running")  # before submit: a quick job may end at once
     try:
@@ -140,3 +144,13 @@ def submit(
         return
     if position:
         show(deps, thread, progress_text(job.name, job.size, "queued", position=position))
+
+
+def note_bound_source(deps: Deps, thread: Thread) -> None:
+    """Say so when an export's results came in a channel that reads a connected source: the
+    next run and digest read the source, not this file."""
+    job = thread.job
+    with storage.connect(deps.settings.db_path) as db:
+        binding = storage.channel_source(db, Scope(job.team_id, job.channel_id))
+    if binding is not None:
+        reply(deps, thread, upload_beside_source_text(binding.source, job.name))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +27,7 @@ from localslack import LocalSlack
 from sources import load_catalog
 from storage import Scope
 from tests.bot.conftest import settings_for
-from tests.bot.helpers import say, wait_results
+from tests.bot.helpers import say, thread_texts, wait_results
 from tests.postgres import PostgresServer
 
 LINES = 10_000
@@ -258,3 +259,19 @@ def test_a_failing_source_says_what_to_fix_and_keeps_the_results(shop: Shop) -> 
     assert "password" in dm[0].lower()
     assert shop.latest_run().id == good.id
     _no_secret_anywhere(shop)
+
+
+def test_an_export_shared_beside_a_source_says_what_later_runs_read(
+    shop: Shop, sample_csv_bytes: bytes
+) -> None:
+    assert shop.say("source use shop").startswith("This channel now reads `shop`")
+    shared = shop.slack.share_file(
+        channel_id=shop.channel, user_id=shop.user, name="small.csv", content=sample_csv_bytes
+    )
+    wait_results(shop.slack, shop.channel, timeout=120)
+    note = "These results are of `small.csv` alone. This channel reads source `shop`"
+    deadline = time.monotonic() + 30
+    while not any(t.startswith(note) for t in thread_texts(shop.slack, shop.channel, shared["ts"])):
+        assert time.monotonic() < deadline, thread_texts(shop.slack, shop.channel, shared["ts"])
+        time.sleep(0.05)
+    assert shop.latest_run().summary.rows_read == len(sample_csv_bytes.splitlines()) - 1
