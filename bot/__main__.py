@@ -9,6 +9,7 @@ Libraries log warnings only, so the console shows segbot's own lines.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import signal
@@ -86,25 +87,33 @@ def main() -> int:
     try:
         settings = Settings.from_env(os.environ)
         local_port = _local_port(os.environ.get("PORT"))
-        catalog = load_sources(settings)
+        # Without Slack settings the local workspace reads the sources file too (a demo of
+        # a connected database needs no Slack app).
+        sources_path = settings.sources_path if settings else _optional_path("SEGBOT_SOURCES")
+        catalog = load_sources(sources_path)
     except SettingsError as e:
         print(f"segbot: {e}", file=sys.stderr)
         return 2
     try:
-        return run_local(local_port) if settings is None else run_slack(settings, catalog)
+        return run_local(local_port, catalog) if settings is None else run_slack(settings, catalog)
     except KeyboardInterrupt:  # before the server was up: what was started is closed
         return 0
 
 
-def load_sources(settings: Settings | None) -> Catalog | None:
+def _optional_path(name: str) -> Path | None:
+    value = os.environ.get(name, "").strip()
+    return Path(value) if value else None
+
+
+def load_sources(path: Path | None) -> Catalog | None:
     """The sources file (``SEGBOT_SOURCES``), read once: its passwords come from the
     environment variables it names. SettingsError with its one line when it is wrong."""
-    if settings is None or settings.sources_path is None:
+    if path is None:
         return None
     from sources import SourceConfigError, load_catalog  # ibis: only when there are sources
 
     try:
-        return load_catalog(settings.sources_path, env=os.environ)
+        return load_catalog(path, env=os.environ)
     except SourceConfigError as e:
         raise SettingsError(str(e)) from None
 
@@ -150,7 +159,7 @@ def _local_port(raw: str | None) -> int:
 class _LocalBot:
     """The real bot served for the local workspace: its events URL and a way to stop it."""
 
-    def __init__(self, local: object) -> None:
+    def __init__(self, local: object, sources: Catalog | None = None) -> None:
         from bot.app import create_bot
         from bot.http import serve_in_thread
 
@@ -162,7 +171,7 @@ class _LocalBot:
             db_path=Path("segbot-local.db"),
             data_dir=Path("segbot-local-data"),
         )
-        self.bot = create_bot(settings)
+        self.bot = create_bot(settings, sources=sources)
         self.closing = False
         start_workers_deaf()
         # Warm the worker in the background: the page is up at once, the first upload is quick.
@@ -192,7 +201,7 @@ def _sample_export() -> tuple[str, bytes]:
     return "sample-orders.csv", frame.to_csv(index=False).encode()
 
 
-def run_local(port: int = 3000) -> int:
+def run_local(port: int = 3000, sources: Catalog | None = None) -> int:
     """No Slack settings at all: the local workspace in the browser (no Slack account needed).
 
     Its address is the first line printed; how to use real Slack instead follows it.
@@ -203,7 +212,7 @@ def run_local(port: int = 3000) -> int:
         print(NO_SETTINGS, file=sys.stderr)
         return 2
     run_local_workspace(
-        _LocalBot,
+        functools.partial(_LocalBot, sources=sources),
         port=port,
         sample_export=_sample_export,
         state_dir=Path("segbot-local-slack"),
