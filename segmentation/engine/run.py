@@ -13,7 +13,7 @@ import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
 
-from segmentation.engine import query
+import segmentation.engine.query as query
 from segmentation.engine.prepared import (
     CUSTOMER_FEATURES,
     CleaningAudit,
@@ -31,14 +31,21 @@ def prepare_table(
     by the table's own backend. ``rows_read`` counts lines a reader skipped as malformed too;
     ``as_of`` defaults to the day after the last purchase (later purchases are ignored)."""
     backend = table.get_backend()
-    return prepare(backend.execute, table, rows_read=rows_read, as_of=as_of)
+    hashed = backend.name == "duckdb"
+    return prepare(backend.execute, table, rows_read=rows_read, as_of=as_of, hashed=hashed)
 
 
 def prepare(
-    execute: Execute, table: ir.Table, *, rows_read: int | None, as_of: dt.date | None
+    execute: Execute,
+    table: ir.Table,
+    *,
+    rows_read: int | None,
+    as_of: dt.date | None,
+    hashed: bool = True,
 ) -> Prepared:
-    """``prepare_table`` with the way to run an expression given (see ``local``)."""
-    totals = execute(query.audit_query(table)).iloc[0]
+    """``prepare_table`` with the way to run an expression given (see ``local``); ``hashed``
+    (DuckDB, the default: ``local`` runs there) counts repeated lines by row hash."""
+    totals = execute(query.audit_query(table, hashed=hashed)).iloc[0]
     audit = _audit(totals, rows_read)
     if audit.rows_kept == 0:
         return Prepared(audit=audit, as_of=as_of or dt.date.min, customers=_empty())
