@@ -26,9 +26,11 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(PY) -m pip install -q -e '.[dev,bench]'
 	$(PY) -m benchmarks.bench_pipeline
+	$(PY) -m benchmarks.bench_upload
 	$(PY) -m benchmarks.bench_charts
 	$(PY) -m benchmarks.bench_storage
 	$(PY) -m benchmarks.bench_bot
+	$(PY) -m benchmarks.bench_engine  # ~15 min: 100 M lines, Postgres 10 M (needs the postgresql package)
 
 # docs/screenshot.png, taken by the browser test of the real bot (needs /usr/bin/chromium)
 .PHONY: screenshot

@@ -58,9 +58,9 @@ def parse_dates(values: pd.Series) -> tuple[pd.Series, DateOrder]:
     else:
         codes, uniques = pd.factorize(values.astype("string").str.strip(), use_na_sentinel=True)
     parsed, order = _parse_unique_text(pd.Series(uniques, dtype="string"))
-    as_array = parsed.to_numpy(dtype="datetime64[ns]")
-    result = np.where(codes >= 0, as_array[np.clip(codes, 0, None)], np.datetime64("NaT"))
-    return pd.Series(result, index=values.index, dtype="datetime64[ns]"), order
+    # One gather per row; code -1 (missing) picks the NaT appended at the end.
+    as_array = np.append(parsed.to_numpy(dtype="datetime64[ns]"), np.datetime64("NaT", "ns"))
+    return pd.Series(as_array[codes], index=values.index, dtype="datetime64[ns]"), order
 
 
 def _naive(values: pd.Series) -> pd.Series:

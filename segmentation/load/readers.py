@@ -241,4 +241,5 @@ def _to_pandas(table: pa.Table) -> pd.DataFrame:
 
 
 def _renamed(frame: pd.DataFrame, mapping: dict[str, str]) -> pd.DataFrame:
-    return pd.DataFrame({field: frame[column] for field, column in mapping.items()})
+    # copy=False: the columns as they are (stacking same-typed ones into a block copies them).
+    return pd.DataFrame({field: frame[column] for field, column in mapping.items()}, copy=False)
