@@ -66,11 +66,12 @@ class Settings:
 
     @property
     def worker_memory_bytes(self) -> int:
-        """The memory cap of a worker (RLIMIT_AS, set in ``bot.jobs.worker.init``): an upload
-        loads to ~3× its size, so 4× the upload limit; 4 GB at least, as the libraries alone
-        reserve ~2 GB of address space. A file may unpack to a quarter of it (see
-        ``segmentation.load.limits``)."""
-        mb = self.worker_memory_mb or max(4 * self.max_upload_mb, 4096)
+        """The memory cap of a worker (RLIMIT_AS, set in ``bot.jobs.worker.init``): 6× the
+        upload limit, 4 GB at least. A warm worker already holds ~2.8 GB of address space (the
+        libraries reserve it; it is not memory in use), and a 1 GB CSV peaks at 5.4–5.8 GB of
+        it (benchmarks/bench_upload.py). A file may unpack to a quarter of the cap (see
+        ``segmentation.load.limits``) and DuckDB spills to disk past half of it."""
+        mb = self.worker_memory_mb or max(6 * self.max_upload_mb, 4096)
         return mb * 1024 * 1024
 
     @classmethod

@@ -79,9 +79,9 @@ def test_a_bomb_is_refused_before_it_inflates(name: str, tmp_path: Path) -> None
 
 
 def test_limits_follow_the_upload_limit() -> None:
-    bot = ReadLimits.for_upload(1024 * h.MB, memory_bytes=4 * G)  # the bot's defaults
-    assert bot.inflated_bytes == 1024 * h.MB
-    assert bot.rows == bot.cells == 16_777_216
+    bot = ReadLimits.for_upload(1024 * h.MB, memory_bytes=6 * G)  # the bot's defaults
+    assert bot.inflated_bytes == 1536 * h.MB  # a quarter of the worker's cap
+    assert bot.rows == bot.cells == 25_165_824
     assert ReadLimits.for_upload(1024 * h.MB).inflated_bytes == 8 * G  # no memory cap here
     assert ReadLimits.for_upload(UPLOAD).rows == 524_288
 
