@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import replace
 
 import ibis.expr.types as ir
 import numpy as np
@@ -45,27 +46,28 @@ def prepare(
 ) -> Prepared:
     """``prepare_table`` with the way to run an expression given (see ``local``); ``hashed``
     (DuckDB, the default: ``local`` runs there) counts repeated lines by row hash."""
-    totals = execute(query.audit_query(table, hashed=hashed)).iloc[0]
-    audit = _audit(totals, rows_read)
+    totals = execute(query.audit_query(table)).iloc[0]
+    different = execute(query.different_lines_query(table, hashed=hashed)).iloc[0]
+    audit = _audit(totals, int(different["distinct_lines"]), rows_read)
     if audit.rows_kept == 0:
         return Prepared(audit=audit, as_of=as_of or dt.date.min, customers=_empty())
     as_of = as_of or default_as_of(audit.last_purchase)
-    if as_of <= audit.first_purchase.date():  # nobody had bought yet: nothing to ask
-        return Prepared(audit=audit, as_of=as_of, customers=_empty())
     # Only an as-of inside the data cuts purchases off (and a date far outside it may not
-    # even fit the backend's timestamps).
-    cutoff = as_of if as_of <= audit.last_purchase.date() else None
+    # even fit the backend's timestamps: before the first purchase, that day cuts as much).
+    first, last = audit.first_purchase.date(), audit.last_purchase.date()
+    cutoff = None if as_of > last else max(as_of, first)
     rows = execute(
         query.customers_query(
-            table,
-            as_of=cutoff,
-            orders_by_invoice=bool(totals["kept_invoices"]),
+            table, as_of=cutoff, orders_by_invoice=bool(totals["kept_invoices"])
         )
     )
-    return Prepared(audit=audit, as_of=as_of, customers=_features(rows, as_of))
+    # Everyone who ever bought is counted; those who bought before ``as_of`` are segmented.
+    audit = replace(audit, customers=len(rows))
+    bought = rows[rows["bought"].to_numpy() > 0]
+    return Prepared(audit=audit, as_of=as_of, customers=_features(bought, as_of))
 
 
-def _audit(totals: pd.Series, rows_read: int | None) -> CleaningAudit:
+def _audit(totals: pd.Series, distinct_lines: int, rows_read: int | None) -> CleaningAudit:
     lines = int(totals["lines"])
     rows_read = lines if rows_read is None else rows_read
     dropped = {
@@ -79,12 +81,12 @@ def _audit(totals: pd.Series, rows_read: int | None) -> CleaningAudit:
     return CleaningAudit(
         rows_read=rows_read,
         rows_kept=kept,
-        customers=int(totals["customers"]),
-        total_spend=float(totals["total_spend"]) if kept else 0.0,
+        customers=0,  # counted from the per-customer rows
+        total_spend=_money(float(totals["total_spend"])) if kept else 0.0,
         dropped=dropped,
         cancellations=int(totals["cancellations"]),
         cancelled_lines=int(totals["cancelled_lines"]),
-        duplicate_lines=lines - int(totals["distinct_lines"]),
+        duplicate_lines=lines - distinct_lines,
         first_purchase=_timestamp(totals["first_purchase"]) if kept else None,
         last_purchase=_timestamp(totals["last_purchase"]) if kept else None,
     )
@@ -97,7 +99,7 @@ def _features(rows: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
     last = pd.to_datetime(rows["last_purchase"]).to_numpy().astype("datetime64[D]")
     first = pd.to_datetime(rows["first_purchase"]).to_numpy().astype("datetime64[D]")
     frequency = rows["frequency"].to_numpy(dtype=np.int64)
-    total = rows["total_spend"].to_numpy(dtype=np.float64)
+    total = _money(rows["total_spend"].to_numpy(dtype=np.float64))
     features = pd.DataFrame(
         {
             "recency_days": (today - last).astype(np.int64),
@@ -105,11 +107,19 @@ def _features(rows: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
             "average_spend": total / frequency,
             "total_spend": total,
             "tenure_days": (today - first).astype(np.int64),
-            "returns_value": rows["returns_value"].fillna(0.0).to_numpy(dtype=np.float64),
+            "returns_value": _money(rows["returns_value"].fillna(0.0).to_numpy(dtype=np.float64)),
         },
         index=pd.Index(rows["customer_id"].astype(str), name="customer_id"),
     )
     return features.sort_index()
+
+
+def _money(values):
+    """Sums to a millionth: an engine adds in parallel, in whatever order its threads finish,
+    so the last bits of a float sum differ from run to run, and the lifetime-value fit turns
+    such noise into different cents. Money sums sit on cents (or a few decimals more), far
+    from a millionth's rounding boundary: the same data gives the same numbers every time."""
+    return np.round(values, 6)
 
 
 def _empty() -> pd.DataFrame:

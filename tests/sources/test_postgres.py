@@ -80,8 +80,9 @@ def test_as_of_is_applied_on_the_server(sources):
 
 @pytest.mark.parametrize("name", ["table", "query"])
 def test_only_aggregates_reach_the_server(sources, postgres_server, shop_db, name):
-    """Every statement reading the sales is an aggregate: the audit (one row) and one
-    GROUP BY customer; no statement returns the transactions themselves."""
+    """Every statement reading the sales is an aggregate: the audit's totals (one row), its
+    count of different lines (one row) and one GROUP BY customer (over a GROUP BY order); no
+    statement returns the transactions themselves."""
     since = postgres_server.log_offset()
     prepared = prepare_source(sources[name], as_of=None, timeout_s=60)
     statements = postgres_server.statements(since, database=shop_db)
@@ -93,11 +94,12 @@ def test_only_aggregates_reach_the_server(sources, postgres_server, shop_db, nam
         )
         reading = [s for s in reading if s not in views]
     grouped = [s for s in reading if "GROUP BY" in s]
-    assert len(grouped) == 1 and len(reading) == 2, reading
-    assert re.search(r'SELECT "t\d+"\."customer_id", MIN\(', grouped[0])
-    assert re.search(r"GROUP BY 1\)", grouped[0])  # one group per customer
-    (audit,) = [s for s in reading if s not in grouped]
-    assert 'SELECT COUNT(*) AS "lines"' in audit  # one row of counts
+    assert len(grouped) == 1 and len(reading) == 3, reading
+    assert re.search(r"GROUP BY 1, 2\)", grouped[0])  # one group per customer and order...
+    assert re.search(r"GROUP BY 1\)", grouped[0])  # ...then one per customer
+    totals, different = sorted(s for s in reading if s not in grouped)
+    assert 'COUNT(*) AS "lines"' in different + totals  # one row of counts
+    assert 'COUNT(*) AS "distinct_lines"' in different + totals  # one number
     assert not [
         s for s in reading if re.match(r'\s*SELECT\s+\*\s+FROM\s+"?(public\.)?sales', s, re.I)
     ]
