@@ -144,3 +144,21 @@ report(seconds=time.perf_counter() - start, cpu=cpu() - cpu0, rss_mb=rss_mb(),
        customers=len(prepared.customers), rows_kept=prepared.audit.rows_kept,
        duplicates=prepared.audit.duplicate_lines, table=table_file(prepared.customers))
 """
+
+# What a notebook does to get the rows: pandas.read_sql of the whole table, then the engine
+# in-process (the same cleaning and features, so only the pull differs).
+PG_READ_SQL = """
+import pandas as pd
+import psycopg
+from segmentation.engine import prepare_frame
+from segmentation.pipeline import warm_up
+
+warm_up()
+start, cpu0 = time.perf_counter(), cpu()
+with psycopg.connect(**args["connect"]) as con:
+    frame = pd.read_sql(f"SELECT * FROM {args['table']}", con)
+prepared = prepare_frame(frame)
+report(seconds=time.perf_counter() - start, cpu=cpu() - cpu0, rss_mb=rss_mb(),
+       customers=len(prepared.customers), rows_kept=prepared.audit.rows_kept,
+       duplicates=prepared.audit.duplicate_lines, table=table_file(prepared.customers))
+"""

@@ -32,8 +32,9 @@ def prepare_table(
     by the table's own backend. ``rows_read`` counts lines a reader skipped as malformed too;
     ``as_of`` defaults to the day after the last purchase (later purchases are ignored)."""
     backend = table.get_backend()
-    hashed = backend.name == "duckdb"
-    return prepare(backend.execute, table, rows_read=rows_read, as_of=as_of, hashed=hashed)
+    return prepare(
+        backend.execute, table, rows_read=rows_read, as_of=as_of, backend=backend.name
+    )
 
 
 def prepare(
@@ -42,12 +43,12 @@ def prepare(
     *,
     rows_read: int | None,
     as_of: dt.date | None,
-    hashed: bool = True,
+    backend: str = "duckdb",
 ) -> Prepared:
-    """``prepare_table`` with the way to run an expression given (see ``local``); ``hashed``
-    (DuckDB, the default: ``local`` runs there) counts repeated lines by row hash."""
+    """``prepare_table`` with the way to run an expression given (see ``local``) on the
+    ``backend`` named (DuckDB, the default: ``local`` runs there)."""
     totals = execute(query.audit_query(table)).iloc[0]
-    different = execute(query.different_lines_query(table, hashed=hashed)).iloc[0]
+    different = execute(query.different_lines_query(table, backend=backend)).iloc[0]
     audit = _audit(totals, int(different["distinct_lines"]), rows_read)
     if audit.rows_kept == 0:
         return Prepared(audit=audit, as_of=as_of or dt.date.min, customers=_empty())
