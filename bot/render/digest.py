@@ -159,7 +159,7 @@ def nothing_new_line(digest: Digest) -> str:
     newest = "" if d.newest is None else f"; the newest is still from {d.newest.isoformat()}"
     if d.live:
         return (
-            f"*Nothing new:* the source has no transactions since run #{d.previous_run_id}{newest}."
+            f"*Nothing new:* the source has had no new transactions since run #{d.previous_run_id}{newest}."
         )
     return (
         f"*Nothing new:* no transactions have arrived since run #{d.previous_run_id}{newest}. "

@@ -221,7 +221,7 @@ def test_run_and_digests_read_the_source(shop: Shop) -> None:
 
     assert _fire(shop, slot + dt.timedelta(days=7, minutes=1)) == "sent"
     quiet = json.dumps(_digest(shop, 1)["blocks"])
-    assert "*Nothing new:* the source has no transactions since run #" in quiet
+    assert "*Nothing new:* the source has had no new transactions since run #" in quiet
     assert "bought or returned something" not in quiet
     _no_secret_anywhere(shop)
 

@@ -116,7 +116,7 @@ def test_nothing_new_is_one_line_and_the_standing_segments() -> None:
     live = render.nothing_new_line(dataclasses.replace(quiet, live=True))
     assert (
         live
-        == "*Nothing new:* the source has no transactions since run #6; the newest is still from 2011-12-09."
+        == "*Nothing new:* the source has had no new transactions since run #6; the newest is still from 2011-12-09."
     )
 
 
