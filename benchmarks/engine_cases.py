@@ -42,6 +42,8 @@ from segmentation.load import load_export
 from segmentation.pipeline import segment_export, warm_up
 
 chart_pngs(warm_up())
+import gc
+gc.freeze()  # as the bot's worker does after its warm-up (bot.jobs.worker.warm_up)
 start, cpu0 = time.perf_counter(), cpu()
 export = load_export(args["path"])
 result = segment_export(export)

@@ -7,6 +7,7 @@ tuples). Nothing here talks to the Slack Web API; the download is a plain authen
 from __future__ import annotations
 
 import functools
+import gc
 import hashlib
 import resource
 import time
@@ -65,8 +66,14 @@ def limit_memory(memory_bytes: int) -> None:
 
 
 def warm_up() -> int:
-    """Start (and warm) a worker ahead of the first job: one small segmentation with charts."""
+    """Start (and warm) a worker ahead of the first job: one small segmentation with charts.
+
+    Then what is loaded by now (libraries, the engine's compiled queries) is frozen out of the
+    garbage collector's sight: the worker keeps it for ever, and each full collection walking
+    those objects again cost an upload of the real data 0.2 s (a fifth of its time).
+    """
     chart_pngs(segmentation_warm_up())
+    gc.freeze()
     return 0
 
 
