@@ -19,19 +19,10 @@ import pandas as pd
 
 from benchmarks.datasets import CACHE, REAL_PARQUET
 from segmentation.load import load_export
+from segmentation.load.normalise import TRANSACTION_COLUMNS
 
 CUSTOMER_STEP = 100_000  # real ids are 12346-18287
 INVOICE_STEP = 1_000_000  # real invoice numbers are 536365-581587
-COLUMNS = (
-    "customer_id",
-    "invoice",
-    "timestamp",
-    "product",
-    "quantity",
-    "price",
-    "amount",
-    "country",
-)
 
 COPY_SQL = """
 COPY (
@@ -62,8 +53,8 @@ def label(lines: int) -> str:
 
 def normalised_real() -> pd.DataFrame:
     """The real export as segbot's loader normalises it, text columns as plain strings."""
-    frame = load_export(REAL_PARQUET).transactions[list(COLUMNS)]
-    text = [c for c in COLUMNS if isinstance(frame[c].dtype, pd.CategoricalDtype)]
+    frame = load_export(REAL_PARQUET).transactions[list(TRANSACTION_COLUMNS)]
+    text = [c for c in TRANSACTION_COLUMNS if isinstance(frame[c].dtype, pd.CategoricalDtype)]
     return frame.astype({c: "string" for c in text})
 
 

@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 USER = "segbot"
@@ -31,6 +32,26 @@ PASSWORD = "pg-test-Secret-7e1f"  # a test server's, on 127.0.0.1 only
 # lines of a multi-line statement follow with a tab).
 PREFIX = "%m [%p] %u@%d "
 STATEMENT = re.compile(r"^\S+ \S+ \S+ \[\d+\] \S* LOG:  (?:statement|execute [^:]*): (.*)$")
+
+
+# The UCI columns as a shop's database names them, and the table that holds them.
+SALES_COLUMNS = {
+    "InvoiceNo": "invoice_no",
+    "StockCode": "stock_code",
+    "Description": "description",
+    "Quantity": "quantity",
+    "InvoiceDate": "invoice_date",
+    "UnitPrice": "unit_price",
+    "CustomerID": "customer_id",
+    "Country": "country",
+}
+CREATE_SALES = """
+create table public.sales (
+    invoice_no text, stock_code text, description text, quantity integer,
+    invoice_date timestamp, unit_price double precision, customer_id double precision,
+    country text
+)
+"""
 
 
 @dataclass(frozen=True)
@@ -183,3 +204,16 @@ def postgres_server() -> Iterator[PostgresServer]:
     """A real PostgreSQL server for the whole session (one per xdist worker)."""
     with running_postgres() as server:
         yield server
+
+
+def load_sales(server: PostgresServer, database: str, lines: pd.DataFrame) -> None:
+    """Create ``public.sales`` in ``database`` and COPY in ``lines`` (a frame of
+    ``SALES_COLUMNS``' values, in that order)."""
+    with server.connect(database) as con:
+        con.execute(CREATE_SALES)
+        with con.cursor().copy(
+            f"COPY public.sales ({', '.join(SALES_COLUMNS.values())}) FROM STDIN"
+        ) as copy:
+            for row in lines.itertuples(index=False):
+                copy.write_row([None if pd.isna(v) else v for v in row])
+        con.execute("analyze public.sales")

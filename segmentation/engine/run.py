@@ -131,4 +131,6 @@ def _empty() -> pd.DataFrame:
 
 
 def _timestamp(value: object) -> pd.Timestamp:
-    return pd.Timestamp(value).tz_localize(None) if pd.Timestamp(value).tz else pd.Timestamp(value)
+    """A backend's timestamp as a naive one (a timestamptz column comes back in UTC)."""
+    stamp = pd.Timestamp(value)
+    return stamp.tz_localize(None) if stamp.tz else stamp

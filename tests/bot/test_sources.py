@@ -28,22 +28,10 @@ from sources import load_catalog
 from storage import Scope
 from tests.bot.conftest import settings_for
 from tests.bot.helpers import say, thread_texts, wait_results
-from tests.postgres import PostgresServer
+from tests.postgres import SALES_COLUMNS, PostgresServer, load_sales
 
 LINES = 10_000
 DATABASE = "bot_shop"
-COLUMNS = {  # the UCI columns as a shop's database names them
-    "InvoiceNo": "invoice_no", "StockCode": "stock_code", "Description": "description",
-    "Quantity": "quantity", "InvoiceDate": "invoice_date", "UnitPrice": "unit_price",
-    "CustomerID": "customer_id", "Country": "country",
-}  # fmt: skip
-CREATE = """
-create table public.sales (
-    invoice_no text, stock_code text, description text, quantity integer,
-    invoice_date timestamp, unit_price double precision, customer_id double precision,
-    country text
-)
-"""
 WRONG_PASSWORD = "not-the-Password-41"
 
 
@@ -69,7 +57,7 @@ class Shop:
     def add_lines(self, rows: list[tuple]) -> None:
         with self.server.connect(DATABASE) as con, con.cursor() as cursor:
             cursor.executemany(
-                f"insert into public.sales ({', '.join(COLUMNS.values())}) "
+                f"insert into public.sales ({', '.join(SALES_COLUMNS.values())}) "
                 "values (%s, %s, %s, %s, %s, %s, %s, %s)",
                 rows,
             )
@@ -103,23 +91,12 @@ def _sources_file(folder: Path, server: PostgresServer, channel: str) -> Path:
     return path
 
 
-def _load(server: PostgresServer, lines: pd.DataFrame) -> None:
-    server.create_database(DATABASE)
-    with server.connect(DATABASE) as con:
-        con.execute(CREATE)
-        with con.cursor().copy(
-            f"COPY public.sales ({', '.join(COLUMNS.values())}) FROM STDIN"
-        ) as copy:
-            for row in lines.itertuples(index=False):
-                copy.write_row([None if pd.isna(v) else v for v in row])
-
-
 @pytest.fixture
 def shop(
     tmp_path: Path, jobs: JobQueue, postgres_server: PostgresServer, real_frame: pd.DataFrame
 ) -> Iterator[Shop]:
-    lines = real_frame.head(LINES).rename(columns=COLUMNS)
-    _load(postgres_server, lines)
+    lines = real_frame.head(LINES).rename(columns=SALES_COLUMNS)
+    load_sales(postgres_server, postgres_server.create_database(DATABASE), lines)
     with LocalSlack() as slack:
         user = slack.add_user("ana")
         channel = slack.add_channel("marketing", members=[user])

@@ -8,32 +8,15 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tests.postgres import PostgresServer
+from tests.postgres import SALES_COLUMNS, PostgresServer, load_sales
 
 LINES = 20_000
-COLUMNS = {  # the UCI columns as a shop's database would name them
-    "InvoiceNo": "invoice_no",
-    "StockCode": "stock_code",
-    "Description": "description",
-    "Quantity": "quantity",
-    "InvoiceDate": "invoice_date",
-    "UnitPrice": "unit_price",
-    "CustomerID": "customer_id",
-    "Country": "country",
-}
-CREATE = """
-create table public.sales (
-    invoice_no text, stock_code text, description text, quantity integer,
-    invoice_date timestamp, unit_price double precision, customer_id double precision,
-    country text
-)
-"""
 
 
 @pytest.fixture(scope="session")
 def shop_lines(real_frame: pd.DataFrame) -> pd.DataFrame:
     """The real data's first 20,000 lines (cancellations, missing customers and all)."""
-    return real_frame.head(LINES).rename(columns=COLUMNS)
+    return real_frame.head(LINES).rename(columns=SALES_COLUMNS)
 
 
 @pytest.fixture(scope="session")
@@ -47,12 +30,5 @@ def shop_parquet(shop_lines: pd.DataFrame, tmp_path_factory) -> Path:
 def shop_db(postgres_server: PostgresServer, shop_lines: pd.DataFrame) -> str:
     """A database ``shop`` whose ``public.sales`` holds ``shop_lines``, loaded with COPY."""
     database = postgres_server.create_database("shop")
-    with postgres_server.connect(database) as con:
-        con.execute(CREATE)
-        with con.cursor().copy(
-            f"COPY public.sales ({', '.join(COLUMNS.values())}) FROM STDIN"
-        ) as copy:
-            for row in shop_lines.itertuples(index=False):
-                copy.write_row([None if pd.isna(v) else v for v in row])
-        con.execute("analyze public.sales")
+    load_sales(postgres_server, database, shop_lines)
     return database
