@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from dotenv import load_dotenv
 
-from bot.settings import Settings, SettingsError
+from bot.settings import Settings, SettingsError, sources_path_from
 
 if TYPE_CHECKING:
     from sources import Catalog
@@ -89,7 +89,7 @@ def main() -> int:
         local_port = _local_port(os.environ.get("PORT"))
         # Without Slack settings the local workspace reads the sources file too (a demo of
         # a connected database needs no Slack app).
-        sources_path = settings.sources_path if settings else _optional_path("SEGBOT_SOURCES")
+        sources_path = settings.sources_path if settings else sources_path_from(os.environ)
         catalog = load_sources(sources_path)
     except SettingsError as e:
         print(f"segbot: {e}", file=sys.stderr)
@@ -98,11 +98,6 @@ def main() -> int:
         return run_local(local_port, catalog) if settings is None else run_slack(settings, catalog)
     except KeyboardInterrupt:  # before the server was up: what was started is closed
         return 0
-
-
-def _optional_path(name: str) -> Path | None:
-    value = os.environ.get(name, "").strip()
-    return Path(value) if value else None
 
 
 def load_sources(path: Path | None) -> Catalog | None:

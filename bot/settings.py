@@ -122,7 +122,7 @@ class Settings:
             digest_grace_hours=_positive(
                 "SEGBOT_DIGEST_GRACE_HOURS", get("SEGBOT_DIGEST_GRACE_HOURS"), 6
             ),
-            sources_path=Path(get("SEGBOT_SOURCES")) if get("SEGBOT_SOURCES") else None,
+            sources_path=sources_path_from(env),
         )
 
 
@@ -141,6 +141,14 @@ def _positive(name: str, raw: str | None, default: int) -> int:
     if value < 1:
         raise SettingsError(f"{name} must be at least 1, not {value}.")
     return value
+
+
+def sources_path_from(env: Mapping[str, str]) -> Path | None:
+    """``SEGBOT_SOURCES``: the sources file, or None when unset or blank. The local workspace
+    (no Slack settings, so no ``Settings``) reads it here too."""
+    raw = env.get("SEGBOT_SOURCES")
+    value = raw.strip() if isinstance(raw, str) else ""
+    return Path(value) if value else None
 
 
 def _optional(name: str, raw: str | None) -> int | None:
