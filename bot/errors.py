@@ -11,19 +11,21 @@ import logging
 import secrets
 
 from segmentation.errors import ExportError
+from workflows.errors import GONE, NO_DATASET, UserError
+
+__all__ = [
+    "GONE",
+    "INVITE",
+    "NO_DATASET",
+    "QueueFullError",
+    "UserError",
+    "describe",
+    "is_user_error",
+]
 
 log = logging.getLogger("segbot")
 
-NO_DATASET = (
-    "This channel has no dataset yet. Share a transaction export (CSV, XLSX, Parquet…) in this "
-    "channel and I'll segment it; then `/segment` commands work on it."
-)
 INVITE = "I'm not in this channel. Invite me with `/invite @segbot` and try again."
-GONE = "Those results are not available in this channel any more."
-
-
-class UserError(Exception):
-    """A problem the user can fix; ``str(error)`` is shown to them verbatim."""
 
 
 class QueueFullError(UserError):

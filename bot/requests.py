@@ -11,9 +11,9 @@ import re
 import shlex
 from dataclasses import dataclass
 
-from bot.digest.schedule_parse import DigestCommand, parse_digest, parse_schedule
 from bot.errors import UserError
 from bot.render.blocks import clip, echo
+from bot.schedule_requests import DigestCommand, parse_digest, parse_schedule
 from segmentation.currency import checked_code
 from segmentation.errors import ExportError
 from segmentation.model import K_MAX, K_MIN, K_RANGE

@@ -11,7 +11,6 @@ import getpass
 import hashlib
 import os
 import sys
-import time
 from pathlib import Path
 
 from cli.args import UsageError, check_output_file, positive, shown
@@ -72,36 +71,23 @@ def store_run(
     with two runs. Prints where the run went on stderr, so stdout stays the summary.
     """
     import storage
+    from workflows.runs import Where
+    from workflows.segmenting import store_segmented
 
-    user = _local_user()
-    started = time.perf_counter()
-    with storage.connect(db_path) as db:
-        dataset_id, _ = storage.save_dataset(
-            db,
-            storage.CLI_SCOPE,
-            user_id=user,
-            file_name=source.name,
-            sha256=hashlib.sha256(source.read_bytes()).hexdigest(),
-            transactions=export.transactions,
-            summary=result.summary,
-            data_dir=storage.data_dir(db_path),
-            file_format=export.file_format,
-        )
-    timings = {"store_dataset": round(time.perf_counter() - started, 3)}
-    with storage.record_run(
-        db_path,
-        storage.CLI_SCOPE,
-        dataset_id=dataset_id,
-        trigger="cli",
-        params=params,
-        requested_by=user,
-    ) as recording:
-        recording.finish(result, timings)
+    where = Where(
+        scope=storage.CLI_SCOPE, user_id=_local_user(), db_path=db_path,
+        data_dir=storage.data_dir(db_path),
+    )  # fmt: skip
+    sha256 = hashlib.sha256(source.read_bytes()).hexdigest()
+    outcome = store_segmented(
+        where, export, result, name=source.name, sha256=sha256, params=params, trigger="cli",
+        draw=False,
+    )  # fmt: skip
     print(
-        f"Stored as run {recording.run_id} in {db_path} (segbot show {recording.run_id}).",
+        f"Stored as run {outcome.run_id} in {db_path} (segbot show {outcome.run_id}).",
         file=sys.stderr,
     )
-    return recording.run_id
+    return outcome.run_id
 
 
 def run_history(args: argparse.Namespace) -> int:

@@ -1,8 +1,9 @@
 """The house rules, checked from the code with ``ast``.
 
-Imports flow one way: bot → storage → segmentation's types, bot → segmentation, bot and cli →
-sources → segmentation, cli → storage and segmentation; never back, never across, and no
-module cycle anywhere (imports made only for type checking included). ``localslack`` stands
+Imports flow one way: bot (the Slack adapter) and cli → workflows (the Slack-free application
+layer) → segmentation, storage and sources; storage → segmentation's types, sources →
+segmentation; bot and cli may also read storage and segmentation directly. Never back, never
+across, and no module cycle anywhere (imports made only for type checking included). ``localslack`` stands
 apart: nothing of segbot in it, and only ``bot/__main__.py`` imports it. Modules stay under 300
 lines and functions under 60.
 """
@@ -13,11 +14,12 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("bot", "cli", "localslack", "segmentation", "sources", "storage")
+PACKAGES = ("bot", "cli", "localslack", "segmentation", "sources", "storage", "workflows")
 FORBIDDEN = {
     "segmentation": (
         "bot",
         "cli",
+        "workflows",
         "storage",
         "sources",
         "slack_bolt",
@@ -29,6 +31,7 @@ FORBIDDEN = {
     "storage": (
         "bot",
         "cli",
+        "workflows",
         "slack_bolt",
         "slack_sdk",
         "segmentation.pipeline",
@@ -36,9 +39,11 @@ FORBIDDEN = {
     ),
     "cli": ("bot", "localslack", "slack_bolt", "slack_sdk"),
     # Sources read a team's data through segmentation's engine; Slack and storage are the bot's.
-    "sources": ("bot", "cli", "storage", "localslack", "slack_bolt", "slack_sdk"),
+    "sources": ("bot", "cli", "storage", "workflows", "localslack", "slack_bolt", "slack_sdk"),
+    # The workflows Slack, the command line and the scheduler share: nothing of Slack in them.
+    "workflows": ("bot", "cli", "localslack", "slack_bolt", "slack_sdk"),
     # The local Slack plays Slack towards any app: it knows nothing of segbot.
-    "localslack": ("bot", "segmentation", "sources", "storage", "slack_bolt"),
+    "localslack": ("bot", "segmentation", "sources", "storage", "workflows", "slack_bolt"),
 }
 # The one module of the bot that may start the local Slack (``python -m bot`` without settings).
 LOCALSLACK_IMPORTERS_IN_BOT = {"bot/__main__.py"}
@@ -183,7 +188,7 @@ def test_only_bot_main_imports_localslack():
 
 
 def test_library_code_never_reads_the_environment():
-    for package in ("segmentation", "sources", "storage", "localslack"):
+    for package in ("segmentation", "sources", "storage", "workflows", "localslack"):
         for path in (ROOT / package).rglob("*.py"):
             assert "os.environ" not in path.read_text(), path
 

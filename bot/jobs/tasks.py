@@ -4,23 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from segmentation.appending import Overlap
-from segmentation.summary import RunParams, RunSummary
+from segmentation.summary import RunParams
 from sources import Source
-from storage import Scope
+from workflows.appends import AppendQuestion
+from workflows.runs import Outcome, Where
 
-
-@dataclass(frozen=True, kw_only=True)
-class Where:
-    """Whose data this is, who asked, and where the database and its files live."""
-
-    scope: Scope
-    user_id: str
-    db_path: Path
-    data_dir: Path
+__all__ = [
+    "AppendQuestion", "AppendTask", "CallTask", "Outcome", "RunTask", "SourceTask", "Task",
+    "UploadTask", "Where",
+]  # fmt: skip
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -87,26 +81,3 @@ class AppendTask:
 
 
 Task = UploadTask | RunTask | CallTask | AppendTask | SourceTask
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """A finished, stored run: its id, dataset, summary and chart PNGs (file name → bytes)."""
-
-    run_id: int
-    dataset_id: int
-    summary: RunSummary
-    charts: dict[str, bytes] = field(repr=False)
-
-
-@dataclass(frozen=True)
-class AppendQuestion:
-    """An upload into a channel that has data, loaded and kept (``append_id``), not segmented:
-    ask whether it adds to the stored ``stored_name`` or replaces it (``overlap`` suggests)."""
-
-    append_id: int
-    file_name: str
-    lines: int
-    stored_name: str
-    stored_lines: int
-    overlap: Overlap

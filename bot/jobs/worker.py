@@ -1,4 +1,5 @@
-"""What runs inside a worker process: download, load, store, segment, draw, record the run.
+"""What runs inside a worker process: the download, then the workflow that loads, stores,
+segments, draws and records (``workflows.segmenting``).
 
 Progress goes back to the parent through the queue handed to ``init`` (``(job_id, stage)``
 tuples). Nothing here talks to the Slack Web API; the download is a plain authenticated GET.
@@ -14,10 +15,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-import storage
-from bot.bindings import segment_source
-from bot.errors import UserError
-from bot.jobs import appends, lifeline
+from bot.jobs import lifeline
 from bot.jobs.tasks import (
     AppendQuestion,
     AppendTask,
@@ -27,16 +25,18 @@ from bot.jobs.tasks import (
     SourceTask,
     Task,
     UploadTask,
-    Where,
 )
 from bot.slack.files import download
 from segmentation import engine
 from segmentation.charts import chart_pngs
 from segmentation.load import ReadLimits, load_export
-from segmentation.pipeline import Provenance, segment_export, segment_transactions
 from segmentation.pipeline import warm_up as segmentation_warm_up
-from segmentation.result import SegmentationResult
-from segmentation.summary import RunParams
+from workflows.segmenting import (
+    segment_bound_source,
+    segment_chosen,
+    segment_stored,
+    segment_upload,
+)
 
 _progress: Any = None
 
@@ -95,11 +95,9 @@ def _call(task: CallTask) -> Any:
 
 @run_task.register
 def _upload(task: UploadTask) -> Outcome | AppendQuestion:
-    """Download, load and segment; only a usable export is stored as the channel's dataset.
-
-    In a channel that already has data, a new file is only loaded and kept: the question
-    whether it adds to that data or replaces it comes back instead (``bot.jobs.appends``)."""
-    w = task.where
+    """Download and load the shared file, then hand it to ``segment_upload``: only a usable
+    export is stored as the channel's dataset, and in a channel that already has data the
+    question whether it adds to that data or replaces it comes back instead."""
     started = time.perf_counter()
     report(task.job_id, "reading")
     data = download(
@@ -114,135 +112,42 @@ def _upload(task: UploadTask) -> Outcome | AppendQuestion:
         limits=ReadLimits.for_upload(task.max_bytes),  # unpacked size and rows, from the limit
     )
     del data  # the upload's bytes are not needed once loaded; don't hold them while clustering
-    question = appends.question_for(task, export, sha256)
-    if question is not None:
-        return question
-    timings = {"read": time.perf_counter() - started}
-    params = RunParams()
-    started = time.perf_counter()
-    result = segment_export(
-        export,
-        k=params.k,
-        as_of=params.as_of,
-        random_state=params.random_state,
-        on_step=lambda step: report(task.job_id, step),
-    )
-    timings["segment"] = time.perf_counter() - started
-    with storage.connect(w.db_path) as db:
-        dataset_id, _ = storage.save_dataset(
-            db,
-            w.scope,
-            user_id=w.user_id,
-            file_name=task.name,
-            sha256=sha256,
-            transactions=export.transactions,
-            summary=result.summary,
-            slack_file_id=task.file_id,
-            file_format=export.file_format,
-            data_dir=w.data_dir,
-        )
-    return _record(task.job_id, w, dataset_id, "upload", params, lambda: result, timings)
+    return segment_upload(
+        task.where, export, name=task.name, sha256=sha256, file_id=task.file_id,
+        job_id=task.job_id, on_step=_progress_of(task.job_id),
+        timings={"read": time.perf_counter() - started},
+    )  # fmt: skip
 
 
 @run_task.register
 def _append(task: AppendTask) -> Outcome:
     """Store and segment an upload that waited for *Add* or *Replace*."""
-    params = RunParams()
     report(task.job_id, "reading")
-    started = time.perf_counter()
-    chosen = appends.chosen_upload(task)
-    timings = {"read": time.perf_counter() - started}
-    started = time.perf_counter()
-    result = segment_transactions(
-        chosen.transactions,
-        rows_read=chosen.rows_read,
-        k=params.k,
-        as_of=params.as_of,
-        random_state=params.random_state,
-        on_step=lambda step: report(task.job_id, step),
-        provenance=chosen.provenance,
-    )
-    timings["segment"] = time.perf_counter() - started
-    dataset_id = appends.store(task, chosen, result.summary)
-    return _record(task.job_id, task.where, dataset_id, "upload", params, lambda: result, timings)
+    return segment_chosen(
+        task.where, task.append_id, task.choice, currency=task.currency, job_id=task.job_id,
+        on_step=_progress_of(task.job_id),
+    )  # fmt: skip
 
 
 @run_task.register
 def _rerun(task: RunTask) -> Outcome:
     """Segment a stored dataset again with the task's parameters."""
-    w, params = task.where, task.params
     report(task.job_id, "reading")
-    started = time.perf_counter()
-    with storage.connect(w.db_path) as db:
-        dataset = storage.dataset_for(db, task.dataset_id, w.scope)
-        transactions = storage.load_transactions(db, task.dataset_id, w.scope, data_dir=w.data_dir)
-    if dataset is None or transactions is None:
-        raise UserError("That dataset is not available in this channel any more.")
-    timings = {"read": time.perf_counter() - started}
-
-    def segment() -> SegmentationResult:
-        return segment_transactions(
-            transactions,
-            rows_read=dataset.rows_read,
-            k=params.k,
-            as_of=params.as_of,
-            random_state=params.random_state,
-            on_step=lambda step: report(task.job_id, step),
-            provenance=Provenance(
-                mapping=dataset.mapping, currency=task.currency or dataset.currency
-            ),
-        )
-
-    return _record(task.job_id, w, task.dataset_id, task.trigger, params, segment, timings)
+    return segment_stored(
+        task.where, task.dataset_id, task.params, trigger=task.trigger, currency=task.currency,
+        job_id=task.job_id, on_step=_progress_of(task.job_id),
+    )  # fmt: skip
 
 
 @run_task.register
 def _source(task: SourceTask) -> Outcome:
-    """Query the source (the aggregate runs where the data lives) and segment what comes back.
-
-    The run is recorded before the query, so a source that fails (unreachable, wrong password,
-    missing table or columns, no rows, too slow) is a failed run whose error is the sentence
-    naming what to fix; the channel's previous results stay as they were.
-    """
-    w, params, source = task.where, task.params, task.source
+    """Query the channel's connected source and segment what comes back."""
     report(task.job_id, "reading")
-
-    def segment() -> SegmentationResult:
-        return segment_source(
-            source, params, currency=task.currency, on_step=lambda step: report(task.job_id, step)
-        )
-
-    outcome = _record(task.job_id, w, task.dataset_id, task.trigger, params, segment, {})
-    with storage.connect(w.db_path) as db:
-        storage.update_source_dataset(db, task.dataset_id, w.scope, outcome.summary)
-    return outcome
+    return segment_bound_source(
+        task.where, task.dataset_id, task.source, task.params, trigger=task.trigger,
+        currency=task.currency, job_id=task.job_id, on_step=_progress_of(task.job_id),
+    )  # fmt: skip
 
 
-def _record(
-    job_id: str,
-    w: Where,
-    dataset_id: int,
-    trigger: str,
-    params: RunParams,
-    segment: Callable[[], SegmentationResult],
-    timings: dict[str, float],
-) -> Outcome:
-    """Record a run around ``segment()`` and the charts: stored done, or failed with its error."""
-    with storage.record_run(
-        w.db_path,
-        w.scope,
-        dataset_id=dataset_id,
-        trigger=trigger,
-        params=params,
-        requested_by=w.user_id,
-    ) as run:
-        storage.link_job_run(w.db_path, job_id, run.run_id)  # so a restart can post it
-        started = time.perf_counter()
-        result = segment()
-        timings.setdefault("segment", time.perf_counter() - started)
-        report(job_id, "charts")
-        started = time.perf_counter()
-        charts = chart_pngs(result)
-        timings["charts"] = time.perf_counter() - started
-        run.finish(result, timings)
-    return Outcome(run_id=run.run_id, dataset_id=dataset_id, summary=result.summary, charts=charts)
+def _progress_of(job_id: str) -> Callable[[str], None]:
+    return functools.partial(report, job_id)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.digest.compare import Digest, SegmentRow
 from bot.render.blocks import actions, bullets, button, context, echo, escape, header, section
 from segmentation.facts import LIKELY_GONE
 from segmentation.formatting import count, money, utc_label
 from segmentation.movement import INTO_LAPSING, NEWLY_GONE, Movement
+from workflows.digest.compare import Digest, SegmentRow
 
 MOVERS_ACTION = "digest_export_movers"
 SHOWN_IDS = 10  # customer ids listed by name when at most this many changed
@@ -158,9 +158,7 @@ def nothing_new_line(digest: Digest) -> str:
     d = digest
     newest = "" if d.newest is None else f"; the newest is still from {d.newest.isoformat()}"
     if d.live:
-        return (
-            f"*Nothing new:* the source has had no new transactions since run #{d.previous_run_id}{newest}."
-        )
+        return f"*Nothing new:* the source has had no new transactions since run #{d.previous_run_id}{newest}."
     return (
         f"*Nothing new:* no transactions have arrived since run #{d.previous_run_id}{newest}. "
         "Connect a source with `/segment source` and each digest will read the latest data."

@@ -1,5 +1,5 @@
 """Answers to ``/segment source``, ``source use NAME`` and ``source off`` (pure mrkdwn text;
-``source_gone_text`` is ``bot.bindings``'s, re-exported).
+``source_gone_text`` is ``workflows.bindings``'s, re-exported).
 
 A source is shown by its name and its description, which the sources file keeps free of
 secrets (``sources.Source.description``); both are the operator's text, escaped here.
@@ -7,9 +7,9 @@ secrets (``sources.Source.description``); both are the operator's text, escaped 
 
 from __future__ import annotations
 
-from bot.bindings import source_gone_text
 from bot.render.blocks import clip, echo, escape
 from sources import Source
+from workflows.bindings import source_gone_text
 
 MAX_DESCRIPTION = 200
 __all__ = ["source_gone_text", "source_off_text", "source_used_text", "sources_text"]

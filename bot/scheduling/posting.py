@@ -14,10 +14,10 @@ import urllib.error
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.digest.compare import Digest
 from bot.errors import is_user_error
 from bot.render import digest as render
 from bot.slack.files import upload_files
+from workflows.digest.compare import Digest
 
 log = logging.getLogger("segbot.digest")
 REASONS = {

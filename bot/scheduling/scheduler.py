@@ -25,16 +25,16 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from slack_sdk import WebClient
 
 import storage
-from bot.bindings import bound_source
-from bot.digest import slots
-from bot.digest.compare import Digest
-from bot.digest.refresh import RefreshRequest, refresh
 from bot.errors import describe
 from bot.render.blocks import escape
 from bot.render.digest import failure_dm_text
 from bot.scheduling import posting
 from sources import Catalog
 from storage import Schedule
+from workflows.bindings import bound_source
+from workflows.digest import slots
+from workflows.digest.compare import Digest
+from workflows.digest.refresh import RefreshRequest, refresh
 
 log = logging.getLogger("segbot.digest")
 INTERRUPTED = "segbot stopped while preparing it"

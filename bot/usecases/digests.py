@@ -12,17 +12,17 @@ from collections.abc import Sequence
 import pandas as pd
 
 import storage
-from bot.digest import slots
-from bot.digest.refresh import RefreshRequest
-from bot.digest.schedule_parse import DigestNow
 from bot.errors import GONE, NO_DATASET, UserError
 from bot.render.digest import digest_now_text
+from bot.schedule_requests import DigestNow
 from bot.slack.files import send_to_user
 from bot.usecases.context import Deps, Place, Reply
 from bot.usecases.runs import parse_run_id
 from segmentation.movement import movers
 from segmentation.report import customers_csv
 from segmentation.summary import Segment
+from workflows.digest import slots
+from workflows.digest.refresh import RefreshRequest
 
 
 def digest_now(deps: Deps, place: Place, request: DigestNow) -> Reply:

@@ -13,15 +13,15 @@ import zoneinfo
 from dataclasses import dataclass
 
 import storage
-from bot.digest.schedule_parse import (
+from bot.errors import NO_DATASET, UserError, describe
+from bot.render import schedule as render
+from bot.schedule_requests import (
     ScheduleOff,
     SetSchedule,
     ShowSchedule,
     parse_time,
     parse_timezone,
 )
-from bot.errors import NO_DATASET, UserError, describe
-from bot.render import schedule as render
 from bot.scheduling.posting import reason
 from bot.usecases.context import Deps, Place, Reply
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 
 import storage
-from bot.bindings import bound_source, source_row
 from bot.errors import UserError
 from bot.jobs.queue import new_job_id
 from bot.jobs.tasks import SourceTask
@@ -25,6 +24,7 @@ from bot.usecases.uploads import enqueue, where
 from segmentation.summary import RunParams
 from sources import Source, SourceError
 from storage import Dataset
+from workflows.bindings import bound_source, source_row
 
 
 def show_sources(deps: Deps, place: Place, _request: ShowSources) -> Reply:

@@ -171,7 +171,7 @@ def test_revenue_at_risk_from_predictions():
 
 
 def test_the_digest_action_names_where_the_newly_gone_are(real_result):
-    from bot.digest.compare import actions, segment_rows
+    from workflows.digest.compare import actions, segment_rows
 
     segments = real_result.summary.segments
     before = _run([0, 1], [100.0, 200], [0.9, 0.9])

@@ -7,7 +7,6 @@ import datetime as dt
 
 import pandas as pd
 
-from bot.digest.compare import DataChange, Digest, SegmentRow
 from bot.render import digest as render
 from bot.render.schedule import (
     every,
@@ -19,6 +18,7 @@ from bot.render.schedule import (
 )
 from segmentation.movement import Movement
 from storage import Schedule, Scope
+from workflows.digest.compare import DataChange, Digest, SegmentRow
 
 ROWS = (
     SegmentRow(id=0, name="Loyal", customers=90, before=100, revenue_share=0.8),

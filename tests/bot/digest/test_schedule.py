@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from bot.digest import slots
-from bot.digest.refresh import RefreshRequest, k_for, run_params
-from bot.digest.schedule_parse import DigestNow, ScheduleOff, SetSchedule, ShowSchedule
 from bot.errors import UserError
 from bot.requests import parse
+from bot.schedule_requests import DigestNow, ScheduleOff, SetSchedule, ShowSchedule
 from bot.scheduling.scheduler import DigestScheduler, job_id
 from segmentation.summary import RunParams
 from storage import Schedule, Scope
+from workflows.digest import slots
+from workflows.digest.refresh import RefreshRequest, k_for, run_params
 
 UTC = dt.UTC
 

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 import storage
-from bot.digest.refresh import RefreshRequest, refresh
 from bot.errors import NO_DATASET, UserError
 from bot.jobs.queue import JobQueue, new_job_id
 from bot.jobs.tasks import CallTask
@@ -17,6 +16,7 @@ from segmentation.load import load_export
 from segmentation.pipeline import segment_export
 from segmentation.sample import sample_export
 from storage import Scope
+from workflows.digest.refresh import RefreshRequest, refresh
 
 
 def refresh_call(tmp_path: Path, channel_id: str) -> CallTask:

@@ -7,10 +7,10 @@ import threading
 import time
 from collections.abc import Callable
 
-from bot.digest.compare import Digest, SegmentRow
-from bot.digest.refresh import RefreshRequest
 from bot.errors import QueueFullError
 from tests.bot.scheduling.conftest import World
+from workflows.digest.compare import Digest, SegmentRow
+from workflows.digest.refresh import RefreshRequest
 
 REQUESTS = 30
 BEFORE_ANY_SLOT = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)

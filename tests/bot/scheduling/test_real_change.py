@@ -13,10 +13,10 @@ import re
 import pandas as pd
 
 import storage
-from bot.digest.history import SIZES_CHART, size_history
 from segmentation.load import load_export
 from tests.bot.digest.reading import repeated, words
 from tests.bot.scheduling.conftest import AFTER_DST, BEFORE_DST, World, with_orders
+from workflows.digest.history import SIZES_CHART, size_history
 
 NEXT_WEEK = AFTER_DST + dt.timedelta(days=7)
 BOUGHT_AGAIN = ("12347", "12748", "17841")  # existing customers with one more order…

@@ -14,13 +14,13 @@ from collections.abc import Callable
 import sqlite_utils
 
 import storage
-from bot.errors import UserError
 from segmentation.engine import Prepared
 from segmentation.pipeline import Provenance, segment_prepared
 from segmentation.result import SegmentationResult
 from segmentation.summary import RunParams
 from sources import Catalog, Source, SourceError, prepare_source
 from storage import Dataset, Scope
+from workflows.errors import UserError
 
 
 def source_gone_text(name: str) -> str:

@@ -1,5 +1,5 @@
-"""Worker side of appended exports: keep an upload into a channel that has data until it is
-answered (``question_for``), then build what was chosen (``chosen_upload``) and store it.
+"""Appended exports: keep an upload into a channel that has data until it is answered
+(``question_for``), then build what was chosen (``chosen_upload``) and store it (``store``).
 
 *Add* stores a new dataset: the stored lines, then the upload's lines that no stored line
 equals in every column (``segmentation.appending.new_lines``). *Replace* stores the upload
@@ -14,9 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 import storage
-from bot.errors import UserError
-from bot.jobs.tasks import AppendQuestion, AppendTask, UploadTask
-from segmentation.appending import added_note, combine, compare, line_span, new_lines
+from segmentation.appending import Overlap, added_note, combine, compare, line_span, new_lines
 from segmentation.load import Export
 from segmentation.pipeline import Provenance
 from segmentation.summary import RunSummary
@@ -29,9 +27,24 @@ from storage.appends import (
     pending_upload,
     remove_pending_file,
 )
+from workflows.errors import UserError
+from workflows.runs import Where
 
 GONE = "That upload is not waiting any more: share the file again to start over."
 BASE_GONE = "This channel's stored data is not available any more, so I can't add to it."
+
+
+@dataclass(frozen=True)
+class AppendQuestion:
+    """An upload into a channel that has data, loaded and kept (``append_id``), not segmented:
+    ask whether it adds to the stored ``stored_name`` or replaces it (``overlap`` suggests)."""
+
+    append_id: int
+    file_name: str
+    lines: int
+    stored_name: str
+    stored_lines: int
+    overlap: Overlap
 
 
 @dataclass(frozen=True)
@@ -47,10 +60,12 @@ class Chosen:
     file_format: str | None
 
 
-def question_for(task: UploadTask, export: Export, sha256: str) -> AppendQuestion | None:
-    """Keep ``export`` as a pending upload and return the question to ask; None when the upload
-    goes on as before (the channel's first dataset, or bytes it stored already)."""
-    w = task.where
+def question_for(
+    w: Where, export: Export, *, name: str, sha256: str, file_id: str | None
+) -> AppendQuestion | None:
+    """Keep ``export`` (the file ``name``, Slack's ``file_id``) as a pending upload and return
+    the question to ask; None when the upload goes on as before (the channel's first dataset,
+    or bytes it stored already)."""
     with storage.connect(w.db_path) as db:
         base = storage.latest_upload(db, w.scope)
         if base is None or has_dataset_with_hash(db, w.scope, sha256):
@@ -72,8 +87,8 @@ def question_for(task: UploadTask, export: Export, sha256: str) -> AppendQuestio
             data_dir=w.data_dir,
             user_id=w.user_id,
             base_dataset_id=base.id,
-            file_name=task.name,
-            slack_file_id=task.file_id,
+            file_name=name,
+            slack_file_id=file_id,
             sha256=sha256,
             file_format=export.file_format,
             mapping=export.mapping,
@@ -84,20 +99,20 @@ def question_for(task: UploadTask, export: Export, sha256: str) -> AppendQuestio
             suggested=overlap.suggested,
         )
     lines = len(export.transactions)
-    return AppendQuestion(append_id, task.name, lines, base.file_name, len(stored), overlap)
+    return AppendQuestion(append_id, name, lines, base.file_name, len(stored), overlap)
 
 
-def chosen_upload(task: AppendTask) -> Chosen:
-    """The lines the answer stands for: the upload alone, or the stored lines and its new ones."""
-    w = task.where
+def chosen_upload(w: Where, append_id: int, choice: str, currency: str | None) -> Chosen:
+    """The lines the answer stands for: the upload alone (``choice`` "replace"), or the stored
+    lines and its new ones ("add"); ``currency`` is the channel's setting, None: the export's."""
     with storage.connect(w.db_path) as db:
-        pending = pending_upload(db, w.scope, task.append_id)
-        lines = pending_transactions(db, w.scope, task.append_id, data_dir=w.data_dir)
+        pending = pending_upload(db, w.scope, append_id)
+        lines = pending_transactions(db, w.scope, append_id, data_dir=w.data_dir)
         base = (
             None if pending is None else storage.dataset_for(db, pending.base_dataset_id, w.scope)
         )
         stored = None
-        if base is not None and task.choice == "add":
+        if base is not None and choice == "add":
             stored = storage.load_transactions(db, base.id, w.scope, data_dir=w.data_dir)
     if pending is None or lines is None:
         raise UserError(GONE)
@@ -105,18 +120,18 @@ def chosen_upload(task: AppendTask) -> Chosen:
         mapping=pending.mapping,
         date_order=pending.date_order,
         notes=pending.notes,
-        currency=task.currency or pending.currency,
+        currency=currency or pending.currency,
     )
-    if task.choice == "replace":
+    if choice == "replace":
         return Chosen(lines, pending.rows_read, read, pending.file_name, pending.sha256,
                       pending.slack_file_id, pending.file_format)  # fmt: skip
     if base is None or stored is None:
         raise UserError(BASE_GONE)
-    return _added(task, pending, lines, base, stored)
+    return _added(currency, pending, lines, base, stored)
 
 
 def _added(
-    task: AppendTask,
+    currency: str | None,
     pending: PendingUpload,
     lines: pd.DataFrame,
     base: Dataset,
@@ -131,7 +146,7 @@ def _added(
         mapping=pending.mapping,
         date_order=pending.date_order,
         notes=(added_note(added, len(lines) - added),),
-        currency=task.currency or (pending.currency if same_money else None),
+        currency=currency or (pending.currency if same_money else None),
     )
     both = hashlib.sha256(f"{base.sha256}+{pending.sha256}".encode()).hexdigest()
     return Chosen(
@@ -145,9 +160,8 @@ def _added(
     )
 
 
-def store(task: AppendTask, chosen: Chosen, summary: RunSummary) -> int:
+def store(w: Where, append_id: int, chosen: Chosen, summary: RunSummary) -> int:
     """Store the chosen lines as the channel's new dataset; the pending file goes. Its id."""
-    w = task.where
     with storage.connect(w.db_path) as db:
         dataset_id, _ = storage.save_dataset(
             db,
@@ -161,5 +175,5 @@ def store(task: AppendTask, chosen: Chosen, summary: RunSummary) -> int:
             file_format=chosen.file_format,
             data_dir=w.data_dir,
         )
-        remove_pending_file(db, w.scope, task.append_id, data_dir=w.data_dir)
+        remove_pending_file(db, w.scope, append_id, data_dir=w.data_dir)
     return dataset_id

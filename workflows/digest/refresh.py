@@ -14,7 +14,6 @@ not re-clustered at all: that run stands. Returns a frozen ``Digest``.
 from __future__ import annotations
 
 import datetime as dt
-import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -22,17 +21,18 @@ import pandas as pd
 import sqlite_utils
 
 import storage
-from bot.bindings import segment_source, source_row
-from bot.digest.assemble import Compared, Occasion, changed, nothing_new
-from bot.digest.compare import Digest
-from bot.digest.history import size_history
-from bot.errors import NO_DATASET, UserError
 from segmentation.matching import align_to_previous
 from segmentation.pipeline import Provenance, segment_transactions
 from segmentation.result import SegmentationResult
 from segmentation.summary import RunParams
 from sources import Source
 from storage import Dataset, RunRecord, Scope
+from workflows.bindings import segment_source, source_row
+from workflows.digest.assemble import Compared, Occasion, changed, nothing_new
+from workflows.digest.compare import Digest
+from workflows.digest.history import size_history
+from workflows.errors import NO_DATASET, UserError
+from workflows.runs import Where, segment_and_record
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -199,18 +199,25 @@ def _record(
 ) -> tuple[int, SegmentationResult, dict[int, int]]:
     """Segment, follow the baseline's names and ids, and record the run; returns its id, the
     result and ``{new segment id: baseline segment id}``."""
-    with storage.record_run(
-        request.db_path, request.scope, dataset_id=data.dataset.id, trigger=request.trigger,
-        params=params, requested_by=request.requested_by,
-    ) as recording:  # fmt: skip
-        started = time.perf_counter()
+    matched: dict[int, int] = {}
+
+    def segment() -> SegmentationResult:
         result = segment_data(data, params)
         if kept_from is not None:
             result = replace(result, summary=result.summary.keeping_k_of(kept_from))
-        matched: dict[int, int] = {}
         if baseline is not None and baseline.segments:
-            result, matched = align_to_previous(
+            result, found = align_to_previous(
                 result, baseline.segments, previous_customers=baseline.customers
             )
-        recording.finish(result, {"segment": time.perf_counter() - started})
-    return recording.run_id, result, matched
+            matched.update(found)
+        return result
+
+    where = Where(
+        scope=request.scope, user_id=request.requested_by, db_path=request.db_path,
+        data_dir=request.data_dir,
+    )  # fmt: skip
+    recorded = segment_and_record(
+        where, dataset_id=data.dataset.id, trigger=request.trigger, params=params,
+        segment=segment, draw=False,
+    )  # fmt: skip
+    return recorded.outcome.run_id, recorded.result, matched

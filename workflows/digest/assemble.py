@@ -9,14 +9,14 @@ from dataclasses import dataclass
 import pandas as pd
 
 import storage
-from bot.digest import compare
-from bot.digest.compare import Digest
-from bot.digest.history import charts
 from segmentation.movement import lapsing_ids, movement, movers
 from segmentation.result import SegmentationResult
 from segmentation.summary import RunSummary, Segment
 from segmentation.wording import k_phrase, stability_sentence
 from storage import RunRecord, Scope
+from workflows.digest import compare
+from workflows.digest.compare import Digest
+from workflows.digest.history import charts
 
 History = tuple[pd.DataFrame, dict[int, str]]  # ``history.size_history``'s sizes and names
 
