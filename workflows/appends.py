@@ -2,7 +2,7 @@
 (``question_for``), then build what was chosen (``chosen_upload``) and store it (``store``).
 
 *Add* stores a new dataset: the stored lines, then the upload's lines that no stored line
-equals in every column (``segmentation.appending.new_lines``). *Replace* stores the upload
+equals in every column (``workflows.appending.new_lines``). *Replace* stores the upload
 alone, as a first upload is stored.
 """
 
@@ -14,7 +14,6 @@ from dataclasses import dataclass
 import pandas as pd
 
 import storage
-from segmentation.appending import Overlap, added_note, combine, compare, line_span, new_lines
 from segmentation.load import Export
 from segmentation.pipeline import Provenance
 from segmentation.summary import RunSummary
@@ -27,6 +26,7 @@ from storage.appends import (
     pending_upload,
     remove_pending_file,
 )
+from workflows.appending import Overlap, added_note, combine, compare, line_span, new_lines
 from workflows.errors import UserError
 from workflows.runs import Where
 

@@ -4,7 +4,7 @@ suggested answer first (primary button) and named in the text, with the one-sent
 from __future__ import annotations
 
 from bot.render.blocks import actions, button, context, echo, section
-from segmentation.appending import Overlap, Span
+from workflows.appending import Overlap, Span
 
 ADD_ACTION = "append_add"
 REPLACE_ACTION = "append_replace"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from bot.render.appends import append_blocks, reason, span_label
-from segmentation.appending import Overlap, Span
+from workflows.appending import Overlap, Span
 
 
 def _span(first: str, last: str) -> Span:

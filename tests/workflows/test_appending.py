@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from segmentation.appending import (
+from workflows.appending import (
     Overlap,
     Span,
     added_note,
