@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from bot.errors import UserError
 from bot.render.blocks import clip, echo
 from bot.schedule_requests import DigestCommand, parse_digest, parse_schedule
+from segmentation.choices import K_MAX, K_MIN, K_RANGE
 from segmentation.currency import checked_code
 from segmentation.errors import ExportError
-from segmentation.model import K_MAX, K_MIN, K_RANGE
 
 SUBCOMMANDS = (
     "help", "run", "show", "customer", "export", "history", "datasets", "currency", "schedule",

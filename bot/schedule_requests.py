@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from functools import cache
 
 from bot.errors import UserError
+from segmentation.choices import K_MAX, K_MIN, K_RANGE
 from segmentation.formatting import WEEKDAYS
-from segmentation.model import K_MAX, K_MIN, K_RANGE
 
 DAYS = tuple(day.lower() for day in WEEKDAYS)
 K_CHOICES = f"`k=auto`, `k=keep` or a number from {K_MIN} to {K_MAX}"

@@ -13,7 +13,7 @@ import os
 import sys
 from pathlib import Path
 
-from segmentation.model import K_MAX, K_MIN, K_RANGE
+from segmentation.choices import K_MAX, K_MIN, K_RANGE
 
 SAMPLE_SUFFIXES = (".csv", ".xlsx", ".parquet")
 

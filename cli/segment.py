@@ -1,4 +1,8 @@
-"""`segbot segment` and `segbot sample`."""
+"""`segbot segment` and `segbot sample`.
+
+Registering the commands imports nothing heavy: pandas, the engine and scikit-learn are
+imported when a command runs, matplotlib only for ``--out`` (``segbot --help`` stays quick).
+"""
 
 from __future__ import annotations
 
@@ -17,13 +21,8 @@ from cli.args import (
     seed,
     shown,
 )
-from cli.text import text_summary
+from segmentation.choices import K_MAX, K_MIN
 from segmentation.errors import ExportError
-from segmentation.load import load_export
-from segmentation.model import K_MAX, K_MIN
-from segmentation.pipeline import segment_export
-from segmentation.sample import write_sample
-from segmentation.summary import RunParams
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -84,6 +83,12 @@ def run_segment(args: argparse.Namespace) -> int:
     Returns 0, or 2 (with a plain message on stderr) when the file can't be segmented.
     Raises UsageError, before reading the file, for an --out or --db that can't be written.
     """
+
+    from cli.text import text_summary
+    from segmentation.load import load_export
+    from segmentation.pipeline import segment_export
+    from segmentation.summary import RunParams
+
     out = Path(args.out) if args.out else None
     if out is not None:
         check_output_folder(out)
@@ -120,6 +125,9 @@ def run_sample(args: argparse.Namespace) -> int:
 
     Raises UsageError, before generating anything, when the file can't go there.
     """
+
+    from segmentation.sample import write_sample
+
     check_output_file(Path(args.path), "the sample")
     frame = write_sample(args.path, rows=args.rows, seed=args.seed)
     print(f"Wrote {len(frame):,} lines to {shown(args.path)}")

@@ -12,13 +12,14 @@ import hashlib
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cli.args import UsageError, check_output_file, positive, shown
-from cli.text import text_summary
-from segmentation.formatting import utc_label
-from segmentation.load import Export
-from segmentation.result import SegmentationResult
-from segmentation.summary import RunParams
+
+if TYPE_CHECKING:
+    from segmentation.load import Export
+    from segmentation.result import SegmentationResult
+    from segmentation.summary import RunParams
 
 # storage.DEFAULT_DB_PATH, written out so that `segbot segment` starts without loading the
 # database layer (tests/cli/test_cli_errors.py checks the two agree); storage is imported
@@ -93,6 +94,7 @@ def store_run(
 def run_history(args: argparse.Namespace) -> int:
     """List the CLI's stored runs, newest first; 2 when there is no database."""
     import storage
+    from segmentation.formatting import utc_label
 
     path = database_path(args.db)
     if not path.exists():
@@ -120,6 +122,8 @@ def run_show(args: argparse.Namespace) -> int:
     no database or no such run.
     """
     import storage
+    from cli.text import text_summary
+    from segmentation.formatting import utc_label
 
     path = database_path(args.db)
     if not path.exists():

@@ -12,12 +12,11 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 from threadpoolctl import threadpool_limits
 
+from segmentation.choices import K_MAX, K_MIN
 from segmentation.elbow import elbow as find_elbow
 from segmentation.scale import fit_scale, on_scale
 from segmentation.summary import KScore, finite_or_none
 
-K_MIN, K_MAX = 2, 10  # the numbers of segments segbot offers, everywhere
-K_RANGE = range(K_MIN, K_MAX + 1)
 MIN_SEGMENT_SHARE = 0.05
 
 

@@ -6,9 +6,9 @@ import math
 
 from bot.errors import NO_DATASET
 from bot.render.blocks import clip, echo
+from segmentation.choices import K_MAX, K_MIN
 from segmentation.formatting import money, number, utc_label
 from segmentation.lifecycle import STATE_WORDS
-from segmentation.model import K_MAX, K_MIN
 from segmentation.summary import Segment
 from storage import CustomerRow, Dataset, RunRecord
 

@@ -20,8 +20,8 @@ from bot.render.blocks import (
     section,
 )
 from bot.render.schedule import schedule_button
+from segmentation.choices import K_RANGE
 from segmentation.formatting import money, number
-from segmentation.model import K_RANGE
 from segmentation.summary import RunSummary, Segment
 from segmentation.wording import (
     facts_line,

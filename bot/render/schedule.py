@@ -6,8 +6,8 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from bot.render.blocks import button, clip
+from segmentation.choices import K_RANGE
 from segmentation.formatting import WEEKDAYS
-from segmentation.model import K_RANGE
 from storage import Schedule
 
 SCHEDULE_ACTION = "schedule_digest"

@@ -19,7 +19,7 @@ from bot.requests import parse_k as slack_k
 from cli import BROKEN_PIPE, main
 from cli.args import parse_k
 from cli.stored import DEFAULT_DB
-from segmentation.model import K_MAX, K_MIN, K_RANGE
+from segmentation.choices import K_MAX, K_MIN, K_RANGE
 
 
 @pytest.fixture

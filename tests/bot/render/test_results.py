@@ -11,7 +11,7 @@ from bot.errors import NO_DATASET
 from bot.render.lookups import customer_text, datasets_text, history_text
 from bot.render.progress import progress_text
 from bot.render.results import results_blocks, results_text, segment_fields
-from segmentation.model import K_RANGE
+from segmentation.choices import K_RANGE
 from segmentation.summary import Medians, RunParams, RunSummary, Segment
 from storage import CustomerRow, RunRecord
 
