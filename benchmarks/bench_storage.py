@@ -27,7 +27,7 @@ import sqlite_utils  # noqa: E402
 
 import storage  # noqa: E402
 from benchmarks.datasets import cached  # noqa: E402
-from segmentation.load import load_export  # noqa: E402
+from segmentation.load import ExportRecord, load_export  # noqa: E402
 from segmentation.pipeline import segment_export  # noqa: E402
 from segmentation.summary import RunParams  # noqa: E402
 
@@ -49,12 +49,12 @@ def median_seconds(
 
 
 def store_dataset(db, folder: Path, export, result, name: str) -> int:
+    record = ExportRecord(file_name=name, sha256=hashlib.sha256(name.encode()).hexdigest())
     dataset_id, _ = storage.save_dataset(
         db,
         SCOPE,
+        record,
         user_id=None,
-        file_name=name,
-        sha256=hashlib.sha256(name.encode()).hexdigest(),
         transactions=export.transactions,
         summary=result.summary,
         data_dir=storage.data_dir(folder / "bench.db"),

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import hashlib
 import os
 import sys
 from pathlib import Path
@@ -79,11 +78,7 @@ def store_run(
         scope=storage.CLI_SCOPE, user_id=_local_user(), db_path=db_path,
         data_dir=storage.data_dir(db_path),
     )  # fmt: skip
-    sha256 = hashlib.sha256(source.read_bytes()).hexdigest()
-    outcome = store_segmented(
-        where, export, result, name=source.name, sha256=sha256, params=params, trigger="cli",
-        draw=False,
-    )  # fmt: skip
+    outcome = store_segmented(where, export, result, params=params, trigger="cli", draw=False)
     print(
         f"Stored as run {outcome.run_id} in {db_path} (segbot show {outcome.run_id}).",
         file=sys.stderr,

@@ -15,7 +15,7 @@ from segmentation.engine import CleaningAudit, Prepared, prepare_frame
 from segmentation.errors import NotEnoughCustomersError
 from segmentation.facts import PREDICTED
 from segmentation.lifecycle import Lifecycle, lifecycle_from, lifecycle_states
-from segmentation.load import Export, load_export
+from segmentation.load import Export, ExportRecord, load_export
 from segmentation.model import SegmentModel, explain_k
 from segmentation.result import CUSTOMER_COLUMNS, SegmentationResult
 from segmentation.sample import sample_export
@@ -43,6 +43,17 @@ class Provenance:
     notes: tuple[str, ...] = ()
     currency: str | None = None
 
+    @classmethod
+    def of(cls, record: ExportRecord, *, currency: str | None = None) -> Provenance:
+        """How ``record``'s export was read; ``currency`` (the channel's setting) wins over
+        the export's own."""
+        return cls(
+            mapping=dict(record.mapping),
+            date_order=record.date_order,
+            notes=tuple(record.notes),
+            currency=currency or record.currency,
+        )
+
 
 def segment_export(
     export: Export,
@@ -60,12 +71,7 @@ def segment_export(
         as_of=as_of,
         random_state=random_state,
         on_step=on_step,
-        provenance=Provenance(
-            mapping=dict(export.mapping),
-            date_order=export.date_order.order,
-            notes=tuple(export.notes),
-            currency=export.currency,
-        ),
+        provenance=Provenance.of(export.record),
     )
 
 

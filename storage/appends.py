@@ -18,6 +18,7 @@ import pandas as pd
 import pyarrow.feather as feather
 import sqlite_utils
 
+from segmentation.load.record import ExportRecord
 from storage.datasets import TRANSACTIONS_FOLDER, _frame_from_arrow, _write_arrow
 from storage.records import Scope
 from storage.sql import changed, first, from_json, to_json, utc_now, write_transaction
@@ -25,25 +26,25 @@ from storage.sql import changed, first, from_json, to_json, utc_now, write_trans
 CHOICES = ("add", "replace")
 
 
+# How the export was read, kept as one ``ExportRecord``; the columns before it held its parts.
+RECORD_COLUMNS = (
+    "file_name", "sha256", "file_format", "mapping", "currency", "date_order", "notes",
+    "rows_read",
+)  # fmt: skip
+
+
 @dataclass(frozen=True, kw_only=True)
 class PendingUpload:
-    """A loaded upload waiting for its answer; ``lines`` is how many lines it holds,
-    ``rows_read`` those plus the lines the reader skipped."""
+    """A loaded upload waiting for its answer: the ``export`` as read, and ``lines``, how many
+    lines it holds (its ``rows_read`` counts the lines the reader skipped too)."""
 
     id: int
     team_id: str
     channel_id: str
     user_id: str | None
     base_dataset_id: int
-    file_name: str
+    export: ExportRecord
     slack_file_id: str | None
-    sha256: str
-    file_format: str | None
-    mapping: dict[str, str]
-    currency: str | None
-    date_order: str
-    notes: tuple[str, ...]
-    rows_read: int
     lines: int
     thread_ts: str | None
     question_ts: str | None
@@ -61,25 +62,32 @@ def has_dataset_with_hash(db: sqlite_utils.Database, scope: Scope, sha256: str) 
 def open_pending_upload(
     db: sqlite_utils.Database,
     scope: Scope,
+    export: ExportRecord,
     *,
     transactions: pd.DataFrame,
     data_dir: str | Path,
-    **fields: object,
+    user_id: str | None,
+    base_dataset_id: int,
+    suggested: str,
+    slack_file_id: str | None = None,
 ) -> int:
-    """Keep a loaded upload until it is answered; the channel's earlier open ones are superseded.
-
-    ``fields``: user_id, base_dataset_id, file_name, slack_file_id, sha256, file_format,
-    mapping, currency, date_order, notes, rows_read, suggested.
-    """
-    sha256 = str(fields["sha256"])
-    relative = Path(TRANSACTIONS_FOLDER) / f"pending-{sha256[:16]}-{uuid.uuid4().hex[:12]}.arrow"
+    """Keep a loaded upload (``export``, its ``transactions``) until it is answered; the
+    channel's earlier open ones are superseded. ``suggested``: "add" or "replace"."""
+    prefix = f"pending-{export.sha256[:16]}-{uuid.uuid4().hex[:12]}"
+    relative = Path(TRANSACTIONS_FOLDER) / f"{prefix}.arrow"
     _write_arrow(transactions, Path(data_dir) / relative)  # the file first, as datasets do
+    facts = export.to_json()
     row = {
-        **fields,
+        **{name: facts[name] for name in RECORD_COLUMNS},
+        "user_id": user_id,
+        "base_dataset_id": base_dataset_id,
+        "slack_file_id": slack_file_id,
+        "suggested": suggested,
+        "export": to_json(facts),
         "team_id": scope.team_id,
         "channel_id": scope.channel_id,
-        "mapping": to_json(dict(fields["mapping"])),  # type: ignore[call-overload]
-        "notes": to_json(list(fields["notes"])),  # type: ignore[call-overload]
+        "mapping": to_json(facts["mapping"]),
+        "notes": to_json(facts["notes"]),
         "lines": len(transactions),
         "transactions_path": relative.as_posix(),
         "state": "open",
@@ -110,11 +118,21 @@ def pending_upload(db: sqlite_utils.Database, scope: Scope, append_id: int) -> P
     )
     if row is None:
         return None
+    return _pending(row)
+
+
+def _pending(row: dict) -> PendingUpload:
+    stored = from_json(row.pop("export"))
+    parts = {name: row.pop(name) for name in RECORD_COLUMNS}
+    if stored is None:  # kept before the record had a column of its own
+        stored = {
+            **parts,
+            "mapping": from_json(parts["mapping"]),
+            "notes": from_json(parts["notes"]),
+        }
     for unused in ("transactions_path", "created_at"):
         row.pop(unused)
-    return PendingUpload(
-        **{**row, "mapping": from_json(row["mapping"]), "notes": tuple(from_json(row["notes"]))}
-    )
+    return PendingUpload(**row, export=ExportRecord.from_json(stored))
 
 
 def pending_transactions(

@@ -18,6 +18,7 @@ import pyarrow.feather as feather
 import pyarrow.parquet as pq
 import sqlite_utils
 
+from segmentation.load.record import ExportRecord
 from segmentation.summary import RunSummary
 from storage.records import Dataset, Scope
 from storage.sql import first, from_json, to_json, utc_now, write_transaction
@@ -26,30 +27,30 @@ TRANSACTIONS_FOLDER = "transactions"
 IN_SCOPE = "team_id = ? AND channel_id = ?"
 COLUMNS = (
     "id, team_id, channel_id, user_id, created_at, file_name, slack_file_id, sha256, rows_read, "
-    "rows_kept, customers, first_purchase, last_purchase, mapping, file_format, source"
+    "rows_kept, customers, first_purchase, last_purchase, mapping, file_format, source, export"
 )
 
 
 def save_dataset(
     db: sqlite_utils.Database,
     scope: Scope,
+    export: ExportRecord,
     *,
     user_id: str | None,
-    file_name: str,
-    sha256: str,
     transactions: pd.DataFrame,
     summary: RunSummary,
     data_dir: str | Path,
     slack_file_id: str | None = None,
-    file_format: str | None = None,
 ) -> tuple[int, bool]:
-    """Store an export's normalised transactions; returns ``(dataset_id, created)``.
+    """Store an export (its facts and normalised transactions); returns ``(dataset_id,
+    created)``.
 
     The audit counts, first/last purchase and column mapping are taken from the
     ``summary`` of a run of these transactions. When this channel already has a
-    dataset with the same ``sha256`` nothing is written and ``(existing_id, False)``
+    dataset with the export's ``sha256`` nothing is written and ``(existing_id, False)``
     comes back.
     """
+    sha256 = export.sha256
     existing = _dataset_id_for_hash(db, scope, sha256)
     if existing is not None:
         return existing, False
@@ -62,7 +63,7 @@ def save_dataset(
         "channel_id": scope.channel_id,
         "user_id": user_id,
         "created_at": utc_now(),
-        "file_name": file_name,
+        "file_name": export.file_name,
         "slack_file_id": slack_file_id,
         "sha256": sha256,
         "rows_read": summary.rows_read,
@@ -71,9 +72,10 @@ def save_dataset(
         "first_purchase": summary.first_purchase,
         "last_purchase": summary.last_purchase,
         "mapping": to_json(dict(summary.mapping)),
-        "file_format": file_format,
+        "file_format": export.file_format,
         "transactions_path": relative.as_posix(),
         "currency": summary.currency,
+        "export": to_json(export.to_json()),
     }
     # INSERT OR IGNORE on UNIQUE (team_id, channel_id, sha256) rather than table.insert(ignore=True):
     # the statement's rowcount says whether this call created the row (lastrowid does not).
@@ -163,7 +165,14 @@ def _dataset_id_for_hash(db: sqlite_utils.Database, scope: Scope, sha256: str) -
 
 
 def _dataset(row: dict) -> Dataset:
-    return Dataset(**{**row, "mapping": from_json(row["mapping"]) or {}})
+    export = from_json(row["export"])
+    return Dataset(
+        **{
+            **row,
+            "mapping": from_json(row["mapping"]) or {},
+            "export": None if export is None else ExportRecord.from_json(export),
+        }
+    )
 
 
 def _frame_from_arrow(table: pa.Table) -> pd.DataFrame:

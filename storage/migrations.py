@@ -285,3 +285,16 @@ def m012_channel_sources(db: sqlite_utils.Database) -> None:
         ALTER TABLE datasets ADD COLUMN source TEXT
         """,
     )
+
+
+@MIGRATIONS()
+def m013_export_records(db: sqlite_utils.Database) -> None:
+    """An export's facts as one value (``segmentation.load.ExportRecord`` as JSON), beside the
+    dataset and the upload waiting for *Add* or *Replace* (NULL in rows stored before)."""
+    _run_script(
+        db,
+        """
+        ALTER TABLE datasets ADD COLUMN export TEXT;
+        ALTER TABLE dataset_appends ADD COLUMN export TEXT
+        """,
+    )

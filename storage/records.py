@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from segmentation.load.record import ExportRecord
 from segmentation.summary import RunParams, RunSummary
 
 
@@ -45,6 +46,7 @@ class Dataset:
     file_format: str | None
     currency: str | None = None  # ISO code found in the export (None: unknown)
     source: str | None = None  # the connected source it stands for (no file): storage.sources
+    export: ExportRecord | None = None  # how the export was read (None: a source, or older rows)
 
 
 @dataclass(frozen=True, kw_only=True)

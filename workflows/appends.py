@@ -9,12 +9,12 @@ alone, as a first upload is stored.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
 import storage
-from segmentation.load import Export
+from segmentation.load import Export, ExportRecord
 from segmentation.pipeline import Provenance
 from segmentation.summary import RunSummary
 from storage import Dataset
@@ -49,23 +49,20 @@ class AppendQuestion:
 
 @dataclass(frozen=True)
 class Chosen:
-    """The lines to segment and store, and how to describe them."""
+    """The lines to segment and store, the ``export`` they are stored as, how to describe them
+    (``provenance``: the channel's currency setting applied) and Slack's ``file_id``."""
 
     transactions: pd.DataFrame
-    rows_read: int
+    export: ExportRecord
     provenance: Provenance
-    name: str
-    sha256: str
     file_id: str | None
-    file_format: str | None
 
 
-def question_for(
-    w: Where, export: Export, *, name: str, sha256: str, file_id: str | None
-) -> AppendQuestion | None:
-    """Keep ``export`` (the file ``name``, Slack's ``file_id``) as a pending upload and return
-    the question to ask; None when the upload goes on as before (the channel's first dataset,
-    or bytes it stored already)."""
+def question_for(w: Where, export: Export, *, file_id: str | None) -> AppendQuestion | None:
+    """Keep ``export`` (Slack's ``file_id``) as a pending upload and return the question to
+    ask; None when the upload goes on as before (the channel's first dataset, or bytes it
+    stored already)."""
+    sha256, name = export.sha256, export.file_name
     with storage.connect(w.db_path) as db:
         base = storage.latest_upload(db, w.scope)
         if base is None or has_dataset_with_hash(db, w.scope, sha256):
@@ -81,23 +78,10 @@ def question_for(
     )
     with storage.connect(w.db_path) as db:
         append_id = open_pending_upload(
-            db,
-            w.scope,
-            transactions=export.transactions,
-            data_dir=w.data_dir,
-            user_id=w.user_id,
-            base_dataset_id=base.id,
-            file_name=name,
-            slack_file_id=file_id,
-            sha256=sha256,
-            file_format=export.file_format,
-            mapping=export.mapping,
-            currency=export.currency,
-            date_order=export.date_order.order,
-            notes=export.notes,
-            rows_read=export.rows_read,
+            db, w.scope, export.record, transactions=export.transactions, data_dir=w.data_dir,
+            user_id=w.user_id, base_dataset_id=base.id, slack_file_id=file_id,
             suggested=overlap.suggested,
-        )
+        )  # fmt: skip
     lines = len(export.transactions)
     return AppendQuestion(append_id, name, lines, base.file_name, len(stored), overlap)
 
@@ -116,15 +100,9 @@ def chosen_upload(w: Where, append_id: int, choice: str, currency: str | None) -
             stored = storage.load_transactions(db, base.id, w.scope, data_dir=w.data_dir)
     if pending is None or lines is None:
         raise UserError(GONE)
-    read = Provenance(
-        mapping=pending.mapping,
-        date_order=pending.date_order,
-        notes=pending.notes,
-        currency=currency or pending.currency,
-    )
     if choice == "replace":
-        return Chosen(lines, pending.rows_read, read, pending.file_name, pending.sha256,
-                      pending.slack_file_id, pending.file_format)  # fmt: skip
+        read = Provenance.of(pending.export, currency=currency)
+        return Chosen(lines, pending.export, read, pending.slack_file_id)
     if base is None or stored is None:
         raise UserError(BASE_GONE)
     return _added(currency, pending, lines, base, stored)
@@ -140,40 +118,26 @@ def _added(
     """The stored lines, then the upload's lines no stored line equals; the note says how many."""
     new = new_lines(stored, lines)
     added = int(new.sum())
-    skipped = pending.rows_read - pending.lines  # lines the reader could not split: read, not kept
-    same_money = pending.currency == base.currency
-    provenance = Provenance(
-        mapping=pending.mapping,
-        date_order=pending.date_order,
+    upload = pending.export
+    skipped = upload.rows_read - pending.lines  # lines the reader could not split: read, not kept
+    both = replace(
+        upload,
+        file_name=f"{base.file_name} + {upload.file_name}",
+        sha256=hashlib.sha256(f"{base.sha256}+{upload.sha256}".encode()).hexdigest(),
         notes=(added_note(added, len(lines) - added),),
-        currency=currency or (pending.currency if same_money else None),
+        currency=upload.currency if upload.currency == base.currency else None,
+        rows_read=(base.rows_read or len(stored)) + added + skipped,
     )
-    both = hashlib.sha256(f"{base.sha256}+{pending.sha256}".encode()).hexdigest()
-    return Chosen(
-        combine(stored, lines[new]),
-        (base.rows_read or len(stored)) + added + skipped,
-        provenance,
-        f"{base.file_name} + {pending.file_name}",
-        both,
-        pending.slack_file_id,
-        pending.file_format,
-    )
+    provenance = Provenance.of(both, currency=currency)
+    return Chosen(combine(stored, lines[new]), both, provenance, pending.slack_file_id)
 
 
 def store(w: Where, append_id: int, chosen: Chosen, summary: RunSummary) -> int:
     """Store the chosen lines as the channel's new dataset; the pending file goes. Its id."""
     with storage.connect(w.db_path) as db:
         dataset_id, _ = storage.save_dataset(
-            db,
-            w.scope,
-            user_id=w.user_id,
-            file_name=chosen.name,
-            sha256=chosen.sha256,
-            transactions=chosen.transactions,
-            summary=summary,
-            slack_file_id=chosen.file_id,
-            file_format=chosen.file_format,
-            data_dir=w.data_dir,
-        )
+            db, w.scope, chosen.export, user_id=w.user_id, transactions=chosen.transactions,
+            summary=summary, slack_file_id=chosen.file_id, data_dir=w.data_dir,
+        )  # fmt: skip
         remove_pending_file(db, w.scope, append_id, data_dir=w.data_dir)
     return dataset_id

@@ -21,6 +21,7 @@ from segmentation.pipeline import Provenance, segment_export, segment_transactio
 from segmentation.result import SegmentationResult
 from segmentation.summary import RunParams
 from sources import Source
+from storage import Dataset
 from workflows import appends
 from workflows.appends import AppendQuestion
 from workflows.bindings import segment_source
@@ -39,8 +40,6 @@ def segment_upload(
     w: Where,
     export: Export,
     *,
-    name: str,
-    sha256: str,
     file_id: str | None = None,
     job_id: str | None = None,
     on_step: Step = _quietly,
@@ -52,7 +51,7 @@ def segment_upload(
     The dataset is stored only once the export segmented: a file that cannot be used leaves
     the channel as it was.
     """
-    question = appends.question_for(w, export, name=name, sha256=sha256, file_id=file_id)
+    question = appends.question_for(w, export, file_id=file_id)
     if question is not None:
         return question
     params = RunParams()
@@ -63,8 +62,8 @@ def segment_upload(
     )
     timings["segment"] = time.perf_counter() - started
     return store_segmented(
-        w, export, result, name=name, sha256=sha256, params=params, trigger="upload",
-        file_id=file_id, job_id=job_id, on_step=on_step, timings=timings,
+        w, export, result, params=params, trigger="upload", file_id=file_id, job_id=job_id,
+        on_step=on_step, timings=timings,
     )  # fmt: skip
 
 
@@ -73,8 +72,6 @@ def store_segmented(
     export: Export,
     result: SegmentationResult,
     *,
-    name: str,
-    sha256: str,
     params: RunParams,
     trigger: str,
     file_id: str | None = None,
@@ -87,9 +84,8 @@ def store_segmented(
     dataset) and record its run; charts drawn when ``draw``."""
     with storage.connect(w.db_path) as db:
         dataset_id, _ = storage.save_dataset(
-            db, w.scope, user_id=w.user_id, file_name=name, sha256=sha256,
-            transactions=export.transactions, summary=result.summary, slack_file_id=file_id,
-            file_format=export.file_format, data_dir=w.data_dir,
+            db, w.scope, export.record, user_id=w.user_id, transactions=export.transactions,
+            summary=result.summary, slack_file_id=file_id, data_dir=w.data_dir,
         )  # fmt: skip
     return segment_and_record(
         w, dataset_id=dataset_id, trigger=trigger, params=params, segment=lambda: result,
@@ -114,7 +110,7 @@ def segment_chosen(
     timings = {"read": time.perf_counter() - started}
     started = time.perf_counter()
     result = segment_transactions(
-        chosen.transactions, rows_read=chosen.rows_read, k=params.k, as_of=params.as_of,
+        chosen.transactions, rows_read=chosen.export.rows_read, k=params.k, as_of=params.as_of,
         random_state=params.random_state, on_step=on_step, provenance=chosen.provenance,
     )  # fmt: skip
     timings["segment"] = time.perf_counter() - started
@@ -149,13 +145,22 @@ def segment_stored(
         return segment_transactions(
             transactions, rows_read=dataset.rows_read, k=params.k, as_of=params.as_of,
             random_state=params.random_state, on_step=on_step,
-            provenance=Provenance(mapping=dataset.mapping, currency=currency or dataset.currency),
+            provenance=provenance_of(dataset, currency),
         )  # fmt: skip
 
     return segment_and_record(
         w, dataset_id=dataset_id, trigger=trigger, params=params, segment=segment,
         job_id=job_id, on_step=on_step, timings=timings,
     ).outcome  # fmt: skip
+
+
+def provenance_of(dataset: Dataset, currency: str | None) -> Provenance:
+    """How a stored dataset's export was read, for its run's words; ``currency`` (the
+    channel's setting) first. Datasets stored before their record was kept: mapping and
+    currency only."""
+    if dataset.export is not None:
+        return Provenance.of(dataset.export, currency=currency)
+    return Provenance(mapping=dataset.mapping, currency=currency or dataset.currency)
 
 
 def segment_bound_source(

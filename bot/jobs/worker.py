@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import gc
-import hashlib
 import resource
 import time
 from collections.abc import Callable
@@ -103,7 +102,6 @@ def _upload(task: UploadTask) -> Outcome | AppendQuestion:
     data = download(
         task.url, token=task.token, hosts=task.hosts, max_bytes=task.max_bytes, name=task.name
     )
-    sha256 = hashlib.sha256(data).hexdigest()
     export = load_export(
         data,
         name=task.name,
@@ -113,7 +111,7 @@ def _upload(task: UploadTask) -> Outcome | AppendQuestion:
     )
     del data  # the upload's bytes are not needed once loaded; don't hold them while clustering
     return segment_upload(
-        task.where, export, name=task.name, sha256=sha256, file_id=task.file_id,
+        task.where, export, file_id=task.file_id,
         job_id=task.job_id, on_step=_progress_of(task.job_id),
         timings={"read": time.perf_counter() - started},
     )  # fmt: skip

@@ -57,7 +57,7 @@ def decide(
     if not claimed:
         if pending.state == "superseded":
             raise UserError(SUPERSEDED)
-        return Reply(already_text(pending.state, pending.decided_by, pending.file_name))
+        return Reply(already_text(pending.state, pending.decided_by, pending.export.file_name))
     try:
         _queue(deps, place, pending, choice, stored_name=latest.file_name)
     except BaseException:
@@ -66,7 +66,7 @@ def decide(
         raise
     question_ts = question_ts or pending.question_ts
     if question_ts:
-        text = decided_text(place.user_id, choice, pending.file_name, latest.file_name)
+        text = decided_text(place.user_id, choice, pending.export.file_name, latest.file_name)
         try:  # the job is queued: a refused update only leaves the buttons showing
             deps.client.chat_update(
                 channel=place.channel_id, ts=question_ts, text=text, blocks=[section(text)]
@@ -82,7 +82,7 @@ def _queue(
     deps: Deps, place: Place, pending: PendingUpload, choice: str, *, stored_name: str
 ) -> None:
     """Post a status message in the upload's thread and queue the chosen job."""
-    name = pending.file_name if choice == "replace" else f"{stored_name} + {pending.file_name}"
+    name = pending.export.file_name if choice == "replace" else f"{stored_name} + {pending.export.file_name}"
     task = AppendTask(
         job_id=new_job_id(),
         where=where(deps, place),

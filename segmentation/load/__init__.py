@@ -3,7 +3,7 @@
 ``load_export`` is the entry point (``export``); under it, ``readers`` turns bytes
 (CSV, xlsx, Parquet, also gzipped or zipped) into a raw table, ``columns`` guesses which
 column holds what (``headers`` reads a header's words), ``dates`` works out the date order
-and ``normalise`` builds the table. ``limits`` bounds what a compressed file may expand to
+and ``normalise`` builds the table; ``record`` is what is kept of the export's facts. ``limits`` bounds what a compressed file may expand to
 (``ReadLimits``, derived from the upload limit) before anything large is allocated. The
 currency is decided with ``segmentation.currency``.
 """
@@ -11,5 +11,6 @@ currency is decided with ``segmentation.currency``.
 from segmentation.errors import ExportError
 from segmentation.load.export import Export, load_export
 from segmentation.load.limits import ReadLimits
+from segmentation.load.record import ExportRecord
 
-__all__ = ["Export", "ExportError", "ReadLimits", "load_export"]
+__all__ = ["Export", "ExportError", "ExportRecord", "ReadLimits", "load_export"]

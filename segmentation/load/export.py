@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from segmentation.load.dates import DateOrder
 from segmentation.load.limits import ReadLimits
 from segmentation.load.normalise import normalise
 from segmentation.load.readers import RawTable, read_table
+from segmentation.load.record import ExportRecord
 
 
 @dataclass
@@ -37,6 +39,22 @@ class Export:
     notes: list[str] = field(default_factory=list)
     currency: str | None = None
     currency_source: str | None = None
+    file_name: str = "the file"
+    sha256: str = ""  # of the bytes read
+
+    @property
+    def record(self) -> ExportRecord:
+        """The export's facts as one value, to store and pass on (``ExportRecord``)."""
+        return ExportRecord(
+            file_name=self.file_name,
+            sha256=self.sha256,
+            file_format=self.file_format,
+            mapping=dict(self.mapping),
+            date_order=self.date_order.order,
+            notes=tuple(self.notes),
+            currency=self.currency,
+            rows_read=self.rows_read,
+        )
 
 
 def load_export(
@@ -68,6 +86,7 @@ def load_export(
             raise ExportError(f"There is no file at {path}.") from exc
         except IsADirectoryError as exc:
             raise ExportError(f"{path} is a folder; give the path of an export file.") from exc
+    sha256 = hashlib.sha256(data).hexdigest()
     try:
         raw = read_table(data, name, lambda headers: match_columns(headers, mapping), limits)
         del data  # a file read here is not needed any more: free it before normalising
@@ -95,6 +114,8 @@ def load_export(
         notes=notes,
         currency=code,
         currency_source=code_source,
+        file_name=name,
+        sha256=sha256,
     )
 
 

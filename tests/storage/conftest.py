@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -47,16 +48,17 @@ def add_dataset(db_path, small_export, small_result) -> Callable[..., int]:
     """Store the small export for a scope; returns the dataset id (the same ``content``, the same id)."""
 
     def add(db, scope: Scope = HERE, content: bytes = b"orders") -> int:
+        record = replace(
+            small_export.record, file_name="orders.csv", sha256=hashlib.sha256(content).hexdigest()
+        )
         dataset_id, _ = storage.save_dataset(
             db,
             scope,
+            record,
             user_id="U1",
-            file_name="orders.csv",
-            sha256=hashlib.sha256(content).hexdigest(),
             transactions=small_export.transactions,
             summary=small_result.summary,
             data_dir=storage.data_dir(db_path),
-            file_format=small_export.file_format,
         )
         return dataset_id
 

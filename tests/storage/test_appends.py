@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas.testing as pdt
 
 import storage
+from segmentation.load import ExportRecord
 from storage.appends import (
     decide_pending,
     has_dataset_with_hash,
@@ -19,22 +20,25 @@ from tests.storage.conftest import ELSEWHERE, HERE
 
 
 def _open(db, db_path, export, base_id: int, name: str = "more.csv") -> int:
-    return open_pending_upload(
-        db,
-        HERE,
-        transactions=export.transactions,
-        data_dir=storage.data_dir(db_path),
-        user_id="U1",
-        base_dataset_id=base_id,
+    record = ExportRecord(
         file_name=name,
-        slack_file_id="F1",
         sha256="ab" * 32,
         file_format="csv",
         mapping=dict(export.mapping),
         currency="GBP",
         date_order="MDY",
-        notes=["Dates read month-first."],
+        notes=("Dates read month-first.",),
         rows_read=len(export.transactions) + 2,
+    )
+    return open_pending_upload(
+        db,
+        HERE,
+        record,
+        transactions=export.transactions,
+        data_dir=storage.data_dir(db_path),
+        user_id="U1",
+        base_dataset_id=base_id,
+        slack_file_id="F1",
         suggested="add",
     )
 
@@ -49,8 +53,21 @@ def test_kept_decided_once_and_private_to_the_channel(db, db_path, add_dataset, 
     data_dir = storage.data_dir(db_path)
     assert pending_transactions(db, HERE, first, data_dir=data_dir) is None  # its file went
     found = pending_upload(db, HERE, second)
-    assert (found.state, found.file_name, found.lines) == ("open", "newer.csv", found.rows_read - 2)
-    assert found.notes == ("Dates read month-first.",) and found.mapping == small_export.mapping
+    assert (found.state, found.export.file_name, found.lines) == (
+        "open",
+        "newer.csv",
+        found.export.rows_read - 2,
+    )
+    assert found.export == ExportRecord(
+        file_name="newer.csv",
+        sha256="ab" * 32,
+        file_format="csv",
+        mapping=small_export.mapping,
+        currency="GBP",
+        date_order="MDY",
+        notes=("Dates read month-first.",),
+        rows_read=len(small_export.transactions) + 2,
+    )
     set_pending_question(db, second, thread_ts="1.0")
     set_pending_question(db, second, question_ts="2.0")
     assert (

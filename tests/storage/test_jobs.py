@@ -96,8 +96,8 @@ db = storage.open_db(db_path)
 signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
 resource.setrlimit(resource.RLIMIT_FSIZE, (64 * 1024, resource.RLIM_INFINITY))
 try:
-    storage.save_dataset(db, storage.Scope("T1", "C1"), user_id="U1", file_name="orders.csv",
-        sha256="0" * 64, transactions=export.transactions, summary=summary,
+    storage.save_dataset(db, storage.Scope("T1", "C1"), export.record, user_id="U1",
+        transactions=export.transactions, summary=summary,
         data_dir=storage.data_dir(db_path))
 except OSError as e:
     print(e.errno)

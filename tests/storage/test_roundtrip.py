@@ -10,6 +10,7 @@ import pyarrow.feather as feather
 import pytest
 
 import storage
+from segmentation.load import ExportRecord
 from segmentation.summary import RunParams
 from storage import CustomerRow, Dataset
 
@@ -49,9 +50,8 @@ def test_same_bytes_in_the_same_channel_are_one_dataset(
     again, created = storage.save_dataset(
         db,
         HERE,
+        ExportRecord(file_name="renamed.csv", sha256=storage.dataset_for(db, first, HERE).sha256),
         user_id="U2",
-        file_name="renamed.csv",
-        sha256=storage.dataset_for(db, first, HERE).sha256,
         transactions=small_export.transactions,
         summary=small_result.summary,
         data_dir=storage.data_dir(db_path),

@@ -22,7 +22,7 @@ import sqlite_utils
 
 import storage
 from segmentation.matching import align_to_previous
-from segmentation.pipeline import Provenance, segment_transactions
+from segmentation.pipeline import segment_transactions
 from segmentation.result import SegmentationResult
 from segmentation.summary import RunParams
 from sources import Source
@@ -33,6 +33,7 @@ from workflows.digest.compare import Digest
 from workflows.digest.history import size_history
 from workflows.errors import NO_DATASET, UserError
 from workflows.runs import Where, segment_and_record
+from workflows.segmenting import provenance_of
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -97,7 +98,7 @@ def segment_data(data: ChannelData, params: RunParams) -> SegmentationResult:
     return segment_transactions(
         data.transactions, rows_read=data.dataset.rows_read, k=params.k, as_of=params.as_of,
         random_state=params.random_state,
-        provenance=Provenance(mapping=data.dataset.mapping, currency=data.currency),
+        provenance=provenance_of(data.dataset, data.currency),
     )  # fmt: skip
 
 

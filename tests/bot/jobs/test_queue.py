@@ -43,7 +43,7 @@ def test_refresh_in_a_worker_stores_the_run_and_returns_the_digest(
     export = load_export(frame.to_csv(index=False).encode(), name="orders.csv")
     with storage.connect(tmp_path / "segbot.db") as db:
         dataset_id, _ = storage.save_dataset(
-            db, Scope("T1", "C1"), user_id="U1", file_name="orders.csv", sha256="0" * 64,
+            db, Scope("T1", "C1"), export.record, user_id="U1",
             transactions=export.transactions, summary=segment_export(export).summary,
             data_dir=tmp_path / "segbot-data",
         )  # fmt: skip

@@ -9,7 +9,6 @@ Europe/London moves to summer time on Sunday 2030-03-31: Monday 09:00 is 09:00Z 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -108,9 +107,9 @@ def upload(
     """Store an export and its segmented run as the upload flow does; returns the run id."""
     result = segment_export(export)
     with storage.connect(db_path) as db:
+        record = export.record.named("orders.csv")
         dataset_id, _ = storage.save_dataset(
-            db, scope, user_id=user, file_name="orders.csv",
-            sha256=hashlib.sha256(raw).hexdigest(), transactions=export.transactions,
+            db, scope, record, user_id=user, transactions=export.transactions,
             summary=result.summary, data_dir=data_dir,
         )  # fmt: skip
     with storage.record_run(
