@@ -16,6 +16,7 @@ from storage.channels import channel_currency, set_channel_currency
 from storage.datasets import (
     dataset_for,
     datasets_for,
+    holding_bytes,
     latest_dataset,
     latest_upload,
     load_transactions,
@@ -109,6 +110,7 @@ __all__ = [
     "fail_interrupted_digests",
     "job_for",
     "latest_dataset",
+    "holding_bytes",
     "latest_upload",
     "latest_run",
     "link_job_run",

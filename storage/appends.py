@@ -130,7 +130,7 @@ def _pending(row: dict) -> PendingUpload:
             "mapping": from_json(parts["mapping"]),
             "notes": from_json(parts["notes"]),
         }
-    for unused in ("transactions_path", "created_at"):
+    for unused in ("transactions_path", "created_at", "stored_dataset_id"):
         row.pop(unused)
     return PendingUpload(**row, export=ExportRecord.from_json(stored))
 
@@ -168,9 +168,22 @@ def decide_pending(
 
 
 def remove_pending_file(
-    db: sqlite_utils.Database, scope: Scope, append_id: int, *, data_dir: str | Path
+    db: sqlite_utils.Database,
+    scope: Scope,
+    append_id: int,
+    *,
+    data_dir: str | Path,
+    stored_as: int | None = None,
 ) -> None:
-    """Delete the pending lines once the decided upload is stored as a dataset."""
+    """Delete the pending lines once the decided upload is stored as (or into) the dataset
+    ``stored_as``, which is remembered: sharing the same bytes again finds it."""
+    if stored_as is not None:
+        with write_transaction(db):
+            db.conn.execute(
+                "UPDATE dataset_appends SET stored_dataset_id = ? "
+                "WHERE id = ? AND team_id = ? AND channel_id = ?",
+                (stored_as, append_id, scope.team_id, scope.channel_id),
+            )
     path = _path(db, scope, append_id, data_dir)
     if path is not None:
         path.unlink(missing_ok=True)

@@ -27,7 +27,8 @@ TRANSACTIONS_FOLDER = "transactions"
 IN_SCOPE = "team_id = ? AND channel_id = ?"
 COLUMNS = (
     "id, team_id, channel_id, user_id, created_at, file_name, slack_file_id, sha256, rows_read, "
-    "rows_kept, customers, first_purchase, last_purchase, mapping, file_format, source, export"
+    "rows_kept, customers, first_purchase, last_purchase, mapping, file_format, source, export, "
+    "COALESCE(line_start, 0) AS line"
 )
 
 
@@ -41,6 +42,7 @@ def save_dataset(
     summary: RunSummary,
     data_dir: str | Path,
     slack_file_id: str | None = None,
+    line: int | None = None,
 ) -> tuple[int, bool]:
     """Store an export (its facts and normalised transactions); returns ``(dataset_id,
     created)``.
@@ -48,7 +50,8 @@ def save_dataset(
     The audit counts, first/last purchase and column mapping are taken from the
     ``summary`` of a run of these transactions. When this channel already has a
     dataset with the export's ``sha256`` nothing is written and ``(existing_id, False)``
-    comes back.
+    comes back. ``line``: the line of history it continues (``Dataset.line``, for *Add*);
+    None starts a new one at this dataset.
     """
     sha256 = export.sha256
     existing = _dataset_id_for_hash(db, scope, sha256)
@@ -76,6 +79,7 @@ def save_dataset(
         "transactions_path": relative.as_posix(),
         "currency": summary.currency,
         "export": to_json(export.to_json()),
+        "line_start": line,
     }
     # INSERT OR IGNORE on UNIQUE (team_id, channel_id, sha256) rather than table.insert(ignore=True):
     # the statement's rowcount says whether this call created the row (lastrowid does not).
@@ -84,6 +88,8 @@ def save_dataset(
             f"INSERT OR IGNORE INTO datasets ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
             tuple(row.values()),
         )
+        if cursor.rowcount == 1 and line is None:  # a new line of history starts here
+            db.conn.execute("UPDATE datasets SET line_start = id WHERE id = ?", (cursor.lastrowid,))
     if cursor.rowcount == 1:
         return cursor.lastrowid, True
     # Another worker stored the same upload between our check and our insert.
@@ -154,6 +160,25 @@ def datasets_for(db: sqlite_utils.Database, scope: Scope, limit: int = 20) -> li
         limit=limit,
     )
     return [_dataset(row) for row in rows]
+
+
+def holding_bytes(db: sqlite_utils.Database, scope: Scope, sha256: str) -> Dataset | None:
+    """The scope's dataset that holds an export with these bytes: stored as itself, or added
+    to another (*Add*: the pending upload names the dataset it went into); None when the
+    channel never stored them."""
+    found = _dataset_id_for_hash(db, scope, sha256)
+    if found is None:
+        row = first(
+            db["dataset_appends"].rows_where(
+                f"{IN_SCOPE} AND sha256 = ? AND stored_dataset_id IS NOT NULL",
+                [scope.team_id, scope.channel_id, sha256],
+                select="stored_dataset_id",
+                order_by="id DESC",
+                limit=1,
+            )
+        )
+        found = None if row is None else row["stored_dataset_id"]
+    return None if found is None else dataset_for(db, found, scope)
 
 
 def _dataset_id_for_hash(db: sqlite_utils.Database, scope: Scope, sha256: str) -> int | None:

@@ -15,7 +15,7 @@ RECORD_COLUMNS = (
     "runs.id, runs.dataset_id, runs.team_id, runs.channel_id, runs.trigger, runs.status, "
     "runs.error, runs.param_k, runs.param_as_of, runs.param_random_state, runs.k, runs.as_of, "
     "runs.requested_by, runs.created_at, runs.finished_at, runs.fingerprint, datasets.file_name, "
-    "datasets.customers"
+    "datasets.customers, COALESCE(datasets.line_start, 0) AS line"
 )
 FROM_SCOPE = (
     "FROM runs JOIN datasets ON datasets.id = runs.dataset_id "

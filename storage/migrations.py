@@ -289,12 +289,11 @@ def m012_channel_sources(db: sqlite_utils.Database) -> None:
 
 @MIGRATIONS()
 def m013_export_records(db: sqlite_utils.Database) -> None:
-    """An export's facts as one value (``segmentation.load.ExportRecord`` as JSON), beside the
-    dataset and the upload waiting for *Add* or *Replace* (NULL in rows stored before)."""
+    """An export's facts as one JSON value (``ExportRecord``) on datasets and pending uploads;
+    where each line of history starts; which dataset a decided upload went into."""
     _run_script(
         db,
-        """
-        ALTER TABLE datasets ADD COLUMN export TEXT;
-        ALTER TABLE dataset_appends ADD COLUMN export TEXT
-        """,
+        "ALTER TABLE datasets ADD COLUMN export TEXT; ALTER TABLE datasets ADD COLUMN line_start"
+        " INTEGER; ALTER TABLE dataset_appends ADD COLUMN export TEXT; ALTER TABLE"
+        " dataset_appends ADD COLUMN stored_dataset_id INTEGER",
     )

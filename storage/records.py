@@ -47,6 +47,9 @@ class Dataset:
     currency: str | None = None  # ISO code found in the export (None: unknown)
     source: str | None = None  # the connected source it stands for (no file): storage.sources
     export: ExportRecord | None = None  # how the export was read (None: a source, or older rows)
+    # Its line of history: the dataset the line started from (a first upload, a *Replace* or a
+    # source starts one; *Add* continues its base's). 0: stored before lines were kept.
+    line: int = 0
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -76,6 +79,7 @@ class RunRecord:
     customers: int | None
     summary: RunSummary | None
     fingerprint: str | None = None
+    line: int = 0  # the dataset's line of history (``Dataset.line``)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -96,6 +96,12 @@ def source_dataset(
             f"INSERT OR IGNORE INTO datasets ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
             tuple(row.values()),
         )
+        # A source's data are a line of history of their own, never compared with exports'.
+        db.conn.execute(
+            f"UPDATE datasets SET line_start = id WHERE {IN_SCOPE} AND sha256 = ? "
+            "AND line_start IS NULL",
+            (scope.team_id, scope.channel_id, key),
+        )
         found = first(
             db["datasets"].rows_where(
                 f"{IN_SCOPE} AND sha256 = ?", [scope.team_id, scope.channel_id, key], select="id"

@@ -48,6 +48,19 @@ class AppendQuestion:
 
 
 @dataclass(frozen=True)
+class AlreadyStored:
+    """An export whose bytes the channel stored before: nothing changes. ``stored_as`` is the
+    dataset holding them (``added`` to it, or stored as it), ``current`` the channel's data now
+    and ``stored_at`` when that dataset was stored."""
+
+    file_name: str
+    stored_as: str
+    added: bool
+    stored_at: str
+    current: str
+
+
+@dataclass(frozen=True)
 class Chosen:
     """The lines to segment and store, the ``export`` they are stored as, how to describe them
     (``provenance``: the channel's currency setting applied) and Slack's ``file_id``."""
@@ -56,6 +69,21 @@ class Chosen:
     export: ExportRecord
     provenance: Provenance
     file_id: str | None
+    line: int | None = None  # the line of history it continues (*Add*); None: a new one
+    forget_currency: bool = False  # the channel's currency setting goes when it is stored
+
+
+def already_stored(w: Where, export: Export) -> AlreadyStored | None:
+    """Whether the channel holds these bytes already (shared before, alone or added): then the
+    upload changes nothing, whatever the channel's data are now."""
+    with storage.connect(w.db_path) as db:
+        holding = storage.holding_bytes(db, w.scope, export.sha256)
+        current = storage.latest_upload(db, w.scope)
+    if holding is None:
+        return None
+    now = holding.file_name if current is None else current.file_name
+    added = holding.sha256 != export.sha256
+    return AlreadyStored(export.file_name, holding.file_name, added, holding.created_at, now)
 
 
 def question_for(w: Where, export: Export, *, file_id: str | None) -> AppendQuestion | None:
@@ -129,7 +157,28 @@ def _added(
         rows_read=(base.rows_read or len(stored)) + added + skipped,
     )
     provenance = Provenance.of(both, currency=currency)
-    return Chosen(combine(stored, lines[new]), both, provenance, pending.slack_file_id)
+    return Chosen(
+        combine(stored, lines[new]), both, provenance, pending.slack_file_id, line=base.line
+    )
+
+
+def forget_channel_currency(w: Where, chosen: Chosen) -> Chosen:
+    """*Replace* starts a new line of history: a currency the channel set was said of the data
+    it replaces, so it is forgotten when the replacement is stored (``store``) and the results
+    say so (``chosen`` with that note)."""
+    with storage.connect(w.db_path) as db:
+        setting = storage.channel_currency(db, w.scope)
+    if setting is None:
+        return chosen
+    found = chosen.export.currency
+    read = f"the amounts of this file are in {found}" if found else "this file does not say"
+    note = (
+        f"This channel's currency setting ({setting}) was for the data this file replaced, so "
+        f"I read the currency from the file again: {read}. Set it with `/segment currency CODE`."
+    )
+    notes = (*chosen.provenance.notes, note)
+    provenance = replace(chosen.provenance, notes=notes)
+    return replace(chosen, provenance=provenance, forget_currency=True)
 
 
 def store(w: Where, append_id: int, chosen: Chosen, summary: RunSummary) -> int:
@@ -138,6 +187,9 @@ def store(w: Where, append_id: int, chosen: Chosen, summary: RunSummary) -> int:
         dataset_id, _ = storage.save_dataset(
             db, w.scope, chosen.export, user_id=w.user_id, transactions=chosen.transactions,
             summary=summary, slack_file_id=chosen.file_id, data_dir=w.data_dir,
+            line=chosen.line,
         )  # fmt: skip
-        remove_pending_file(db, w.scope, append_id, data_dir=w.data_dir)
+        if chosen.forget_currency:
+            storage.set_channel_currency(db, w.scope, None, user_id=w.user_id)
+        remove_pending_file(db, w.scope, append_id, data_dir=w.data_dir, stored_as=dataset_id)
     return dataset_id

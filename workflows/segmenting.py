@@ -23,7 +23,7 @@ from segmentation.summary import RunParams
 from sources import Source
 from storage import Dataset
 from workflows import appends
-from workflows.appends import AppendQuestion
+from workflows.appends import AlreadyStored, AppendQuestion
 from workflows.bindings import segment_source
 from workflows.errors import UserError
 from workflows.runs import Outcome, Where, segment_and_record
@@ -44,13 +44,17 @@ def segment_upload(
     job_id: str | None = None,
     on_step: Step = _quietly,
     timings: dict[str, float] | None = None,
-) -> Outcome | AppendQuestion:
+) -> Outcome | AppendQuestion | AlreadyStored:
     """Segment a loaded export and store it as the channel's dataset, or — in a channel that
     has data — keep it and return the question whether it adds to that data or replaces it.
+    Bytes the channel stored before change nothing (``AlreadyStored``).
 
     The dataset is stored only once the export segmented: a file that cannot be used leaves
     the channel as it was.
     """
+    known = appends.already_stored(w, export)
+    if known is not None:
+        return known
     question = appends.question_for(w, export, file_id=file_id)
     if question is not None:
         return question
@@ -106,7 +110,11 @@ def segment_chosen(
     dataset (the pending upload goes) and record the run."""
     params = RunParams()
     started = time.perf_counter()
+    if choice == "replace":  # another line of history: the setting was for the data it replaces
+        currency = None
     chosen = appends.chosen_upload(w, append_id, choice, currency)
+    if choice == "replace":
+        chosen = appends.forget_channel_currency(w, chosen)
     timings = {"read": time.perf_counter() - started}
     started = time.perf_counter()
     result = segment_transactions(

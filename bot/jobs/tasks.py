@@ -8,11 +8,11 @@ from typing import Any
 
 from segmentation.summary import RunParams
 from sources import Source
-from workflows.appends import AppendQuestion
+from workflows.appends import AlreadyStored, AppendQuestion
 from workflows.runs import Outcome, Where
 
 __all__ = [
-    "AppendQuestion", "AppendTask", "CallTask", "Outcome", "RunTask", "SourceTask", "Task",
+    "AlreadyStored", "AppendQuestion", "AppendTask", "CallTask", "Outcome", "RunTask", "SourceTask", "Task",
     "UploadTask", "Where",
 ]  # fmt: skip
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from bot.jobs import lifeline
 from bot.jobs.tasks import (
+    AlreadyStored,
     AppendQuestion,
     AppendTask,
     CallTask,
@@ -93,7 +94,7 @@ def _call(task: CallTask) -> Any:
 
 
 @run_task.register
-def _upload(task: UploadTask) -> Outcome | AppendQuestion:
+def _upload(task: UploadTask) -> Outcome | AppendQuestion | AlreadyStored:
     """Download and load the shared file, then hand it to ``segment_upload``: only a usable
     export is stored as the channel's dataset, and in a channel that already has data the
     question whether it adds to that data or replaces it comes back instead."""

@@ -4,7 +4,9 @@ suggested answer first (primary button) and named in the text, with the one-sent
 from __future__ import annotations
 
 from bot.render.blocks import actions, button, context, echo, section
+from segmentation.formatting import utc_label
 from workflows.appending import Overlap, Span
+from workflows.appends import AlreadyStored
 
 ADD_ACTION = "append_add"
 REPLACE_ACTION = "append_replace"
@@ -106,3 +108,17 @@ def already_text(choice: str, user_id: str | None, file_name: str) -> str:
     who = f" by <@{user_id}>" if user_id else ""
     done = "added to this channel's data" if choice == "add" else "chosen to replace its data"
     return f"`{echo(file_name)}` was already {done}{who}: nothing more to do."
+
+
+def already_stored_text(known: AlreadyStored) -> str:
+    """A file whose bytes the channel stored before: nothing changed, and what the data are."""
+    where = "a file added to" if known.added else "the file stored here as"
+    shared = (
+        f"`{echo(known.file_name)}` has the same contents as {where} `{echo(known.stored_as)}` "
+        f"on {utc_label(known.stored_at)}"
+    )
+    now = f"`{echo(known.current)}`"
+    return (
+        f"{shared}, so nothing changed: this channel's data are {now}. "
+        "`/segment show` shows its latest results; `/segment run` segments it again."
+    )

@@ -165,6 +165,15 @@ def nothing_new_line(digest: Digest) -> str:
     )
 
 
+def replaced_line(digest: Digest) -> str:
+    """The channel's data were replaced since the last digest: a new history, not compared."""
+    return (
+        f"This channel's data were replaced since the last digest (`{echo(digest.replaced)}` by "
+        f"`{echo(digest.dataset_name)}`), so nothing is compared with before: its history "
+        "starts here."
+    )
+
+
 def run_line(digest: Digest) -> str:
     """Which run, how it got its k, what recency is measured to, and how stable it is."""
     d = digest
@@ -181,6 +190,8 @@ def digest_text(digest: Digest) -> str:
     head = f"Weekly digest for `{echo(d.dataset_name)}` ({d.date.isoformat()})"
     if d.nothing_new:
         return f"{head}: no new data, the {count(d.k, 'segment')} stand as they were."
+    if d.replaced is not None:
+        return f"{head}: {count(d.k, 'segment')}; the data were replaced since the last digest."
     if d.movement is None:
         return f"{head}: {count(d.k, 'segment')} in this channel's first digest."
     moved = count(d.moved, "customer")
@@ -202,7 +213,9 @@ def digest_blocks(digest: Digest) -> list[dict]:
         return blocks + _notes(d)
     if d.gone:
         blocks.append(section("No longer a segment: " + ", ".join(f"*{n}*" for n in d.gone)))
-    if d.movement is None:
+    if d.replaced is not None:
+        blocks.append(section(replaced_line(d)))
+    elif d.movement is None:
         blocks.append(
             section("This is the first run in this channel, so there is nothing to compare yet.")
         )

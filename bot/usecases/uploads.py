@@ -11,7 +11,16 @@ from dataclasses import replace
 
 import storage
 from bot.jobs.queue import Job, new_job_id
-from bot.jobs.tasks import AppendQuestion, AppendTask, Outcome, RunTask, UploadTask, Where
+from bot.jobs.tasks import (
+    AlreadyStored,
+    AppendQuestion,
+    AppendTask,
+    Outcome,
+    RunTask,
+    UploadTask,
+    Where,
+)
+from bot.render.appends import already_stored_text
 from bot.render.progress import progress_text
 from bot.render.sources import upload_beside_source_text
 from bot.slack.files import too_large
@@ -19,7 +28,17 @@ from bot.usecases.ask_append import ask as ask_append
 from bot.usecases.ask_mapping import mapping_needed
 from bot.usecases.context import Deps, Place
 from bot.usecases.currency import channel_currency
-from bot.usecases.delivery import Thread, begin, deliver, fail, reply, set_state, show
+from bot.usecases.delivery import (
+    Thread,
+    begin,
+    deliver,
+    end,
+    fail,
+    reply,
+    set_state,
+    show,
+    tell,
+)
 from segmentation.errors import MappingNeeded
 from storage import JobRecord, Scope
 
@@ -117,9 +136,14 @@ def submit(
     def progress(stage: str) -> None:
         show(deps, thread, progress_text(job.name, job.size, stage))
 
-    def done(outcome: Outcome | AppendQuestion | None, error: BaseException | None) -> None:
+    def done(
+        outcome: Outcome | AppendQuestion | AlreadyStored | None, error: BaseException | None
+    ) -> None:
         if isinstance(outcome, AppendQuestion):  # a channel with data: add or replace? (asked)
             ask_append(deps, thread, outcome)
+        elif isinstance(outcome, AlreadyStored):  # the same bytes again: nothing changes
+            if tell(deps, thread, already_stored_text(outcome)):
+                end(deps, thread, "done")
         elif isinstance(error, MappingNeeded) and isinstance(task, UploadTask):
             known = mapping_needed(deps, thread, task, error)  # else: asked in the thread
             if known is not None:

@@ -214,10 +214,67 @@ def test_different_columns_suggest_replace_and_replace_segments_the_file_alone(
     assert "chose *Replace*" in replaced["text"] and "append_add" not in json.dumps(replaced)
 
 
-def test_the_same_bytes_again_are_segmented_as_before(running: Running, slices: Slices) -> None:
+def _thread_says(env: Running, ts: str, words: str) -> str:
+    """The message of the upload's thread (status or reply) that says ``words``."""
+    env.slack.wait_for(
+        "chat.update", where=lambda c: words in str(c.body.get("text")), timeout=60
+    )  # fmt: skip
+    return next(
+        m["text"] for m in env.slack.messages(env.channel, thread_ts=ts) if words in m["text"]
+    )
+
+
+def test_the_same_bytes_again_change_nothing_and_say_so(running: Running, slices: Slices) -> None:
     env, slack = running, running.slack
     _share(env, slices.a, "a.csv")
     wait_results(slack, env.channel)
-    _share(env, slices.a, "a-again.csv")
-    wait_results(slack, env.channel, count=2)
+    stored, runs = _state(env)
+    ts = _share(env, slices.a, "a-again.csv")
+    said = _thread_says(env, ts, "nothing changed")
+    assert said == (
+        f"`a-again.csv` has the same contents as the file stored here as `a.csv` on "
+        f"{stored.created_at[:16].replace('T', ' ')} UTC, so nothing changed: this channel's "
+        "data are `a.csv`. `/segment show` shows its latest results; `/segment run` segments "
+        "it again."
+    )
+    assert _state(env) == (stored, runs)  # no dataset, no run
     assert not any("append_add" in str(c.body) for c in slack.calls("chat.postMessage"))
+
+
+def test_a_file_already_added_changes_nothing_either(running: Running, slices: Slices) -> None:
+    env, slack = running, running.slack
+    _share(env, slices.a, "a.csv")
+    wait_results(slack, env.channel)
+    _click(env, _question(env, _share(env, slices.b, "b.csv")), "append_add")
+    wait_results(slack, env.channel, count=2)
+    combined, runs = _state(env)
+    ts = _share(env, slices.b, "b-again.csv")
+    said = _thread_says(env, ts, "nothing changed")
+    assert "has the same contents as a file added to `a.csv + b.csv` on " in said
+    assert "this channel's data are `a.csv + b.csv`" in said
+    assert _state(env) == (combined, runs)
+
+
+def test_replace_forgets_the_channel_currency_and_says_so(running: Running, slices: Slices) -> None:
+    env, slack = running, running.slack
+    _share(env, slices.a, "a.csv")
+    wait_results(slack, env.channel)
+    scope = Scope(slack.team_id, env.channel)
+    with storage.connect(env.settings.db_path) as db:
+        storage.set_channel_currency(db, scope, "EUR", user_id=env.user)
+    question = _question(env, _share(env, slices.no_country, "no-country.csv"))
+    _click(env, question, "append_replace")
+    wait_results(slack, env.channel, count=2)
+    summary = _latest_summary(env)
+    found = summary.currency
+    assert summary.notes[-1] == (
+        "This channel's currency setting (EUR) was for the data this file replaced, so I read "
+        "the currency from the file again: "
+        + (f"the amounts of this file are in {found}" if found else "this file does not say")
+        + ". Set it with `/segment currency CODE`."
+    )
+    with storage.connect(env.settings.db_path) as db:
+        assert storage.channel_currency(db, scope) is None
+        replaced = storage.latest_dataset(db, scope)
+        first = storage.datasets_for(db, scope)[-1]
+    assert replaced.line == replaced.id and first.line == first.id  # two lines of history

@@ -63,8 +63,10 @@ def changed(
     result: SegmentationResult,
     baseline: Compared | None,
     matched: dict[int, int],
+    replaced: str | None = None,
 ) -> Digest:
-    """The digest of new data: what changed in it, and who moved, against the baseline run."""
+    """The digest of new data: what changed in it, and who moved, against the baseline run
+    (none when the data were ``replaced`` since the last digest: its file name)."""
     sizes, names = occasion.history
     segments = result.summary.segments
     previous = () if baseline is None else baseline.segments
@@ -94,6 +96,7 @@ def changed(
         flows=() if moved is None else compare.flow_sentences(moved, segments, previous),
         actions=compare.actions(rows, segments, moved),
         charts=charts(moved, previous, segments, sizes, names),
+        replaced=replaced,
     )
 
 

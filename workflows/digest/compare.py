@@ -64,7 +64,7 @@ class Digest:
     ``date`` is the digest's date, ``as_of`` the day the run measured recency to (the day after
     the newest transaction unless the channel is ``live``), ``newest`` the day of the newest
     transaction. ``previous_run_id`` is the run the last digest reported (None on the
-    channel's first); ``nothing_new`` says the data is the same as that run's, and then there
+    channel's first, and when its data were ``replaced`` since); ``nothing_new`` says the data is the same as that run's, and then there
     is no ``movement`` or ``data_change``. ``skipped`` holds the stored keys of slots missed
     while the bot was down; ``charts`` maps file names to PNG bytes for the thread.
     """
@@ -90,6 +90,9 @@ class Digest:
     actions: tuple[str, ...] = ()
     skipped: tuple[str, ...] = ()
     charts: Mapping[str, bytes] = field(default_factory=dict, repr=False)
+    # The data the last digest reported, when the channel's data were replaced since: another
+    # line of history, never compared with this one.
+    replaced: str | None = None
 
     @property
     def channel_id(self) -> str:

@@ -26,13 +26,13 @@ SIZES_CHART = "segment-sizes-over-time.png"
 
 
 def size_history(db: sqlite_utils.Database, scope: Scope) -> tuple[pd.DataFrame, dict[int, str]]:
-    """Customers per segment id, one row per data (oldest first), and each id's latest name.
+    """Customers per segment id, one row per data (oldest first), and each id's latest name,
+    over the latest run's line of history only (data replaced since are another story).
 
     Rows are labelled by the newest transaction's day (with the run id when two share it).
     """
-    runs = _one_per_data(
-        [r for r in storage.runs_for(db, scope, HISTORY_RUNS) if r.status == "done"]
-    )
+    done = [r for r in storage.runs_for(db, scope, HISTORY_RUNS) if r.status == "done"]
+    runs = _one_per_data([r for r in done if r.line == done[0].line] if done else [])
     sizes: list[dict[int, int]] = []
     names: dict[int, str] = {}
     labels: list[str] = []

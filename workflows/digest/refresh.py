@@ -133,6 +133,9 @@ def refresh(request: RefreshRequest) -> Digest:
         data = channel_data(db, request)
         latest = storage.latest_run(db, scope)
         reported = storage.digested_run(db, scope) or latest
+        replaced = None
+        if reported is not None and reported.line != data.dataset.line:  # *Replace* since
+            replaced, reported = reported.file_name, None
         baseline = None if reported is None else _compared(db, reported, scope)
     params = run_params(request, latest)
     if latest is not None and _stands(request, data.dataset, latest, params, reported):
@@ -151,7 +154,7 @@ def refresh(request: RefreshRequest) -> Digest:
     name, occasion = data.dataset.file_name, _occasion(request)
     if baseline is not None and baseline.run.fingerprint == fingerprint:
         return nothing_new(occasion, run_id, name, result.summary, baseline.run.id)
-    return changed(occasion, run_id, name, result, baseline, matched)
+    return changed(occasion, run_id, name, result, baseline, matched, replaced)
 
 
 def _occasion(request: RefreshRequest) -> Occasion:

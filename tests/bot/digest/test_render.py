@@ -191,3 +191,22 @@ def test_schedules_in_words() -> None:
         when(dt.datetime(2030, 4, 1, 8, 0, tzinfo=dt.UTC), "Europe/London")
         == "Mon 01 Apr 2030, 09:00 BST"
     )
+
+
+def test_a_digest_after_replace_says_so_and_compares_nothing() -> None:
+    replaced = digest(
+        replaced="shop <a>.csv", previous_run_id=None, movement=None, data_change=None,
+        flows=(), actions=(), charts={},
+    )  # fmt: skip
+    assert render.digest_text(replaced) == (
+        "Weekly digest for `orders.csv` (2030-04-01): 2 segments; the data were replaced since "
+        "the last digest."
+    )
+    blocks = render.digest_blocks(replaced)
+    said = str(blocks)
+    assert (
+        "This channel's data were replaced since the last digest (`shop &lt;a&gt;.csv` by "
+        "`orders.csv`), so nothing is compared with before: its history starts here."
+    ) in said
+    assert "What changed in the data" not in said and "Movement since" not in said
+    assert "first run in this channel" not in said
