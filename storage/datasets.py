@@ -45,13 +45,10 @@ def save_dataset(
     line: int | None = None,
 ) -> tuple[int, bool]:
     """Store an export (its facts and normalised transactions); returns ``(dataset_id,
-    created)``.
-
-    The audit counts, first/last purchase and column mapping are taken from the
-    ``summary`` of a run of these transactions. When this channel already has a
-    dataset with the export's ``sha256`` nothing is written and ``(existing_id, False)``
-    comes back. ``line``: the line of history it continues (``Dataset.line``, for *Add*);
-    None starts a new one at this dataset.
+    created)``. The audit counts, first/last purchase and column mapping are the ``summary``'s
+    (a run of these transactions). When this channel already has a dataset with the export's
+    ``sha256`` nothing is written and ``(existing_id, False)`` comes back. ``line``: the line
+    of history it continues (``Dataset.line``, for *Add*); None starts one at this dataset.
     """
     sha256 = export.sha256
     existing = _dataset_id_for_hash(db, scope, sha256)

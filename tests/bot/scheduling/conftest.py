@@ -8,7 +8,9 @@ Europe/London moves to summer time on Sunday 2030-03-31: Monday 09:00 is 09:00Z 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -107,10 +109,12 @@ def upload(
     """Store an export and its segmented run as the upload flow does; returns the run id."""
     result = segment_export(export)
     with storage.connect(db_path) as db:
-        record = export.record.named("orders.csv")
+        sha256 = hashlib.sha256(raw).hexdigest()  # of the bytes given: the export may be edited
+        record = dataclasses.replace(export.record, file_name="orders.csv", sha256=sha256)
+        stored = storage.latest_upload(db, scope)  # more of the channel's data, as *Add* keeps
         dataset_id, _ = storage.save_dataset(
             db, scope, record, user_id=user, transactions=export.transactions,
-            summary=result.summary, data_dir=data_dir,
+            summary=result.summary, data_dir=data_dir, line=None if stored is None else stored.line,
         )  # fmt: skip
     with storage.record_run(
         db_path,
