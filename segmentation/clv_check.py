@@ -71,31 +71,42 @@ class Backtest:
         """The last day of the history the check was fitted on."""
         return self.start - dt.timedelta(days=1)
 
+    def broken(self) -> tuple[str, ...]:
+        """The rules the check breaks, in the order they are tried: "orders", "revenue",
+        "per customer", "likely gone", "silent" (empty when all hold)."""
+        rules = {
+            "orders": not _within(self.predicted_orders, self.orders),
+            "revenue": not _within(self.predicted_revenue, self.revenue),
+            "per customer": self.mae >= self.naive_mae,
+            "likely gone": self.gone >= MIN_GONE and not self._gone_ordered_less(),
+            "silent": self.silent_sure > SURE_SILENT_AT_MOST * self.silent,
+        }
+        return tuple(rule for rule, broken in rules.items() if broken)
+
     def failure(self) -> str | None:
         """The first rule the check breaks, as a sentence with its figures; None when all hold."""
-        if not _within(self.predicted_orders, self.orders):
-            return f"Checked on this export's own history, the model is off: {self._orders()}."
-        if not _within(self.predicted_revenue, self.revenue):
-            return f"Checked on this export's own history, the model is off: {self._revenue()}."
-        if self.mae >= self.naive_mae:
-            return (
+        broken = self.broken()
+        if not broken:
+            return None
+        return {
+            "orders": f"Checked on this export's own history, the model is off: {self._orders()}.",
+            "revenue": f"Checked on this export's own history, the model is off: {self._revenue()}.",
+            "per customer": (
                 f"Checked on this export's own history, the model does no better than each "
                 f"customer's past rate: fitted to {self.fitted_to:%Y-%m-%d}, it missed each "
                 f"customer's orders in the next {self.days} days by {self.mae:.2f} on average, "
                 f"against {self.naive_mae:.2f} for the past rate."
-            )
-        if self.gone >= MIN_GONE and not self._gone_ordered_less():
-            return (
+            ),
+            "likely gone": (
                 f"Checked on this export's own history, the model cannot tell who has stopped "
                 f"buying: {self._gone()}."
-            )
-        if self.silent and self.silent_sure > SURE_SILENT_AT_MOST * self.silent:
-            return (
+            ),
+            "silent": (
                 f"The model contradicts this export's lifecycle: it calls {self.silent_sure:,} "
                 f"of the {self.silent:,} customers silent for over {LAPSED_GAPS} of their usual "
                 f"gaps between orders almost surely active (a chance of {ALMOST_SURELY:.0%} or more)."
-            )
-        return None
+            ),
+        }[broken[0]]
 
     def sentence(self) -> str:
         """What the check found, in one sentence (the predictions shown come with it)."""
