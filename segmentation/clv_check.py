@@ -27,7 +27,7 @@ from segmentation.clv import (
     predict_customers,
 )
 from segmentation.clv_mbg import fit_mbgnbd
-from segmentation.engine.prepared import Holdout
+from segmentation.engine.prepared import MIN_CHECK_DAYS, Holdout
 from segmentation.facts import LIKELY_GONE
 from segmentation.lifecycle import LAPSED_GAPS, MIN_GAP_DAYS, lifecycle_from
 
@@ -149,9 +149,11 @@ def checked_predictions(
     """
     prediction = predict_customers(customers, horizon_days=horizon_days, fit=fit)
     if holdout is None:
+        span = int(customers["tenure_days"].max())
         raise ClvUnavailable(
-            "The predictions could not be checked: the history is too short to hold its last "
-            "weeks apart and compare what the model predicts for them with what came."
+            f"The predictions could not be checked: the history covers only {span:,} days, and "
+            f"at least {3 * MIN_CHECK_DAYS // 7} weeks are needed to fit on the first two thirds "
+            "and compare the last third with what the model predicts for it."
         )
     check = backtest(holdout, fit=fit)
     silent = long_silent(customers)

@@ -27,7 +27,6 @@ from segmentation.summary import NOT_PREDICTED, RunSummary
 from segmentation.wording import SHORT_ASSUMPTIONS, facts_line, prediction_sentence
 from storage import CustomerRow
 
-
 CDNOW = Path(__file__).resolve().parent.parent / "data" / "CDNOW_sample.txt"
 
 
