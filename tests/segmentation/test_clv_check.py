@@ -189,10 +189,14 @@ def test_each_rule_is_said_in_one_sentence_with_its_figures():
     assert replace(PASSING, orders=0).failure().endswith("; none came.")
 
 
-def test_a_history_too_short_to_hold_out_gives_the_plain_reason(cdnow_prepared):
-    short = cdnow_prepared.customers.assign(tenure_days=lambda c: c["tenure_days"].clip(upper=80))
+def test_a_history_too_short_to_hold_out_gives_the_plain_reason(real_path):
+    """The real data's first 80 days: a third is under 4 weeks, so nothing is held out."""
+    transactions = load_export(real_path).transactions
+    first = transactions[transactions["timestamp"] < "2011-02-19"]
+    prepared = prepare_frame(first)
+    assert prepared.holdout is None and prepared.as_of == dt.date(2011, 2, 19)
     with pytest.raises(ClvUnavailable) as raised:
-        checked_predictions(short.assign(recency_days=short["recency_days"].clip(upper=80)), None)
+        checked_predictions(prepared.customers, prepared.holdout)
     assert str(raised.value) == (
         "The predictions could not be checked: the history covers only 80 days, and at least "
         "12 weeks are needed to fit on the first two thirds and compare the last third with "
