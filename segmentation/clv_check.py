@@ -88,9 +88,10 @@ class Backtest:
         broken = self.broken()
         if not broken:
             return None
+        off = "Checked on this export's own history, the model is off by more than a quarter"
         return {
-            "orders": f"Checked on this export's own history, the model is off: {self._orders()}.",
-            "revenue": f"Checked on this export's own history, the model is off: {self._revenue()}.",
+            "orders": f"{off}: {self._orders()}.",
+            "revenue": f"{off}: {self._revenue()}.",
             "per customer": (
                 f"Checked on this export's own history, the model does no better than each "
                 f"customer's past rate: fitted to {self.fitted_to:%Y-%m-%d}, it missed each "

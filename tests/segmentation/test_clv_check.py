@@ -161,11 +161,11 @@ def test_each_rule_is_said_in_one_sentence_with_its_figures():
         "again, against 33% of the others."
     )
     assert replace(PASSING, predicted_orders=350.0).failure() == (
-        "Checked on this export's own history, the model is off: fitted to 1998-04-01, it "
+        "Checked on this export's own history, the model is off by more than a quarter: fitted to 1998-04-01, it "
         "predicted 350 orders in the next 90 days; 491 came (29% low)."
     )
     assert replace(PASSING, predicted_revenue=9000.0).failure() == (
-        "Checked on this export's own history, the model is off: fitted to 1998-04-01, it "
+        "Checked on this export's own history, the model is off by more than a quarter: fitted to 1998-04-01, it "
         "predicted 9,000 in sales for the next 90 days; 17,793 came (49% low)."
     )
     assert replace(PASSING, mae=0.4).failure() == (

@@ -51,12 +51,12 @@ def test_the_real_data_gets_no_predictions_and_the_checks_figures(real_result):
     summary, customers = real_result.summary, real_result.customers
     assert not summary.predicted and summary.prediction_check is None
     assert summary.predictions == (
-        "Checked on this export's own history, the model is off: fitted to 2011-09-10, it "
+        "Checked on this export's own history, the model is off by more than a quarter: fitted to 2011-09-10, it "
         "predicted 3,659 orders in the next 90 days; 5,063 came (28% low)."
     )
     assert customers[list(PREDICTED)].isna().all().all()
     assert prediction_sentence(summary).startswith(
-        "Predictions are left out: checked on this export's own history, the model is off"
+        "Predictions are left out: checked on this export's own history, the model is off by"
     )
     for s in summary.segments:
         assert (s.facts.likely_gone, s.facts.expected_revenue_90d) == (None, None)
