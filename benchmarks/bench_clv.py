@@ -1,11 +1,12 @@
-"""Lifetime value (BG/NBD + Gamma-Gamma): fit time, and holdout accuracy against a naive rate.
+"""Lifetime value (MBG/NBD + Gamma-Gamma): fit time, and holdout accuracy against a naive rate.
 
 Fit time: ``segmentation.clv.predict_customers`` (both fits and the predictions) on segbot's
 customer table for the real UCI export and its 10× copy; median of 5 after a warm-up.
 Holdout: fit on a calibration period, predict each customer's purchases in the period that
 follows, and compare with what they did, for the model and for a naive baseline (each
 customer's past repeat rate × the holdout length), on CDNOW (to 1997-09-30, then 39 weeks)
-and UCI (to 2011-09-09, then to 2011-12-09).
+and UCI (to 2011-09-09, then to 2011-12-09). The check segbot runs before showing predictions,
+and the models compared on it, are in bench_predictions.py.
 
     python benchmarks/bench_clv.py
 """
@@ -26,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.datasets import REAL_PARQUET, cached  # noqa: E402
 from segmentation.clv import frequency_recency_age, predict_customers  # noqa: E402
 from segmentation.clv_data import calibration_summary, read_cdnow  # noqa: E402
-from segmentation.clv_models import fit_bgnbd  # noqa: E402
+from segmentation.clv_mbg import fit_mbgnbd  # noqa: E402
 from segmentation.engine import prepare_frame  # noqa: E402
 from segmentation.load import load_export  # noqa: E402
 from segmentation.pipeline import segment_export  # noqa: E402
@@ -73,7 +74,7 @@ def scores(name: str, actual, model, naive) -> dict:
     actual, model, naive = (np.asarray(v, dtype=float) for v in (actual, model, naive))
     total = actual.sum()
     row = {"data": name, "customers": len(actual), "actual": round(total)}
-    for label, predicted in (("BG/NBD", model), ("naive", naive)):
+    for label, predicted in (("MBG/NBD", model), ("naive", naive)):
         row[f"{label} total"] = round(predicted.sum())
         row[f"{label} error %"] = round(100 * (predicted.sum() - total) / total, 1)
         row[f"{label} corr"] = round(float(np.corrcoef(predicted, actual)[0, 1]), 3)
@@ -92,7 +93,7 @@ def cdnow_holdout() -> dict:
         holdout_end=dt.date(1998, 6, 30),
     )
     x, t_x, T = (summary[c].to_numpy() for c in ("x", "t_x", "T"))
-    model = fit_bgnbd(x, t_x, T).expected_purchases(39, x, t_x, T)
+    model = fit_mbgnbd(x, t_x, T).expected_purchases(39, x, t_x, T)
     return scores("CDNOW 39 wk", summary["holdout_x"], model, x / T * 39)
 
 
@@ -113,7 +114,7 @@ def uci_holdout() -> dict:
 def main() -> None:
     pd.set_option("display.width", 200)
     pd.set_option("display.max_columns", 20)
-    print("Fit time (predict_customers: BG/NBD + Gamma-Gamma + predictions)")
+    print("Fit time (predict_customers: MBG/NBD + Gamma-Gamma + predictions)")
     print(pd.DataFrame(fit_table()).to_string(index=False))
     print()
     print(

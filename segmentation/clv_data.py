@@ -86,3 +86,17 @@ def holdout_orders(
         {"customer": np.asarray(customer)[inside], "order": np.asarray(order)[inside]}
     )
     return pairs.drop_duplicates().groupby("customer", observed=True).size()
+
+
+def cdnow_csv(path: str | Path) -> bytes:
+    """The CDNOW sample as an export segbot reads: ``customer,date,amount``, one line per
+    purchase (the sample's ``id``, the day, the dollars), as CSV bytes."""
+    data = read_cdnow(path)
+    frame = pd.DataFrame(
+        {
+            "customer": data["id"],
+            "date": data["date"].dt.strftime("%Y-%m-%d"),
+            "amount": data["value"],
+        }
+    )
+    return frame.to_csv(index=False).encode()

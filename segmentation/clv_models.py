@@ -48,7 +48,7 @@ class BgNbd:
         A customer with no repeat purchase (x = 0) cannot have dropped out yet, since in
         BG/NBD drop-out happens only right after a purchase: their probability is 1.
         """
-        x, t_x, T = _arrays(x, t_x, T)
+        x, t_x, T = arrays(x, t_x, T)
         return 1.0 / (1.0 + self._odds_dead(x, t_x, T))
 
     def expected_purchases(self, t, x, t_x, T) -> np.ndarray:
@@ -58,7 +58,7 @@ class BgNbd:
         as (1-z)^(a-1-r-x)·2F1(a+b-1-r, a-1; a+b+x-1; z): the first two arguments no
         longer grow with x, so frequent buyers do not push hyp2f1 out of its accurate range.
         """
-        x, t_x, T = _arrays(x, t_x, T)
+        x, t_x, T = arrays(x, t_x, T)
         r, alpha, a, b = self.r, self.alpha, self.a, self.b
         if abs(a - 1) < 1e-9:  # the formula is 0/0 at a = 1; its limit is met a hair away
             a = 1 + 1e-9
@@ -93,7 +93,7 @@ class GammaGamma:
         A weighted mix of the population mean p·γ/(q-1) and the customer's own mean m; the
         more orders, the more weight on m. With x = 0 it is the population mean. Needs q > 1.
         """
-        x, m = _arrays(x, m)
+        x, m = arrays(x, m)
         p, q, gamma = self.p, self.q, self.gamma
         return p * (gamma + m * x) / (p * x + q - 1)
 
@@ -106,7 +106,7 @@ class GammaGamma:
 def bgnbd_log_likelihood(log_params, x, t_x, T, weights=None) -> float:
     """Sum of the BG/NBD log-likelihood (FHL 2005, eq. 6) at exp(log_params) = (r, α, a, b)."""
     r, alpha, a, b = np.exp(log_params)
-    x, t_x, T = _arrays(x, t_x, T)
+    x, t_x, T = arrays(x, t_x, T)
     repeat = x > 0
     head = gammaln(r + x) - gammaln(r) + r * np.log(alpha) - betaln(a, b)
     alive = betaln(a, b + x) - (r + x) * np.log(alpha + T)
@@ -119,7 +119,7 @@ def bgnbd_log_likelihood(log_params, x, t_x, T, weights=None) -> float:
 def gamma_gamma_log_likelihood(log_params, x, m, weights=None) -> float:
     """Sum of the Gamma-Gamma log-likelihood of means m over x orders at exp(log_params)."""
     p, q, gamma = np.exp(log_params)
-    x, m = _arrays(x, m)
+    x, m = arrays(x, m)
     px = p * x
     per_row = (
         gammaln(px + q)
@@ -140,12 +140,12 @@ def fit_bgnbd(x, t_x, T) -> BgNbd:
     since the first and T age, in one unit (0 ≤ t_x ≤ T, T > 0). Returns the fitted model;
     ``converged`` is False when the optimiser failed or a parameter ran to the edge.
     """
-    x, t_x, T = _arrays(x, t_x, T)
-    rows, weights = _collapse(np.column_stack([x, t_x, T]))
+    x, t_x, T = arrays(x, t_x, T)
+    rows, weights = collapse(np.column_stack([x, t_x, T]))
     columns = (rows[:, 0], rows[:, 1], rows[:, 2])
     # Start α near the mean age: the rate's scale is then about one purchase per history.
     start = np.log([1.0, max(float(np.mean(T)), 1e-3), 1.0, 1.0])
-    log_params, loglik, ok = _maximise(bgnbd_log_likelihood, start, columns, weights)
+    log_params, loglik, ok = maximise(bgnbd_log_likelihood, start, columns, weights)
     r, alpha, a, b = np.exp(log_params)
     return BgNbd(float(r), float(alpha), float(a), float(b), ok, loglik)
 
@@ -158,18 +158,18 @@ def fit_gamma_gamma(frequency_repeat, mean_value) -> GammaGamma:
     ``converged`` is False when the optimiser failed, a parameter ran to the edge or q ≤ 1
     (no finite mean order value).
     """
-    x, m = _arrays(frequency_repeat, mean_value)
-    rows, weights = _collapse(np.column_stack([x, m]))
+    x, m = arrays(frequency_repeat, mean_value)
+    rows, weights = collapse(np.column_stack([x, m]))
     # Start the scale γ at the typical mean value so p and q start near 1.
     start = np.log([1.0, 1.0, max(float(np.median(m)), 1e-3)])
-    log_params, loglik, ok = _maximise(
+    log_params, loglik, ok = maximise(
         gamma_gamma_log_likelihood, start, (rows[:, 0], rows[:, 1]), weights
     )
     p, q, gamma = np.exp(log_params)
     return GammaGamma(float(p), float(q), float(gamma), bool(ok and q > 1), loglik)
 
 
-def _maximise(
+def maximise(
     loglik: Callable[..., float], start: np.ndarray, columns: tuple, weights: np.ndarray
 ) -> tuple[np.ndarray, float, bool]:
     """Maximise ``loglik(log_params, *columns, weights)`` from ``start``.
@@ -193,12 +193,12 @@ def _maximise(
     return result.x, -float(result.fun) * total, ok
 
 
-def _collapse(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def collapse(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Distinct rows and how many customers share each."""
     distinct, counts = np.unique(rows, axis=0, return_counts=True)
     return distinct, counts.astype(float)
 
 
-def _arrays(*values) -> tuple[np.ndarray, ...]:
+def arrays(*values) -> tuple[np.ndarray, ...]:
     """Each input as a float array (Series, lists and scalars alike)."""
     return tuple(np.asarray(v, dtype=float) for v in values)

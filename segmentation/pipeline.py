@@ -9,9 +9,10 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from segmentation.clv import ClvUnavailable, predict_customers
+from segmentation.clv import ClvUnavailable
+from segmentation.clv_check import checked_predictions
 from segmentation.describe import describe_segments
-from segmentation.engine import CleaningAudit, Prepared, prepare_frame
+from segmentation.engine import CleaningAudit, Holdout, Prepared, prepare_frame
 from segmentation.errors import NotEnoughCustomersError
 from segmentation.facts import PREDICTED
 from segmentation.lifecycle import Lifecycle, lifecycle_from, lifecycle_states
@@ -125,13 +126,13 @@ def segment_prepared(
         k=k, order_by=FEATURES.index("total_spend"), random_state=random_state
     ).fit(features[list(FEATURES)].to_numpy())
     lifecycle = lifecycle_from(features)
-    customers, unavailable = _with_predictions(
-        _customers(features, model.labels_, lifecycle)
+    customers, unavailable, check = _with_predictions(
+        _customers(features, model.labels_, lifecycle), prepared.holdout
     )
     summary = _summary(
         audit, customers, model, lifecycle, as_of, random_state, provenance, k_forced=k is not None
     )
-    summary = replace(summary, **_prediction_fields(customers, unavailable))
+    summary = replace(summary, **_prediction_fields(customers, unavailable), prediction_check=check)
     return SegmentationResult(summary=summary, customers=customers)
 
 
@@ -142,17 +143,24 @@ def _customers(features: pd.DataFrame, labels: np.ndarray, lifecycle: Lifecycle)
     return customers[[c for c in CUSTOMER_COLUMNS if c not in PREDICTED]]
 
 
-def _with_predictions(customers: pd.DataFrame) -> tuple[pd.DataFrame, str | None]:
-    """The table with the ``PREDICTED`` columns, and None; or, when the export cannot support
-    the predictions, the columns as NaN and the plain reason (segmentation goes on without)."""
+def _with_predictions(
+    customers: pd.DataFrame, holdout: Holdout | None
+) -> tuple[pd.DataFrame, str | None, str | None]:
+    """The table with the ``PREDICTED`` columns, None and the sentence saying how they were
+    checked on ``holdout``; or, when the export cannot support them or they fail the check,
+    the columns as NaN, the plain reason and None (segmentation goes on without)."""
+    check = None
     try:
-        predicted = predict_customers(customers, horizon_days=HORIZON_DAYS).customers
+        prediction, backtest = checked_predictions(customers, holdout, horizon_days=HORIZON_DAYS)
+        predicted, check = prediction.customers, backtest.sentence()
         reason = _missing_numbers(predicted)
     except ClvUnavailable as unavailable:
         predicted, reason = None, str(unavailable)
     if reason is not None:
         predicted = pd.DataFrame(np.nan, index=customers.index, columns=list(PREDICTED))
-    return customers.join(predicted[list(PREDICTED)])[list(CUSTOMER_COLUMNS)], reason
+        check = None
+    joined = customers.join(predicted[list(PREDICTED)])[list(CUSTOMER_COLUMNS)]
+    return joined, reason, check
 
 
 def _missing_numbers(predicted: pd.DataFrame) -> str | None:

@@ -64,7 +64,7 @@ def _second_order(e: Evidence) -> str:
 
 def _win_back(e: Evidence) -> str:
     """Led by the customers the model finds likely gone, when it finds any; the audience
-    stays those at risk or lapsed, since the model cannot judge one-time buyers."""
+    stays those at risk or lapsed, the lifecycle's own reading of the same silence."""
     slipping = e.facts.count("at_risk") + e.facts.count("lapsed")
     action = (
         "a time-limited offer on their most-bought category within 2 weeks, one reminder "

@@ -175,6 +175,7 @@ class RunSummary:
     left_out_customers: int = 0
     predictions: str | None = NOT_PREDICTED
     expected_revenue_90d: float | None = None
+    prediction_check: str | None = None
 
     @property
     def predicted(self) -> bool:
@@ -231,6 +232,7 @@ class RunSummary:
             "left_out_customers": self.left_out_customers,
             "predictions": self.predictions,
             "expected_revenue_90d": self.expected_revenue_90d,
+            "prediction_check": self.prediction_check,
         }
 
     @classmethod
@@ -268,6 +270,7 @@ class RunSummary:
             left_out_customers=int(data.get("left_out_customers") or 0),
             predictions=data.get("predictions", NOT_PREDICTED),
             expected_revenue_90d=None if expected is None else float(expected),
+            prediction_check=data.get("prediction_check"),
         )
 
 

@@ -12,12 +12,10 @@ from segmentation.summary import RunSummary
 
 # Stability is the share of customers a refit on resampled customers puts in the same segment.
 STABLE, FAIRLY_STABLE = 0.9, 0.75
-# ``clv.ASSUMPTIONS`` cut to fit a one-line summary, plus the consequence a reader would
-# otherwise trip over: BG/NBD lets customers drop out only after a repeat order.
+# ``clv.ASSUMPTIONS`` cut to fit a one-line summary.
 SHORT_ASSUMPTIONS = (
     "the model assumes each customer buys at a steady personal rate until they silently drop "
-    "out, which it can see only after a repeat order (so one-time buyers never count as gone), "
-    "and order values around a personal mean"
+    "out, and order values around a personal mean"
 )
 
 
@@ -75,15 +73,18 @@ def lifecycle_mix(facts: SegmentFacts) -> str:
 
 def prediction_sentence(summary: RunSummary) -> str:
     """What the lifetime-value model expects of the run's customers and, shortened from
-    ``clv.ASSUMPTIONS``, what it assumes, in one sentence; or why predictions are left out."""
+    ``clv.ASSUMPTIONS``, what it assumes, in one sentence, followed by the sentence saying how
+    the predictions were checked on the export's own history (when the run has it); or why
+    predictions are left out."""
     if not summary.predicted:
         return f"Predictions are left out: {_lower_first(summary.predictions or '')}"
     gone = sum(s.facts.likely_gone or 0 for s in summary.segments if s.facts is not None)
-    return (
+    sentence = (
         f"Predicted for the next 90 days: {amount(summary.expected_revenue_90d or 0.0, summary)} "
         f"from these customers, {count(gone, 'customer')} likely gone (under {LIKELY_GONE:.0%} "
         f"chance of still being active); {SHORT_ASSUMPTIONS}."
     )
+    return f"{sentence} {summary.prediction_check}" if summary.prediction_check else sentence
 
 
 def facts_line(facts: SegmentFacts, summary: RunSummary) -> str:

@@ -6,7 +6,13 @@ one row per customer come back to Python.
 """
 
 from segmentation.engine.local import limit_memory, prepare_frame
-from segmentation.engine.prepared import CUSTOMER_FEATURES, CleaningAudit, Prepared, default_as_of
+from segmentation.engine.prepared import (
+    CUSTOMER_FEATURES,
+    CleaningAudit,
+    Holdout,
+    Prepared,
+    default_as_of,
+)
 from segmentation.engine.query import DROP_REASONS, NORMALISED
 from segmentation.engine.run import prepare_table
 
@@ -15,6 +21,7 @@ __all__ = [
     "DROP_REASONS",
     "NORMALISED",
     "CleaningAudit",
+    "Holdout",
     "Prepared",
     "default_as_of",
     "limit_memory",

@@ -145,12 +145,19 @@ LINE_FINGERPRINTS = {"duckdb": _duckdb_fingerprint}
 
 
 def customers_query(
-    t: ir.Table, *, as_of: dt.date | None, orders_by_invoice: bool
+    t: ir.Table,
+    *,
+    as_of: dt.date | None,
+    orders_by_invoice: bool,
+    check_from: dt.date | None = None,
 ) -> ir.Table:
     """One row per customer who bought at all: ``first_purchase``, ``last_purchase``,
     ``frequency`` (distinct invoices, or distinct purchase times when the export has no
     invoices), ``total_spend``, ``returns_value`` (cancelled or returned lines' absolute
     amounts) and ``bought`` (purchase lines): all of them before ``as_of``, when given.
+    With ``check_from``, also ``check_first``, ``check_last``, ``check_frequency`` and
+    ``check_spend``: the same over the orders placed before that day (an order counts by
+    its first line), to check predictions made then against what came after.
 
     Two group-bys (per order, then per customer) instead of a DISTINCT count per customer:
     hash aggregates every engine runs in parallel (Postgres never parallelises a DISTINCT
@@ -183,5 +190,19 @@ def customers_query(
         returns_value=orders._returns.sum(),
         bought=orders._lines.sum(),
         _ever=orders._ever.sum(),
+        **_check_aggregates(orders, check_from),
     )
     return customers.filter(customers._ever > 0).drop("_ever")
+
+
+def _check_aggregates(orders: ir.Table, check_from: dt.date | None) -> dict[str, ir.Value]:
+    """The per-customer aggregates of the orders placed before ``check_from`` (none without)."""
+    if check_from is None:
+        return {}
+    before = (orders._first < dt.datetime.combine(check_from, dt.time())).fill_null(False)
+    return {
+        "check_first": orders._first.min(where=before),
+        "check_last": orders._first.max(where=before),
+        "check_frequency": before.sum(),
+        "check_spend": orders._spend.sum(where=before),
+    }

@@ -18,7 +18,9 @@ import segmentation.engine.query as query
 from segmentation.engine.prepared import (
     CUSTOMER_FEATURES,
     CleaningAudit,
+    Holdout,
     Prepared,
+    check_start,
     default_as_of,
 )
 
@@ -32,9 +34,7 @@ def prepare_table(
     by the table's own backend. ``rows_read`` counts lines a reader skipped as malformed too;
     ``as_of`` defaults to the day after the last purchase (later purchases are ignored)."""
     backend = table.get_backend()
-    return prepare(
-        backend.execute, table, rows_read=rows_read, as_of=as_of, backend=backend.name
-    )
+    return prepare(backend.execute, table, rows_read=rows_read, as_of=as_of, backend=backend.name)
 
 
 def prepare(
@@ -57,15 +57,41 @@ def prepare(
     # even fit the backend's timestamps: before the first purchase, that day cuts as much).
     first, last = audit.first_purchase.date(), audit.last_purchase.date()
     cutoff = None if as_of > last else max(as_of, first)
+    # The check's stretch ends where the data do, even for an as-of long after them.
+    check_end = min(as_of, default_as_of(audit.last_purchase))
+    check_from = check_start(audit.first_purchase, check_end)
     rows = execute(
         query.customers_query(
-            table, as_of=cutoff, orders_by_invoice=bool(totals["kept_invoices"])
+            table,
+            as_of=cutoff,
+            orders_by_invoice=bool(totals["kept_invoices"]),
+            check_from=check_from,
         )
     )
     # Everyone who ever bought is counted; those who bought before ``as_of`` are segmented.
     audit = replace(audit, customers=len(rows))
     bought = rows[rows["bought"].to_numpy() > 0]
-    return Prepared(audit=audit, as_of=as_of, customers=_features(bought, as_of))
+    customers = _features(bought, as_of)
+    holdout = None if check_from is None else _holdout(bought, check_from, check_end)
+    return Prepared(audit=audit, as_of=as_of, customers=customers, holdout=holdout)
+
+
+def _holdout(rows: pd.DataFrame, start: dt.date, end: dt.date) -> Holdout:
+    """The customers measured to ``start`` from the ``check_*`` columns, with the orders and
+    spend each placed from ``start`` on (the whole row's less the part before ``start``)."""
+    before = rows[rows["check_frequency"].to_numpy() > 0]
+    as_then = before[["customer_id"]].assign(
+        first_purchase=before["check_first"],
+        last_purchase=before["check_last"],
+        frequency=before["check_frequency"],
+        total_spend=before["check_spend"],
+        returns_value=0.0,  # not needed to predict, and not measured before ``start``
+    )
+    customers = _features(as_then, start)
+    after = _features(before, end)
+    customers["held_orders"] = after["frequency"] - customers["frequency"]
+    customers["held_spend"] = _money(after["total_spend"] - customers["total_spend"])
+    return Holdout(start=start, end=end, customers=customers)
 
 
 def _audit(totals: pd.Series, distinct_lines: int, rows_read: int | None) -> CleaningAudit:

@@ -17,7 +17,7 @@ JSON_KEYS = [
     "cancelled_lines", "duplicate_lines", "first_purchase", "last_purchase", "as_of",
     "date_order", "mapping", "k", "k_forced", "k_reason", "k_kept_from", "k_scores", "stability",
     "random_state", "notes", "segments", "lifecycle", "currency", "returned_value", "net_spend",
-    "left_out_customers", "predictions", "expected_revenue_90d",
+    "left_out_customers", "predictions", "expected_revenue_90d", "prediction_check",
 ]  # fmt: skip
 
 

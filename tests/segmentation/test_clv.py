@@ -1,4 +1,5 @@
-"""Lifetime value: BG/NBD and Gamma-Gamma against the papers' CDNOW figures, and the guards."""
+"""Lifetime value: BG/NBD, MBG/NBD, Pareto/NBD and Gamma-Gamma against the published CDNOW
+figures, and the guards."""
 
 from __future__ import annotations
 
@@ -8,9 +9,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from scipy.special import hyp2f1
+from scipy.integrate import quad
+from scipy.special import gammaln, hyp2f1
 
-from segmentation import clv
 from segmentation.clv import (
     ASSUMPTIONS,
     ClvUnavailable,
@@ -19,11 +20,15 @@ from segmentation.clv import (
     unavailable_reason,
 )
 from segmentation.clv_data import calibration_summary, read_cdnow
+from segmentation.clv_mbg import ModifiedBgNbd, fit_mbgnbd
 from segmentation.clv_models import BgNbd, GammaGamma, fit_bgnbd, fit_gamma_gamma
+from segmentation.clv_pareto import ParetoNbd, fit_pareto_nbd
 from segmentation.errors import ExportError
 
 CDNOW = Path(__file__).resolve().parent.parent / "data" / "CDNOW_sample.txt"
 MODEL = BgNbd(r=0.243, alpha=4.414, a=0.793, b=2.426, converged=True, log_likelihood=0.0)
+MBG = ModifiedBgNbd(r=0.525, alpha=6.183, a=0.891, b=1.614, converged=True, log_likelihood=0.0)
+PNBD = ParetoNbd(r=0.553, alpha=10.578, s=0.606, beta=11.669, converged=True, log_likelihood=0.0)
 
 
 @pytest.fixture(scope="module")
@@ -54,6 +59,74 @@ def test_bgnbd_reproduces_fader_hardie_lee_2005(cdnow):
     assert model.a == pytest.approx(0.793, rel=0.01)
     assert model.b == pytest.approx(2.426, rel=0.01)
     assert model.log_likelihood == pytest.approx(-9582.4, abs=0.1)  # the paper's LL
+
+
+def test_mbgnbd_reproduces_batislam_et_al_on_cdnow(cdnow):
+    """The MBG/NBD estimates on CDNOW as BTYDplus (Platzer) and lifetimes publish them."""
+    model = fit_mbgnbd(cdnow["x"], cdnow["t_x"], cdnow["T"])
+    assert model.converged
+    assert (model.r, model.alpha, model.a, model.b) == pytest.approx(
+        (0.525, 6.183, 0.891, 1.614), abs=0.0015
+    )
+    # One more parameter's worth of freedom than BG/NBD at the one-timers: a likelihood as good.
+    assert model.log_likelihood == pytest.approx(-9582.1, abs=0.1)
+
+
+def test_pareto_nbd_reproduces_fader_hardie_lee_2005(cdnow):
+    model = fit_pareto_nbd(cdnow["x"], cdnow["t_x"], cdnow["T"])
+    assert model.converged
+    assert (model.r, model.alpha, model.s, model.beta) == pytest.approx(
+        (0.55, 10.58, 0.61, 11.67), rel=0.01
+    )
+    assert model.log_likelihood == pytest.approx(-9595.0, abs=0.1)  # the paper's LL
+
+
+def test_mbgnbd_lets_one_time_buyers_drop_out():
+    # BG/NBD: a one-time buyer is surely still there, however long silent; MBG/NBD: not.
+    assert MODEL.p_alive([0, 0], [0, 0], [10, 70]).tolist() == [1.0, 1.0]
+    young, old = MBG.p_alive([0, 0], [0, 0], [10, 70])
+    assert 0 < old < young < 1
+    r, alpha, a, b = MBG.r, MBG.alpha, MBG.a, MBG.b
+    assert young == pytest.approx(1 / (1 + a / b * ((alpha + 10) / alpha) ** r))
+
+
+def test_mbgnbd_conditional_expectation_of_a_newcomer_is_the_unconditional_one():
+    """At T = 0 with no purchase, the conditional expectation (with the drop-out at time zero)
+    is E[X(t)] = b/(a-1)·[1 - (α/(α+t))^r·2F1(r, b+1; a+b; t/(α+t))]."""
+    t = np.array([1.0, 13, 39, 78])
+    assert MBG.expected_purchases(t, 0, 0, 0) == pytest.approx(MBG.expected_purchases_new(t))
+    r, alpha, a, b = MBG.r, MBG.alpha, MBG.a, MBG.b
+    x, t_x, T, t = 2, 30.43, 38.86, 39
+    z = t / (alpha + T + t)
+    printed = (
+        (a + b + x)
+        / (a - 1)
+        * (1 - ((alpha + T) / (alpha + T + t)) ** (r + x) * hyp2f1(r + x, b + x + 1, a + b + x, z))
+    )
+    assert MBG.expected_purchases(t, x, t_x, T) == pytest.approx(
+        printed * MBG.p_alive(x, t_x, T), rel=1e-9
+    )
+
+
+def test_pareto_nbd_p_alive_agrees_with_the_integrated_likelihood():
+    """P(alive) against the likelihood integrated numerically over the moment of dying."""
+    r, alpha, s, beta = PNBD.r, PNBD.alpha, PNBD.s, PNBD.beta
+    for x, t_x, T in [(0, 0, 38.86), (2, 30.43, 38.86), (2, 5, 38.86), (20, 35, 38.86)]:
+        head = np.exp(gammaln(r + x) - gammaln(r)) * alpha**r * beta**s
+        alive = head / ((alpha + T) ** (r + x) * (beta + T) ** s)
+        dead, _ = quad(
+            lambda tau, x=x, head=head: (
+                head * s / ((alpha + tau) ** (r + x) * (beta + tau) ** (s + 1))
+            ),
+            t_x,
+            T,
+            epsabs=0,
+            epsrel=1e-11,
+        )
+        assert PNBD.p_alive(x, t_x, T) == pytest.approx(alive / (alive + dead), rel=1e-7)
+    # Heavy buyers stay finite, and a long silence after a steady rhythm is read as gone.
+    heavy = PNBD.p_alive([200, 200], [52, 10], [53, 53])
+    assert heavy[0] > 0.9 and heavy[1] < 1e-6
 
 
 def test_gamma_gamma_reproduces_fader_hardie_2013(cdnow):
@@ -163,10 +236,17 @@ def test_predict_customers_returns_a_frame_indexed_like_the_input():
     assert frame["p_active"].between(0, 1).all()
     assert (frame["expected_orders_90d"] >= 0).all() and (frame["expected_value_90d"] >= 0).all()
     assert prediction.purchases.converged and prediction.spend.converged
-    one_timers = customers["frequency"] == 1
-    assert (frame.loc[one_timers, "p_active"] == 1).all()
+    assert isinstance(prediction.purchases, ModifiedBgNbd)
+    # One-time buyers can have left too, and the longer ago, the likelier.
+    one_timers = customers[customers["frequency"] == 1]
+    p_one = frame.loc[one_timers.index, "p_active"]
+    assert (p_one < 1).all()
+    assert np.corrcoef(one_timers["recency_days"], p_one)[0, 1] < -0.9
     # Drawn with rates ~ Gamma(2, 40 days): r should come back near 2.
     assert prediction.purchases.r == pytest.approx(2.0, rel=0.3)
+    baseline = predict_customers(customers, fit=fit_bgnbd)
+    assert isinstance(baseline.purchases, BgNbd)
+    assert (baseline.customers.loc[one_timers.index, "p_active"] == 1).all()
 
 
 def test_predict_customers_on_the_real_export(real_result):
@@ -207,11 +287,10 @@ def test_too_short_a_history_is_said_plainly():
         predict_customers(customers)
 
 
-def test_a_fit_that_does_not_converge_is_said_plainly(monkeypatch):
-    stuck = BgNbd(r=1, alpha=1, a=1, b=1e5, converged=False, log_likelihood=-1.0)
-    monkeypatch.setattr(clv, "fit_bgnbd", lambda *_: stuck)
+def test_a_fit_that_does_not_converge_is_said_plainly():
+    stuck = ModifiedBgNbd(r=1, alpha=1, a=1, b=1e5, converged=False, log_likelihood=-1.0)
     with pytest.raises(ClvUnavailable, match="how often customers buy.*did not settle"):
-        predict_customers(simulated_customers(n=500))
+        predict_customers(simulated_customers(n=500), fit=lambda *_: stuck)
 
 
 def test_the_assumptions_are_one_plain_sentence():

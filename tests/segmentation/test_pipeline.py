@@ -168,6 +168,7 @@ def test_json_contract_keys_are_exactly_todays(real_result):
         "left_out_customers",
         "predictions",
         "expected_revenue_90d",
+        "prediction_check",
     ]
     assert [list(s) for s in d["k_scores"]] == [
         ["k", "inertia", "silhouette", "smallest_share"]

@@ -54,6 +54,13 @@ def assert_same(a, b):
     assert {**vars(a.audit), "total_spend": 0} == {**vars(b.audit), "total_spend": 0}
     assert a.audit.total_spend == pytest.approx(b.audit.total_spend, rel=1e-12)
     pd.testing.assert_frame_equal(a.customers, b.customers, check_exact=False, rtol=1e-12)
+    # The stretch held out to check predictions on, measured by each engine alike.
+    assert (a.holdout is None) == (b.holdout is None)
+    if a.holdout is not None:
+        assert (a.holdout.start, a.holdout.end) == (b.holdout.start, b.holdout.end)
+        pd.testing.assert_frame_equal(
+            a.holdout.customers, b.holdout.customers, check_exact=False, rtol=1e-12
+        )
 
 
 @pytest.mark.parametrize("name", ["table", "query"])

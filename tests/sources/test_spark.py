@@ -3,6 +3,8 @@ audit and per-customer features DuckDB gives (slow: Spark starts in ~10 s, the j
 
 from __future__ import annotations
 
+import datetime as dt
+
 import ibis
 import pandas as pd
 import pytest
@@ -28,4 +30,8 @@ def test_spark_gives_the_features_duckdb_gives(spark_session, real_path):
     assert on_spark.audit.total_spend == pytest.approx(on_duckdb.audit.total_spend, rel=1e-12)
     pd.testing.assert_frame_equal(
         on_spark.customers, on_duckdb.customers, check_exact=False, rtol=1e-12
+    )
+    assert on_spark.holdout.start == on_duckdb.holdout.start == dt.date(2011, 9, 11)
+    pd.testing.assert_frame_equal(
+        on_spark.holdout.customers, on_duckdb.holdout.customers, check_exact=False, rtol=1e-12
     )
