@@ -6,9 +6,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 import storage
+from segmentation.facts import PREDICTED, has_predictions
 from segmentation.movement import lapsing_ids, movement, movers
 from segmentation.result import SegmentationResult
 from segmentation.summary import RunSummary, Segment
@@ -74,7 +76,7 @@ def changed(
     with_new_data = 0
     if baseline is not None:
         moved = movement(
-            baseline.customers, result.customers,
+            checked_predictions(baseline), result.customers,
             previous_lapsing=lapsing_ids(previous), current_lapsing=lapsing_ids(segments),
         )  # fmt: skip
         change = compare.data_change(
@@ -98,6 +100,16 @@ def changed(
         charts=charts(moved, previous, segments, sizes, names),
         replaced=replaced,
     )
+
+
+def checked_predictions(baseline: Compared) -> pd.DataFrame:
+    """The baseline's customers, without predictions its run never checked on the export's own
+    history (runs stored before predictions were checked): "newly gone" and revenue at risk
+    are then counted from this run's checked predictions alone."""
+    summary, customers = baseline.run.summary, baseline.customers
+    if summary is None or summary.prediction_check is not None or not has_predictions(customers):
+        return customers
+    return customers.assign(**{column: np.nan for column in PREDICTED})
 
 
 def _fields(occasion: Occasion, run_id: int, dataset_name: str, summary: RunSummary) -> dict:
