@@ -28,17 +28,23 @@ class MappingNeeded(ExportError):
         missing: tuple[str, ...],
         headers: tuple[str, ...],
         guesses: dict[str, str] | None = None,
+        kept: str | None = None,
     ) -> None:
         super().__init__(message)
         self.missing = missing
         self.headers = headers
         self.guesses = dict(guesses or {})
+        self.kept = kept  # where the file's bytes wait for the answer (set by whoever keeps them)
 
     def __reduce__(self) -> tuple:  # keeps the fields across the worker process boundary
-        return (_mapping_needed, (str(self), self.missing, self.headers, self.guesses))
+        return (_mapping_needed, (str(self), self.missing, self.headers, self.guesses, self.kept))
 
 
 def _mapping_needed(
-    message: str, missing: tuple[str, ...], headers: tuple[str, ...], guesses: dict[str, str]
+    message: str,
+    missing: tuple[str, ...],
+    headers: tuple[str, ...],
+    guesses: dict[str, str],
+    kept: str | None = None,
 ) -> MappingNeeded:
-    return MappingNeeded(message, missing=missing, headers=headers, guesses=guesses)
+    return MappingNeeded(message, missing=missing, headers=headers, guesses=guesses, kept=kept)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from pathlib import Path
 
 import sqlite_utils
 
@@ -39,6 +40,7 @@ class MappingRequest:
     missing: tuple[str, ...]
     choices: dict[str, str]
     state: str  # "open" until it is segmented again, then "used"
+    kept: str | None = None  # the file's bytes, under the data folder (None: download again)
 
     @property
     def header_hash(self) -> str:
@@ -94,11 +96,14 @@ def forget_mapping(db: sqlite_utils.Database, scope: Scope, digest: str) -> None
         )
 
 
-def open_mapping_request(db: sqlite_utils.Database, scope: Scope, **fields: object) -> int:
-    """Store an upload waiting for its columns; earlier open ones of the channel are closed.
+def open_mapping_request(
+    db: sqlite_utils.Database, scope: Scope, *, data_dir: str | Path, **fields: object
+) -> int:
+    """Store an upload waiting for its columns; earlier open ones of the channel are closed
+    (their kept files, under ``data_dir``, removed: no answer can use them now).
 
     ``fields``: user_id, file_id, file_name, url, size, thread_ts, status_ts, headers,
-    missing, choices (as in ``MappingRequest``).
+    missing, choices, kept (as in ``MappingRequest``).
     """
     where = (scope.team_id, scope.channel_id)
     row = {
@@ -112,15 +117,18 @@ def open_mapping_request(db: sqlite_utils.Database, scope: Scope, **fields: obje
         "created_at": utc_now(),
     }
     with write_transaction(db):
-        db.conn.execute(
+        replaced = db.conn.execute(
             "UPDATE mapping_requests SET state = 'replaced' "
-            "WHERE team_id = ? AND channel_id = ? AND state = 'open'",
+            "WHERE team_id = ? AND channel_id = ? AND state = 'open' RETURNING kept",
             where,
-        )
+        ).fetchall()
         cursor = db.conn.execute(
             f"INSERT INTO mapping_requests ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
             tuple(row.values()),
         )
+    for (kept,) in replaced:
+        if kept:
+            (Path(data_dir) / kept).unlink(missing_ok=True)
     return int(cursor.lastrowid)
 
 

@@ -290,10 +290,11 @@ def m012_channel_sources(db: sqlite_utils.Database) -> None:
 @MIGRATIONS()
 def m013_export_records(db: sqlite_utils.Database) -> None:
     """An export's facts as one JSON value (``ExportRecord``) on datasets and pending uploads;
-    where each line of history starts; which dataset a decided upload went into."""
+    where each line of history starts; which dataset a decided upload went into; the file an
+    upload waiting for its columns keeps (so answering does not download it again)."""
     _run_script(
         db,
         "ALTER TABLE datasets ADD COLUMN export TEXT; ALTER TABLE datasets ADD COLUMN line_start"
-        " INTEGER; ALTER TABLE dataset_appends ADD COLUMN export TEXT; ALTER TABLE"
-        " dataset_appends ADD COLUMN stored_dataset_id INTEGER",
+        " INTEGER; ALTER TABLE dataset_appends ADD COLUMN export TEXT; ALTER TABLE dataset_appends"
+        " ADD COLUMN stored_dataset_id INTEGER; ALTER TABLE mapping_requests ADD COLUMN kept TEXT",
     )

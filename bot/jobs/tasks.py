@@ -31,6 +31,7 @@ class UploadTask:
     max_bytes: int
     currency: str | None = None  # the channel's setting; None: read it from the export
     mapping: dict[str, str] | None = None  # field -> column chosen in Slack; None: guess
+    kept: str | None = None  # the file's bytes kept by its mapping question (read, not fetched)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -29,8 +29,9 @@ from bot.jobs.tasks import (
 from bot.slack.files import download
 from segmentation import engine
 from segmentation.charts import chart_pngs
-from segmentation.load import ReadLimits, load_export
+from segmentation.load import ReadLimits
 from segmentation.pipeline import warm_up as segmentation_warm_up
+from workflows import kept_files
 from workflows.segmenting import (
     segment_bound_source,
     segment_chosen,
@@ -100,15 +101,19 @@ def _upload(task: UploadTask) -> Outcome | AppendQuestion | AlreadyStored:
     question whether it adds to that data or replaces it comes back instead."""
     started = time.perf_counter()
     report(task.job_id, "reading")
-    data = download(
-        task.url, token=task.token, hosts=task.hosts, max_bytes=task.max_bytes, name=task.name
-    )
-    export = load_export(
+    data = None if task.kept is None else kept_files.kept_bytes(task.where, task.kept)
+    if data is None:  # not kept by a question (or gone since): fetched from Slack
+        data = download(
+            task.url, token=task.token, hosts=task.hosts, max_bytes=task.max_bytes, name=task.name
+        )
+    export = kept_files.load_shared(
+        task.where,
         data,
         name=task.name,
         mapping=task.mapping,
         currency=task.currency,
         limits=ReadLimits.for_upload(task.max_bytes),  # unpacked size and rows, from the limit
+        kept=task.kept,
     )
     del data  # the upload's bytes are not needed once loaded; don't hold them while clustering
     return segment_upload(

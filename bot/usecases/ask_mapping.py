@@ -58,6 +58,8 @@ def mapping_needed(
             request_id = open_mapping_request(
                 db,
                 scope,
+                data_dir=deps.settings.data_dir,
+                kept=error.kept,
                 user_id=job.user_id,
                 file_id=task.file_id,
                 file_name=task.name,

@@ -131,6 +131,7 @@ def _queue(deps: Deps, place: Place, waiting: MappingRequest, mapping: dict[str,
         max_bytes=settings.max_upload_bytes,
         currency=channel_currency(deps, place),
         mapping=mapping,
+        kept=waiting.kept,
     )
     status = post(
         deps.client,

@@ -147,7 +147,7 @@ def submit(
         elif isinstance(error, MappingNeeded) and isinstance(task, UploadTask):
             known = mapping_needed(deps, thread, task, error)  # else: asked in the thread
             if known is not None:
-                again = replace(task, job_id=new_job_id(), mapping=known)
+                again = replace(task, job_id=new_job_id(), mapping=known, kept=error.kept)
                 place = Place(job.team_id, job.channel_id, job.user_id or "")
                 enqueue(deps, place, again, name=job.name, size=job.size, status=job.status_ts,
                         thread_ts=job.thread_ts, title=title)  # fmt: skip

@@ -118,6 +118,8 @@ def test_selects_and_segment_button_then_the_same_header_is_remembered(
     )
     (results,) = wait_results(slack, env.channel)
     assert results["thread_ts"] == ts
+    assert len(slack.calls("files-pri")) == 1  # the answer read the kept bytes: one download
+    assert not list((env.settings.data_dir / "uploads").iterdir())  # and removed them
     answered = slack.messages(env.channel, thread_ts=ts)
     replaced = next(m for m in answered if m["ts"] == question["ts"])
     assert "map_segment" not in json.dumps(replaced.get("blocks", []))

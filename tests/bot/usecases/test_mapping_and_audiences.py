@@ -78,11 +78,19 @@ def test_stored_requests_and_mappings(tmp_path: Path) -> None:
         thread_ts="1.1", status_ts="1.2", headers=("A", "B"), missing=("customer",),
         choices={"customer": "A"},
     )  # fmt: skip
+    kept = tmp_path / "data" / "uploads" / "a.upload"
+    kept.parent.mkdir(parents=True)
+    kept.write_bytes(b"A,B\n1,2\n")
     with storage.connect(tmp_path / "s.db") as db:
-        first = open_mapping_request(db, scope, **fields)
-        second = open_mapping_request(db, scope, **{**fields, "file_id": "F2"})
+        data_dir = tmp_path / "data"
+        first = open_mapping_request(
+            db, scope, data_dir=data_dir, kept="uploads/a.upload", **fields
+        )
+        assert mapping_request(db, scope, first).kept == "uploads/a.upload" and kept.exists()
+        second = open_mapping_request(db, scope, data_dir=data_dir, **{**fields, "file_id": "F2"})
         assert mapping_request(db, scope).id == second  # the latest open one
         assert mapping_request(db, scope, first).state == "replaced"
+        assert not kept.exists()  # no answer can use the replaced request's file
         assert mapping_request(db, other) is None and mapping_request(db, other, second) is None
         choose_column(db, scope, second, "customer", "B")
         assert mapping_request(db, scope, second).choices == {"customer": "B"}
