@@ -11,7 +11,8 @@ import pandas as pd
 
 from segmentation import currency as currencies
 from segmentation.errors import ExportError
-from segmentation.load.columns import match_columns
+from segmentation.load import platforms
+from segmentation.load.columns import match_columns, normalise_header
 from segmentation.load.dates import DateOrder
 from segmentation.load.limits import ReadLimits
 from segmentation.load.normalise import normalise
@@ -68,10 +69,17 @@ def load_export(
             raise ExportError(f"There is no file at {path}.") from exc
         except IsADirectoryError as exc:
             raise ExportError(f"{path} is a folder; give the path of an export file.") from exc
+    seen: list[str] = []
+
+    def select(headers: list[str]) -> dict[str, str]:
+        seen[:] = headers
+        return match_columns(headers, mapping)
+
     try:
-        raw = read_table(data, name, lambda headers: match_columns(headers, mapping), limits)
+        raw = read_table(data, name, select, limits)
         del data  # a file read here is not needed any more: free it before normalising
-        transactions, order, signs = normalise(raw.frame, raw.mapping)
+        layout = platforms.detect(normalise_header(h) for h in seen)
+        transactions, order, signs, read_notes = normalise(raw.frame, raw.mapping, layout)
     except MemoryError as exc:  # a worker's memory cap (bot/jobs/worker.py) was reached
         raise ExportError(
             f"`{name}` needs more memory to read than I may use. Upload a smaller export "
@@ -83,7 +91,11 @@ def load_export(
         column_name=raw.mapping.get("currency"),
         written=signs,
     )
-    notes = [n for n in [order.describe(), *currency_notes, *_reader_notes(raw)] if n]
+    notes = [
+        *_layout_notes(layout, seen, raw.mapping),
+        *read_notes,
+        *[n for n in [order.describe(), *currency_notes, *_reader_notes(raw)] if n],
+    ]
     return Export(
         transactions=transactions,
         mapping=raw.mapping,
@@ -96,6 +108,24 @@ def load_export(
         currency=code,
         currency_source=code_source,
     )
+
+
+def _layout_notes(
+    layout: platforms.Layout | None, headers: list[str], mapping: Mapping[str, str]
+) -> list[str]:
+    """Which platform's export the file was read as, and the money columns left out of
+    revenue (shipping and tax, where the export writes them apart from the items' value:
+    not when the amount read is an order total, which includes them)."""
+    by_norm: dict[str, str] = {}
+    for header in headers:
+        by_norm.setdefault(normalise_header(header), header)
+    notes = [f"Read as a {layout.name}."] if layout else []
+    apart = platforms.separated_money(by_norm)
+    total = normalise_header(mapping.get("amount", "")) in platforms.ORDER_TOTALS
+    if apart and not (total and not {"quantity", "price"} <= set(mapping)):
+        listed = ", ".join(f"'{h}'" for h in apart)
+        notes.append(f"Shipping and tax ({listed}) are not counted as revenue.")
+    return notes
 
 
 def _reader_notes(raw: RawTable) -> list[str]:

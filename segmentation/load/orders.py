@@ -1,0 +1,131 @@
+"""Fields that belong to a whole order, on exports that write one line per item.
+
+Pure DataFrame steps on the raw columns (named by segbot field) and on the parsed
+numbers: an order's fields carried down from its first line, an order's refund counted
+once and never above what the order sold, and each status value read as a sale or not.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+import pandas as pd
+
+from segmentation.load import status as statuses
+from segmentation.load.platforms import Layout
+
+SHOWN_ORDERS = 5  # orders named in a note; the rest are counted
+
+
+def order_keys(invoice: pd.Series) -> np.ndarray:
+    """An integer per line naming its order; a line without an order is an order alone."""
+    codes, _ = pd.factorize(invoice, use_na_sentinel=True)
+    alone = codes < 0
+    codes = codes.astype(np.int64)
+    codes[alone] = codes.max(initial=-1) + 1 + np.arange(int(alone.sum()))
+    return codes
+
+
+def carry_down(raw: pd.DataFrame, layout: Layout | None) -> tuple[pd.DataFrame, list[str]]:
+    """``raw`` with the layout's order fields filled on every line of each order from the
+    order's own line, and a note for lines whose order has no such line.
+
+    Lines of an order without its first line (a file that starts in the middle of an
+    order) have no customer: they are left out as missing customer, and the note names
+    the orders and says how to fix the export.
+    """
+    fields = sorted((layout.order_fields if layout else frozenset()) & set(raw.columns))
+    if not fields or "invoice" not in raw:
+        return raw, []
+    keys = order_keys(raw["invoice"])
+    filled = {f: raw[f].groupby(keys).transform("first") for f in fields}
+    marker = "status" if "status" in filled else "customer"
+    orphan = filled[marker].isna().to_numpy() & raw["invoice"].notna().to_numpy()
+    if "customer" in filled and orphan.any():
+        filled["customer"] = filled["customer"].mask(orphan)
+    carried = raw.assign(**filled)
+    if not orphan.any() or layout is None:
+        return carried, []
+    orders = pd.unique(raw["invoice"].to_numpy()[orphan])
+    return carried, [
+        f"{int(orphan.sum()):,} line(s) of {_orders(orders)} have no first line with the "
+        f"order's {'status and ' if marker == 'status' else ''}customer (the file starts or "
+        f"was cut in the middle of an order), so they were left out: export whole orders "
+        f"from {layout.name.removesuffix(' export')} again."
+    ]
+
+
+def once_per_order(values: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """An order-level amount repeated on the order's lines, kept on its first line only."""
+    first = ~pd.Series(keys).duplicated().to_numpy()
+    return np.where(first, values, np.nan)
+
+
+def capped_refunds(
+    refunded: np.ndarray, amount: np.ndarray, keys: np.ndarray, invoice: pd.Series
+) -> tuple[np.ndarray, list[str]]:
+    """Refunds (positive, one per order's line at most) no larger than what each order sold
+    (its positive line values), and a note naming the orders whose refund was larger.
+
+    A refund above the items' value also gave back shipping or tax, which were never
+    counted as revenue; only the items' part is a return.
+    """
+    refunded = np.abs(refunded)
+    sold = np.bincount(keys, weights=np.where(amount > 0, amount, 0.0))
+    asked = np.bincount(keys, weights=np.nan_to_num(refunded))
+    over = asked > sold + 0.005
+    if not over.any():
+        return refunded, []
+    share = np.divide(sold, asked, out=np.zeros_like(sold), where=asked > 0)
+    scaled = np.where(over[keys], refunded * share[keys], refunded)
+    lines = over[keys] & ~np.isnan(refunded)
+    orders = pd.unique(invoice.to_numpy()[lines]) if lines.any() else []
+    return scaled, [
+        f"The refund of {_orders(orders)} is larger than what the order sold (shipping or "
+        "tax refunded too, which are not revenue): only the items' value was counted as "
+        "returned."
+    ]
+
+
+def status_meanings(values: pd.Series, column: str) -> tuple[pd.Categorical, list[str]]:
+    """Each line's status read as ``statuses.SALE``, ``NOT_A_SALE`` or ``UNKNOWN`` (NA when
+    blank: a blank status says nothing), and notes naming the values that are not sales
+    and those not known, with their line counts."""
+    codes, uniques = pd.factorize(values.astype("string").str.strip(), use_na_sentinel=True)
+    uniques = pd.Index(uniques).astype(str)
+    blank = np.asarray(uniques == "")
+    meanings = np.array([statuses.meaning(u) for u in uniques], dtype=object)
+    meanings[blank] = None
+    rows = np.bincount(codes[codes >= 0], minlength=len(uniques))
+    by_meaning: dict[str, Counter[str]] = {
+        statuses.NOT_A_SALE: Counter(),
+        statuses.UNKNOWN: Counter(),
+    }
+    for value, meaning, n in zip(uniques, meanings, rows, strict=True):
+        if meaning in by_meaning and n:
+            by_meaning[meaning][value] += int(n)
+    line_meanings = np.where(codes >= 0, meanings[np.clip(codes, 0, None)], None)
+    categories = [statuses.SALE, statuses.NOT_A_SALE, statuses.UNKNOWN]
+    notes = []
+    if by_meaning[statuses.NOT_A_SALE]:
+        notes.append(
+            f"Lines whose status ('{column}') is "
+            f"{statuses.listing(by_meaning[statuses.NOT_A_SALE].items())} are not sales (no "
+            "money was taken), so they were left out."
+        )
+    if by_meaning[statuses.UNKNOWN]:
+        notes.append(
+            f"Lines whose status ('{column}') is "
+            f"{statuses.listing(by_meaning[statuses.UNKNOWN].items())} were left out: I "
+            "don't know whether that status was paid. If they are sales, write 'paid' in "
+            "their status (or 'cancelled' if not) and upload again."
+        )
+    return pd.Categorical(line_meanings, categories=categories), notes
+
+
+def _orders(orders) -> str:
+    shown = ", ".join(str(o) for o in list(orders)[:SHOWN_ORDERS])
+    more = len(orders) - SHOWN_ORDERS
+    word = "order" if len(orders) == 1 else "orders"
+    return f"{word} {shown}" + (f" and {more:,} more" if more > 0 else "")
