@@ -42,7 +42,8 @@ def normalise_table(raw: ir.Table, columns: Mapping[str, str], *, what: str) -> 
     both = "quantity" in mapping and "price" in mapping
     order_total = normalise_header(mapping.get("amount", "")) in ORDER_TOTALS
     if "amount" in mapping and not (both and order_total):  # as the upload's normaliser
-        amount = _number(raw, mapping["amount"])
+        stated = _number(raw, mapping["amount"])
+        amount = stated.coalesce(quantity * price) if both else stated
     else:
         amount = quantity * price
     values = {

@@ -99,16 +99,17 @@ def _amount(
 ) -> tuple[pd.Series, list[str]]:
     """Each line's value and a note saying where it came from.
 
-    The value the export states wins: quantity × price is computed only without one, or
-    when the stated column is an order's total (repeated on each of its item lines, with
+    The value the export states wins: quantity × price is computed only without one (a
+    column, or a line's cell left blank), or when the stated column is an order's total (repeated on each of its item lines, with
     shipping and tax), which never stands for a line's value.
     """
     both = quantity is not None and price is not None
     if stated is not None:
         order_total = normalise_header(mapping["amount"]) in ORDER_TOTALS
-        if not (both and order_total):
-            said = [] if not both else [_stated_note(mapping)]
-            return stated, said
+        if not both:
+            return stated, []
+        if not order_total:  # a blank cell states nothing: quantity × price fills it
+            return stated.where(stated.notna(), quantity * price), [_stated_note(mapping)]
         return quantity * price, [
             f"'{mapping['amount']}' is an order's total (with shipping and tax), so each "
             f"line's value is '{mapping['quantity']}' × '{mapping['price']}'."
@@ -227,6 +228,8 @@ def _numbers(
     if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
         return values.astype("float64")
     codes, uniques = pd.factorize(values.astype("string"), use_na_sentinel=True)
+    if not len(uniques):  # every cell blank
+        return pd.Series(np.nan, index=values.index)
     parsed = np.array([_parse_number(u) for u in uniques], dtype="float64")
     if field != "quantity":
         # Parsing strips the "£"; note it first, once per distinct text, weighted by its rows.
