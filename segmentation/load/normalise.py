@@ -55,7 +55,11 @@ def normalise(
         raise ExportError(
             "The file has column headers but no rows of data. Export it again with the rows."
         )
-    raw, notes = orders.carry_down(raw, layout)
+    # Orders matter only to a platform's layout and to refunds (an order's, counted once).
+    by_order = "invoice" in raw and (layout is not None or "refunded" in raw)
+    keys = orders.order_keys(raw["invoice"]) if by_order else np.arange(len(raw))
+    first = orders.first_lines(keys) if by_order and layout is not None else None
+    raw, notes = orders.carry_down(raw, layout, first)
     timestamp, order = parse_dates(raw["date"])
     if timestamp.isna().all():
         examples = ", ".join(f"'{v}'" for v in raw["date"].dropna().astype(str).unique()[:3])
@@ -86,7 +90,7 @@ def normalise(
         frame["status"], said = orders.status_meanings(raw["status"], mapping["status"])
         notes += said
     if "refunded" in raw:
-        frame["refunded"], said = _refunds(raw, frame, mapping, layout)
+        frame["refunded"], said = _refunds(raw, frame, mapping, keys, first, layout)
         notes += said
     return frame, order, signs, notes
 
@@ -127,10 +131,16 @@ def _stated_note(mapping: dict[str, str]) -> str:
 
 
 def _refunds(
-    raw: pd.DataFrame, frame: pd.DataFrame, mapping: dict[str, str], layout: Layout | None
+    raw: pd.DataFrame,
+    frame: pd.DataFrame,
+    mapping: dict[str, str],
+    keys: np.ndarray,
+    first: np.ndarray | None,
+    layout: Layout | None,
 ) -> tuple[np.ndarray, list[str]]:
     """Refunds per line: once per order where the layout repeats an order's refund on its
-    lines, never above what the order sold; and the note saying how they count."""
+    lines (``keys`` name each line's order, ``first`` its first line), never above what the
+    order sold; and the note saying how they count."""
     column = mapping["refunded"]
     if normalise_header(mapping.get("quantity", "")) in NET_QUANTITIES:
         return np.zeros(len(raw)), [
@@ -138,14 +148,11 @@ def _refunds(
             f"already out of the sales, so '{column}' is not taken off again."
         ]
     refunded = _numbers(raw, "refunded", mapping, Counter()).to_numpy(dtype="float64")
-    keys = orders.order_keys(raw["invoice"]) if "invoice" in raw else np.arange(len(raw))
-    once = layout is not None and "refunded" in layout.once_per_order
+    once = first is not None and layout is not None and "refunded" in layout.once_per_order
     if once:
-        refunded = orders.once_per_order(refunded, keys)
-    amount = frame["amount"].to_numpy()
-    refunded, notes = orders.capped_refunds(
-        refunded, amount, keys, raw.get("invoice", frame.index.to_series())
-    )
+        refunded = orders.once_per_order(refunded, first)
+    invoice = raw["invoice"] if "invoice" in raw else pd.Series(np.arange(len(raw)))
+    refunded, notes = orders.capped_refunds(refunded, frame["amount"].to_numpy(), keys, invoice)
     per = ", once per order" if once else ""
     notes.insert(
         0,

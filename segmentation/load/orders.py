@@ -20,26 +20,40 @@ SHOWN_ORDERS = 5  # orders named in a note; the rest are counted
 
 def order_keys(invoice: pd.Series) -> np.ndarray:
     """An integer per line naming its order; a line without an order is an order alone."""
-    codes, _ = pd.factorize(invoice, use_na_sentinel=True)
+    if isinstance(invoice.dtype, pd.CategoricalDtype):  # readers' text: codes are the keys
+        codes = invoice.cat.codes.to_numpy().astype(np.int64)
+    else:
+        codes = pd.factorize(invoice, use_na_sentinel=True)[0].astype(np.int64)
     alone = codes < 0
-    codes = codes.astype(np.int64)
     codes[alone] = codes.max(initial=-1) + 1 + np.arange(int(alone.sum()))
     return codes
 
 
-def carry_down(raw: pd.DataFrame, layout: Layout | None) -> tuple[pd.DataFrame, list[str]]:
+def first_lines(keys: np.ndarray) -> np.ndarray:
+    """For each line, the position of its order's first line."""
+    first = np.empty(int(keys.max(initial=-1)) + 1, dtype=np.int64)
+    # Written last to first: each order keeps its earliest position (one scatter, no sort).
+    first[keys[::-1]] = np.arange(len(keys) - 1, -1, -1)
+    return first[keys]
+
+
+def carry_down(
+    raw: pd.DataFrame, layout: Layout | None, first: np.ndarray | None
+) -> tuple[pd.DataFrame, list[str]]:
     """``raw`` with the layout's order fields filled on every line of each order from the
-    order's own line, and a note for lines whose order has no such line.
+    order's first line (``first``: its position for each line, see ``first_lines``), and a
+    note for lines whose order has no such line.
 
     Lines of an order without its first line (a file that starts in the middle of an
     order) have no customer: they are left out as missing customer, and the note names
     the orders and says how to fix the export.
     """
     fields = sorted((layout.order_fields if layout else frozenset()) & set(raw.columns))
-    if not fields or "invoice" not in raw:
+    if not fields or first is None:
         return raw, []
-    keys = order_keys(raw["invoice"])
-    filled = {f: raw[f].groupby(keys).transform("first") for f in fields}
+    # The order's first line, taken for every line of the order: one gather per field
+    # rather than a group-by (the first line is where the platform writes them).
+    filled = {f: _taken(raw[f], first) for f in fields}
     marker = "status" if "status" in filled else "customer"
     orphan = filled[marker].isna().to_numpy() & raw["invoice"].notna().to_numpy()
     if "customer" in filled and orphan.any():
@@ -56,10 +70,23 @@ def carry_down(raw: pd.DataFrame, layout: Layout | None) -> tuple[pd.DataFrame, 
     ]
 
 
-def once_per_order(values: np.ndarray, keys: np.ndarray) -> np.ndarray:
+def _taken(values: pd.Series, rows: np.ndarray) -> pd.Series:
+    """Each line's value, or where it is blank, the value on line ``rows`` of it."""
+    if isinstance(values.dtype, pd.CategoricalDtype):  # on the codes: no text is touched
+        codes = values.cat.codes.to_numpy()
+        codes = np.where(codes >= 0, codes, codes[rows])
+        return pd.Series(
+            pd.Categorical.from_codes(codes, dtype=values.dtype, validate=False),
+            index=values.index,
+        )
+    taken = values.take(rows)
+    taken.index = values.index
+    return values.where(values.notna(), taken)
+
+
+def once_per_order(values: np.ndarray, first: np.ndarray) -> np.ndarray:
     """An order-level amount repeated on the order's lines, kept on its first line only."""
-    first = ~pd.Series(keys).duplicated().to_numpy()
-    return np.where(first, values, np.nan)
+    return np.where(first == np.arange(len(first)), values, np.nan)
 
 
 def capped_refunds(
@@ -72,6 +99,8 @@ def capped_refunds(
     counted as revenue; only the items' part is a return.
     """
     refunded = np.abs(refunded)
+    if not (refunded > 0).any():  # nothing refunded: nothing to compare
+        return refunded, []
     sold = np.bincount(keys, weights=np.where(amount > 0, amount, 0.0))
     asked = np.bincount(keys, weights=np.nan_to_num(refunded))
     over = asked > sold + 0.005
@@ -91,37 +120,46 @@ def capped_refunds(
 def status_meanings(values: pd.Series, column: str) -> tuple[pd.Categorical, list[str]]:
     """Each line's status read as ``statuses.SALE``, ``NOT_A_SALE`` or ``UNKNOWN`` (NA when
     blank: a blank status says nothing), and notes naming the values that are not sales
-    and those not known, with their line counts."""
-    codes, uniques = pd.factorize(values.astype("string").str.strip(), use_na_sentinel=True)
-    uniques = pd.Index(uniques).astype(str)
-    blank = np.asarray(uniques == "")
-    meanings = np.array([statuses.meaning(u) for u in uniques], dtype=object)
-    meanings[blank] = None
-    rows = np.bincount(codes[codes >= 0], minlength=len(uniques))
-    by_meaning: dict[str, Counter[str]] = {
-        statuses.NOT_A_SALE: Counter(),
-        statuses.UNKNOWN: Counter(),
-    }
-    for value, meaning, n in zip(uniques, meanings, rows, strict=True):
-        if meaning in by_meaning and n:
-            by_meaning[meaning][value] += int(n)
-    line_meanings = np.where(codes >= 0, meanings[np.clip(codes, 0, None)], None)
+    and those not known, with their line counts.
+
+    Each distinct value is read once: a status column holds a handful of them.
+    """
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes, uniques = values.cat.codes.to_numpy(), values.cat.categories
+    else:
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    texts = [str(u).strip() for u in uniques]
     categories = [statuses.SALE, statuses.NOT_A_SALE, statuses.UNKNOWN]
-    notes = []
-    if by_meaning[statuses.NOT_A_SALE]:
-        notes.append(
-            f"Lines whose status ('{column}') is "
-            f"{statuses.listing(by_meaning[statuses.NOT_A_SALE].items())} are not sales (no "
-            "money was taken), so they were left out."
+    meanings = np.array(
+        [categories.index(statuses.meaning(t)) if t else -1 for t in texts], dtype=np.int8
+    )
+    line_codes = np.where(codes >= 0, meanings[np.clip(codes, 0, None)], -1).astype(np.int8)
+    rows = np.bincount(codes[codes >= 0], minlength=len(texts))
+    notes = [
+        _status_note(column, texts, meanings, rows, categories.index(m), said)
+        for m, said in (
+            (statuses.NOT_A_SALE, "are not sales (no money was taken), so they were left out."),
+            (
+                statuses.UNKNOWN,
+                "were left out: I don't know whether that status was paid. If they are "
+                "sales, write 'paid' in their status (or 'cancelled' if not) and upload again.",
+            ),
         )
-    if by_meaning[statuses.UNKNOWN]:
-        notes.append(
-            f"Lines whose status ('{column}') is "
-            f"{statuses.listing(by_meaning[statuses.UNKNOWN].items())} were left out: I "
-            "don't know whether that status was paid. If they are sales, write 'paid' in "
-            "their status (or 'cancelled' if not) and upload again."
-        )
-    return pd.Categorical(line_meanings, categories=categories), notes
+    ]
+    kept = pd.Categorical.from_codes(line_codes, categories=categories, validate=False)
+    return kept, [n for n in notes if n]
+
+
+def _status_note(
+    column: str, texts: list[str], meanings: np.ndarray, rows: np.ndarray, code: int, said: str
+) -> str:
+    counts: Counter[str] = Counter()
+    for text, meaning, n in zip(texts, meanings, rows, strict=True):
+        if meaning == code and n:
+            counts[text] += int(n)
+    if not counts:
+        return ""
+    return f"Lines whose status ('{column}') is {statuses.listing(counts.items())} {said}"
 
 
 def _orders(orders) -> str:

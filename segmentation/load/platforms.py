@@ -44,8 +44,10 @@ class Layout:
     once_per_order: frozenset[str] = frozenset()
 
 
-# An order's fields, carried down to the order's lines where a layout writes them once.
-ORDER_FIELDS = frozenset({"customer", "date", "status", "refunded", "currency", "country"})
+# An order's fields that each line needs, carried down to the order's lines where a layout
+# writes them once. Not the refund (counted once per order) nor the currency (the set of
+# codes is what matters).
+ORDER_FIELDS = frozenset({"customer", "date", "status", "country"})
 
 SHOPIFY = Layout(
     name="Shopify orders export",
