@@ -18,9 +18,9 @@ import ibis
 import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 
+import segmentation.load.status as statuses
 from segmentation.engine import NORMALISED
 from segmentation.errors import ExportError, MappingNeeded
-from segmentation.load import status as statuses
 from segmentation.load.columns import match_columns, normalise_header
 from segmentation.load.platforms import ORDER_TOTALS
 from sources.errors import SourceError

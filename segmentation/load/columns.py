@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
+import segmentation.load.platforms as platforms
 from segmentation.errors import ExportError, MappingNeeded
-from segmentation.load import platforms
 from segmentation.load.headers import field_scores
 
 FIELDS = (

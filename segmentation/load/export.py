@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pandas as pd
 
+import segmentation.load.platforms as platforms
 from segmentation import currency as currencies
 from segmentation.errors import ExportError
-from segmentation.load import platforms
 from segmentation.load.columns import match_columns, normalise_header
 from segmentation.load.dates import DateOrder
 from segmentation.load.limits import ReadLimits
@@ -58,18 +58,8 @@ def load_export(
     """
     option = None if currency is None else currencies.checked_code(currency)
     limits = limits or ReadLimits.for_upload()
-    if isinstance(source, bytes):
-        data, name = source, name or "the file"
-    else:
-        path = Path(source)
-        name = name or path.name
-        try:
-            data = path.read_bytes()
-        except FileNotFoundError as exc:
-            raise ExportError(f"There is no file at {path}.") from exc
-        except IsADirectoryError as exc:
-            raise ExportError(f"{path} is a folder; give the path of an export file.") from exc
-    seen: list[str] = []
+    data, name = _file_bytes(source, name)
+    seen: list[str] = []  # the file's headers, as the reader found them
 
     def select(headers: list[str]) -> dict[str, str]:
         seen[:] = headers
@@ -108,6 +98,19 @@ def load_export(
         currency=code,
         currency_source=code_source,
     )
+
+
+def _file_bytes(source: str | Path | bytes, name: str | None) -> tuple[bytes, str]:
+    """The export's bytes and the name messages call it by."""
+    if isinstance(source, bytes):
+        return source, name or "the file"
+    path = Path(source)
+    try:
+        return path.read_bytes(), name or path.name
+    except FileNotFoundError as exc:
+        raise ExportError(f"There is no file at {path}.") from exc
+    except IsADirectoryError as exc:
+        raise ExportError(f"{path} is a folder; give the path of an export file.") from exc
 
 
 def _layout_notes(

@@ -17,9 +17,9 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 
+import segmentation.load.orders as orders
 from segmentation.currency import sign_in_text
 from segmentation.errors import ExportError
-from segmentation.load import orders
 from segmentation.load.columns import normalise_header
 from segmentation.load.dates import DateOrder, parse_dates
 from segmentation.load.platforms import NET_QUANTITIES, ORDER_TOTALS, Layout

@@ -12,7 +12,7 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 
-from segmentation.load import status as statuses
+import segmentation.load.status as statuses
 from segmentation.load.platforms import Layout
 
 SHOWN_ORDERS = 5  # orders named in a note; the rest are counted
