@@ -42,6 +42,8 @@ SALES = _phrases(
     completed
     complete
     processing
+    in process
+    in progress
     succeeded
     success
     successful

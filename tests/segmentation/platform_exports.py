@@ -9,11 +9,17 @@ from __future__ import annotations
 import csv
 import io
 
-SHOPIFY_COLUMNS = (
+
+def _header(line: str) -> list[str]:
+    """A CSV header line's column names (the platforms' own spelling)."""
+    return line.split(",")
+
+
+SHOPIFY_COLUMNS = _header(
     "Name,Email,Financial Status,Paid at,Fulfillment Status,Currency,Subtotal,Shipping,"
     "Taxes,Total,Discount Amount,Refunded Amount,Created at,Lineitem quantity,Lineitem name,"
     "Lineitem price,Lineitem sku,Billing Country"
-).split(",")
+)
 # An order's own fields on its first line only; its other lines: Name and Lineitem fields.
 SHOPIFY_ORDERS = [
     # name, email, status, created, subtotal, shipping, taxes, total, refunded, items
@@ -116,12 +122,12 @@ def shopify_rows() -> list[dict[str, str]]:
     return rows
 
 
-WOO_COLUMNS = (
+WOO_COLUMNS = _header(
     "Order Number,Order Status,Order Date,Customer User ID,Email (Billing),"
     "Country Code (Billing),Order Currency,Item #,SKU,Item Name,Quantity,Quantity (- Refund),"
     "Item Cost,Order Shipping Amount,Order Total Tax Amount,Order Refund Amount,"
     "Order Total Amount"
-).split(",")
+)
 # One row per item; the order's fields repeated on each of its rows.
 WOO_ORDERS = [
     # number, status, date, user, email, shipping, tax, refund, total, items
@@ -246,10 +252,10 @@ def woo_rows() -> list[dict[str, str]]:
     return rows
 
 
-STRIPE_COLUMNS = (
+STRIPE_COLUMNS = _header(
     "id,Description,Created date (UTC),Amount,Amount Refunded,Currency,Captured,Fee,Status,"
     "Customer ID,Customer Email"
-).split(",")
+)
 STRIPE_PAYMENTS = [
     (
         "ch_1",
@@ -345,11 +351,11 @@ def stripe_rows() -> list[dict[str, str]]:
     ]
 
 
-SQUARE_COLUMNS = (
+SQUARE_COLUMNS = _header(
     "Date,Time,Time Zone,Category,Item,Qty,Price Point Name,SKU,Modifiers Applied,Gross Sales,"
     "Discounts,Net Sales,Tax,Transaction ID,Payment ID,Device Name,Notes,Details,Event Type,"
     "Location,Dining Option,Customer ID,Customer Name,Customer Reference ID"
-).split(",")
+)
 SQUARE_ITEMS = [
     # date, time, item, qty, gross, discounts, net, tax, transaction, event, customer, name
     (
