@@ -27,7 +27,12 @@ from sources.errors import SourceError
 
 DECIMAL_ID = r"^([0-9]+)\.0+$"  # as segmentation.load.normalise.DECIMAL_ID
 NOT_AN_ID = ("", "nan", "NaN", "None", "NULL", "null")
-OPTIONAL = ("country",)  # kept when the source has it: exact repeats compare it too
+OPTIONAL = ("country",)
+# Accented letters of the status words segbot knows, and the plain letters they fold to.
+ACCENTED, PLAIN = (
+    "àâäáãçéèêëíìîïñóòôöõúùûü",
+    "aaaaaceeeeiiiinooooouuuu",
+)  # kept when the source has it: exact repeats compare it too
 
 
 def normalise_table(raw: ir.Table, columns: Mapping[str, str], *, what: str) -> ir.Table:
@@ -123,9 +128,10 @@ def _number(raw: ir.Table, column: str | None) -> ir.FloatingValue:
 
 
 def _status(value: ir.Value) -> ir.StringValue:
-    """What a status means, as ``segmentation.load.status.meaning`` reads it (case, the
-    ``wc-`` prefix and separators ignored; accented values need an upload's reader)."""
-    text = value.cast(dt.string).lower().re_replace(r"[\s_\-./]+", " ").strip()
+    """What a status means, as ``segmentation.load.status.meaning`` reads it: case, the
+    ``wc-`` prefix, separators and the accents of the languages it knows ignored."""
+    text = value.cast(dt.string).lower().translate(ACCENTED, PLAIN)
+    text = text.re_replace(r"[\s_\-./]+", " ").strip()
     text = ibis.cases((text.startswith("wc "), text.substr(3)), else_=text)
     return ibis.cases(
         (text.isnull() | (text == ""), ibis.null(dt.string)),

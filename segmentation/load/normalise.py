@@ -151,7 +151,7 @@ def _refunds(
     once = first is not None and layout is not None and "refunded" in layout.once_per_order
     if once:
         refunded = orders.once_per_order(refunded, first)
-    invoice = raw["invoice"] if "invoice" in raw else pd.Series(np.arange(len(raw)))
+    invoice = raw.get("invoice")
     refunded, notes = orders.capped_refunds(refunded, frame["amount"].to_numpy(), keys, invoice)
     per = ", once per order" if once else ""
     notes.insert(

@@ -90,10 +90,11 @@ def once_per_order(values: np.ndarray, first: np.ndarray) -> np.ndarray:
 
 
 def capped_refunds(
-    refunded: np.ndarray, amount: np.ndarray, keys: np.ndarray, invoice: pd.Series
+    refunded: np.ndarray, amount: np.ndarray, keys: np.ndarray, invoice: pd.Series | None
 ) -> tuple[np.ndarray, list[str]]:
-    """Refunds (positive, one per order's line at most) no larger than what each order sold
-    (its positive line values), and a note naming the orders whose refund was larger.
+    """Refunds (positive) no larger than what each order sold (its positive line values),
+    and a note naming the orders (or, without ``invoice``, the file's lines) whose refund
+    was larger.
 
     A refund above the items' value also gave back shipping or tax, which were never
     counted as revenue; only the items' part is a return.
@@ -108,12 +109,15 @@ def capped_refunds(
         return refunded, []
     share = np.divide(sold, asked, out=np.zeros_like(sold), where=asked > 0)
     scaled = np.where(over[keys], refunded * share[keys], refunded)
-    lines = over[keys] & ~np.isnan(refunded)
-    orders = pd.unique(invoice.to_numpy()[lines]) if lines.any() else []
+    lines = np.flatnonzero(over[keys] & (refunded > 0))
+    if invoice is None:  # the file's line: after the header, counting from 1
+        named = "line " + ", ".join(str(i + 2) for i in lines[:SHOWN_ORDERS])
+        named += f" and {len(lines) - SHOWN_ORDERS:,} more" if len(lines) > SHOWN_ORDERS else ""
+    else:
+        named = _orders(pd.unique(invoice.to_numpy()[lines]))
     return scaled, [
-        f"The refund of {_orders(orders)} is larger than what the order sold (shipping or "
-        "tax refunded too, which are not revenue): only the items' value was counted as "
-        "returned."
+        f"The refund on {named} is larger than what was sold (shipping or tax refunded "
+        "too, which are not revenue): only the items' value was counted as returned."
     ]
 
 

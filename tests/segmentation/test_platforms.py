@@ -49,7 +49,7 @@ def test_a_shopify_orders_export():
     assert notes[0] == "Read as a Shopify orders export."
     assert "Shipping and tax ('Shipping', 'Taxes') are not counted as revenue." in notes
     assert any("'voided' (1 line) are not sales" in n for n in notes)
-    assert any("order #1004 is larger than what the order sold" in n for n in notes)
+    assert any(n.startswith("The refund on order #1004 is larger than") for n in notes)
 
 
 def test_a_woocommerce_order_export():
@@ -219,3 +219,20 @@ def test_an_order_total_never_stands_for_a_line():
     figures, notes = _figures(data)
     assert figures["gross"] == 30.0  # 2×5 + 1×20, not 30 + 30
     assert any("'total' is an order's total" in n for n in notes)
+
+
+def test_a_mapped_status_column_and_a_refund_larger_than_a_payment():
+    data = (
+        b"Client,Paid On,Value,State,Given Back\n"
+        b"a,2024-01-01,40,settled,50\n"  # refunded 50 on a 40 payment: only 40 returned
+        b"b,2024-01-02,25,settled,5\n"
+        b"c,2024-01-03,99,abandoned,0\n"
+    )
+    mapping = {"date": "Paid On", "status": "State", "refunded": "Given Back"}
+    export = load_export(data, mapping=mapping)
+    prepared = prepare_frame(export.transactions)
+    # Gross 40 + 25 = 65; returns min(50, 40) + 5 = 45; c's abandoned checkout is no sale.
+    assert prepared.audit.total_spend == 65.0
+    assert prepared.customers["returns_value"].to_dict() == {"a": 40.0, "b": 5.0}
+    assert prepared.audit.dropped == {"not a sale (status)": 1}
+    assert any(n.startswith("The refund on line 2 is larger than") for n in export.notes)

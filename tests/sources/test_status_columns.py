@@ -47,3 +47,17 @@ def test_a_stated_sales_column_wins_and_statuses_read_in_any_casing():
     # a's SALES 3,500.40 (not 30 × 100) + c's blank SALES as 5 × 20 = 100 → 3,600.40.
     assert (gross, customers) == (3600.40, 2)
     assert dropped == {"not a sale (status)": 2}
+
+
+def test_statuses_in_other_languages_read_on_the_source_s_engine():
+    frame = pd.DataFrame(
+        {
+            "customer": ["a", "b", "c"],
+            "date": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-03"]),
+            "amount": [10.0, 20.0, 30.0],
+            "Statut": ["Payé", "ANNULÉE", "Remboursée"],
+        }
+    )
+    table = normalise_table(ibis.memtable(frame), {"status": "Statut"}, what="The test table")
+    gross, _, customers, dropped = _figures(prepare_table(table))
+    assert (gross, customers, dropped) == (40.0, 2, {"not a sale (status)": 1})
