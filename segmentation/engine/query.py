@@ -174,7 +174,8 @@ def customers_query(t: ir.Table, *, as_of: dt.date | None, orders_by_invoice: bo
     """One row per customer who bought at all: ``first_purchase``, ``last_purchase``,
     ``frequency`` (distinct invoices, or distinct purchase times when the export has no
     invoices), ``total_spend``, ``returns_value`` (cancelled or returned lines' absolute
-    amounts, and refunds, see ``refunds``) and ``bought`` (purchase lines): all of them before ``as_of``, when given.
+    amounts, and refunds, see ``refunds``) and ``bought`` (purchase lines): all of them
+    before ``as_of``, when given.
 
     Two group-bys (per order, then per customer) instead of a DISTINCT count per customer:
     hash aggregates every engine runs in parallel (Postgres never parallelises a DISTINCT
