@@ -3,8 +3,8 @@
 The real Online Retail lines (541,909) are written as a Shopify orders export: ``Name``
 per line, the order's own fields (Email, Financial Status, Currency, Subtotal, Shipping,
 Taxes, Total, Refunded Amount, Created at, Billing Country) on each order's first line
-only, and the ``Lineitem …`` fields on every line; reading it carries the order's fields
-down and reads statuses and refunds. The baseline is a generic CSV of the same lines and
+only, and the ``Lineitem …`` fields on every line; every 50th order voided and every 30th
+partly refunded. Reading it carries the order's fields down and reads statuses and refunds. The baseline is a generic CSV of the same lines and
 values (order, email, date, quantity, price, SKU, name, country on every line), written
 the same way; the real UCI CSV (latin-1, month-first dates) is shown for reference. Each
 case is load_export + the engine's audit and features (prepare_frame), from the file's
@@ -78,6 +78,12 @@ def _shopify(frame: pd.DataFrame) -> pd.DataFrame:
     value = (frame["Quantity"] * frame["UnitPrice"]).round(2)
     subtotal = value.groupby(frame["InvoiceNo"].astype(str)).transform("sum").round(2)
     generic = _generic(frame)
+    # Every 50th order voided, every 30th partly refunded (a tenth of its items' value):
+    # the statuses and refunds are read, not skipped as all-paid.
+    order = pd.Series(pd.factorize(frame["InvoiceNo"])[0], index=frame.index)
+    status = pd.Series("paid", index=frame.index)
+    status = status.mask(order % 30 == 7, "partially_refunded").mask(order % 50 == 3, "voided")
+    refunded = (subtotal * 0.1).where(status == "partially_refunded", 0.0)
 
     def on_first(values: pd.Series | str) -> pd.Series:
         values = pd.Series(values, index=frame.index) if isinstance(values, str) else values
@@ -90,13 +96,13 @@ def _shopify(frame: pd.DataFrame) -> pd.DataFrame:
         {
             "Name": generic["Order"],
             "Email": on_first(generic["Email"]),
-            "Financial Status": on_first("paid"),
+            "Financial Status": on_first(status),
             "Currency": on_first("GBP"),
             "Subtotal": money(subtotal),
             "Shipping": on_first("4.95"),
             "Taxes": money(subtotal * 0.2),
             "Total": money(subtotal * 1.2 + 4.95),
-            "Refunded Amount": on_first("0.00"),
+            "Refunded Amount": money(refunded),
             "Created at": on_first(generic["Date"]),
             "Lineitem quantity": frame["Quantity"],
             "Lineitem name": frame["Description"],

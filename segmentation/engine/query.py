@@ -70,16 +70,13 @@ def _status_is(t: ir.Table, meaning: str) -> ir.BooleanValue:
     return (t.status == meaning).fill_null(False)
 
 
-def refunds(t: ir.Table) -> ir.FloatingValue:
-    """Money refunded on a line (an order's refund sits on one of its lines), counted where
-    the line is a sale of a known customer on a readable date: a return, as a cancelled
-    line's value is. Zero for a table without refunds."""
-    if "refunded" not in t.columns:
-        return ibis.literal(0.0)
+def refunded(t: ir.Table) -> ir.BooleanValue:
+    """Whether a line's refund (an order's refund sits on one of its lines, never negative)
+    counts: the line is a sale of a known customer on a readable date. A counted refund is
+    a return, as a cancelled line's value is."""
     sale = ~_status_is(t, NOT_A_SALE) & ~_status_is(t, UNKNOWN_STATUS)
     dated = t.timestamp.notnull() & (t.timestamp >= EARLIEST) & (t.timestamp < LATEST)
-    counted = sale & t.customer_id.notnull() & dated.fill_null(False)
-    return ibis.cases((counted, t.refunded.abs().fill_null(0.0)), else_=0.0)
+    return sale & t.customer_id.notnull() & dated.fill_null(False)
 
 
 def cancelled(t: ir.Table) -> ir.BooleanValue:
@@ -183,19 +180,21 @@ def customers_query(t: ir.Table, *, as_of: dt.date | None, orders_by_invoice: bo
     """
     t = t.filter(t.customer_id.notnull())
     ever = drop_reason(t).isnull()
-    kept, returned, refunded = ever, cancelled(t), refunds(t)
+    kept, returned = ever, cancelled(t)
+    refunds = "refunded" in t.columns  # only then: the usual export's query stays as it was
+    counted = refunded(t) if refunds else ibis.literal(False)
     if as_of is not None:
         cutoff = dt.datetime.combine(as_of, dt.time())
         kept &= t.timestamp < cutoff
         returned &= (t.timestamp < cutoff).fill_null(False)
-        refunded = ibis.cases(((t.timestamp < cutoff).fill_null(False), refunded), else_=0.0)
+        counted &= (t.timestamp < cutoff).fill_null(False)
     # A line without an invoice among invoiced ones still is an order (one per customer).
     order = t.invoice.fill_null("") if orders_by_invoice else t.timestamp
     # Each rule once per line, as columns, not once per aggregate that reads it.
-    t = t.mutate(_ever=ever, _kept=kept, _returned=returned, _order=order, _refund=refunded)
+    t = t.mutate(_ever=ever, _kept=kept, _returned=returned, _order=order, _counted=counted)
     returns = t.amount.abs().sum(where=t._returned)
-    if "refunded" in t.columns:  # only then: the usual export's query stays as it was
-        returns = returns.fill_null(0.0) + t._refund.sum()
+    if refunds:
+        returns = returns.fill_null(0.0) + t.refunded.sum(where=t._counted).fill_null(0.0)
     orders = t.group_by(["customer_id", "_order"]).aggregate(
         _first=t.timestamp.min(where=t._kept),
         _last=t.timestamp.max(where=t._kept),

@@ -114,7 +114,7 @@ def capped_refunds(
         named = "line " + ", ".join(str(i + 2) for i in lines[:SHOWN_ORDERS])
         named += f" and {len(lines) - SHOWN_ORDERS:,} more" if len(lines) > SHOWN_ORDERS else ""
     else:
-        named = _orders(pd.unique(invoice.to_numpy()[lines]))
+        named = _orders(pd.unique(invoice.iloc[lines].to_numpy()))
     return scaled, [
         f"The refund on {named} is larger than what was sold (shipping or tax refunded "
         "too, which are not revenue): only the items' value was counted as returned."
