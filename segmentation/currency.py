@@ -154,7 +154,9 @@ def decide(
     ``column`` counts rows per code in the currency column; ``written`` counts rows per
     symbol or code as written in the amount/price text ("£", "EUR"). The option wins,
     then the column, then the text; ``source`` says which ("option", "column",
-    "symbols"). Evidence of more than one currency gives None and a note.
+    "symbols"). A currency column with more than one code raises ExportError (amounts in
+    two currencies are never added up); more than one symbol in the amounts' text gives None
+    and a note.
     """
     from_text: Counter[str] = Counter()
     for sign, rows in written.items():
@@ -174,6 +176,13 @@ def decide(
         return option, "option", []
     if not found:
         return None, None, []
+    if len(found) > 1 and column:
+        counts = ", ".join(f"{code} on {rows:,} line(s)" for code, rows in column.most_common())
+        raise ExportError(
+            f"Column '{column_name}' holds more than one currency ({counts}), and I can't add "
+            "them up without converting: export one currency at a time (or filter the file "
+            "to one), or set the currency if the amounts are really all in one."
+        )
     if len(found) > 1:
         return (
             None,

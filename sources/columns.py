@@ -4,8 +4,10 @@ The columns are matched to segbot's fields the way an upload's headers are
 (``segmentation.load.columns.match_columns``: the source's explicit mapping first, then the
 usual names), and written as the same values an upload's reader gives: ids as text
 (17850.0 and "17850" are one customer), the date as a timestamp, numbers as float64, the
-amount as quantity × price when both are there. All of it is an ibis expression, so the
-source's own engine does the work.
+amount as the source states it (quantity × price only without an amount column, or when
+the amount is an order's total), a status as what it means (``segmentation.load.status``)
+and refunds as returns. All of it is an ibis expression, so the source's own engine does
+the work.
 """
 
 from __future__ import annotations
@@ -16,14 +18,21 @@ import ibis
 import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 
+import segmentation.load.status as statuses
 from segmentation.engine import NORMALISED
 from segmentation.errors import ExportError, MappingNeeded
-from segmentation.load.columns import match_columns
+from segmentation.load.columns import match_columns, normalise_header
+from segmentation.load.platforms import ORDER_TOTALS
 from sources.errors import SourceError
 
 DECIMAL_ID = r"^([0-9]+)\.0+$"  # as segmentation.load.normalise.DECIMAL_ID
 NOT_AN_ID = ("", "nan", "NaN", "None", "NULL", "null")
-OPTIONAL = ("country",)  # kept when the source has it: exact repeats compare it too
+OPTIONAL = ("country",)
+# Accented letters of the status words segbot knows, and the plain letters they fold to.
+ACCENTED, PLAIN = (
+    "àâäáãçéèêëíìîïñóòôöõúùûü",
+    "aaaaaceeeeiiiinooooouuuu",
+)  # kept when the source has it: exact repeats compare it too
 
 
 def normalise_table(raw: ir.Table, columns: Mapping[str, str], *, what: str) -> ir.Table:
@@ -35,10 +44,13 @@ def normalise_table(raw: ir.Table, columns: Mapping[str, str], *, what: str) -> 
     mapping = _mapping(raw, columns, what=what)
     quantity = _number(raw, mapping.get("quantity"))
     price = _number(raw, mapping.get("price"))
-    if "quantity" in mapping and "price" in mapping:
-        amount = quantity * price
+    both = "quantity" in mapping and "price" in mapping
+    order_total = normalise_header(mapping.get("amount", "")) in ORDER_TOTALS
+    if "amount" in mapping and not (both and order_total):  # as the upload's normaliser
+        stated = _number(raw, mapping["amount"])
+        amount = stated.coalesce(quantity * price) if both else stated
     else:
-        amount = _number(raw, mapping.get("amount"))
+        amount = quantity * price
     values = {
         "customer_id": _identifier(raw, mapping["customer"]),
         "invoice": _identifier(raw, mapping.get("invoice")),
@@ -49,6 +61,10 @@ def normalise_table(raw: ir.Table, columns: Mapping[str, str], *, what: str) -> 
         "amount": amount,
     }
     values.update({f: _identifier(raw, mapping[f]) for f in OPTIONAL if f in mapping})
+    if "status" in mapping:
+        values["status"] = _status(raw[mapping["status"]])
+    if "refunded" in mapping:
+        values["refunded"] = _number(raw, mapping["refunded"])
     table = raw.select(**{name: value.name(name) for name, value in values.items()})
     assert set(NORMALISED) <= set(table.columns)
     return table
@@ -109,3 +125,17 @@ def _number(raw: ir.Table, column: str | None) -> ir.FloatingValue:
     if column is None:
         return ibis.null(dt.float64)
     return raw[column].cast(dt.float64)
+
+
+def _status(value: ir.Value) -> ir.StringValue:
+    """What a status means, as ``segmentation.load.status.meaning`` reads it: case, the
+    ``wc-`` prefix, separators and the accents of the languages it knows ignored."""
+    text = value.cast(dt.string).lower().translate(ACCENTED, PLAIN)
+    text = text.re_replace(r"[\s_\-./]+", " ").strip()
+    text = ibis.cases((text.startswith("wc "), text.substr(3)), else_=text)
+    return ibis.cases(
+        (text.isnull() | (text == ""), ibis.null(dt.string)),
+        (text.isin(statuses.folded_values(statuses.SALE)), statuses.SALE),
+        (text.isin(statuses.folded_values(statuses.NOT_A_SALE)), statuses.NOT_A_SALE),
+        else_=statuses.UNKNOWN,
+    )

@@ -16,8 +16,14 @@ import ibis.expr.types as ir
 # The columns the expressions read. ``invoice`` and ``product`` may be all null; ``country``
 # is optional (when present it takes part in telling exact repeats apart).
 NORMALISED = ("customer_id", "invoice", "timestamp", "product", "quantity", "price", "amount")
+# Read when present: ``status`` holds what a line's status means (segmentation.load.status:
+# "sale", "not a sale", "unknown" or null) and ``refunded`` money refunded, once per order.
+STATUS_COLUMNS = ("status", "refunded")
+NOT_A_SALE, UNKNOWN_STATUS = "not a sale", "unknown"
 # Drop reasons in the order they are checked; each dropped line is counted once, under the first.
 DROP_REASONS = (
+    "not a sale (status)",
+    "unknown status",
     "missing customer",
     "unreadable date",
     "date out of range",
@@ -44,6 +50,8 @@ def drop_reason(t: ir.Table) -> ir.StringValue:
         (t.quantity.abs() > LARGEST) | (t.price.abs() > LARGEST) | (t.amount.abs() > LARGEST)
     )
     rules = [
+        _status_is(t, NOT_A_SALE),
+        _status_is(t, UNKNOWN_STATUS),
         t.customer_id.isnull(),
         t.timestamp.isnull(),
         (t.timestamp < EARLIEST) | (t.timestamp >= LATEST),
@@ -54,6 +62,21 @@ def drop_reason(t: ir.Table) -> ir.StringValue:
         t.amount <= 0,
     ]
     return ibis.cases(*[(rule, reason) for rule, reason in zip(rules, DROP_REASONS, strict=True)])
+
+
+def _status_is(t: ir.Table, meaning: str) -> ir.BooleanValue:
+    if "status" not in t.columns:
+        return ibis.literal(False)
+    return (t.status == meaning).fill_null(False)
+
+
+def refunded(t: ir.Table) -> ir.BooleanValue:
+    """Whether a line's refund (an order's refund sits on one of its lines, never negative)
+    counts: the line is a sale of a known customer on a readable date. A counted refund is
+    a return, as a cancelled line's value is."""
+    sale = ~_status_is(t, NOT_A_SALE) & ~_status_is(t, UNKNOWN_STATUS)
+    dated = t.timestamp.notnull() & (t.timestamp >= EARLIEST) & (t.timestamp < LATEST)
+    return sale & t.customer_id.notnull() & dated.fill_null(False)
 
 
 def cancelled(t: ir.Table) -> ir.BooleanValue:
@@ -154,10 +177,11 @@ def customers_query(
     """One row per customer who bought at all: ``first_purchase``, ``last_purchase``,
     ``frequency`` (distinct invoices, or distinct purchase times when the export has no
     invoices), ``total_spend``, ``returns_value`` (cancelled or returned lines' absolute
-    amounts) and ``bought`` (purchase lines): all of them before ``as_of``, when given.
-    With ``check_from``, also ``check_first``, ``check_last``, ``check_frequency`` and
-    ``check_spend``: the same over the orders placed before that day (an order counts by
-    its first line), to check predictions made then against what came after.
+    amounts, and refunds, see ``refunds``) and ``bought`` (purchase lines): all of them
+    before ``as_of``, when given. With ``check_from``, also ``check_first``, ``check_last``,
+    ``check_frequency`` and ``check_spend``: the same over the orders placed before that day
+    (an order counts by its first line), to check predictions made then against what came
+    after.
 
     Two group-bys (per order, then per customer) instead of a DISTINCT count per customer:
     hash aggregates every engine runs in parallel (Postgres never parallelises a DISTINCT
@@ -166,19 +190,25 @@ def customers_query(
     t = t.filter(t.customer_id.notnull())
     ever = drop_reason(t).isnull()
     kept, returned = ever, cancelled(t)
+    refunds = "refunded" in t.columns  # only then: the usual export's query stays as it was
+    counted = refunded(t) if refunds else ibis.literal(False)
     if as_of is not None:
         cutoff = dt.datetime.combine(as_of, dt.time())
         kept &= t.timestamp < cutoff
         returned &= (t.timestamp < cutoff).fill_null(False)
+        counted &= (t.timestamp < cutoff).fill_null(False)
     # A line without an invoice among invoiced ones still is an order (one per customer).
     order = t.invoice.fill_null("") if orders_by_invoice else t.timestamp
     # Each rule once per line, as columns, not once per aggregate that reads it.
-    t = t.mutate(_ever=ever, _kept=kept, _returned=returned, _order=order)
+    t = t.mutate(_ever=ever, _kept=kept, _returned=returned, _order=order, _counted=counted)
+    returns = t.amount.abs().sum(where=t._returned)
+    if refunds:
+        returns = returns.fill_null(0.0) + t.refunded.sum(where=t._counted).fill_null(0.0)
     orders = t.group_by(["customer_id", "_order"]).aggregate(
         _first=t.timestamp.min(where=t._kept),
         _last=t.timestamp.max(where=t._kept),
         _spend=t.amount.sum(where=t._kept),
-        _returns=t.amount.abs().sum(where=t._returned),
+        _returns=returns,
         _lines=t._kept.sum(),
         _ever=t._ever.sum(),
     )

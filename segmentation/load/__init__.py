@@ -2,8 +2,11 @@
 
 ``load_export`` is the entry point (``export``); under it, ``readers`` turns bytes
 (CSV, xlsx, Parquet, also gzipped or zipped) into a raw table, ``columns`` guesses which
-column holds what (``headers`` reads a header's words), ``dates`` works out the date order
-and ``normalise`` builds the table; ``record`` is what is kept of the export's facts. ``limits`` bounds what a compressed file may expand to
+column holds what (``headers`` reads a header's words; ``platforms`` recognises Shopify,
+WooCommerce, Stripe and Square exports), ``dates`` works out the date order and
+``normalise`` builds the table (``orders`` carries an order's fields to its lines and counts
+its refund once; ``status`` says which status values are sales); ``record`` is what is kept
+of the export's facts. ``limits`` bounds what a compressed file may expand to
 (``ReadLimits``, derived from the upload limit) before anything large is allocated. The
 currency is decided with ``segmentation.currency``.
 """

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
+import segmentation.load.platforms as platforms
 from segmentation.errors import ExportError, MappingNeeded
 from segmentation.load.headers import field_scores
 
@@ -22,6 +23,8 @@ FIELDS = (
     "country",
     "product",
     "currency",
+    "status",
+    "refunded",
 )
 
 # Aliases in priority order, already normalised (lower case, no spaces/underscores/dashes/dots).
@@ -94,6 +97,17 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "description",
     ),
     "currency": ("currency", "currencycode", "ccy"),
+    # What the order or payment became (``segmentation.load.status`` says what each value means).
+    "status": ("status", "financialstatus", "orderstatus", "paymentstatus", "transactionstatus"),
+    # Money given back on the order or payment: a return, as cancelled lines are.
+    "refunded": (
+        "refundedamount",
+        "amountrefunded",
+        "orderrefundamount",
+        "refundamount",
+        "refunded",
+        "refundtotal",
+    ),
 }
 
 # Shopify calls the order number "Name"; only trust that where the file is clearly a Shopify export.
@@ -109,6 +123,8 @@ FIELD_HELP = {
     "country": "the customer's country",
     "product": "what was bought (product code)",
     "currency": "the currency of the amounts",
+    "status": "whether the order was paid (paid, refunded, voided, failed…)",
+    "refunded": "the amount refunded on the order or payment",
 }
 
 
@@ -145,11 +161,10 @@ def match_columns(
             )
         mapping[field] = found
     taken = set(mapping.values())
-    aliases = dict(ALIASES)
-    if SHOPIFY_MARKER in by_norm:
-        aliases["invoice"] = ("name", *ALIASES["invoice"])
+    layout = platforms.detect(by_norm)
+    aliases = _aliases(layout, by_norm)
     for field in FIELDS:
-        if field in mapping:
+        if field in mapping or field not in aliases:
             continue
         for alias in aliases[field]:
             column = by_norm.get(alias)
@@ -158,9 +173,27 @@ def match_columns(
                 taken.add(column)
                 break
     by_words, ambiguous = _match_words(headers, mapping)
-    mapping.update(by_words)
+    skipped = layout.no_guess if layout else frozenset()
+    mapping.update({f: c for f, c in by_words.items() if f not in skipped})
     _require_fields(mapping, headers, ambiguous)
     return mapping
+
+
+def _aliases(
+    layout: platforms.Layout | None, by_norm: Mapping[str, str]
+) -> dict[str, tuple[str, ...]]:
+    """Aliases per field: a platform layout's own first; none for the fields it has no
+    column for (Shopify's ``Total`` is the order's, not a line's value)."""
+    aliases = dict(ALIASES)
+    if layout is None:
+        if SHOPIFY_MARKER in by_norm:
+            aliases["invoice"] = ("name", *ALIASES["invoice"])
+        return aliases
+    for field, own in layout.aliases.items():
+        aliases[field] = (*own, *ALIASES[field])
+    for field in layout.no_guess:
+        del aliases[field]
+    return aliases
 
 
 def _match_words(

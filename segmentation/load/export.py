@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pandas as pd
 
+import segmentation.load.platforms as platforms
 from segmentation import currency as currencies
 from segmentation.errors import ExportError
-from segmentation.load.columns import match_columns
+from segmentation.load.columns import match_columns, normalise_header
 from segmentation.load.dates import DateOrder
 from segmentation.load.limits import ReadLimits
 from segmentation.load.normalise import normalise
@@ -70,27 +71,23 @@ def load_export(
     ``mapping`` overrides the column guess (``{"customer": "Client Ref"}``);
     ``currency`` (a three-letter code such as "GBP") overrides the detected currency.
     ``limits`` bound what reading may produce (default: those of a 1 GB upload limit).
-    Raises ExportError with a plain-English message for anything unusable, also when the
-    file needs more memory than the process may use.
+    Raises ExportError in plain English for anything unusable, or too big for memory.
     """
     option = None if currency is None else currencies.checked_code(currency)
     limits = limits or ReadLimits.for_upload()
-    if isinstance(source, bytes):
-        data, name = source, name or "the file"
-    else:
-        path = Path(source)
-        name = name or path.name
-        try:
-            data = path.read_bytes()
-        except FileNotFoundError as exc:
-            raise ExportError(f"There is no file at {path}.") from exc
-        except IsADirectoryError as exc:
-            raise ExportError(f"{path} is a folder; give the path of an export file.") from exc
+    data, name = _file_bytes(source, name)
     sha256 = hashlib.sha256(data).hexdigest()
+    seen: list[str] = []  # the file's headers, as the reader found them
+
+    def select(headers: list[str]) -> dict[str, str]:
+        seen[:] = headers
+        return match_columns(headers, mapping)
+
     try:
-        raw = read_table(data, name, lambda headers: match_columns(headers, mapping), limits)
+        raw = read_table(data, name, select, limits)
         del data  # a file read here is not needed any more: free it before normalising
-        transactions, order, signs = normalise(raw.frame, raw.mapping)
+        layout = platforms.detect(normalise_header(h) for h in seen)
+        transactions, order, signs, read_notes = normalise(raw.frame, raw.mapping, layout)
     except MemoryError as exc:  # a worker's memory cap (bot/jobs/worker.py) was reached
         raise ExportError(
             f"`{name}` needs more memory to read than I may use. Upload a smaller export "
@@ -102,7 +99,11 @@ def load_export(
         column_name=raw.mapping.get("currency"),
         written=signs,
     )
-    notes = [n for n in [order.describe(), *currency_notes, *_reader_notes(raw)] if n]
+    notes = [
+        *_layout_notes(layout, seen, raw.mapping),
+        *read_notes,
+        *[n for n in [order.describe(), *currency_notes, *_reader_notes(raw)] if n],
+    ]
     return Export(
         transactions=transactions,
         mapping=raw.mapping,
@@ -117,6 +118,37 @@ def load_export(
         file_name=name,
         sha256=sha256,
     )
+
+
+def _file_bytes(source: str | Path | bytes, name: str | None) -> tuple[bytes, str]:
+    """The export's bytes and the name messages call it by."""
+    if isinstance(source, bytes):
+        return source, name or "the file"
+    path = Path(source)
+    try:
+        return path.read_bytes(), name or path.name
+    except FileNotFoundError as exc:
+        raise ExportError(f"There is no file at {path}.") from exc
+    except IsADirectoryError as exc:
+        raise ExportError(f"{path} is a folder; give the path of an export file.") from exc
+
+
+def _layout_notes(
+    layout: platforms.Layout | None, headers: list[str], mapping: Mapping[str, str]
+) -> list[str]:
+    """Which platform's export the file was read as, and the money columns left out of
+    revenue (shipping and tax, where the export writes them apart from the items' value:
+    not when the amount read is an order total, which includes them)."""
+    by_norm: dict[str, str] = {}
+    for header in headers:
+        by_norm.setdefault(normalise_header(header), header)
+    notes = [f"Read as a {layout.name}."] if layout else []
+    apart = platforms.separated_money(by_norm)
+    total = normalise_header(mapping.get("amount", "")) in platforms.ORDER_TOTALS
+    if apart and not (total and not {"quantity", "price"} <= set(mapping)):
+        listed = ", ".join(f"'{h}'" for h in apart)
+        notes.append(f"Shipping and tax ({listed}) are not counted as revenue.")
+    return notes
 
 
 def _reader_notes(raw: RawTable) -> list[str]:

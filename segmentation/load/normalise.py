@@ -4,7 +4,9 @@ Normalised columns (one row per line of the export, nothing dropped yet):
 ``customer_id`` (category of str), ``invoice`` (category of str, NA if the export
 has none), ``timestamp`` (datetime64[ns], NaT if unreadable), ``product``
 (category of str, NA if the export has none), ``quantity``,
-``price``, ``amount`` (float64, NaN if not a number) and ``country`` (category).
+``price``, ``amount`` (float64, NaN if not a number) and ``country`` (category); where
+the export has them, ``status`` (category: what the line's status means, see
+``segmentation.load.status``) and ``refunded`` (float64: money refunded, once per order).
 """
 
 from __future__ import annotations
@@ -15,9 +17,12 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 
+import segmentation.load.orders as orders
 from segmentation.currency import sign_in_text
 from segmentation.errors import ExportError
+from segmentation.load.columns import normalise_header
 from segmentation.load.dates import DateOrder, parse_dates
+from segmentation.load.platforms import NET_QUANTITIES, ORDER_TOTALS, Layout
 
 TRANSACTION_COLUMNS = (
     "customer_id",
@@ -37,17 +42,24 @@ LETTER_RUNS = re.compile(r"[A-Za-z]{2,}")
 
 
 def normalise(
-    raw: pd.DataFrame, mapping: dict[str, str]
-) -> tuple[pd.DataFrame, DateOrder, Counter[str]]:
+    raw: pd.DataFrame, mapping: dict[str, str], layout: Layout | None = None
+) -> tuple[pd.DataFrame, DateOrder, Counter[str], list[str]]:
     """Build the normalised transaction table from columns named by segbot field.
 
-    Also returns how the dates were read and, per currency symbol or code written in
-    the price or amount text ("£", "EUR"), how many rows carried it.
+    ``layout`` is the platform export the file was recognised as (its order fields are
+    carried down to the order's lines). Also returns how the dates were read, per currency
+    symbol or code written in the price or amount text ("£", "EUR") how many rows carried
+    it, and notes on how statuses, refunds and the amounts were read.
     """
     if raw.empty:
         raise ExportError(
             "The file has column headers but no rows of data. Export it again with the rows."
         )
+    # Orders matter only to a platform's layout and to refunds (an order's, counted once).
+    by_order = "invoice" in raw and (layout is not None or "refunded" in raw)
+    keys = orders.order_keys(raw["invoice"]) if by_order else np.arange(len(raw))
+    first = orders.first_lines(keys) if by_order and layout is not None else None
+    raw, notes = orders.carry_down(raw, layout, first)
     timestamp, order = parse_dates(raw["date"])
     if timestamp.isna().all():
         examples = ", ".join(f"'{v}'" for v in raw["date"].dropna().astype(str).unique()[:3])
@@ -58,10 +70,7 @@ def normalise(
     signs: Counter[str] = Counter()
     quantity = _numbers(raw, "quantity", mapping, signs)
     price = _numbers(raw, "price", mapping, signs)
-    if quantity is not None and price is not None:
-        amount = quantity * price
-    else:
-        amount = _numbers(raw, "amount", mapping, signs)
+    amount, how = _amount(quantity, price, _numbers(raw, "amount", mapping, signs), mapping)
     n = len(raw)
     frame = pd.DataFrame(
         {
@@ -76,7 +85,81 @@ def normalise(
         },
         copy=False,  # columns as they are: stacking the floats into one block copies them
     )
-    return frame, order, signs
+    notes += how
+    if "status" in raw:
+        frame["status"], said = orders.status_meanings(raw["status"], mapping["status"])
+        notes += said
+    if "refunded" in raw:
+        frame["refunded"], said = _refunds(raw, frame, mapping, keys, first, layout)
+        notes += said
+    return frame, order, signs, notes
+
+
+def _amount(
+    quantity: pd.Series | None,
+    price: pd.Series | None,
+    stated: pd.Series | None,
+    mapping: dict[str, str],
+) -> tuple[pd.Series, list[str]]:
+    """Each line's value and a note saying where it came from.
+
+    The value the export states wins: quantity × price is computed only without one (a
+    column, or a line's cell left blank), or when the stated column is an order's total (repeated on each of its item lines, with
+    shipping and tax), which never stands for a line's value.
+    """
+    both = quantity is not None and price is not None
+    if stated is not None:
+        order_total = normalise_header(mapping["amount"]) in ORDER_TOTALS
+        if not both:
+            return stated, []
+        if not order_total:  # a blank cell states nothing: quantity × price fills it
+            return stated.where(stated.notna(), quantity * price), [_stated_note(mapping)]
+        return quantity * price, [
+            f"'{mapping['amount']}' is an order's total (with shipping and tax), so each "
+            f"line's value is '{mapping['quantity']}' × '{mapping['price']}'."
+        ]
+    if both:
+        return quantity * price, []
+    raise ExportError("The file has no amount, and no quantity and unit price to compute it.")
+
+
+def _stated_note(mapping: dict[str, str]) -> str:
+    return (
+        f"Amounts are '{mapping['amount']}' as the file states them, not "
+        f"'{mapping['quantity']}' × '{mapping['price']}'."
+    )
+
+
+def _refunds(
+    raw: pd.DataFrame,
+    frame: pd.DataFrame,
+    mapping: dict[str, str],
+    keys: np.ndarray,
+    first: np.ndarray | None,
+    layout: Layout | None,
+) -> tuple[np.ndarray, list[str]]:
+    """Refunds per line: once per order where the layout repeats an order's refund on its
+    lines (``keys`` name each line's order, ``first`` its first line), never above what the
+    order sold; and the note saying how they count."""
+    column = mapping["refunded"]
+    if normalise_header(mapping.get("quantity", "")) in NET_QUANTITIES:
+        return np.zeros(len(raw)), [
+            f"Quantities are after refunds ('{mapping['quantity']}'): refunded items are "
+            f"already out of the sales, so '{column}' is not taken off again."
+        ]
+    refunded = _numbers(raw, "refunded", mapping, Counter()).to_numpy(dtype="float64")
+    once = first is not None and layout is not None and "refunded" in layout.once_per_order
+    if once:
+        refunded = orders.once_per_order(refunded, first)
+    invoice = raw.get("invoice")
+    refunded, notes = orders.capped_refunds(refunded, frame["amount"].to_numpy(), keys, invoice)
+    per = ", once per order" if once else ""
+    notes.insert(
+        0,
+        f"Refunds ('{column}'{per}) are returns: net revenue is the sales less them, as "
+        "for cancelled lines.",
+    )
+    return refunded, notes
 
 
 def _or_nan(values: pd.Series | None, n: int) -> np.ndarray:
@@ -152,6 +235,8 @@ def _numbers(
     if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
         return values.astype("float64")
     codes, uniques = pd.factorize(values.astype("string"), use_na_sentinel=True)
+    if not len(uniques):  # every cell blank
+        return pd.Series(np.nan, index=values.index)
     parsed = np.array([_parse_number(u) for u in uniques], dtype="float64")
     if field != "quantity":
         # Parsing strips the "£"; note it first, once per distinct text, weighted by its rows.

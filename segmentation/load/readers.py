@@ -30,8 +30,9 @@ GZIP_MAGIC = b"\x1f\x8b"
 PARQUET_MAGIC = b"PAR1"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy .xls
 DELIMITERS = (",", ";", "\t", "|")
+NUMBER_FIELDS = ("quantity", "price", "amount", "refunded")
 SelectColumns = Callable[[list[str]], dict[str, str]]
-TEXT_FIELDS = ("customer", "invoice", "country", "product", "currency")
+TEXT_FIELDS = ("customer", "invoice", "country", "product", "currency", "status")
 
 
 @dataclass
@@ -172,7 +173,7 @@ def _read_text(data: bytes, name: str, select: SelectColumns) -> RawTable:
     wanted = list(dict.fromkeys(mapping.values()))
     dictionary = pa.dictionary(pa.int32(), pa.string())
     types = {c: dictionary for f, c in mapping.items() if f in (*TEXT_FIELDS, "date")}
-    numbers = {c: pa.float64() for f, c in mapping.items() if f in ("quantity", "price", "amount")}
+    numbers = {c: pa.float64() for f, c in mapping.items() if f in NUMBER_FIELDS}
     try:
         try:
             table = _parse_csv(data, delimiter, wanted, {**types, **numbers}, skip_malformed)

@@ -28,8 +28,8 @@ def test_categorical_columns_give_the_same_table_as_text_columns():
         "amount": TEXTS["amount"],
     }
     text = {field: pd.Series(values, dtype=object) for field, values in TEXTS.items()}
-    got, got_order, _ = normalise(pd.DataFrame(categorical), MAPPING)
-    expected, expected_order, _ = normalise(pd.DataFrame(text), MAPPING)
+    got, got_order, _, _ = normalise(pd.DataFrame(categorical), MAPPING)
+    expected, expected_order, _, _ = normalise(pd.DataFrame(text), MAPPING)
     pd.testing.assert_frame_equal(got, expected)
     assert got_order == expected_order
     assert got["customer_id"].cat.categories.tolist() == ["b", "17850", "x"]
