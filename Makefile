@@ -15,8 +15,8 @@ $(PY):
 # pip's own lines show the progress (no -q); the first line says what is happening and how long.
 $(RUN_STAMP): pyproject.toml | $(PY)
 	@if [ -e $@ ]; then echo "pyproject.toml changed: updating the runtime dependencies…"; \
-	else echo "first start: installing segbot's runtime dependencies into $(VENV) (about 30 s)…"; fi
-	$(PY) -m pip install --progress-bar on -e .
+	else echo "first start: installing segbot's runtime dependencies into $(VENV) (about 20 s)…"; fi
+	$(PY) -m pip install --progress-bar on --no-compile -e .
 	touch $@
 
 $(DEV_STAMP): pyproject.toml | $(PY)
