@@ -21,7 +21,7 @@ $(RUN_STAMP): pyproject.toml | $(PY)
 
 $(DEV_STAMP): pyproject.toml | $(PY)
 	@if [ -e $@ ]; then echo "pyproject.toml changed: updating the dependencies and test tools…"; \
-	else echo "first test: installing segbot with its test tools, pyspark and playwright into $(VENV) (about 60 s)…"; fi
+	else echo "first test: installing segbot with its test tools, pyspark and playwright into $(VENV) (about 45 s)…"; fi
 	$(PY) -m pip install --progress-bar on -e '.[dev]'
 	touch $@ $(RUN_STAMP)
 
