@@ -127,7 +127,9 @@ class BrowserRoutes:
             except (BadRequest, SlackError, AssertionError) as e:
                 error = e.error if isinstance(e, SlackError) else str(e)
                 detail = e.extra.get("detail") if isinstance(e, SlackError) else None
-                return HttpReply.json({"ok": False, "error": detail or error}, status=400)
+                if detail:  # a refusal Slack's own client shows (a taken name): as its API, 200
+                    return HttpReply.json({"ok": False, "error": detail, "code": error})
+                return HttpReply.json({"ok": False, "error": error}, status=400)
             except OSError as e:  # the bot is down or did not answer in time
                 error = f"The app could not be reached: {getattr(e, 'reason', e)}"
                 return HttpReply.json({"ok": False, "error": error}, status=502)
