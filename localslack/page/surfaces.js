@@ -233,6 +233,7 @@ function switchUser(id) {
   state.channel = null;
   modalKey = null;
   document.getElementById("home").dataset.key = "";
+  history.replaceState(null, "", location.pathname); // the new person starts in #general
   state.poller?.abort(); // the long-poll for the previous user ends; poll() starts afresh
 }
 

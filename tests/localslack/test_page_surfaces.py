@@ -84,7 +84,7 @@ def test_channels_modal_and_home_with_the_real_bot(sized_page, tmp_path: Path) -
     south = export(tmp_path, "south-orders.csv", rows=3000, seed=2)
     with LocalWorkspace(real_bot_factory(tmp_path), port=0) as space:
         page.goto(space.url)
-        page.locator("#channel-list li", has_text="general").first.wait_for()
+        page.locator("#channel-list li", has_text="general").first.wait_for(state="attached")
 
         # Slack's rules for names: the dialog lowercases and hyphenates; emoji and 81 characters fail
         create_channel(page, "Store North")
@@ -163,8 +163,8 @@ def test_channels_modal_and_home_with_the_real_bot(sized_page, tmp_path: Path) -
         shot(page, tmp_path, "4-home")
 
         # Sam shares no channel with data: the Home says so and lists nothing
-        page.locator("#me-select").select_option(label="sam")
         sidebar(page)
+        page.locator("#me-select").select_option(label="sam")
         page.locator("#dm-list li", has_text="segbot").click()
         home.locator(".section", has_text="We don't share a channel with results yet").wait_for()
         assert "store-north" not in home.inner_text()
