@@ -91,6 +91,8 @@ class ActingOnChannels:
         ws = self.workspace
         who = ws.user(invitee)
         ch = ws.channel(channel_id)
+        if user_id not in ch.members:  # conversations.invite: only members invite
+            raise SlackError("channel_not_found" if ch.is_private else "not_in_channel")
         if invitee == user_id:
             raise refuse("cant_invite_self")
         if not ws.join(ch.id, invitee):
