@@ -10,6 +10,7 @@ let modalKey = null; // id + hash of the modal on screen: a poll re-renders it o
 // ---------------------------------------------------------------- the App Home
 
 function openApp(tab) {
+  if (!state.data) return; // switching people: nothing to open until their workspace arrives
   state.app = tab;
   state.lastAppTab = tab;
   state.thread = null;
@@ -229,11 +230,13 @@ function switchUser(id) {
   state.data = null;
   state.rev = -1;
   state.app = null;
+  state.lastAppTab = null;
   state.thread = null;
   state.channel = null;
   modalKey = null;
   document.getElementById("home").dataset.key = "";
   history.replaceState(null, "", location.pathname); // the new person starts in #general
+  for (const id of ["channel-list", "dm-list", "messages", "home"]) document.getElementById(id).replaceChildren();
   state.poller?.abort(); // the long-poll for the previous user ends; poll() starts afresh
 }
 

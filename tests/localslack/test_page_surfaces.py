@@ -162,6 +162,17 @@ def test_channels_modal_and_home_with_the_real_bot(sized_page, tmp_path: Path) -
         assert "every Friday at 09:30" in home.inner_text()
         shot(page, tmp_path, "4-home")
 
+        # its buttons act from the home surface: the modal opens and closes; the CSV comes by DM
+        home.get_by_role("button", name="Schedule digest").nth(1).click()
+        modal.locator(".modal-title", has_text="Weekly digest").wait_for()
+        assert "#store-south" in modal.inner_text()
+        modal.get_by_role("button", name="Cancel").click()
+        modal.wait_for(state="detached")
+        home.get_by_role("button", name="Export CSV").nth(1).click()
+        home.locator(".section", has_text="in a direct message").wait_for()
+        page.locator("#app-tabs button", has_text="Messages").click()
+        page.locator("#messages .file-card", has_text=".csv").wait_for()
+
         # Sam shares no channel with data: the Home says so and lists nothing
         sidebar(page)
         page.locator("#me-select").select_option(label="sam")
