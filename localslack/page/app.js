@@ -295,7 +295,8 @@ function renderMessage(m, { inThread = false } = {}) {
     body.append(h("button", { class: "thread-summary", type: "button", onclick: () => openThread(m.ts) },
       faces, `${m.reply_count} ${m.reply_count === 1 ? "reply" : "replies"}`, h("span", { class: "last" }, last)));
   }
-  return h("div", { class: `msg${m.ephemeral ? " ephemeral" : ""}${bot ? " from-bot" : ""}`, "data-ts": m.ts }, avatar, body);
+  const system = ["channel_join", "channel_name"].includes(m.subtype) ? " system" : ""; // joined, renamed
+  return h("div", { class: `msg${m.ephemeral ? " ephemeral" : ""}${bot ? " from-bot" : ""}${system}`, "data-ts": m.ts }, avatar, body);
 }
 
 // ---------------------------------------------------------------- rendering the workspace
@@ -432,9 +433,9 @@ function closeThread() {
 
 // ---------------------------------------------------------------- talking to the local Slack
 
-// Every request says which of the local people the page plays (?as=U…).
+// Every request says which of the local people the page plays (?as=U…), unless the first.
 function withUser(path) {
-  if (!state.me) return path;
+  if (!state.me || state.me === state.firstPerson) return path;
   return `${path}${path.includes("?") ? "&" : "?"}as=${encodeURIComponent(state.me)}`;
 }
 
@@ -529,6 +530,7 @@ async function poll() {
         const mine = data.channels.filter((c) => c.is_member && !c.is_im);
         const pick = mine.find((c) => c.name === wanted) || mine.find((c) => c.name === "general") || mine[0];
         state.me = data.me;
+        state.firstPerson = state.firstPerson ?? data.people[0];
         state.channel = pick?.id ?? null;
         if (wanted.startsWith("app-")) openApp(wanted === "app-messages" ? "messages" : "home");
         for (const c of data.channels) state.seenCounts[c.id] = (data.messages[c.id] || []).length;
