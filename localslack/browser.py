@@ -43,12 +43,14 @@ from .state import Workspace
 MAX_WAIT = 25.0  # seconds a state long-poll may hang; browsers and proxies tolerate 30+
 
 SampleExport = Callable[[], tuple[str, bytes]]
+STARTING = "segbot is still starting: try again in a moment."
 
 
 class Actor(Protocol):
     """What the routes need from ``LocalSlack``: its workspace and the acting-as-Slack side."""
 
     workspace: Workspace
+    app_url: str | None
 
     def send_command(self, text: str, *, channel_id: str, user_id: str) -> AppResponse: ...
 
@@ -122,6 +124,8 @@ class BrowserRoutes:
                 return HttpReply.json({"ok": False, "error": "unknown_route"}, status=404)
             if req.http_method == "POST" and not same_origin(req):
                 return HttpReply.json({"ok": False, "error": "cross_origin"}, status=403)
+            if req.http_method == "POST" and not self.local.app_url:  # the page is up first
+                return HttpReply.json({"ok": False, "error": STARTING}, status=503)
             try:
                 return handler(req)
             except (BadRequest, SlackError, AssertionError) as e:

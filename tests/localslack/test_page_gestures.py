@@ -17,6 +17,7 @@ import pytest
 from slack_bolt import App
 from slack_sdk import WebClient
 
+from localslack.browser import STARTING
 from localslack.browser_http import TROUBLE
 from localslack.run import LocalWorkspace
 
@@ -205,3 +206,11 @@ def test_people_see_their_own_channels_and_home(space: LocalWorkspace) -> None:
     mine = state_until(space, lambda s: s["home"] is not None, path=f"/local/state?as={sam}")
     assert mine["home"]["id"] == space.local.home_view(sam)["id"]
     assert api(space, "/local/state")["home"] is None  # a home is its person's only
+
+
+def test_gestures_before_the_bot_is_up_are_answered_plainly(space: LocalWorkspace) -> None:
+    space.local.app_url = None  # the page serves before the bot has started
+    general = space.channels["general"]
+    early = api(space, "/local/message", {"channel": general, "text": "/segment help"})
+    assert (early["_status"], early["error"]) == (503, STARTING)
+    assert api(space, "/local/state")["ok"]  # reading the workspace needs no bot
