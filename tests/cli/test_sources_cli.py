@@ -30,7 +30,9 @@ def test_lists_the_sources_without_reading_them(tmp_path, real_frame, capsys) ->
 def test_check_reads_each_source_and_says_what_to_fix(tmp_path, real_frame, capsys) -> None:
     path = _sources_file(tmp_path, real_frame)
     lines = real_frame.head(5_000)
-    kept = lines[lines["CustomerID"].notna() & (lines["Quantity"] > 0) & (lines["UnitPrice"] > 0)]
+    kept = lines[
+        lines["CustomerID"].notna() & (lines["Quantity"] > 0) & (lines["UnitPrice"] > 0)
+    ]
     assert main(["sources", str(path), "--check"]) == 1  # one source cannot be read
     out = capsys.readouterr().out.splitlines()
     assert out[1] == (
@@ -45,13 +47,7 @@ def test_check_reads_each_source_and_says_what_to_fix(tmp_path, real_frame, caps
 def test_a_wrong_file_or_name_is_one_line(tmp_path, real_frame, capsys) -> None:
     assert main(["sources", str(tmp_path / "missing.toml")]) == 2
     err = capsys.readouterr().err
-    assert (
-        err
-        == f"segbot: The sources file {tmp_path / 'missing.toml'} does not exist: fix SEGBOT_SOURCES.\n"
-    )
+    assert err == f"segbot: The sources file {tmp_path / 'missing.toml'} does not exist: fix SEGBOT_SOURCES.\n"
     path = _sources_file(tmp_path, real_frame)
     assert main(["sources", str(path), "--name", "nope"]) == 2
-    assert (
-        capsys.readouterr().err
-        == "segbot: There is no source called 'nope' (sources: shop, gone).\n"
-    )
+    assert capsys.readouterr().err == "segbot: There is no source called 'nope' (sources: shop, gone).\n"
