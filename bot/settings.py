@@ -33,7 +33,7 @@ class Settings:
     api_url: str = SLACK_API_URL
     file_hosts: tuple[str, ...] = SLACK_FILE_HOSTS
     max_upload_mb: int = 1024
-    # Address space each worker process may use; None: 4× the upload limit, at least 4 GB.
+    # Address space each worker process may use; None: 6× the upload limit, at least 4 GB.
     worker_memory_mb: int | None = None
     workers: int = 1
     queue_size: int = 10

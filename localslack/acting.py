@@ -13,6 +13,7 @@ import time
 import uuid
 
 from . import payloads
+from .acting_channels import ActingOnChannels
 from .acting_views import ActingOnViews
 from .client import AppClient, AppResponse
 from .errors import SlackError
@@ -21,10 +22,11 @@ from .routes import deliver_response
 from .state import Workspace
 
 
-class ActingAsSlack(ActingOnViews):
+class ActingAsSlack(ActingOnViews, ActingOnChannels):
     """Gestures of users; needs ``workspace``, ``app_client`` and ``url`` from the host class.
 
-    Gestures on views (App Home, modals) come from ``ActingOnViews`` (acting_views.py).
+    Gestures on views (App Home, modals) come from ``ActingOnViews`` (acting_views.py), on
+    channels (create, rename, invite) from ``ActingOnChannels`` (acting_channels.py).
     """
 
     workspace: Workspace

@@ -119,6 +119,22 @@ class ActingOnViews:
             self._after_submission(user_id, view["id"], resp.body)
         return resp
 
+    def close_view(self, user_id: str, *, all_views: bool = False) -> AppResponse | None:
+        """The user closes their modal: **Close** goes back one view, the ✕ (``all_views``)
+        closes the whole stack. ``view_closed`` goes to the app only for a view opened with
+        ``notify_on_close``, as in Slack; its answer is returned (None when nothing is sent)."""
+        ws = self.workspace
+        user = self._user(user_id)  # type: ignore[attr-defined]
+        view = ws.views.top(user_id)
+        if view is None:
+            raise AssertionError(f"{user_id} has no modal open")
+        cleared = all_views and len(ws.views.stacks.get(user_id, [])) > 1
+        ws.views.close(user_id, all_views=all_views)
+        if not view["notify_on_close"]:
+            return None
+        payload = payloads.view_closed(team_id=ws.team_id, user=user, view=view, is_cleared=cleared)
+        return self.send_interaction(payload)  # type: ignore[attr-defined]
+
     def _after_submission(self, user_id: str, view_id: str, body: str) -> None:
         views = self.workspace.views
         try:

@@ -1,6 +1,7 @@
 """The browser side of the local Slack: the Slack-like page and the JSON routes it calls.
 
-A person in a browser plays one local user. The page long-polls ``GET /local/state`` for the
+A person in a browser plays one local user (``?as=U…`` on any route switches to another of the
+``people`` the page was given, so membership rules can be seen). The page long-polls ``GET /local/state`` for the
 workspace, and its gestures become the same ``ActingAsSlack`` calls tests make, so the bot
 receives exactly the signed requests Slack would send:
 
@@ -15,6 +16,8 @@ receives exactly the signed requests Slack would send:
 * ``POST /local/action`` ``{"channel", "message_ts", "action_id", "value"?,
   "selected_value"?}``: a button click or a select choice.
 * ``GET /local/files/<id>[?download=1]``: a file's bytes, without a token (local only).
+* Modals, the App Home and channels (create, rename, invite, ``/invite @name``): the routes
+  of ``browser_gestures``.
 
 Answers are JSON ``{"ok": true, ...}`` or ``{"ok": false, "error": ...}`` with a 4xx status.
 
@@ -25,26 +28,29 @@ holds the routes, which turn the user's gestures into Slack's requests.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Protocol
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
+from .browser_gestures import Gestures
+from .browser_http import BadRequest, app_reply, json_body, same_origin, to_int
 from .browser_view import page_file, page_state
 from .client import AppResponse
 from .errors import SlackError
-from .routes import parse_body
 from .server import Handled, HttpReply, LocalSlackServer, Request
 from .state import Workspace
 
 MAX_WAIT = 25.0  # seconds a state long-poll may hang; browsers and proxies tolerate 30+
 
 SampleExport = Callable[[], tuple[str, bytes]]
+STARTING = "segbot is still starting: try again in a moment."
 
 
 class Actor(Protocol):
     """What the routes need from ``LocalSlack``: its workspace and the acting-as-Slack side."""
 
     workspace: Workspace
+    app_url: str | None
 
     def send_command(self, text: str, *, channel_id: str, user_id: str) -> AppResponse: ...
 
@@ -57,10 +63,6 @@ class Actor(Protocol):
     def click_button(self, **kwargs: object) -> AppResponse: ...
 
     def choose_option(self, **kwargs: object) -> AppResponse: ...
-
-
-class BadRequest(Exception):
-    """A malformed browser request; becomes a 400 with ``error`` as the message."""
 
 
 class BrowserRoutes:
@@ -77,10 +79,13 @@ class BrowserRoutes:
         user_id: str,
         sample_export: SampleExport | None = None,
         title: str = "segbot",
+        people: Sequence[str] = (),
     ) -> None:
         self.local = local
         self.ws = local.workspace
         self.user_id = user_id
+        self.people = [user_id, *(p for p in people if p != user_id)]  # whom the page may play
+        self.gestures = Gestures(local, me=self.me)
         self.sample_export = sample_export
         self.title = title
         self._sample_lock = threading.Lock()  # a double click must not build two samples at once
@@ -109,19 +114,25 @@ class BrowserRoutes:
             ("POST", "sample"): self.sample,
             ("POST", "action"): self.action,
             ("GET", "files"): self.file,
+            **self.gestures.handlers(),
         }
         handler = handlers.get((req.http_method, name))
-        body = {"size": len(req.raw)} if name == "upload" else _json_body(req)
+        body = {"size": len(req.raw)} if name == "upload" else json_body(req)
 
         def run() -> HttpReply:
             if handler is None:
                 return HttpReply.json({"ok": False, "error": "unknown_route"}, status=404)
-            if req.http_method == "POST" and not _same_origin(req):
+            if req.http_method == "POST" and not same_origin(req):
                 return HttpReply.json({"ok": False, "error": "cross_origin"}, status=403)
+            if req.http_method == "POST" and not self.local.app_url:  # the page is up first
+                return HttpReply.json({"ok": False, "error": STARTING}, status=503)
             try:
                 return handler(req)
             except (BadRequest, SlackError, AssertionError) as e:
                 error = e.error if isinstance(e, SlackError) else str(e)
+                detail = e.extra.get("detail") if isinstance(e, SlackError) else None
+                if detail:  # a refusal Slack's own client shows (a taken name): as its API, 200
+                    return HttpReply.json({"ok": False, "error": detail, "code": error})
                 return HttpReply.json({"ok": False, "error": error}, status=400)
             except OSError as e:  # the bot is down or did not answer in time
                 error = f"The app could not be reached: {getattr(e, 'reason', e)}"
@@ -131,37 +142,47 @@ class BrowserRoutes:
 
     def state(self, req: Request) -> HttpReply:
         """The workspace as the local user sees it, after waiting for news past ``since``."""
-        since = _int(req.query.get("since"), default=-1)
-        timeout = min(float(_int(req.query.get("timeout"), default=int(MAX_WAIT))), MAX_WAIT)
+        since = to_int(req.query.get("since"), default=-1)
+        timeout = min(float(to_int(req.query.get("timeout"), default=int(MAX_WAIT))), MAX_WAIT)
         if since >= 0:
             self.ws.wait_for_change(since, timeout)
-        return HttpReply.json(self.snapshot(), headers={"Cache-Control": "no-store"})
+        return HttpReply.json(self.snapshot(self.me(req)), headers={"Cache-Control": "no-store"})
 
-    def snapshot(self) -> dict:
-        """Channels, users, messages (each with ``replies``) and ephemeral, in one consistent read."""
+    def snapshot(self, user_id: str | None = None) -> dict:
+        """What ``user_id`` (default: the local user) sees, in one consistent read."""
         return page_state(
             self.ws,
-            user_id=self.user_id,
+            user_id=user_id or self.user_id,
             title=self.title,
             has_sample=self.sample_export is not None,
+            people=self.people,
         )
+
+    def me(self, req: Request) -> str:
+        """The user the page plays: ``?as=U…`` (one of ``people``), else the local user."""
+        user_id = req.query.get("as") or self.user_id
+        if user_id not in self.people:
+            raise BadRequest("unknown_user")
+        return user_id
 
     def message(self, req: Request) -> HttpReply:
         """Text from the composer: a ``/segment …`` command or a message (maybe in a thread)."""
-        body = _json_body(req)
+        body = json_body(req)
         channel_id = self._channel(body)
         text = str(body.get("text") or "").strip()
         if not text:
             raise BadRequest("empty_message")
         if text.startswith("/"):
             command, _, rest = text.partition(" ")
+            if command == "/invite":
+                return self.gestures.invite_command(req, channel_id, rest)
             resp = self.local.send_command(
-                rest.strip(), channel_id=channel_id, user_id=self.user_id
+                rest.strip(), channel_id=channel_id, user_id=self.me(req)
             )
-            return _app_reply(resp, command=command)
+            return app_reply(resp, command=command)
         thread_ts = body.get("thread_ts") or None
         sent = self.local.send_message(
-            channel_id=channel_id, user_id=self.user_id, text=text, thread_ts=thread_ts
+            channel_id=channel_id, user_id=self.me(req), text=text, thread_ts=thread_ts
         )
         return HttpReply.json({"ok": True, "ts": sent["ts"]})
 
@@ -172,22 +193,25 @@ class BrowserRoutes:
             raise BadRequest("missing_name")
         if not req.raw:
             raise BadRequest("empty_file")
-        return self._share(self._channel(req.query), name, req.raw, req.query.get("thread_ts"))
+        thread_ts = req.query.get("thread_ts")
+        return self._share(req, self._channel(req.query), name, req.raw, thread_ts)
 
     def sample(self, req: Request) -> HttpReply:
         """Share the sample export made by the injected ``sample_export`` provider."""
         if self.sample_export is None:
             return HttpReply.json({"ok": False, "error": "no_sample_export"}, status=404)
-        body = _json_body(req)
+        body = json_body(req)
         channel_id = self._channel(body)
         with self._sample_lock:
             name, content = self.sample_export()
-        return self._share(channel_id, name, content, body.get("thread_ts"))
+        return self._share(req, channel_id, name, content, body.get("thread_ts"))
 
-    def _share(self, channel_id: str, name: str, content: bytes, thread_ts: object) -> HttpReply:
+    def _share(
+        self, req: Request, channel_id: str, name: str, content: bytes, thread_ts: object
+    ) -> HttpReply:
         shared = self.local.share_file(
             channel_id=channel_id,
-            user_id=self.user_id,
+            user_id=self.me(req),
             name=name,
             content=content,
             thread_ts=str(thread_ts) if thread_ts else None,
@@ -199,7 +223,7 @@ class BrowserRoutes:
 
     def action(self, req: Request) -> HttpReply:
         """A click on a button or a choice in a select of a (possibly ephemeral) message."""
-        body = _json_body(req)
+        body = json_body(req)
         channel_id = self._channel(body)
         ts = str(body.get("message_ts") or "")
         action_id = str(body.get("action_id") or "")
@@ -207,7 +231,7 @@ class BrowserRoutes:
             raise BadRequest("missing_message_ts_or_action_id")
         common = {
             "channel_id": channel_id,
-            "user_id": self.user_id,
+            "user_id": self.me(req),
             "message_ts": ts,
             "action_id": action_id,
         }
@@ -216,7 +240,7 @@ class BrowserRoutes:
         else:
             value = body.get("value")
             resp = self.local.click_button(**common, value=None if value is None else str(value))
-        return _app_reply(resp)
+        return app_reply(resp)
 
     def file(self, req: Request) -> HttpReply:
         """A file's bytes for ``<img>`` and download links; CSVs and other data download."""
@@ -240,48 +264,17 @@ class BrowserRoutes:
         return self.ws.channel(ref).id
 
 
-def _app_reply(resp: AppResponse, *, command: str | None = None) -> HttpReply:
-    """Tell the page how the bot answered: Slack shows the user an error when it fails."""
-    if resp.status != 200:
-        error = f'{command or "The app"} failed with the error "{resp.status}"'
-        return HttpReply.json({"ok": False, "error": error, "app_status": resp.status}, status=502)
-    return HttpReply.json({"ok": True, "app_status": resp.status})
-
-
-def _json_body(req: Request) -> dict:
-    """The JSON (or form) body plus query parameters; ``{}`` for an empty body."""
-    if not req.raw:
-        return dict(req.query)
-    try:
-        return parse_body(req)
-    except ValueError as e:  # pragma: no cover - parse_body already tolerates bad JSON
-        raise BadRequest("bad_json") from e
-
-
-def _same_origin(req: Request) -> bool:
-    """Refuse posts from other sites' pages: their ``Origin`` differs from our ``Host``."""
-    origin = req.headers.get("origin")
-    if not origin:
-        return True  # not a browser cross-site request (curl, tests, same-origin GET)
-    return urlsplit(origin).netloc == req.headers.get("host", "")
-
-
-def _int(value: str | None, *, default: int) -> int:
-    try:
-        return int(value) if value is not None else default
-    except ValueError as e:
-        raise BadRequest("bad_integer") from e
-
-
 def install_page(
     local: Actor,
     server: LocalSlackServer,
     *,
     user_id: str,
     sample_export: SampleExport | None = None,
+    people: Sequence[str] = (),
 ) -> BrowserRoutes:
-    """Serve the page and ``/local/...`` on ``server`` for ``user_id``; return the routes."""
-    routes = BrowserRoutes(local, user_id=user_id, sample_export=sample_export)
+    """Serve the page and ``/local/...`` on ``server`` for ``user_id`` (who may switch to any of
+    ``people``); return the routes."""
+    routes = BrowserRoutes(local, user_id=user_id, sample_export=sample_export, people=people)
     routes.install(server)
     return routes
 

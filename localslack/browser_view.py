@@ -9,6 +9,7 @@ from __future__ import annotations
 import struct
 from pathlib import Path
 
+from .objects import Channel
 from .server import HttpReply
 from .state import Workspace
 
@@ -19,6 +20,7 @@ _PAGE_FILES = {
     "/page/app.css": ("app.css", "text/css; charset=utf-8"),
     "/page/app.js": ("app.js", "text/javascript; charset=utf-8"),
     "/page/viewer.js": ("viewer.js", "text/javascript; charset=utf-8"),
+    "/page/surfaces.js": ("surfaces.js", "text/javascript; charset=utf-8"),
 }
 
 
@@ -31,10 +33,14 @@ def page_file(path: str) -> HttpReply:
     return HttpReply(200, (PAGE_DIR / name).read_bytes(), content_type, headers)
 
 
-def page_state(ws: Workspace, *, user_id: str, title: str, has_sample: bool) -> dict:
-    """Channels, users, messages (each with ``replies``) and ephemeral, in one consistent read.
+def page_state(
+    ws: Workspace, *, user_id: str, title: str, has_sample: bool, people: list[str] | None = None
+) -> dict:
+    """Channels, users, messages (each with ``replies``), ephemeral, the user's App Home and
+    open modal (with the app's inline errors), in one consistent read.
 
-    ``user_id`` is the local user: it sees its own DMs only, and only its ephemeral messages.
+    ``user_id`` is the user the page plays: it sees its own DMs only, private channels only as
+    a member, and only its ephemeral messages. ``people`` are the users it may switch to.
     """
     with ws.lock:
         channels = [
@@ -47,8 +53,10 @@ def page_state(ws: Workspace, *, user_id: str, title: str, has_sample: bool) -> 
                 "bot_member": ws.bot_user_id in ch.members,
             }
             for ch in ws.channels.values()
-            if not ch.is_im or ch.user == user_id
+            if _visible(ch, user_id)
         ]
+        for c in channels:
+            c["members"] = sorted(ws.channels[c["id"]].members)
         messages = {c["id"]: _channel_messages(ws, c["id"]) for c in channels}
         ephemeral = [_browser_message(ws, m) for m in ws.ephemeral(user_id=user_id)]
         users = {
@@ -66,7 +74,26 @@ def page_state(ws: Workspace, *, user_id: str, title: str, has_sample: bool) -> 
             "users": users,
             "messages": messages,
             "ephemeral": ephemeral,
+            "people": people or [user_id],
+            "home": ws.views.home(user_id),
+            "modal": _modal(ws, user_id),
         }
+
+
+def _visible(ch: Channel, user_id: str) -> bool:
+    """A user sees their own DMs, public channels and the private channels they are in."""
+    if ch.is_im:
+        return ch.user == user_id
+    return user_id in ch.members or not ch.is_private
+
+
+def _modal(ws: Workspace, user_id: str) -> dict | None:
+    """The user's open modal, its stack depth and the inline errors of its last submission."""
+    view = ws.views.top(user_id)
+    if view is None:
+        return None
+    depth = len(ws.views.stacks.get(user_id, []))
+    return {"view": view, "depth": depth, "errors": ws.views.errors.get(view["id"], {})}
 
 
 def _channel_messages(ws: Workspace, channel_id: str) -> list[dict]:

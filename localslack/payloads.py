@@ -155,6 +155,21 @@ def view_submission(*, team_id: str, user: dict, view: dict, trigger: str) -> di
     }
 
 
+def view_closed(*, team_id: str, user: dict, view: dict, is_cleared: bool) -> dict:
+    """The ``view_closed`` payload, sent only for views opened with ``notify_on_close``."""
+    return {
+        "type": "view_closed",
+        "team": {"id": team_id, "domain": "local"},
+        "user": _user(user, team_id),
+        "api_app_id": APP_ID,
+        "token": VERIFICATION_TOKEN,
+        "view": view,
+        "is_cleared": is_cleared,
+        "is_enterprise_install": False,
+        "enterprise": None,
+    }
+
+
 def app_home_opened(*, user_id: str, dm_channel: str, tab: str, view: dict | None, ts: str) -> dict:
     """The ``app_home_opened`` event; ``view`` is the published home, once there is one."""
     event = {

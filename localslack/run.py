@@ -51,6 +51,9 @@ from .persist import WorkspaceStore
 
 CHANNELS = ("general", "marketing")
 LOCAL_USER = "you"
+# A second person the page can switch to: in #general only at first, so what segbot shows a
+# user who shares no channel with data (App Home, exports sent by DM) can be seen.
+SECOND_USER = "sam"
 FORGET_CALLS_EVERY = 60.0  # seconds; the demo never reads the request log tests rely on
 
 
@@ -88,11 +91,17 @@ class LocalWorkspace:
                 self.store.load(self.local.workspace)
             self.user_id = self._user(LOCAL_USER)
             self.channels = {name: self._channel(name) for name in CHANNELS}
+            self.second_user_id = self._user(SECOND_USER)
+            self.local.workspace.join(self.channels["general"], self.second_user_id)
             if self.store is not None:
                 self.store.follow(self.local.workspace)
             # Routes go in before the bot starts, so no request races the route table.
             install_page(
-                self.local, self.local.server, user_id=self.user_id, sample_export=sample_export
+                self.local,
+                self.local.server,
+                user_id=self.user_id,
+                sample_export=sample_export,
+                people=[self.second_user_id],
             )
             self.bot = make_bot(self.local)
             self.local.app_url = self.bot if isinstance(self.bot, str) else self.bot.url

@@ -54,6 +54,7 @@ class Workspace(FilesAndHooks):
         self.files: dict[str, StoredFile] = {}
         self.hooks: dict[str, Hook] = {}
         self.views = ViewStore(team_id=team_id, app_id=APP_ID, bot_id=bot_id)  # views.py
+        self.views.on_change = self.touch
         self.add_user("segbot", user_id=bot_user_id, is_bot=True)
 
     # ids, timestamps, change notification -------------------------------------------------
@@ -74,6 +75,11 @@ class Workspace(FilesAndHooks):
         """Record a change (lock held) and wake ``wait_for_change`` callers."""
         self.revision += 1
         self._changed.notify_all()
+
+    def touch(self) -> None:
+        """Record a change made outside the workspace's own state (a view opened or closed)."""
+        with self.lock:
+            self._touch()
 
     def wait_for_change(self, since: int, timeout: float) -> int:
         """Block until ``revision > since`` or ``timeout`` passes; return the current revision."""
@@ -151,6 +157,12 @@ class Workspace(FilesAndHooks):
                 if ch.name == ref.lstrip("#") and not ch.is_im:
                     return ch
             raise SlackError("channel_not_found")
+
+    def rename_channel(self, channel_id: str, name: str) -> None:
+        """Give a channel a new name (checked by the caller: see acting_channels.py)."""
+        with self.lock:
+            self.channel(channel_id).name = name
+            self._touch()
 
     def join(self, channel_id: str, user_id: str) -> bool:
         """Make ``user_id`` a member; return False if it already was."""

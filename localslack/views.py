@@ -12,6 +12,7 @@ import copy
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .errors import SlackError
@@ -46,6 +47,8 @@ class ViewStore:
     _triggers: dict[str, Trigger] = field(default_factory=dict)
     _lock: threading.RLock = field(default_factory=threading.RLock)
     _counter: int = 0
+    # Called after each change, outside the store's lock (the workspace wakes its page with it).
+    on_change: Callable[[], None] = lambda: None
 
     # trigger ids ----------------------------------------------------------------------------
 
@@ -82,7 +85,9 @@ class ViewStore:
             stored = self._store(view, root=stack[0] if stack else None, previous=previous)
             stack.append(stored["id"])
             self.history.append(("push" if push else "open", user_id, copy.deepcopy(stored)))
-            return copy.deepcopy(stored)
+            out = copy.deepcopy(stored)
+        self.on_change()
+        return out
 
     def publish(self, user_id: str, view: dict, hash_: str | None) -> dict:
         """Publish ``user_id``'s App Home (replacing the previous one); return it."""
@@ -93,7 +98,9 @@ class ViewStore:
             stored = self._store(view, view_id=old["id"] if old else None)
             self.homes[user_id] = stored["id"]
             self.history.append(("publish", user_id, copy.deepcopy(stored)))
-            return copy.deepcopy(stored)
+            out = copy.deepcopy(stored)
+        self.on_change()
+        return out
 
     def update(self, view_id: str | None, external_id: str | None, view: dict, hash_: str | None):
         """Replace an open modal or a home by id or external_id; return the new view."""
@@ -107,7 +114,9 @@ class ViewStore:
             stored["previous_view_id"] = old.get("previous_view_id")
             user = self._owner(old["id"])
             self.history.append(("update", user, copy.deepcopy(stored)))
-            return copy.deepcopy(stored)
+            out = copy.deepcopy(stored)
+        self.on_change()
+        return out
 
     def close(self, user_id: str, *, all_views: bool = True) -> None:
         """Close the user's top modal (or all of them)."""
@@ -117,6 +126,7 @@ class ViewStore:
                 stack.clear()
             elif stack:
                 stack.pop()
+        self.on_change()
 
     def top(self, user_id: str) -> dict | None:
         """The modal ``user_id`` sees, if any."""
@@ -133,6 +143,7 @@ class ViewStore:
     def set_errors(self, view_id: str, errors: dict) -> None:
         with self._lock:
             self.errors[view_id] = dict(errors)
+        self.on_change()
 
     def recorded(self, how: str | None = None, user_id: str | None = None) -> list[dict]:
         """Views as opened/pushed/updated/published, oldest first, optionally filtered."""

@@ -3,7 +3,8 @@
 // Every piece of message text is escaped (esc) or set via textContent: messages can't inject HTML.
 "use strict";
 
-const state = { rev: -1, data: null, channel: null, thread: null, seenCounts: {}, forceScroll: false };
+const state = { rev: -1, data: null, channel: null, thread: null, seenCounts: {}, forceScroll: false,
+  me: null, app: null, lastAppTab: null, poller: null, pendingChannel: null };
 // Per message list: is the reader at the bottom? Kept from scroll events, so a re-render or an
 // image that loads late keeps the latest message in view instead of pushing it under the composer.
 const pinned = { messages: true, "thread-messages": true };
@@ -294,13 +295,15 @@ function renderMessage(m, { inThread = false } = {}) {
     body.append(h("button", { class: "thread-summary", type: "button", onclick: () => openThread(m.ts) },
       faces, `${m.reply_count} ${m.reply_count === 1 ? "reply" : "replies"}`, h("span", { class: "last" }, last)));
   }
-  return h("div", { class: `msg${m.ephemeral ? " ephemeral" : ""}${bot ? " from-bot" : ""}`, "data-ts": m.ts }, avatar, body);
+  const system = ["channel_join", "channel_name"].includes(m.subtype) ? " system" : ""; // joined, renamed
+  return h("div", { class: `msg${m.ephemeral ? " ephemeral" : ""}${bot ? " from-bot" : ""}${system}`, "data-ts": m.ts }, avatar, body);
 }
 
 // ---------------------------------------------------------------- rendering the workspace
 
 function currentMessages() {
   const d = state.data;
+  if (!state.channel) return [];
   const top = (d.messages[state.channel] || []).map((m) => ({ ...m, channel: state.channel }));
   const eph = d.ephemeral.filter((e) => e.channel === state.channel && !e.thread_ts).map((e) => ({ ...e, ephemeral: true }));
   return [...top, ...eph].sort((a, b) => Number(a.ts) - Number(b.ts));
@@ -309,28 +312,37 @@ function currentMessages() {
 function render() {
   const d = state.data;
   if (!d) return;
-  document.getElementById("me-name").textContent = userName(d.me);
+  if (state.pendingChannel && d.channels.some((c) => c.id === state.pendingChannel)) {
+    const id = state.pendingChannel; // a channel just created: open it once it is listed
+    state.pendingChannel = null;
+    selectChannel(id);
+    return;
+  }
+  renderPeople();
   document.getElementById("sample-button").hidden = !d.has_sample;
   const list = document.getElementById("channel-list");
-  const entry = (c, icon) => {
-    const count = (d.messages[c.id] || []).length;
-    const unread = c.id !== state.channel && count > (state.seenCounts[c.id] ?? 0);
-    return h("li", { class: `${c.id === state.channel ? "active" : ""}${unread ? " unread" : ""}`,
-      "data-channel": channelName(c.id), onclick: () => selectChannel(c.id) }, icon, channelName(c.id));
-  };
-  list.replaceChildren(...d.channels.filter((c) => !c.is_im)
-    .map((c) => entry(c, h("span", { class: "hash" }, c.is_private ? "◆" : "#"))));
   const dm = d.channels.find((c) => c.is_im);
-  const presence = h("span", { class: "presence" });
-  document.getElementById("dm-list").replaceChildren(dm ? entry(dm, presence)
-    : h("li", { class: "app-entry", title: "segbot writes here when it sends you something" }, presence, "segbot"));
-  state.seenCounts[state.channel] = (d.messages[state.channel] || []).length;
-  const label = channelLabel(state.channel);
+  if (state.app) state.channel = dm?.id ?? null; // the app's Messages tab is the DM
+  const unreadIn = (c) => c.id !== state.channel && (d.messages[c.id] || []).length > (state.seenCounts[c.id] ?? 0);
+  const entry = (c, icon) => h("li", { class: `${c.id === state.channel && !state.app ? "active" : ""}${unreadIn(c) ? " unread" : ""}`,
+    "data-channel": channelName(c.id), onclick: () => selectChannel(c.id) }, icon, channelName(c.id));
+  list.replaceChildren(...d.channels.filter((c) => !c.is_im && c.is_member)
+    .map((c) => entry(c, h("span", { class: "hash" }, c.is_private ? "◆" : "#"))));
+  const appUnread = dm && unreadIn(dm);
+  document.getElementById("dm-list").replaceChildren(h("li", {
+    class: `app-entry${state.app ? " active" : ""}${appUnread ? " unread" : ""}`, "data-channel": "segbot",
+    title: "segbot: its Home tab, and the messages it sends you",
+    onclick: () => openApp(appUnread ? "messages" : state.lastAppTab || "home"),
+  }, h("span", { class: "presence" }), "segbot"));
+  if (state.channel) state.seenCounts[state.channel] = (d.messages[state.channel] || []).length;
+  const label = state.app ? "segbot" : channelLabel(state.channel);
   document.getElementById("channel-title").textContent = label.startsWith("#") ? `# ${label.slice(1)}` : label;
   document.getElementById("composer-input").placeholder = `Message ${label} — try /segment help`;
   document.getElementById("drop-target").textContent = label;
   fill(document.getElementById("messages"), currentMessages().map((m) => renderMessage(m)), emptyChannel(label));
+  renderApp();
   renderThread();
+  renderModal();
 }
 
 function emptyChannel(name) {
@@ -394,6 +406,7 @@ function renderThread() {
 }
 
 function selectChannel(id) {
+  state.app = null;
   state.channel = id;
   state.thread = null;
   document.body.classList.remove("sidebar-open");
@@ -420,8 +433,14 @@ function closeThread() {
 
 // ---------------------------------------------------------------- talking to the local Slack
 
+// Every request says which of the local people the page plays (?as=U…), unless the first.
+function withUser(path) {
+  if (!state.me || state.me === state.firstPerson) return path;
+  return `${path}${path.includes("?") ? "&" : "?"}as=${encodeURIComponent(state.me)}`;
+}
+
 async function post(path, body, headers = { "Content-Type": "application/json" }) {
-  const r = await fetch(path, { method: "POST", headers, body });
+  const r = await fetch(withUser(path), { method: "POST", headers, body });
   let data = {};
   try { data = await r.json(); } catch { data = { ok: false, error: `HTTP ${r.status}` }; }
   if (!r.ok || !data.ok) throw new Error(data.error || `HTTP ${r.status}`);
@@ -443,7 +462,8 @@ async function act(el, msg, action) {
   el.disabled = true;
   el.blur(); // a focused select pauses re-rendering (see fill); the bot's answer must show
   try {
-    await post("/local/action", JSON.stringify({ channel: msg.channel || state.channel, message_ts: msg.ts, ...action }));
+    if (msg.surface) await post("/local/view_action", JSON.stringify({ surface: msg.surface, view_id: msg.view_id, ...action }));
+    else await post("/local/action", JSON.stringify({ channel: msg.channel || state.channel, message_ts: msg.ts, ...action }));
   } catch (e) {
     setStatus("composer-status", `The app didn't respond: ${e.message}`, true);
   } finally {
@@ -497,22 +517,29 @@ async function uploadSample(button) {
 async function poll() {
   for (;;) {
     try {
-      const r = await fetch(`/local/state?since=${state.rev}`, { cache: "no-store" });
+      state.poller = new AbortController();
+      const r = await fetch(withUser(`/local/state?since=${state.rev}`), { cache: "no-store", signal: state.poller.signal });
       if (!r.ok) throw new Error(`HTTP ${r.status}`);
       const data = await r.json();
+      if (state.me && data.me !== state.me) continue; // switched to another person meanwhile
       const first = !state.data;
       state.data = data;
       state.rev = data.revision;
       if (first) {
         const wanted = decodeURIComponent(location.hash.slice(1));
-        const pick = data.channels.find((c) => c.name === wanted) || data.channels.find((c) => c.name === "general") || data.channels[0];
-        state.channel = pick?.id;
+        const mine = data.channels.filter((c) => c.is_member && !c.is_im);
+        const pick = mine.find((c) => c.name === wanted) || mine.find((c) => c.name === "general") || mine[0];
+        state.me = data.me;
+        state.firstPerson = state.firstPerson ?? data.people[0];
+        state.channel = pick?.id ?? null;
+        if (wanted.startsWith("app-")) openApp(wanted === "app-messages" ? "messages" : "home");
         for (const c of data.channels) state.seenCounts[c.id] = (data.messages[c.id] || []).length;
         state.forceScroll = true;
       }
       render();
       state.forceScroll = false;
     } catch (e) {
+      if (e.name === "AbortError") continue; // the page switched to another person
       console.error("segbot page: state update failed", e);
       await new Promise((res) => setTimeout(res, 1500)); // the server restarted or is busy: retry
     }
@@ -566,6 +593,7 @@ document.addEventListener("DOMContentLoaded", () => {
   watchScroll(document.getElementById("messages"));
   watchScroll(document.getElementById("thread-messages"));
   wireDrop();
+  wireSurfaces();
   poll();
 });
 

@@ -59,14 +59,16 @@ def api(space: LocalWorkspace, path: str, body: dict | bytes | None = None, **kw
     return data
 
 
-def state_until(space: LocalWorkspace, check, timeout: float = 10.0) -> dict:
+def state_until(
+    space: LocalWorkspace, check, timeout: float = 10.0, *, path: str = "/local/state?as="
+) -> dict:
     """Long-poll ``/local/state`` as the page does until ``check(state)`` is true."""
     deadline = time.monotonic() + timeout
-    state = api(space, "/local/state")
+    state = api(space, path)
     while not check(state):
         left = deadline - time.monotonic()
         assert left > 0, f"state never matched; last: {json.dumps(state)[:2000]}"
-        state = api(space, f"/local/state?since={state['revision']}&timeout={max(1, int(left))}")
+        state = api(space, f"{path}&since={state['revision']}&timeout={max(1, int(left))}")
     return state
 
 

@@ -1,5 +1,5 @@
-"""Event listeners: files shared with the bot, the App Home opened. Mentions are acknowledged
-and ignored."""
+"""Event listeners: files shared with the bot, the App Home opened. Mentions and members
+joining a channel are acknowledged and ignored."""
 
 from __future__ import annotations
 
@@ -14,4 +14,5 @@ def register(app: App) -> None:
     app.event("message")(message)
     app.event("file_shared")(file_shared)
     app.event("app_mention")(lambda: None)
+    app.event("member_joined_channel")(lambda: None)
     app.event("app_home_opened")(app_home_opened)
