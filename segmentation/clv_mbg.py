@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import betaln, gammaln, hyp2f1
 
-from segmentation.clv_models import arrays, collapse, maximise
+from segmentation.clv_models import arrays, fit_by_likelihood
 
 
 @dataclass(frozen=True)
@@ -83,10 +83,7 @@ def fit_mbgnbd(x, t_x, T) -> ModifiedBgNbd:
 
     ``converged`` is False when the optimiser failed or a parameter ran to the edge.
     """
-    x, t_x, T = arrays(x, t_x, T)
-    rows, weights = collapse(np.column_stack([x, t_x, T]))
-    columns = (rows[:, 0], rows[:, 1], rows[:, 2])
-    start = np.log([1.0, max(float(np.mean(T)), 1e-3), 1.0, 1.0])
-    log_params, loglik, ok = maximise(mbgnbd_log_likelihood, start, columns, weights)
-    r, alpha, a, b = np.exp(log_params)
+    (r, alpha, a, b), loglik, ok = fit_by_likelihood(
+        mbgnbd_log_likelihood, x, t_x, T, scales=(False, True, False, False)
+    )
     return ModifiedBgNbd(float(r), float(alpha), float(a), float(b), ok, loglik)

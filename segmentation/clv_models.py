@@ -140,14 +140,28 @@ def fit_bgnbd(x, t_x, T) -> BgNbd:
     since the first and T age, in one unit (0 ≤ t_x ≤ T, T > 0). Returns the fitted model;
     ``converged`` is False when the optimiser failed or a parameter ran to the edge.
     """
+    # Start α near the mean age: the rate's scale is then about one purchase per history.
+    (r, alpha, a, b), loglik, ok = fit_by_likelihood(
+        bgnbd_log_likelihood, x, t_x, T, scales=(False, True, False, False)
+    )
+    return BgNbd(float(r), float(alpha), float(a), float(b), ok, loglik)
+
+
+def fit_by_likelihood(
+    loglik: Callable[..., float], x, t_x, T, *, scales: tuple[bool, ...]
+) -> tuple[np.ndarray, float, bool]:
+    """Fit a model of per-customer (x, t_x, T) by maximum likelihood (``loglik`` as
+    ``bgnbd_log_likelihood``): its parameters, log-likelihood and whether it converged.
+
+    ``scales`` marks the parameters that start near the mean age (the others start at 1).
+    """
     x, t_x, T = arrays(x, t_x, T)
     rows, weights = collapse(np.column_stack([x, t_x, T]))
     columns = (rows[:, 0], rows[:, 1], rows[:, 2])
-    # Start α near the mean age: the rate's scale is then about one purchase per history.
-    start = np.log([1.0, max(float(np.mean(T)), 1e-3), 1.0, 1.0])
-    log_params, loglik, ok = maximise(bgnbd_log_likelihood, start, columns, weights)
-    r, alpha, a, b = np.exp(log_params)
-    return BgNbd(float(r), float(alpha), float(a), float(b), ok, loglik)
+    age = max(float(np.mean(T)), 1e-3)
+    start = np.log([age if scale else 1.0 for scale in scales])
+    log_params, value, ok = maximise(loglik, start, columns, weights)
+    return np.exp(log_params), value, ok
 
 
 def fit_gamma_gamma(frequency_repeat, mean_value) -> GammaGamma:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import gammaln, hyp2f1
 
-from segmentation.clv_models import arrays, collapse, maximise
+from segmentation.clv_models import arrays, fit_by_likelihood
 
 
 @dataclass(frozen=True)
@@ -92,12 +92,8 @@ def fit_pareto_nbd(x, t_x, T) -> ParetoNbd:
 
     ``converged`` is False when the optimiser failed or a parameter ran to the edge.
     """
-    x, t_x, T = arrays(x, t_x, T)
-    rows, weights = collapse(np.column_stack([x, t_x, T]))
-    columns = (rows[:, 0], rows[:, 1], rows[:, 2])
     # Both scales start near the mean age: about one purchase and one lifetime per history.
-    scale = max(float(np.mean(T)), 1e-3)
-    start = np.log([1.0, scale, 1.0, scale])
-    log_params, loglik, ok = maximise(pareto_nbd_log_likelihood, start, columns, weights)
-    r, alpha, s, beta = np.exp(log_params)
+    (r, alpha, s, beta), loglik, ok = fit_by_likelihood(
+        pareto_nbd_log_likelihood, x, t_x, T, scales=(False, True, False, True)
+    )
     return ParetoNbd(float(r), float(alpha), float(s), float(beta), ok, loglik)
