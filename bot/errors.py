@@ -1,7 +1,8 @@
 """The bot's one error path: user-caused problems become plain replies, the rest a short ref.
 
 ``UserError`` (and ``segmentation``'s ``ExportError``) carry a message written for the person
-in Slack. Anything else is unexpected: ``describe`` logs its traceback under a short reference
+in Slack, in plain text: user strings in it are quoted with ``bot.render.blocks.quote`` (cut,
+not escaped), and ``error_text`` escapes the whole message once, where it is shown. Anything else is unexpected: ``describe`` logs its traceback under a short reference
 id and returns "Something went wrong (ref 7f3a…)" for Slack.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 import logging
 import secrets
 
+from bot.render.blocks import MAX_TEXT, escape
 from segmentation.errors import ExportError
 
 log = logging.getLogger("segbot")
@@ -52,3 +54,8 @@ def describe(error: BaseException, *, context: str = "") -> str:
         exc_info=(type(error), error, error.__traceback__),
     )
     return f"Something went wrong (ref {ref}). The team can find the details in the bot's log."
+
+
+def error_text(error: BaseException, *, context: str = "") -> str:
+    """``describe``'s text as mrkdwn: escaped here, once, and cut to fit a section."""
+    return escape(describe(error, context=context), limit=MAX_TEXT)

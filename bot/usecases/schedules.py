@@ -20,7 +20,7 @@ from bot.digest.schedule_parse import (
     parse_time,
     parse_timezone,
 )
-from bot.errors import NO_DATASET, UserError, describe
+from bot.errors import NO_DATASET, UserError, error_text
 from bot.render import schedule as render
 from bot.scheduling.posting import reason
 from bot.usecases.context import Deps, Place, Reply
@@ -165,7 +165,7 @@ def save_from_modal(deps: Deps, place: Place, request: SetSchedule) -> str:
     try:
         text = set_schedule(deps, place, request).text
     except Exception as e:
-        text = describe(e, context="saving a schedule from the modal")
+        text = error_text(e, context="saving a schedule from the modal")
     try:
         deps.client.chat_postEphemeral(channel=place.channel_id, user=place.user_id, text=text)
     except Exception as e:  # not in the channel any more: a DM instead
