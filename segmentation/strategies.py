@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from segmentation.evidence import WELL_ABOVE, Evidence
 from segmentation.facts import LIKELY_GONE, TOP_CUSTOMERS
-from segmentation.formatting import count, money, number
+from segmentation.formatting import count, money, number, times
 
 MAX_STRATEGIES = 4
 CALL_LIST = TOP_CUSTOMERS  # a team can call this many people; personal outreach is never for more
@@ -121,7 +121,7 @@ def _loyalty(e: Evidence) -> str:
 def _premium(e: Evidence) -> str:
     return (
         f"Premium lines first: they spend a median {money(e.median.average_spend, e.currency)} per order "
-        f"({e.ratio('average_spend'):,.1f}× the store's median); show limited editions and concierge service "
+        f"({times(e.ratio('average_spend'))} the store's median); show limited editions and concierge service "
         f"instead of discounts."
     )
 
@@ -193,7 +193,7 @@ def _last_chance(e: Evidence) -> str:
 def _bundle(e: Evidence) -> str:
     return (
         f"Bundles as a step up: their median order is {money(e.median.average_spend, e.currency)} "
-        f"({e.ratio('average_spend'):,.1f}× the store's median); offer their usual items as a "
+        f"({times(e.ratio('average_spend'))} the store's median); offer their usual items as a "
         f"bundle priced near the store's median order of "
         f"{money(e.overall.average_spend, e.currency)}."
     )

@@ -69,7 +69,7 @@ def test_well_above_the_median_is_high_and_premium() -> None:
     segments = describe_segments(table, LIFECYCLE)
     assert segments[1].name == "Repeat buyers with high spending"
     assert "premium_lines" in segments[1].strategy_keys
-    assert "Premium lines first: they spend a median 160.00 per order (1.4× the store's" in (
+    assert "Premium lines first: they spend a median 160.00 per order (1.39× the store's" in (
         " ".join(segments[1].strategies)
     )
 
