@@ -1,8 +1,8 @@
 """The bot's one error path: user-caused problems become plain replies, the rest a short ref.
 
 ``UserError`` (and ``segmentation``'s ``ExportError``) carry a message written for the person
-in Slack, in plain text: user strings in it are quoted with ``bot.render.blocks.quote`` (cut,
-not escaped), and ``error_text`` escapes the whole message once, where it is shown. Anything else is unexpected: ``describe`` logs its traceback under a short reference
+in Slack, in plain text: user strings in it are quoted with ``quote`` (cut, not escaped), and
+``bot.render.blocks.error_text`` escapes the whole message once, where it is shown. Anything else is unexpected: ``describe`` logs its traceback under a short reference
 id and returns "Something went wrong (ref 7f3a…)" for Slack.
 """
 
@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 import secrets
 
-from bot.render.blocks import MAX_TEXT, escape
 from segmentation.errors import ExportError
 
 log = logging.getLogger("segbot")
@@ -22,6 +21,19 @@ NO_DATASET = (
 )
 INVITE = "I'm not in this channel. Invite me with `/invite @segbot` and try again."
 GONE = "Those results are not available in this channel any more."
+
+
+MAX_QUOTE = 100  # a user-supplied string quoted back (a file or column name, an id, a word)
+
+
+def quote(text: object, limit: int = MAX_QUOTE) -> str:
+    """A user-supplied string as a message quotes it: cut to ``limit`` characters (ending in
+    "…" when cut), and a backtick inside it swapped for a look-alike so it cannot end the code
+    span it is quoted in. Not escaped: error messages quote with this, and are escaped whole
+    where they are shown."""
+    text = str(text)
+    cut = text if len(text) <= limit else text[: limit - 1] + "…"
+    return cut.replace("`", "\u02cb")
 
 
 class UserError(Exception):
@@ -54,8 +66,3 @@ def describe(error: BaseException, *, context: str = "") -> str:
         exc_info=(type(error), error, error.__traceback__),
     )
     return f"Something went wrong (ref {ref}). The team can find the details in the bot's log."
-
-
-def error_text(error: BaseException, *, context: str = "") -> str:
-    """``describe``'s text as mrkdwn: escaped here, once, and cut to fit a section."""
-    return escape(describe(error, context=context), limit=MAX_TEXT)

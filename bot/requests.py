@@ -12,8 +12,7 @@ import shlex
 from dataclasses import dataclass
 
 from bot.digest.schedule_parse import DigestCommand, parse_digest, parse_schedule
-from bot.errors import UserError
-from bot.render.blocks import quote
+from bot.errors import UserError, quote
 from segmentation.currency import checked_code
 from segmentation.errors import ExportError
 from segmentation.model import K_MAX, K_MIN, K_RANGE

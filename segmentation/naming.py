@@ -4,7 +4,12 @@ A name is "[Recency] [frequency] buyers with [spending][, mix]", e.g. "Lapsed on
 with low spending" or "Repeat buyers with high spending, 41% lapsed". Each word is chosen by a
 rule over the segment's ``Evidence`` and the same rules, kept as data in ``WORD_RULES``, check
 any name afterwards (``violations``): the quality tests run them over every segment of every
-export they try.
+export they try. "High" spending needs the segment's median customer at ``WELL_ABOVE`` times
+the store's median or more (``evidence.Evidence.level``).
+
+The mix note is the name's only qualifier; what is left, its core (``core``), is never shared
+by two segments of a run: where two would share it, each states the median that tells them
+apart ("Recent frequent buyers with high spending who last ordered a median 9 days ago").
 """
 
 from __future__ import annotations

@@ -12,8 +12,7 @@ import zoneinfo
 from dataclasses import dataclass
 from functools import cache
 
-from bot.errors import UserError
-from bot.render.blocks import quote
+from bot.errors import UserError, quote
 from segmentation.formatting import WEEKDAYS
 from segmentation.model import K_MAX, K_MIN, K_RANGE
 

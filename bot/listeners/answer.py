@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from slack_bolt import Ack, BoltContext, Respond
 
-from bot.errors import error_text
+from bot.render.blocks import error_text
 from bot.usecases.context import Deps, Place, Reply
 
 

@@ -7,15 +7,17 @@ asks, so a header such as ``<!channel>`` or ``<https://evil.example|Re-upload>``
 acted on. Backticks and asterisks are left alone: the bot's own formatting still works.
 
 Text is escaped once, where it is put into a message: ``echo`` for a user string a renderer
-quotes; an error's message is plain text (it quotes user strings with ``quote``, cut but not
-escaped) and is escaped whole where it is shown (``bot.errors.error_text``)."""
+quotes; an error's message is plain text (it quotes user strings with ``bot.errors.quote``,
+cut but not escaped) and is escaped whole where it is shown (``error_text``)."""
 
 from __future__ import annotations
+
+from bot.errors import MAX_QUOTE, describe, quote
 
 MAX_TEXT = 2900  # below Slack's 3,000-character section limit
 MAX_FIELDS = 10
 MAX_HEADER = 150
-MAX_ECHO = 100  # a user-supplied string quoted back (a file or column name, an id, a word)
+MAX_ECHO = MAX_QUOTE
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 
 
@@ -41,16 +43,14 @@ def escape(text: str, limit: int | None = None) -> str:
     return "".join(kept) + "…"
 
 
-def quote(text: object, limit: int = MAX_ECHO) -> str:
-    """A user-supplied string as a message quotes it: cut to ``limit`` characters, and a
-    backtick inside it swapped for a look-alike so it cannot end the code span it is quoted in.
-    Not escaped: error messages quote with this, and are escaped whole where they are shown."""
-    return clip(str(text), limit).replace("`", "\u02cb")
-
-
 def echo(text: object, limit: int = MAX_ECHO) -> str:
-    """A user-supplied string quoted back into mrkdwn: ``quote``, then ``escape``."""
+    """A user-supplied string quoted back into mrkdwn: ``bot.errors.quote``, then ``escape``."""
     return escape(quote(text, limit))
+
+
+def error_text(error: BaseException, *, context: str = "") -> str:
+    """``bot.errors.describe``'s text as mrkdwn: escaped here, once, and cut to fit a section."""
+    return escape(describe(error, context=context), limit=MAX_TEXT)
 
 
 def header(text: str) -> dict:

@@ -29,7 +29,7 @@ from bot.bindings import bound_source
 from bot.digest import slots
 from bot.digest.compare import Digest
 from bot.digest.refresh import RefreshRequest, refresh
-from bot.errors import error_text
+from bot.render.blocks import error_text
 from bot.render.digest import failure_dm_text
 from bot.scheduling import posting
 from sources import Catalog

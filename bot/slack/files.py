@@ -21,7 +21,7 @@ from urllib.parse import quote, urljoin, urlsplit
 from slack_sdk import WebClient
 
 from bot.errors import UserError
-from bot.render.blocks import quote as quoted
+from bot.errors import quote as quoted
 from bot.slack.posting import in_channel
 from segmentation.formatting import size_label
 

@@ -7,8 +7,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 import storage
-from bot.errors import UserError
-from bot.render.blocks import quote
+from bot.errors import UserError, quote
 from bot.slack.files import send_to_user
 from bot.usecases.context import Deps, Place, Reply
 from bot.usecases.runs import run_of

@@ -11,8 +11,9 @@ from __future__ import annotations
 import logging
 
 import storage
-from bot.errors import UserError, error_text
+from bot.errors import UserError
 from bot.render import home as render
+from bot.render.blocks import error_text
 from bot.usecases.context import Deps, Place
 from bot.usecases.exports import export_run
 from bot.usecases.lookups import show

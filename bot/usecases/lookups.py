@@ -6,8 +6,7 @@ A channel only ever reads its own rows (every storage call is scoped to the aski
 from __future__ import annotations
 
 import storage
-from bot.errors import UserError
-from bot.render.blocks import quote
+from bot.errors import UserError, quote
 from bot.render.lookups import customer_text, datasets_text, history_text
 from bot.render.results import results_blocks, results_text
 from bot.usecases.context import Deps, Place, Reply

@@ -10,10 +10,10 @@ is remembered for the channel's uploads with the same header.
 from __future__ import annotations
 
 import storage
-from bot.errors import UserError
+from bot.errors import UserError, quote
 from bot.jobs.queue import new_job_id
 from bot.jobs.tasks import UploadTask
-from bot.render.blocks import echo, quote, section
+from bot.render.blocks import echo, section
 from bot.render.mapping import MAP_COLUMN_ACTION, mapped_text
 from bot.render.progress import progress_text
 from bot.requests import Map

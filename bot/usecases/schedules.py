@@ -20,8 +20,9 @@ from bot.digest.schedule_parse import (
     parse_time,
     parse_timezone,
 )
-from bot.errors import NO_DATASET, UserError, error_text
+from bot.errors import NO_DATASET, UserError
 from bot.render import schedule as render
+from bot.render.blocks import error_text
 from bot.scheduling.posting import reason
 from bot.usecases.context import Deps, Place, Reply
 

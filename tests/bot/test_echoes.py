@@ -10,8 +10,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from bot.errors import UserError, error_text
-from bot.render.blocks import MAX_ECHO, MAX_TEXT, echo, escape, quote
+from bot.errors import UserError, quote
+from bot.render.blocks import MAX_ECHO, MAX_TEXT, echo, error_text, escape
 from segmentation.sample import sample_export
 from tests.bot.conftest import Running
 from tests.bot.helpers import say, wait_results

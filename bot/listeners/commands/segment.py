@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from slack_bolt import Ack, BoltContext, Respond
 
-from bot.errors import UserError, error_text
+from bot.errors import UserError
 from bot.listeners.answer import answer, deps_of
+from bot.render.blocks import error_text
 from bot.render.lookups import help_text
 from bot.requests import Help, parse
 from bot.usecases.commands import handle
