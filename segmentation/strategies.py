@@ -167,7 +167,7 @@ def _offers(e: Evidence) -> str:
 
 def _review(e: Evidence) -> str:
     return (
-        f"Review request to the {_n(e, 'new')} new customers, whose first order was a median "
+        f"Review request to the {count(e.facts.count('new'), 'new customer')}, whose first order was a median "
         f"{e.median.recency_days:,.0f} days ago: ask for a rating and a photo of what they "
         "bought, and answer every low rating within a day."
     )
@@ -184,7 +184,7 @@ def _reorder(e: Evidence) -> str:
 
 def _last_chance(e: Evidence) -> str:
     return (
-        f"Last-chance email to the {_n(e, 'lapsed')} lapsed, most of whom ordered once, a median "
+        f"Last-chance email to the {_n(e, 'lapsed')} who lapsed, most of whom ordered once, a median "
         f"{e.median.recency_days:,.0f} days ago: one offer, then move those who do not open it "
         "to a quarterly newsletter so the list stays healthy."
     )
