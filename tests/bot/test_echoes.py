@@ -12,6 +12,7 @@ import pytest
 
 from bot.errors import UserError, quote
 from bot.render.blocks import MAX_ECHO, MAX_TEXT, echo, error_text, escape
+from bot.render.progress import failure_text
 from segmentation.sample import sample_export
 from tests.bot.conftest import Running
 from tests.bot.helpers import say, wait_results
@@ -33,6 +34,12 @@ def test_an_error_is_escaped_once_and_fits_a_section() -> None:
     assert error_text(error) == "I don't understand `a&lt;b`."
     long = error_text(UserError(f"Customer `{quote('<' * 4000)}` is not there."))
     assert len(long) <= SECTION_LIMIT and "&amp;" not in long
+
+
+def test_a_failure_in_the_thread_fits_a_section() -> None:
+    text = failure_text("a<b.csv", "Columns found: " + "<x>" * 3000)
+    assert len(text) <= MAX_TEXT and text.startswith("I couldn't segment `a&lt;b.csv`: ")
+    assert text.endswith("&gt;…") or text.endswith("x…")
 
 
 def test_no_error_message_is_escaped_before_it_is_shown() -> None:
