@@ -119,7 +119,9 @@ def segment_prepared(
         k=k, order_by=FEATURES.index("total_spend"), random_state=random_state
     ).fit(features[list(FEATURES)].to_numpy())
     lifecycle = lifecycle_from(features)
-    customers, unavailable = _with_predictions(_customers(features, model.labels_, lifecycle))
+    customers, unavailable = _with_predictions(
+        _customers(features, model.labels_, lifecycle)
+    )
     summary = _summary(
         audit, customers, model, lifecycle, as_of, random_state, provenance, k_forced=k is not None
     )

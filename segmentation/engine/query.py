@@ -144,7 +144,9 @@ def _duckdb_fingerprint(t: ir.Table) -> tuple[ir.IntegerValue, ir.IntegerValue]:
 LINE_FINGERPRINTS = {"duckdb": _duckdb_fingerprint}
 
 
-def customers_query(t: ir.Table, *, as_of: dt.date | None, orders_by_invoice: bool) -> ir.Table:
+def customers_query(
+    t: ir.Table, *, as_of: dt.date | None, orders_by_invoice: bool
+) -> ir.Table:
     """One row per customer who bought at all: ``first_purchase``, ``last_purchase``,
     ``frequency`` (distinct invoices, or distinct purchase times when the export has no
     invoices), ``total_spend``, ``returns_value`` (cancelled or returned lines' absolute

@@ -32,7 +32,9 @@ def prepare_table(
     by the table's own backend. ``rows_read`` counts lines a reader skipped as malformed too;
     ``as_of`` defaults to the day after the last purchase (later purchases are ignored)."""
     backend = table.get_backend()
-    return prepare(backend.execute, table, rows_read=rows_read, as_of=as_of, backend=backend.name)
+    return prepare(
+        backend.execute, table, rows_read=rows_read, as_of=as_of, backend=backend.name
+    )
 
 
 def prepare(
@@ -56,7 +58,9 @@ def prepare(
     first, last = audit.first_purchase.date(), audit.last_purchase.date()
     cutoff = None if as_of > last else max(as_of, first)
     rows = execute(
-        query.customers_query(table, as_of=cutoff, orders_by_invoice=bool(totals["kept_invoices"]))
+        query.customers_query(
+            table, as_of=cutoff, orders_by_invoice=bool(totals["kept_invoices"])
+        )
     )
     # Everyone who ever bought is counted; those who bought before ``as_of`` are segmented.
     audit = replace(audit, customers=len(rows))

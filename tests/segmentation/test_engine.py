@@ -67,20 +67,12 @@ def test_as_of_moves_recency_and_ignores_later_purchases():
     features = prepare_frame(export.transactions, as_of=dt.date(2011, 1, 8)).customers
     assert features.to_dict("index") == {
         "100": {
-            "recency_days": 7,
-            "frequency": 1,
-            "average_spend": 15.0,
-            "total_spend": 15.0,
-            "tenure_days": 7,
-            "returns_value": 0.0,
+            "recency_days": 7, "frequency": 1, "average_spend": 15.0, "total_spend": 15.0,
+            "tenure_days": 7, "returns_value": 0.0,
         },
         "200": {
-            "recency_days": 3,
-            "frequency": 1,
-            "average_spend": 8.0,
-            "total_spend": 8.0,
-            "tenure_days": 3,
-            "returns_value": 8.0,
+            "recency_days": 3, "frequency": 1, "average_spend": 8.0, "total_spend": 8.0,
+            "tenure_days": 3, "returns_value": 8.0,
         },
     }
     earlier = prepare_frame(export.transactions, as_of=dt.date(2011, 1, 6)).customers
@@ -111,15 +103,9 @@ def test_real_data_figures_stay_those_of_the_uci_export(real_path):
     audit = prepared.audit
     assert (audit.rows_read, audit.rows_kept, audit.customers) == (541_909, 397_884, 4_338)
     assert audit.dropped == {
-        "missing customer": 135_080,
-        "quantity not positive": 8_905,
-        "price not positive": 40,
+        "missing customer": 135_080, "quantity not positive": 8_905, "price not positive": 40,
     }
-    assert (audit.cancellations, audit.cancelled_lines, audit.duplicate_lines) == (
-        3_836,
-        9_288,
-        5_270,
-    )
+    assert (audit.cancellations, audit.cancelled_lines, audit.duplicate_lines) == (3_836, 9_288, 5_270)
     assert round(audit.total_spend, 2) == 8_911_407.90
     assert prepared.as_of == dt.date(2011, 12, 10)
     customers = prepared.customers
