@@ -1,7 +1,8 @@
 """The bot's one error path: user-caused problems become plain replies, the rest a short ref.
 
 ``UserError`` (and ``segmentation``'s ``ExportError``) carry a message written for the person
-in Slack. Anything else is unexpected: ``describe`` logs its traceback under a short reference
+in Slack, in plain text: user strings in it are quoted with ``quote`` (cut, not escaped), and
+``bot.render.blocks.error_text`` escapes the whole message once, where it is shown. Anything else is unexpected: ``describe`` logs its traceback under a short reference
 id and returns "Something went wrong (ref 7f3a…)" for Slack.
 """
 
@@ -26,6 +27,17 @@ __all__ = [
 log = logging.getLogger("segbot")
 
 INVITE = "I'm not in this channel. Invite me with `/invite @segbot` and try again."
+MAX_QUOTE = 100  # a user-supplied string quoted back (a file or column name, an id, a word)
+
+
+def quote(text: object, limit: int = MAX_QUOTE) -> str:
+    """A user-supplied string as a message quotes it: cut to ``limit`` characters (ending in
+    "…" when cut), and a backtick inside it swapped for a look-alike so it cannot end the code
+    span it is quoted in. Not escaped: error messages quote with this, and are escaped whole
+    where they are shown."""
+    text = str(text)
+    cut = text if len(text) <= limit else text[: limit - 1] + "…"
+    return cut.replace("`", "\u02cb")
 
 
 class QueueFullError(UserError):

@@ -11,8 +11,7 @@ import re
 import shlex
 from dataclasses import dataclass
 
-from bot.errors import UserError
-from bot.render.blocks import clip, echo
+from bot.errors import UserError, quote
 from bot.schedule_requests import DigestCommand, parse_digest, parse_schedule
 from segmentation.choices import K_MAX, K_MIN, K_RANGE
 from segmentation.currency import checked_code
@@ -146,7 +145,7 @@ def _export(target: str) -> Export:
         target, audience = found.group(1).strip(), found.group(2).lower()
         if audience not in AUDIENCES:
             raise UserError(
-                f"I can export audiences for `meta` or `google`, not `{echo(found.group(2))}`: "
+                f"I can export audiences for `meta` or `google`, not `{quote(found.group(2))}`: "
                 "e.g. `/segment export 2 as meta`."
             )
     return Export(None if target.lower() in ("", "all") else target, audience)
@@ -159,14 +158,14 @@ def parse_map(text: str) -> Map:
     try:
         words = shlex.split(plain)
     except ValueError:
-        raise UserError(f"A quote is not closed in `{echo(text.strip())}`. {usage}") from None
+        raise UserError(f"A quote is not closed in `{quote(text.strip())}`. {usage}") from None
     if not words:
         raise UserError(f"Tell me which column holds which field. {usage}")
     columns = []
     for word in words:
         field, sep, column = word.partition("=")
         if not sep or not field.strip() or not column.strip():
-            raise UserError(f"I don't understand `{echo(word)}`. {usage}")
+            raise UserError(f"I don't understand `{quote(word)}`. {usage}")
         columns.append((field.strip().lower(), column.strip()))
     return Map(tuple(columns))
 
@@ -186,7 +185,7 @@ def _source(words: list[str]) -> ShowSources | UseSource | SourceOff:
             "ones this channel may use."
         )
     raise UserError(
-        f"I don't understand `source {clip(' '.join(words), 60)}`. Write `/segment source`, "
+        f"I don't understand `source {quote(' '.join(words), 60)}`. Write `/segment source`, "
         "`/segment source use NAME` or `/segment source off`."
     )
 
@@ -212,7 +211,7 @@ def _run(options: list[str]) -> Run:
         name = name.lower().replace("-", "_")
         if not sep or name not in ("k", "as_of"):
             raise UserError(
-                f"I don't understand `{option}`. Write `/segment run`, `/segment run k=4` "
+                f"I don't understand `{quote(option)}`. Write `/segment run`, `/segment run k=4` "
                 "or `/segment run k=4 as_of=2011-12-10`."
             )
         if name == "k":
@@ -222,11 +221,11 @@ def _run(options: list[str]) -> Run:
                 as_of = dt.date.fromisoformat(value)
             except ValueError:
                 raise UserError(
-                    f"`as_of={value}` is not a date: write it as YYYY-MM-DD, e.g. `as_of=2011-12-10`."
+                    f"`as_of={quote(value, 20)}` is not a date: write it as YYYY-MM-DD, e.g. `as_of=2011-12-10`."
                 ) from None
             if not AS_OF_FIRST <= as_of < AS_OF_END:
                 raise UserError(
-                    f"`as_of={value}` is not a date your data can be measured to: choose one "
+                    f"`as_of={quote(value, 20)}` is not a date your data can be measured to: choose one "
                     "between 1900 and 2099, near the purchases in the file (e.g. `as_of=2011-12-10`)."
                 )
     return Run(k=k, as_of=as_of)
@@ -239,8 +238,7 @@ def parse_k(value: str) -> int:
     ``int`` reads as 4), and a thousand-digit number would exceed ``int``'s string limit.
     """
     if not (value.isascii() and value.isdigit() and len(value) <= 3) or int(value) not in K_RANGE:
-        shown = value if len(value) <= 20 else value[:19] + "…"
         raise UserError(
-            f"`k={shown}` won't work: k is the number of segments, a whole number from {K_MIN} to {K_MAX}."
+            f"`k={quote(value, 20)}` won't work: k is the number of segments, a whole number from {K_MIN} to {K_MAX}."
         )
     return int(value)

@@ -12,7 +12,7 @@ import zoneinfo
 from dataclasses import dataclass
 from functools import cache
 
-from bot.errors import UserError
+from bot.errors import UserError, quote
 from segmentation.choices import K_MAX, K_MIN, K_RANGE
 from segmentation.formatting import WEEKDAYS
 
@@ -67,7 +67,7 @@ def parse_schedule(words: list[str]) -> DigestCommand:
     if verb in ("show", "status") and len(words) == 1:
         return ShowSchedule()
     if verb != "weekly":
-        raise UserError(f"I don't understand `schedule {' '.join(words)}`. {USAGE}")
+        raise UserError(f"I don't understand `schedule {quote(' '.join(words))}`. {USAGE}")
     options = [w for w in words[1:] if w.lower().startswith("k=")]
     rest = [w for w in words[1:] if not w.lower().startswith("k=")]
     if len(rest) not in (2, 3):
@@ -97,7 +97,9 @@ def parse_day(word: str) -> int:
         found = [i for i, day in enumerate(DAYS) if day.startswith(w)]
         if len(found) == 1:
             return found[0]
-    raise UserError(f"`{word}` is not a day of the week: use mon, tue, wed, thu, fri, sat or sun.")
+    raise UserError(
+        f"`{quote(word)}` is not a day of the week: use mon, tue, wed, thu, fri, sat or sun."
+    )
 
 
 def parse_time(word: str) -> str:
@@ -105,7 +107,7 @@ def parse_time(word: str) -> str:
     match = _TIME.match(word.strip().lower())
     if not match:
         raise UserError(
-            f"`{word}` is not a time: write it as HH:MM on the 24-hour clock, e.g. 09:00 or 17:30."
+            f"`{quote(word)}` is not a time: write it as HH:MM on the 24-hour clock, e.g. 09:00 or 17:30."
         )
     return f"{int(match[1]):02d}:{match[2]}"
 
@@ -116,7 +118,7 @@ def parse_timezone(word: str) -> str:
     if found:
         return found
     raise UserError(
-        f"I don't know the timezone `{word}`. Use an Area/City name such as Europe/London, "
+        f"I don't know the timezone `{quote(word)}`. Use an Area/City name such as Europe/London, "
         "America/New_York or Asia/Tokyo (or UTC)."
     )
 
@@ -136,4 +138,4 @@ def _k_mode(options: list[str]) -> str:
         return value
     if value.isdigit() and int(value) in K_RANGE:
         return str(int(value))
-    raise UserError(f"`k={value}` won't work: use {K_CHOICES}.")
+    raise UserError(f"`k={quote(value)}` won't work: use {K_CHOICES}.")

@@ -9,6 +9,7 @@ so every word can be checked against absolute numbers too.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,6 +21,13 @@ from segmentation.scale import fit_scale, on_scale
 from segmentation.summary import FEATURES, Medians
 
 LOW, HIGH = -0.5, 0.5  # z-scores on the model's scale: at or beyond these a level is low / high
+# Spend is "high" (the words "high spending", "high average spending", the premium and VIP
+# actions) only when the segment's median customer also spends at least this many times what
+# the store's median customer does. Half a standard deviation can be a few percent on a store
+# whose orders are all alike; a quarter more is a difference a shopper's basket shows, and
+# stays clear of the 1.2x "just over the median order" the free-shipping threshold is set at.
+WELL_ABOVE = 1.25
+SPEND = ("average_spend", "total_spend")
 
 
 @dataclass(frozen=True)
@@ -89,14 +97,25 @@ class Evidence:
 
     def level(self, feature: str) -> str:
         """The relative level of a feature, held to absolute terms: "high" only when the
-        segment's median is also above all customers' median, "low" only when below."""
+        segment's median is also above all customers' median (for spend, at least
+        ``WELL_ABOVE`` times it), "low" only when below."""
         level = self.profile.level("recency" if feature == "recency_days" else feature)
         mine, everyone = getattr(self.median, feature), getattr(self.overall, feature)
         if level == "high" and not mine > everyone:
             return "moderate"
+        if level == "high" and feature in SPEND and self.ratio(feature) < WELL_ABOVE:
+            return "moderate"
         if level == "low" and not mine < everyone:
             return "moderate"
         return level
+
+    def ratio(self, feature: str) -> float:
+        """The segment's median over all customers' median (infinite when only theirs is not
+        positive, 0 when neither is)."""
+        mine, everyone = getattr(self.median, feature), getattr(self.overall, feature)
+        if everyone > 0:
+            return mine / everyone
+        return math.inf if mine > 0 else 0.0
 
     @property
     def active_share(self) -> float:

@@ -43,3 +43,9 @@ def size_label(size: int) -> str:
     if size >= 1024:
         return f"{size / 1024:,.0f} KB"
     return f"{size} bytes"
+
+
+def times(ratio: float) -> str:
+    """``1.2549`` → ``1.25×``, ``23.95`` → ``24×``: two decimals below 10, so a ratio held
+    to a threshold such as 1.25 never reads as below it."""
+    return f"{ratio:,.2f}×" if ratio < 10 else f"{ratio:,.0f}×"

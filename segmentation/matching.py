@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import linear_sum_assignment
 
+from segmentation.naming import core
 from segmentation.result import SegmentationResult
 from segmentation.scale import fit_scale, on_scale
 from segmentation.summary import FEATURES, Segment
@@ -68,24 +69,27 @@ def carry_names(
     """The name each current segment should show: the previous one when its levels held.
 
     A name is carried only if the profile (recency, frequency and spend levels) is the
-    same; otherwise the fresh name says what changed. A fresh name that collides with a
-    carried one is marked "(new)" so names stay unique.
+    same; otherwise the fresh name says what changed. A carried name whose core
+    (``naming.core``) another segment's name shares gives way to its fresh name: fresh names
+    differ in their core, so no two names end up told apart by a qualifier alone.
     """
     before = {s.id: s for s in previous}
-    names: dict[int, str] = {}
+    fresh = {s.id: s.name for s in current}
+    names: dict[int, str] = dict(fresh)
     kept: set[int] = set()
     for s in current:
         old = before.get(matches.get(s.id, -1))
         if old is not None and dict(old.levels) == dict(s.levels):
             names[s.id] = old.name
             kept.add(s.id)
-        else:
-            names[s.id] = s.name
-    carried = {names[sid] for sid in kept}
-    for sid in names.keys() - kept:
-        if names[sid] in carried:
-            names[sid] = f"{names[sid]} (new)"
-    return names
+    while True:
+        cores = [core(name) for name in names.values()]
+        clashing = {sid for sid in kept if cores.count(core(names[sid])) > 1}
+        if not clashing:
+            return names
+        for sid in clashing:
+            names[sid] = fresh[sid]
+        kept -= clashing
 
 
 def new_ids(matches: dict[int, int], current_ids: list[int]) -> dict[int, int]:

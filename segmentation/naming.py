@@ -4,7 +4,12 @@ A name is "[Recency] [frequency] buyers with [spending][, mix]", e.g. "Lapsed on
 with low spending" or "Repeat buyers with high spending, 41% lapsed". Each word is chosen by a
 rule over the segment's ``Evidence`` and the same rules, kept as data in ``WORD_RULES``, check
 any name afterwards (``violations``): the quality tests run them over every segment of every
-export they try.
+export they try. "High" spending needs the segment's median customer at ``WELL_ABOVE`` times
+the store's median or more (``evidence.Evidence.level``).
+
+The mix note is the name's only qualifier; what is left, its core (``core``), is never shared
+by two segments of a run: where two would share it, each states the median that tells them
+apart ("Recent frequent buyers with high spending who last ordered a median 9 days ago").
 """
 
 from __future__ import annotations
@@ -13,8 +18,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from segmentation.evidence import Evidence
-from segmentation.formatting import money
+from segmentation.evidence import WELL_ABOVE, Evidence
+from segmentation.formatting import money, number
 
 MOST = 0.5  # "most customers": strictly more than half
 MIX_NOTE = 0.3  # a state this common, not already in the name, is said after a comma
@@ -39,9 +44,12 @@ class WordRule:
         return self.holds(name, evidence) if self.needs_name else self.holds(evidence)
 
 
+MIX_PATTERN = r", (\d+)% (lapsed|at risk)"
+
+
 def _mix_matches(name: str, e: Evidence) -> bool:
     """A ", 41% lapsed" note states the segment's own share, rounded."""
-    for pct, state in re.findall(r", (\d+)% (lapsed|at risk)", name):
+    for pct, state in re.findall(MIX_PATTERN, name):
         key = "at_risk" if state == "at risk" else state
         if round(100 * e.facts.share(key)) != int(pct):
             return False
@@ -69,15 +77,17 @@ WORD_RULES: tuple[WordRule, ...] = (
         f"frequency stands out and the median customer placed at least {FREQUENT_ORDERS} orders",
         lambda e: e.level("frequency") == "high" and e.median.frequency >= FREQUENT_ORDERS,
     ),
-    WordRule(r"\bhigh spending\b", "total spend high among all customers and above their median", lambda e: e.level("total_spend") == "high"),
-    WordRule(r"\bhigh total spending\b", "total spend high among all customers and above their median", lambda e: e.level("total_spend") == "high"),
-    WordRule(r"\bhigh average spending\b", "spend per order high among all customers and above their median", lambda e: e.level("average_spend") == "high"),
+    WordRule(r"\bhigh spending\b", f"total spend high among all customers and at least {WELL_ABOVE}x their median", lambda e: e.level("total_spend") == "high" and e.ratio("total_spend") >= WELL_ABOVE),
+    WordRule(r"\bhigh total spending\b", f"total spend high among all customers and at least {WELL_ABOVE}x their median", lambda e: e.level("total_spend") == "high" and e.ratio("total_spend") >= WELL_ABOVE),
+    WordRule(r"\bhigh average spending\b", f"spend per order high among all customers and at least {WELL_ABOVE}x their median", lambda e: e.level("average_spend") == "high" and e.ratio("average_spend") >= WELL_ABOVE),
     WordRule(r"\blow spending\b", "total spend low among all customers and below their median", lambda e: e.level("total_spend") == "low"),
     WordRule(r"\bmoderate spending\b", "total spend neither high nor low", lambda e: e.level("total_spend") == "moderate"),
     WordRule(r", \d+% (lapsed|at risk)", "the share stated is the segment's own", _mix_matches, needs_name=True),
+    WordRule(r"\bwho (last ordered|placed|spent) a median\b", "the median stated is the segment's own", lambda name, e: any(d(e) in name for d in DETAILS.values()), needs_name=True),
+    WordRule(r"\bin a group of [\d,]+", "the size stated is the segment's own", lambda name, e: f"in a group of {e.customers:,}" in name, needs_name=True),
 )  # fmt: skip
 
-# Words that say the same thing: two names of one run that differ only by these clash.
+# Words that say the same thing: two names of one run that differ only by these clash (``core``).
 SYNONYMS = {"frequent": "repeat", "regular": "repeat", "first-time": "one-time"}
 
 
@@ -87,32 +97,63 @@ def violations(name: str, evidence: Evidence) -> list[str]:
 
 
 def name_segments(evidence: list[Evidence]) -> dict[int, str]:
-    """A true, unique name per segment id (see the module docstring).
+    """A true name per segment id whose core (``core``) no other segment of the run shares.
 
-    Names that clash (the same, or the same up to ``SYNONYMS``) get the median total spend
-    of their segment after them, which tells them apart.
+    Segments whose cores clash are told apart by what differs most between them: the feature
+    whose medians lie furthest apart on the model's scale, stated in each name in absolute
+    terms ("… who last ordered a median 9 days ago"), before any mix note.
     """
     names = {e.segment_id: base_name(e) for e in evidence}
-    keys = {sid: _key(name) for sid, name in names.items()}
+    groups: dict[str, list[Evidence]] = {}
     for e in evidence:
-        if list(keys.values()).count(keys[e.segment_id]) > 1:
-            names[e.segment_id] += f" (median spend {money(e.median.total_spend, e.currency)})"
-    seen: dict[str, int] = {}
-    for sid in sorted(names):  # identical medians too: number them, which is always true
-        key = _key(names[sid])
-        seen[key] = seen.get(key, 0) + 1
-        if seen[key] > 1:
-            names[sid] += f" #{seen[key]}"
+        groups.setdefault(core(names[e.segment_id]), []).append(e)
+    for group in (g for g in groups.values() if len(g) > 1):
+        details = _telling_details(group)
+        for e in group:
+            names[e.segment_id] = base_name(e, details[e.segment_id])
     return names
 
 
-def base_name(e: Evidence) -> str:
-    """ "[Recency] [frequency] buyers with [spending][, mix]" for one segment."""
+def _telling_details(group: list[Evidence]) -> dict[int, str]:
+    """Per segment, the detail that tells the group apart: features tried from the one whose
+    medians differ most (z on the model's scale) down, until the phrases all differ; the
+    segment's size when no median does (a true fact, if a weak one)."""
+    spread = {f: _spread(group, f) for f in DETAILS}
+    for feature in sorted(DETAILS, key=lambda f: -spread[f]):
+        phrases = {e.segment_id: DETAILS[feature](e) for e in group}
+        if len(set(phrases.values())) == len(group):
+            return phrases
+    return {e.segment_id: f"in a group of {e.customers:,}" for e in group}
+
+
+def _spread(group: list[Evidence], feature: str) -> float:
+    z = [getattr(e.profile, "recency" if feature == "recency_days" else feature) for e in group]
+    return max(z) - min(z)
+
+
+# How each feature's median is said when it is what tells two segments apart.
+DETAILS: dict[str, Callable[[Evidence], str]] = {
+    "recency_days": lambda e: f"who last ordered a median {e.median.recency_days:,.0f} days ago",
+    "frequency": lambda e: f"who placed a median {number(e.median.frequency)} orders",
+    "average_spend": lambda e: f"who spent a median {money(e.median.average_spend, e.currency)} per order",
+    "total_spend": lambda e: f"who spent a median {money(e.median.total_spend, e.currency)} in all",
+}  # fmt: skip
+
+
+def core(name: str) -> str:
+    """The name without its qualifier (the mix note, ", 41% lapsed"), synonyms folded and in
+    lower case: two segments of one run never share it."""
+    words = re.sub(MIX_PATTERN, "", name).lower().split()
+    return " ".join(SYNONYMS.get(w, w) for w in words)
+
+
+def base_name(e: Evidence, detail: str = "") -> str:
+    """ "[Recency] [frequency] buyers with [spending][ detail][, mix]" for one segment."""
     recency = _recency_word(e)
     frequency = _frequency_word(e)
     lead = " ".join(w for w in (recency, frequency, "buyers") if w)
     name = f"{lead[0].upper()}{lead[1:]} with {_spend_phrase(e)}"
-    return name + _mix_note(e, recency)
+    return name + (f" {detail}" if detail else "") + _mix_note(e, recency)
 
 
 def _recency_word(e: Evidence) -> str:
@@ -153,9 +194,3 @@ def _mix_note(e: Evidence, recency: str) -> str:
         if share >= MIX_NOTE and recency not in ("lapsed", "slipping"):
             return f", {round(100 * share)}% {word}"
     return ""
-
-
-def _key(name: str) -> str:
-    """The name with synonyms folded, for spotting near-duplicates."""
-    words = name.lower().split()
-    return " ".join(SYNONYMS.get(w, w) for w in words)

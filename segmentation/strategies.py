@@ -11,13 +11,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from segmentation.evidence import Evidence
-from segmentation.facts import LIKELY_GONE
-from segmentation.formatting import count, money, number
+from segmentation.evidence import WELL_ABOVE, Evidence
+from segmentation.facts import LIKELY_GONE, TOP_CUSTOMERS
+from segmentation.formatting import count, money, number, times
 
 MAX_STRATEGIES = 4
-CALL_LIST = 20  # a team can call this many people; personal outreach is never for more
+CALL_LIST = TOP_CUSTOMERS  # a team can call this many people; personal outreach is never for more
+REVIEW_AFTER_DAYS = 7  # a week after a first order most parcels have arrived and been tried
 HIGH_RETURN_RATE = 0.1  # a tenth of gross spend coming back is worth acting on
+# Calls are proposed only where the call list's customers hold at least this share of the
+# segment's net revenue: a tenth, like returns, is worth a team's afternoon; below it twenty
+# calls move too little of the segment to be worth more than an email.
+CALL_SHARE = 0.1
 MOST = 0.5
 
 
@@ -114,10 +119,9 @@ def _loyalty(e: Evidence) -> str:
 
 
 def _premium(e: Evidence) -> str:
-    ratio = e.median.average_spend / e.overall.average_spend if e.overall.average_spend else 0
     return (
         f"Premium lines first: they spend a median {money(e.median.average_spend, e.currency)} per order "
-        f"({ratio:,.1f}× the store's median); show limited editions and concierge service "
+        f"({times(e.ratio('average_spend'))} the store's median); show limited editions and concierge service "
         f"instead of discounts."
     )
 
@@ -161,6 +165,40 @@ def _offers(e: Evidence) -> str:
     )
 
 
+def _review(e: Evidence) -> str:
+    return (
+        f"Review request to the {count(e.facts.count('new'), 'new customer')}, whose first order was a median "
+        f"{e.median.recency_days:,.0f} days ago: ask for a rating and a photo of what they "
+        "bought, and answer every low rating within a day."
+    )
+
+
+def _reorder(e: Evidence) -> str:
+    slipping = e.facts.count("at_risk") + e.facts.count("lapsed")
+    return (
+        f"Reorder reminder for the {count(slipping, 'customer')} at risk or lapsed: they used to "
+        f"order every {e.facts.median_gap_days or 0:,.0f} days (median); send their most-bought "
+        "items with a one-click reorder link."
+    )
+
+
+def _last_chance(e: Evidence) -> str:
+    return (
+        f"Last-chance email to the {_n(e, 'lapsed')} who lapsed, most of whom ordered once, a median "
+        f"{e.median.recency_days:,.0f} days ago: one offer, then move those who do not open it "
+        "to a quarterly newsletter so the list stays healthy."
+    )
+
+
+def _bundle(e: Evidence) -> str:
+    return (
+        f"Bundles as a step up: their median order is {money(e.median.average_spend, e.currency)} "
+        f"({times(e.ratio('average_spend'))} the store's median); offer their usual items as a "
+        f"bundle priced near the store's median order of "
+        f"{money(e.overall.average_spend, e.currency)}."
+    )
+
+
 def _repeat(e: Evidence) -> bool:
     return e.facts.one_time_share < MOST
 
@@ -177,14 +215,18 @@ def _big(e: Evidence) -> bool:
 STRATEGIES: tuple[Strategy, ...] = (
     Strategy("welcome_series", "most are new and most bought once", lambda e: e.facts.share("new") > MOST and e.facts.one_time_share > MOST, _welcome),
     Strategy("win_back", "most are at risk or lapsed", lambda e: e.slipping_share > MOST, _win_back),
-    Strategy("personal_call", "spend stands out (total or per order)", _big, _call, spend_based=True),
+    Strategy("personal_call", f"spend stands out (total or per order, at least {WELL_ABOVE}x the store's median) and the {CALL_LIST} largest customers hold at least {CALL_SHARE:.0%} of its net revenue", lambda e: _big(e) and e.facts.top_net_share >= CALL_SHARE, _call, spend_based=True),
     Strategy("second_order", "most bought once and most are not lapsed", lambda e: e.facts.one_time_share > MOST and e.facts.share("lapsed") <= MOST, _second_order),
-    Strategy("vip_care", "most are active, most repeat, total spend high", lambda e: e.active_share > MOST and _repeat(e) and e.level("total_spend") == "high", _vip, spend_based=True),
+    Strategy("review_request", f"most are new and their median first order is at least {REVIEW_AFTER_DAYS} days old", lambda e: e.facts.share("new") > MOST and e.median.recency_days >= REVIEW_AFTER_DAYS, _review),
+    Strategy("vip_care", f"most are active, most repeat, total spend high and at least {WELL_ABOVE}x the store's median", lambda e: e.active_share > MOST and _repeat(e) and e.level("total_spend") == "high", _vip, spend_based=True),
     Strategy("returns", f"at least {HIGH_RETURN_RATE:.0%} of gross spend came back", lambda e: e.facts.return_rate >= HIGH_RETURN_RATE, _returns),
-    Strategy("premium_lines", "spend per order high and most are not lapsed", lambda e: e.level("average_spend") == "high" and e.facts.share("lapsed") <= MOST, _premium, spend_based=True),
+    Strategy("premium_lines", f"spend per order high and at least {WELL_ABOVE}x the store's median, and most are not lapsed", lambda e: e.level("average_spend") == "high" and e.facts.share("lapsed") <= MOST, _premium, spend_based=True),
     Strategy("loyalty_points", "most repeat and most are active", lambda e: _repeat(e) and e.active_share > MOST, _loyalty, spend_based=True),
     Strategy("subscription", "most repeat, 3+ orders, reorder within 90 days, most active", lambda e: _regular(e) and e.active_share > MOST, _subscription),
+    Strategy("reorder_reminder", "most repeat and most are at risk or lapsed", lambda e: _repeat(e) and e.slipping_share > MOST and e.facts.median_gap_days is not None, _reorder),
     Strategy("feedback_survey", "most are lapsed", lambda e: e.facts.share("lapsed") > MOST, _feedback),
+    Strategy("last_chance", "most bought once and most are lapsed", lambda e: e.facts.one_time_share > MOST and e.facts.share("lapsed") > MOST, _last_chance),
+    Strategy("bundle", "spend per order low (below the store's median)", lambda e: e.level("average_spend") == "low", _bundle),
     Strategy("free_shipping_threshold", "spend per order not high and most are active", lambda e: e.level("average_spend") != "high" and e.active_share > MOST, _upsell),
     Strategy("personalised_offers", "always (the fallback)", lambda e: True, _offers),
 )  # fmt: skip
@@ -199,25 +241,29 @@ def strategies_for(e: Evidence) -> list[Strategy]:
 def distinct_strategies(evidence: list[Evidence]) -> dict[int, list[Strategy]]:
     """``strategies_for`` each segment, such that no two segments of a run get the same list.
 
-    A segment whose list repeats an earlier one's (segments are taken in order) adds the next
-    strategy that holds for it and is not on its list (in place of its last pick when the
-    list is full), when one does.
+    Lists are compared as sets of actions. A segment whose set repeats an earlier one's
+    (segments are taken in order) adds the next strategy that holds for it and is not on its
+    list (in place of its last pick when the list is full), when one does.
     """
     chosen: dict[int, list[Strategy]] = {}
     for e in evidence:
         picks = strategies_for(e)
-        taken = [[s.key for s in other] for other in chosen.values()]
-        if [s.key for s in picks] in taken:
+        taken = [_keys(other) for other in chosen.values()]
+        if _keys(picks) in taken:
             spare = [s for s in STRATEGIES if s.applies(e) and s not in picks]
             for candidate in spare:
                 trial = [*picks[: MAX_STRATEGIES - 1], candidate]
                 if len(picks) < MAX_STRATEGIES:
                     trial = [*picks, candidate]
-                if [s.key for s in trial] not in taken:
+                if _keys(trial) not in taken:
                     picks = trial
                     break
         chosen[e.segment_id] = picks
     return chosen
+
+
+def _keys(strategies: list[Strategy]) -> frozenset[str]:
+    return frozenset(s.key for s in strategies)
 
 
 def write_strategies(e: Evidence, chosen: list[Strategy]) -> list[str]:

@@ -54,7 +54,12 @@ from storage.records import (
     Schedule,
     Scope,
 )
-from storage.results import assignment_for, assignments_for, segments_for
+from storage.results import (
+    assignment_for,
+    assignments_for,
+    assignments_ignoring_case,
+    segments_for,
+)
 from storage.runs import RunRecording, record_run, recover_interrupted_runs
 from storage.schedules import (
     all_enabled_schedules,
@@ -95,6 +100,7 @@ __all__ = [
     "adopt_unfinished_jobs",
     "all_enabled_schedules",
     "assignment_for",
+    "assignments_ignoring_case",
     "assignments_for",
     "claim_digest_slot",
     "claim_event",

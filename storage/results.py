@@ -121,6 +121,21 @@ def assignment_for(
     return None if row is None else CustomerRow(**row)
 
 
+def assignments_ignoring_case(
+    db: sqlite_utils.Database, run_id: int, customer_id: str, scope: Scope, *, limit: int = 5
+) -> list[CustomerRow]:
+    """Up to ``limit`` customers of the run whose id equals ``customer_id`` but for the case of
+    its ASCII letters (SQLite's NOCASE), in id order."""
+    rows = db.query(
+        f"SELECT customer_id, {', '.join(CUSTOMER_COLUMNS)} FROM assignments "
+        f"{IN_SCOPE.format(table='assignments')} "
+        "WHERE assignments.run_id = ? AND assignments.customer_id = ? COLLATE NOCASE "
+        "ORDER BY assignments.customer_id LIMIT ?",
+        (scope.team_id, scope.channel_id, run_id, str(customer_id), limit),
+    )
+    return [CustomerRow(**row) for row in rows]
+
+
 def _segment(row: dict) -> Segment:
     return Segment(
         id=row["segment"],

@@ -6,8 +6,7 @@ from collections.abc import Callable
 
 from slack_bolt import Ack, BoltContext, Respond
 
-from bot.errors import describe
-from bot.render.blocks import escape
+from bot.render.blocks import error_text
 from bot.usecases.context import Deps, Place, Reply
 
 
@@ -25,8 +24,7 @@ def answer(respond: Respond, work: Callable[[], Reply | None], *, context: str) 
     try:
         reply = work()
     except Exception as e:
-        # user errors quote what was typed or sent: escaped here, where they are shown
-        respond(text=escape(describe(e, context=context)), response_type="ephemeral")
+        respond(text=error_text(e, context=context), response_type="ephemeral")
         return
     if reply is not None:
         respond(text=reply.text, blocks=reply.blocks, response_type="ephemeral")

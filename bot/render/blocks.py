@@ -1,17 +1,23 @@
 """Block Kit primitives with Slack's limits kept: section text under 3,000 characters, at most
 10 fields per section, header text at most 150 characters.
 
-``escape``/``echo`` are the bot's one way to put user-supplied text (file names, column names,
-ids, command text, messages quoting them) into mrkdwn: ``&``, ``<`` and ``>`` are escaped as
-Slack asks, so a header such as ``<!channel>`` or ``<https://evil.example|Re-upload>`` is shown,
-never acted on. Backticks and asterisks are left alone: the bot's own formatting still works."""
+``escape`` is the bot's one way to put user-supplied text (file names, column names, ids,
+command text, messages quoting them) into mrkdwn: ``&``, ``<`` and ``>`` are escaped as Slack
+asks, so a header such as ``<!channel>`` or ``<https://evil.example|Re-upload>`` is shown, never
+acted on. Backticks and asterisks are left alone: the bot's own formatting still works.
+
+Text is escaped once, where it is put into a message: ``echo`` for a user string a renderer
+quotes; an error's message is plain text (it quotes user strings with ``bot.errors.quote``,
+cut but not escaped) and is escaped whole where it is shown (``error_text``)."""
 
 from __future__ import annotations
+
+from bot.errors import MAX_QUOTE, describe, quote
 
 MAX_TEXT = 2900  # below Slack's 3,000-character section limit
 MAX_FIELDS = 10
 MAX_HEADER = 150
-MAX_ECHO = 100  # a user-supplied string quoted back (a file or column name, an id, a word)
+MAX_ECHO = MAX_QUOTE
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 
 
@@ -20,16 +26,31 @@ def clip(text: str, limit: int = MAX_TEXT) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def escape(text: str) -> str:
+def escape(text: str, limit: int | None = None) -> str:
     """``text`` with ``&``, ``<`` and ``>`` escaped for mrkdwn (shown as typed, never a link
-    or mention). Escape once, where the text is put into a message."""
-    return str(text).translate(_ESCAPES)
+    or mention). Escape once, where the text is put into a message. With ``limit``, the escaped
+    text is cut to at most that many characters, never inside an entity, ending in "…"."""
+    escaped = str(text).translate(_ESCAPES)
+    if limit is None or len(escaped) <= limit:
+        return escaped
+    kept, size = [], 0
+    for char in str(text):
+        piece = char.translate(_ESCAPES)
+        if size + len(piece) > limit - 1:
+            break
+        kept.append(piece)
+        size += len(piece)
+    return "".join(kept) + "…"
 
 
 def echo(text: object, limit: int = MAX_ECHO) -> str:
-    """A user-supplied string quoted back: cut to ``limit`` characters, escaped, and a backtick
-    inside it swapped for a look-alike so it cannot end the code span it is quoted in."""
-    return escape(clip(str(text), limit).replace("`", "\u02cb"))
+    """A user-supplied string quoted back into mrkdwn: ``bot.errors.quote``, then ``escape``."""
+    return escape(quote(text, limit))
+
+
+def error_text(error: BaseException, *, context: str = "") -> str:
+    """``bot.errors.describe``'s text as mrkdwn: escaped here, once, and cut to fit a section."""
+    return escape(describe(error, context=context), limit=MAX_TEXT)
 
 
 def header(text: str) -> dict:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.render.blocks import clip, echo, escape
+from bot.render.blocks import MAX_TEXT, echo, escape
 from segmentation.formatting import size_label
 
 STAGES = {
@@ -31,8 +31,10 @@ def progress_text(name: str, size: int | None, stage: str, *, position: int = 0)
 
 def failure_text(name: str, message: str) -> str:
     """What to tell the thread when a file could not be segmented; ``message`` (from
-    ``describe``, quoting what the user sent) is escaped here, where it is shown."""
-    return clip(f"I couldn't segment `{echo(name)}`: {escape(message)}")
+    ``describe``, quoting what the user sent) is escaped here, where it is shown, and cut
+    so the whole fits a section."""
+    head = f"I couldn't segment `{echo(name)}`: "
+    return head + escape(message, limit=MAX_TEXT - len(head))
 
 
 def interrupted_text(name: str, kind: str) -> str:

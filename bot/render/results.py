@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.render.blocks import (
+    MAX_HEADER,
+    MAX_TEXT,
     actions,
     bullets,
     button,
@@ -73,7 +75,11 @@ def segment_fields(segment: Segment, currency: str | None = None) -> list[str]:
 
 def results_text(summary: RunSummary, *, title: str = "Customer segments") -> str:
     """The plain-text fallback (and notification text) of the results."""
-    lines = [f"{escape(title)}: {summary.k} segments.", audit_line(summary), *trust_lines(summary)]
+    lines = [
+        f"{escape(title, limit=MAX_HEADER)}: {summary.k} segments.",
+        audit_line(summary),
+        *trust_lines(summary),
+    ]
     lines += [
         f"• {s.name}: {s.customers:,} customers ({s.share:.0%}), {s.revenue_share:.0%} of revenue"
         for s in summary.segments
@@ -91,7 +97,7 @@ def results_blocks(
         section(f"*{summary.k} segments.* {' '.join(trust_lines(summary))}"),
     ]
     if summary.notes:
-        blocks.append(context(clip(escape(" ".join(summary.notes)))))
+        blocks.append(context(escape(" ".join(summary.notes), limit=MAX_TEXT)))
     for s in summary.segments[:MAX_SEGMENTS]:
         blocks += [divider(), section(f"*{s.name}*", segment_fields(s, summary.currency))]
         if s.facts is not None:

@@ -25,8 +25,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from slack_sdk import WebClient
 
 import storage
-from bot.errors import describe
-from bot.render.blocks import escape
+from bot.render.blocks import error_text
 from bot.render.digest import failure_dm_text
 from bot.scheduling import posting
 from sources import Catalog
@@ -229,7 +228,7 @@ class DigestScheduler:
             try:
                 self.deliver(self.refresher(partial(refresh, self.live(request))))
             except Exception as e:
-                text = escape(describe(e, context="posting the digest now"))
+                text = error_text(e, context="posting the digest now")
                 self.dm(user_id, f"I couldn't post the digest: {text}")
 
         self.submit(work)

@@ -21,6 +21,7 @@ from urllib.parse import quote, urljoin, urlsplit
 from slack_sdk import WebClient
 
 from bot.errors import UserError
+from bot.errors import quote as quoted
 from bot.slack.posting import in_channel
 from segmentation.formatting import size_label
 
@@ -127,7 +128,7 @@ def download(
         (b"<!doctype html", b"<html")
     ):
         raise UserError(
-            f"Slack sent me a sign-in page instead of `{name}`: the app is missing the "
+            f"Slack sent me a sign-in page instead of `{quoted(name)}`: the app is missing the "
             "`files:read` scope. Add it under OAuth & Permissions, reinstall the app and share the file again."
         )
     return data
@@ -156,11 +157,13 @@ def _open(url: str, token: str, hosts: tuple[str, ...], name: str, clock: _Clock
         if resp.status >= 400:
             conn.close()
             error = UserError(
-                f"Slack would not give me `{name}` (HTTP {resp.status}). Try sharing it again."
+                f"Slack would not give me `{quoted(name)}` (HTTP {resp.status}). Try sharing it again."
             )
             raise _Transient(error) if resp.status >= 500 else error
         return conn, sock, resp
-    raise UserError(f"Slack redirected the download of `{name}` too many times. Try again later.")
+    raise UserError(
+        f"Slack redirected the download of `{quoted(name)}` too many times. Try again later."
+    )
 
 
 def _fetch(
@@ -224,7 +227,7 @@ def _stalled(name: str, received: int, clock: _Clock) -> UserError:
     seconds = clock.elapsed()
     got = f"only {size_label(received)} arrived" if received else "nothing arrived"
     return UserError(
-        f"Slack was too slow sending `{name}`: {got} in {seconds:.0f} seconds, so I stopped "
+        f"Slack was too slow sending `{quoted(name)}`: {got} in {seconds:.0f} seconds, so I stopped "
         "rather than hold up other files. Share it again in a few minutes."
     )
 
@@ -232,7 +235,7 @@ def _stalled(name: str, received: int, clock: _Clock) -> UserError:
 def _cut_off(name: str, received: int, expected: int) -> UserError:
     of = f" of {size_label(expected)}" if expected else ""
     return UserError(
-        f"The download of `{name}` was cut off: I received {size_label(received)}{of}, and I "
+        f"The download of `{quoted(name)}` was cut off: I received {size_label(received)}{of}, and I "
         "don't segment part of a file. Share it again."
     )
 
@@ -240,13 +243,13 @@ def _cut_off(name: str, received: int, expected: int) -> UserError:
 def _unreachable(name: str, error: Exception) -> UserError:
     reason = getattr(error, "reason", None) or getattr(error, "strerror", None) or error
     return UserError(
-        f"I couldn't reach Slack to download `{name}` ({reason}). Try again in a minute."
+        f"I couldn't reach Slack to download `{quoted(name)}` ({reason}). Try again in a minute."
     )
 
 
 def too_large(name: str, size: int, max_bytes: int) -> UserError:
     return UserError(
-        f"`{name}` is {size_label(size)}, over my limit of {size_label(max_bytes)}. "
+        f"`{quoted(name)}` is {size_label(size)}, over my limit of {size_label(max_bytes)}. "
         "Share a shorter export (fewer months), or compress it as .gz or .zip."
     )
 

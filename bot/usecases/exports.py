@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 import storage
-from bot.errors import UserError
+from bot.errors import UserError, quote
 from bot.slack.files import send_to_user
 from bot.usecases.context import Deps, Place, Reply
 from bot.usecases.runs import run_of
@@ -25,7 +25,7 @@ def pick_segment(segments: Sequence[Segment], wanted: str) -> Segment:
     if len(matches) == 1:
         return matches[0]
     names = ", ".join(f"{s.id} ({s.name})" for s in segments)
-    raise UserError(f"Which segment is `{wanted}`? Use `all` or one of: {names}.")
+    raise UserError(f"Which segment is `{quote(wanted)}`? Use `all` or one of: {names}.")
 
 
 # The column header each platform's customer-list upload reads e-mail addresses from: Meta
@@ -33,9 +33,7 @@ def pick_segment(segments: Sequence[Segment], wanted: str) -> Segment:
 # the address trimmed and lower-cased.
 AUDIENCE_HEADERS = {"meta": "email", "google": "Email"}
 AUDIENCE_NAMES = {"meta": "Meta Custom Audiences", "google": "Google Customer Match"}
-NO_EMAILS = (
-    "This export has no e-mail addresses, so there is nothing an ad platform can match."
-)
+NO_EMAILS = "This export has no e-mail addresses, so there is nothing an ad platform can match."
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 

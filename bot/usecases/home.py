@@ -11,8 +11,9 @@ from __future__ import annotations
 import logging
 
 import storage
-from bot.errors import UserError, describe
+from bot.errors import UserError
 from bot.render import home as render
+from bot.render.blocks import error_text
 from bot.usecases.context import Deps, Place
 from bot.usecases.exports import export_run
 from bot.usecases.lookups import show
@@ -31,7 +32,7 @@ def publish_home(deps: Deps, team_id: str, user_id: str, notice: str | None = No
     try:
         cards = channel_cards(deps, team_id, user_id)
     except Exception as e:
-        cards, notice = [], describe(e, context="listing the App Home's channels")
+        cards, notice = [], error_text(e, context="listing the App Home's channels")
     view = render.home_view(cards, notice)
     deps.client.views_publish(user_id=user_id, view=view)
     return view
@@ -90,4 +91,4 @@ def home_action(deps: Deps, place: Place, action_id: str, trigger_id: str) -> st
         )
         return f"I've posted the latest results in <#{place.channel_id}>; only you can see them."
     except Exception as e:
-        return describe(e, context=f"the App Home button {action_id}")
+        return error_text(e, context=f"the App Home button {action_id}")

@@ -6,7 +6,7 @@ A channel only ever reads its own rows (every storage call is scoped to the aski
 from __future__ import annotations
 
 import storage
-from bot.errors import UserError
+from bot.errors import UserError, quote
 from bot.render.lookups import customer_text, datasets_text, history_text
 from bot.render.results import results_blocks, results_text
 from bot.usecases.context import Deps, Place, Reply
@@ -28,17 +28,27 @@ def show(deps: Deps, place: Place) -> Reply:
 
 
 def customer(deps: Deps, place: Place, customer_id: str) -> Reply:
-    """Which segment a customer is in, next to the segment's medians."""
+    """Which segment a customer is in, next to the segment's medians. The id is matched as
+    typed (spaces around it ignored), else ignoring case when that finds one customer."""
+    key = customer_key(customer_id)
     with storage.connect(deps.settings.db_path) as db:
         run = latest_done_run(db, place)
-        row = storage.assignment_for(db, run.id, customer_key(customer_id), place.scope)
+        row = storage.assignment_for(db, run.id, key, place.scope)
+        alike = [] if row else storage.assignments_ignoring_case(db, run.id, key, place.scope)
+    if row is None and len(alike) > 1:
+        ids = ", ".join(f"`{quote(r.customer_id)}`" for r in alike)
+        raise UserError(
+            f"`{quote(key)}` matches {ids} but for upper and lower case, and this export keeps "
+            "them as different customers: write the id exactly."
+        )
+    row = row or (alike[0] if alike else None)
     if row is None:
         raise UserError(
-            f"Customer `{customer_id}` is not in the latest results (customers without an id, "
+            f"Customer `{quote(key)}` is not in the latest results (customers without an id, "
             "or with only refunds or cancelled orders, are left out)."
         )
     segment = run.summary.segment(row.segment)
-    return Reply(customer_text(customer_id, segment, row, run.summary.currency))
+    return Reply(customer_text(row.customer_id, segment, row, run.summary.currency))
 
 
 def history(deps: Deps, place: Place) -> Reply:

@@ -10,7 +10,7 @@ is remembered for the channel's uploads with the same header.
 from __future__ import annotations
 
 import storage
-from bot.errors import UserError
+from bot.errors import UserError, quote
 from bot.jobs.queue import new_job_id
 from bot.jobs.tasks import UploadTask
 from bot.render.blocks import echo, section
@@ -65,7 +65,7 @@ def map_command(deps: Deps, place: Place, request: Map) -> Reply:
     unknown = [f for f in given if f not in FIELDS]
     if unknown:
         raise UserError(
-            f"`{echo(unknown[0])}` is not a field I use. Fields are: {', '.join(FIELDS)}."
+            f"`{quote(unknown[0])}` is not a field I use. Fields are: {', '.join(FIELDS)}."
         )
     with storage.connect(deps.settings.db_path) as db:
         waiting = mapping_request(db, place.scope)
@@ -82,7 +82,7 @@ def map_command(deps: Deps, place: Place, request: Map) -> Reply:
         found = column_in(waiting.headers, column)
         if found is None:
             raise UserError(
-                f"`{echo(waiting.file_name)}` has no column `{echo(column)}`: its columns are "
+                f"`{quote(waiting.file_name)}` has no column `{quote(column)}`: its columns are "
                 f"{_listing(waiting.headers)}."
             )
         columns[field] = found
@@ -171,5 +171,5 @@ def _state_picks(state: dict, waiting: MappingRequest) -> dict[str, str]:
 
 
 def _listing(headers: tuple[str, ...]) -> str:
-    shown = ", ".join(f"`{echo(h)}`" for h in headers[:20])
+    shown = ", ".join(f"`{quote(h)}`" for h in headers[:20])
     return shown + (f" and {len(headers) - 20} more" if len(headers) > 20 else "")

@@ -13,8 +13,9 @@ import zoneinfo
 from dataclasses import dataclass
 
 import storage
-from bot.errors import NO_DATASET, UserError, describe
+from bot.errors import NO_DATASET, UserError
 from bot.render import schedule as render
+from bot.render.blocks import error_text
 from bot.schedule_requests import (
     ScheduleOff,
     SetSchedule,
@@ -165,7 +166,7 @@ def save_from_modal(deps: Deps, place: Place, request: SetSchedule) -> str:
     try:
         text = set_schedule(deps, place, request).text
     except Exception as e:
-        text = describe(e, context="saving a schedule from the modal")
+        text = error_text(e, context="saving a schedule from the modal")
     try:
         deps.client.chat_postEphemeral(channel=place.channel_id, user=place.user_id, text=text)
     except Exception as e:  # not in the channel any more: a DM instead

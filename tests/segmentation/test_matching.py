@@ -75,14 +75,24 @@ def test_a_changed_profile_gets_its_new_name_and_far_segments_stay_unmatched() -
     assert new_ids({0: 2}, [0, 1, 2]) == {0: 2, 1: 0, 2: 1}
 
 
-def test_a_fresh_name_that_clashes_with_a_carried_one_is_marked_new() -> None:
-    previous = [_segment(0, "Lapsed", (250, 1, 18, 18), LEVELS_B)]
+def test_a_carried_name_that_clashes_with_a_fresh_one_gives_way() -> None:
+    """The carried name and the new segment's fresh one would differ only by the mix note:
+    both segments show their fresh names, which differ in their core."""
+    previous = [_segment(0, "Lapsed buyers, 41% at risk", (250, 1, 18, 18), LEVELS_B)]
     current = [
-        _segment(0, "Lapsed", (260, 1, 17, 17), LEVELS_B),
-        _segment(1, "Lapsed", (3, 18, 280, 5000), LEVELS_A),
+        _segment(
+            0, "Lapsed buyers who last ordered a median 260 days ago", (260, 1, 17, 17), LEVELS_B
+        ),
+        _segment(1, "Lapsed buyers", (3, 18, 280, 5000), LEVELS_A),
     ]
     matches = match_segments(previous, current, _customers())
-    assert carry_names(previous, current, matches) == {0: "Lapsed", 1: "Lapsed (new)"}
+    assert matches == {0: 0}
+    assert carry_names(previous, current, matches) == {
+        0: "Lapsed buyers who last ordered a median 260 days ago",
+        1: "Lapsed buyers",
+    }
+    # without the clash the name is carried
+    assert carry_names(previous, current[:1], matches) == {0: "Lapsed buyers, 41% at risk"}
 
 
 def test_a_week_later_the_same_data_keeps_every_name_and_colour(sample_csv_bytes: bytes) -> None:

@@ -17,14 +17,14 @@ from pathlib import Path
 import pytest
 
 from segmentation.describe import segment_evidence
-from segmentation.evidence import Evidence
+from segmentation.evidence import WELL_ABOVE, Evidence
 from segmentation.formatting import count
 from segmentation.load import Export, load_export
-from segmentation.naming import MOST, WORD_RULES, _key, violations
+from segmentation.naming import MOST, WORD_RULES, core, violations
 from segmentation.pipeline import segment_export
 from segmentation.result import SegmentationResult
 from segmentation.sample import STORES, store_export
-from segmentation.strategies import BY_KEY, CALL_LIST
+from segmentation.strategies import BY_KEY, CALL_LIST, CALL_SHARE
 from segmentation.summary import Segment
 
 REAL = ("real-0", "real-1", "real-2")  # the real data, random_state 0, 1 and 2
@@ -113,25 +113,51 @@ def test_every_word_rule_holds_one_by_one(runs: Runs, name: str) -> None:
 
 
 @pytest.mark.parametrize("name", runs_except())
-def test_names_differ_even_up_to_synonyms(runs: Runs, name: str) -> None:
+def test_names_differ_in_their_core(runs: Runs, name: str) -> None:
+    """Not only by a qualifier (", 41% lapsed"), nor by a synonym."""
     names = [s.name for s in runs[name].result.summary.segments]
-    clashes = Counter(_key(n) for n in names)
+    clashes = Counter(core(n) for n in names)
     assert all(c == 1 for c in clashes.values()), names
 
 
 @pytest.mark.parametrize("name", runs_except())
-def test_no_two_segments_get_the_same_strategies(runs: Runs, name: str) -> None:
-    """Never the same bullets word for word; and the same kinds of action only when no other
-    rule holds for the later segment (two segments of new low spenders, say)."""
+def test_no_two_segments_get_the_same_set_of_actions(runs: Runs, name: str) -> None:
     segments = runs[name].result.summary.segments
-    texts = Counter(s.strategies for s in segments)
-    assert all(n == 1 for n in texts.values()), [s.strategies for s in segments]
+    sets = Counter(frozenset(s.strategy_keys) for s in segments)
+    assert all(n == 1 for n in sets.values()), [s.strategy_keys for s in segments]
+
+
+def _medians(run: Run, feature: str) -> tuple[float, dict[int, float]]:
+    """The store's median customer and each segment's, straight from the customer table."""
+    customers = run.result.customers
+    return float(customers[feature].median()), customers.groupby("segment")[feature].median()
+
+
+@pytest.mark.parametrize("name", runs_except())
+def test_premium_and_high_spending_only_well_above_the_median_customer(
+    runs: Runs, name: str
+) -> None:
     run = runs[name]
-    for i, (s, e) in enumerate(run.pairs()):
-        earlier = [o.strategy_keys for o in segments[:i]]
-        if s.strategy_keys in earlier:
-            spare = [k for k in BY_KEY if BY_KEY[k].applies(e) and k not in s.strategy_keys]
-            assert not spare, f"{spare} unused for {said(run, s, e)}"
+    store_avg, segment_avg = _medians(run, "average_spend")
+    store_total, segment_total = _medians(run, "total_spend")
+    for s, e in run.pairs():
+        if "premium_lines" in s.strategy_keys or "high average spending" in s.name:
+            assert segment_avg[s.id] >= WELL_ABOVE * store_avg, said(run, s, e)
+        if re.search(r"\bhigh (total )?spending\b", s.name) or "vip_care" in s.strategy_keys:
+            assert segment_total[s.id] >= WELL_ABOVE * store_total, said(run, s, e)
+
+
+@pytest.mark.parametrize("name", runs_except())
+def test_calls_only_where_the_call_list_holds_a_real_share_of_revenue(
+    runs: Runs, name: str
+) -> None:
+    run = runs[name]
+    customers = run.result.customers
+    net = customers["total_spend"] - customers["returns_value"]
+    for s, e in run.pairs():
+        mine = net[customers["segment"] == s.id]
+        top = float(mine.nlargest(CALL_LIST).sum()) / float(mine.sum())
+        assert ("personal_call" in s.strategy_keys) <= (top >= CALL_SHARE), said(run, s, e)
 
 
 @pytest.mark.parametrize("name", runs_except())

@@ -6,7 +6,7 @@ from slack_bolt import Ack, BoltContext, Respond
 
 from bot.errors import UserError
 from bot.listeners.answer import answer, deps_of
-from bot.render.blocks import escape
+from bot.render.blocks import error_text
 from bot.render.lookups import help_text
 from bot.requests import Help, parse
 from bot.usecases.commands import handle
@@ -17,7 +17,7 @@ def segment(ack: Ack, command: dict, respond: Respond, context: BoltContext) -> 
     try:
         request = parse(command.get("text") or "")
     except UserError as e:
-        ack(text=escape(str(e)))  # it quotes what was typed
+        ack(text=error_text(e))  # it quotes what was typed
         return
     if isinstance(request, Help):
         ack(text=help_text(request.unknown))
