@@ -77,8 +77,11 @@ def main() -> None:
         channel = slack.add_channel("marketing", members=[user])
         quiet = slack.add_channel("quiet", members=[user])
 
+        # Each upload in a channel of its own: a second export in a channel with data is asked
+        # about (Add or Replace) before anything is segmented.
+        fresh = [slack.add_channel(f"store-{i}", members=[user]) for i in range(3)]
         upload_s = [
-            upload(slack, channel, user, f"orders-{i}.csv", real_csv + b"\n" * i) for i in range(3)
+            upload(slack, c, user, f"orders-{i}.csv", real_csv) for i, c in enumerate(fresh)
         ]
         baseline = help_latencies(slack, quiet, user)
 
