@@ -43,14 +43,14 @@ def run_sources(args: argparse.Namespace) -> int:
     failed = 0
     for source in chosen:
         channels = ", ".join(source.channels) or "every channel"
-        print(f"{source.name}: {source.description} ({source.kind}; {channels})")
+        print(f"{source.name}: {source.description} ({_where(source)}; {channels})")
         if not args.check:
             continue
         try:
             prepared = prepare_source(source, as_of=None, timeout_s=source.timeout_s)
         except SourceError as e:
             failed += 1
-            print(f"  cannot be read: {e}")
+            print(f"  cannot be read: {e.operator or e}")  # the operator sees where and why
             continue
         audit = prepared.audit
         print(
@@ -59,3 +59,16 @@ def run_sources(args: argparse.Namespace) -> int:
             f"{audit.last_purchase:%Y-%m-%d}"
         )
     return 1 if failed else 0
+
+
+def _where(source) -> str:
+    """Where the source's data are, for the operator (channels see only its description): the
+    table or query and the database's host, or the files' path or host."""
+    from urllib.parse import urlsplit
+
+    if source.kind == "database":
+        host = urlsplit(source.url).hostname or "a local database"
+        return f"{f'table {source.table}' if source.table else 'a query'} on {host}"
+    if source.path:
+        return f"files at {source.path}"
+    return f"files from {urlsplit(source.url).hostname}"  # never the path: it may be signed

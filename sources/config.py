@@ -22,12 +22,17 @@ import tomllib
 from collections.abc import Mapping
 from importlib.metadata import entry_points
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from sources.catalog import DEFAULT_TIMEOUT_S, Catalog, Secret, Source
 from sources.errors import SourceConfigError
 
-FIELDS = ("customer", "invoice", "date", "product", "quantity", "price", "amount", "country")
+FIELDS = (
+    "customer", "invoice", "date", "product", "quantity", "price", "amount", "country", "status",
+    "refunded",
+)  # fmt: skip
+# A url's query parameters with one of these in their name carry a secret (?password=…).
+SECRET_WORDS = ("password", "passwd", "pwd", "secret", "token")
 KEYS = {
     "url", "password_env", "table", "query", "path", "allowed_hosts", "columns",
     "channels", "timeout_seconds", "description",
@@ -73,6 +78,14 @@ def load_catalog(path: Path | None, *, env: Mapping[str, str] | None = None) -> 
     if not isinstance(table, dict):
         raise SourceConfigError(f"In {path}, 'sources' must be a table of [sources.NAME] sections.")
     env = env or {}
+    seen: dict[str, str] = {}
+    for name in table:  # people type names in any case: two must not differ by case alone
+        if name.lower() in seen:
+            raise SourceConfigError(
+                f"Sources '{seen[name.lower()]}' and '{name}' in the sources file differ only in "
+                "case: rename one, as people type names in Slack in any case."
+            )
+        seen[name.lower()] = name
     sources = tuple(_source(name, spec, path.parent, env) for name, spec in table.items())
     return Catalog(sources)
 
@@ -120,7 +133,7 @@ def _database(spec: dict, url: str, env: Mapping[str, str], fail, common: dict) 
         raise fail(
             f"url must start with a database such as postgresql:// (ibis knows {', '.join(sorted(backends))})."
         )
-    if parts.password is not None:
+    if parts.password is not None or _secret_parameters(parts.query):
         raise fail(
             "remove the password from url and put it in an environment variable named by password_env."
         )
@@ -144,12 +157,10 @@ def _database(spec: dict, url: str, env: Mapping[str, str], fail, common: dict) 
                 f"the environment variable {variable} (password_env) is not set: set it to the database password."
             )
         password = Secret(variable, env[variable])
-    where = f"table {table}" if table else "a query"
-    host = parts.hostname or parts.path.lstrip("/") or scheme
-    what = f"{where} of the {scheme} database on {host}" if parts.hostname else f"{where} of {url}"
     return Source(
         kind="database",
-        description=spec.get("description") or what,
+        # Said in channels: the kind of database only, never its host, url or table.
+        description=spec.get("description") or f"a {scheme} database",
         url=url,
         password=password,
         table=table,
@@ -165,7 +176,7 @@ def _files_on_disk(spec: dict, folder: Path, fail, common: dict) -> Source:
     path = path if path.is_absolute() else folder / path
     return Source(
         kind="files",
-        description=spec.get("description") or f"files at {raw}",
+        description=spec.get("description") or "files on the bot's server",
         path=str(path),
         **common,
     )
@@ -184,11 +195,19 @@ def _files_online(spec: dict, url: str, fail, common: dict) -> Source:
         raise fail("files are fetched over https only: use an https:// url.")
     return Source(
         kind="files",
-        description=spec.get("description") or f"files at {url}",
+        description=spec.get("description") or "files fetched over https",
         url=url,
         allowed_hosts=hosts,
         **common,
     )
+
+
+def _secret_parameters(query: str) -> list[str]:
+    """The url's query parameters that carry a secret (``?password=…``, ``sslpassword``…)."""
+    return [
+        key for key, _ in parse_qsl(query, keep_blank_values=True)
+        if any(word in key.lower() for word in SECRET_WORDS)
+    ]  # fmt: skip
 
 
 def _no_database_keys(spec: dict, fail) -> None:

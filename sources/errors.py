@@ -14,7 +14,23 @@ class SourceConfigError(ValueError):
 
 
 class SourceError(RuntimeError):
-    """A source could not be read: one sentence naming what to fix, never a secret."""
+    """A source could not be read: one sentence naming what to fix, never a secret.
+
+    ``str(error)`` is said in the channel: never a host, port, url, query or table name.
+    ``operator`` is the same sentence with those details, for whoever runs the bot
+    (``segbot sources --check``, the log); None when there is nothing more to say.
+    """
+
+    def __init__(self, message: str, *, operator: str | None = None) -> None:
+        super().__init__(message)
+        self.operator = operator
+
+    def __reduce__(self) -> tuple:  # keeps ``operator`` across the worker process boundary
+        return (_source_error, (str(self), self.operator))
+
+
+def _source_error(message: str, operator: str | None) -> SourceError:
+    return SourceError(message, operator=operator)
 
 
 def scrub(text: str, secrets: tuple[str, ...] = (), limit: int = 200) -> str:

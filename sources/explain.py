@@ -39,7 +39,8 @@ def timed_out(source: Source, timeout_s: float) -> SourceError:
 
 
 def explain(error: BaseException, source: Source, *, timeout_s: float) -> SourceError:
-    """The SourceError to show for ``error``, raised while reading ``source``."""
+    """The SourceError to show for ``error``, raised while reading ``source``: a sentence for
+    the channel, and the operator's with where and why (``SourceError.operator``)."""
     if isinstance(error, SourceError):
         return error
     detail = scrub(_message(error), source.secrets)
@@ -47,77 +48,101 @@ def explain(error: BaseException, source: Source, *, timeout_s: float) -> Source
     name, text = type(error).__name__, detail.lower()
     if name in TIMEOUT_NAMES or "statement timeout" in text or "interrupted" in text:
         return timed_out(source, timeout_s)
-    if source.kind == "database":
-        sentence = _database_sentence(error, source, detail, text)
-        if sentence:
-            return SourceError(sentence)
-    return SourceError(
-        f"Source '{source.name}' could not be read ({name}: {detail}): "
-        "check its settings in the sources file."
-    )
+    found = _database_sentences(error, source, detail, text) if source.kind == "database" else None
+    if found is None:
+        found = (
+            f"Source '{source.name}' could not be read ({name}): ask the bot's operator to "
+            f"check its settings ({CHECK}).",
+            f"Source '{source.name}' could not be read ({name}: {detail}): "
+            "check its settings in the sources file.",
+        )
+    return SourceError(found[0], operator=found[1])
 
 
-def _database_sentence(error: BaseException, source: Source, detail: str, text: str) -> str | None:
+CHECK = "`segbot sources FILE --check` shows why"
+Sentences = tuple[str, str]  # (for the channel, for the operator)
+
+
+def _database_sentences(
+    error: BaseException, source: Source, detail: str, text: str
+) -> Sentences | None:
     parts = urlsplit(source.url)
     where = f"{parts.hostname}:{parts.port}" if parts.port else str(parts.hostname)
     user = parts.username or "the default user"
     variable = source.password.env if source.password else None
+    named = f"source '{source.name}'"
     if any(words in text for words in LOGIN):
-        fix = (
-            f"check the password in {variable}"
-            if variable
-            else "set password_env in the sources file"
+        fix = f"check the password in {variable}" if variable else "set password_env"
+        return (
+            f"The database of {named} refused the bot's login: ask the bot's operator to {fix}.",
+            f"The database of {named} refused the login of {user}: {fix} in the sources file.",
         )
-        return f"The database of source '{source.name}' refused the login of {user}: {fix}."
     if "no password supplied" in text or "password is required" in text:
         return (
-            f"The database of source '{source.name}' wants a password for {user}: "
-            "name the variable holding it with password_env in the sources file."
+            f"The database of {named} wants a password: ask the bot's operator to name the "
+            "variable holding it with password_env.",
+            f"The database of {named} wants a password for {user}: "
+            "name the variable holding it with password_env in the sources file.",
         )
     if "database" in text and "does not exist" in text:
         return (
-            f"The database named in the url of source '{source.name}' does not exist on "
-            f"{where} ({detail}): check the url in the sources file."
+            f"The database named for {named} does not exist on its server: ask the bot's "
+            f"operator to check the source's url ({CHECK}).",
+            f"The database named in the url of {named} does not exist on "
+            f"{where} ({detail}): check the url in the sources file.",
         )
     if any(words in text for words in UNREACHABLE) or type(error).__name__ == "OperationalError":
         return (
-            f"I couldn't reach the database of source '{source.name}' at {where} ({detail}): "
-            "check the host and port in the sources file and that the server is up and lets the bot in."
+            f"I couldn't reach the database of {named}: ask the bot's operator to check that "
+            f"its server is up and lets the bot in ({CHECK}).",
+            f"I couldn't reach the database of {named} at {where} ({detail}): "
+            "check the host and port in the sources file and that the server is up and lets the bot in.",
         )
-    return _query_sentence(error, source, detail, text)
+    return _query_sentences(error, source, detail, text)
 
 
-def _query_sentence(error: BaseException, source: Source, detail: str, text: str) -> str | None:
-    name = type(error).__name__
+def _query_sentences(
+    error: BaseException, source: Source, detail: str, text: str
+) -> Sentences | None:
+    name, named = type(error).__name__, f"source '{source.name}'"
     missing = name in ("TableNotFound", "UndefinedTable") or (
         "does not exist" in text and ("relation" in text or "table" in text)
     )
     if missing and source.table:
         return (
-            f"The database of source '{source.name}' has no table {source.table}: "
-            "check table in the sources file (schema.table)."
+            f"The database of {named} has no such table: ask the bot's operator to check the "
+            f"source's table ({CHECK}).",
+            f"The database of {named} has no table {source.table}: "
+            "check table in the sources file (schema.table).",
         )
-    if missing:
-        return (
-            f"The query of source '{source.name}' reads a table the database does not have "
-            f"({detail}): check the query in the sources file."
-        )
-    if name == "InsufficientPrivilege" or "permission denied" in text:
-        return (
-            f"The database user of source '{source.name}' may not read its data ({detail}): "
-            "grant it SELECT on the table."
-        )
-    if name in ("InvalidDatetimeFormat", "InvalidTextRepresentation", "DatetimeFieldOverflow"):
-        return (
-            f"Source '{source.name}' has values its database cannot read as dates or numbers "
-            f"({detail}): cast them in the query, or map other columns."
-        )
-    if name in ("ParseError", "SyntaxError", "UndefinedColumn", "UndefinedFunction"):
-        return (
-            f"The database refused the query of source '{source.name}' ({detail}): "
-            "fix the query in the sources file."
-        )
-    return None
+    cases = (  # the first that applies: (whether, what is wrong, the fix)
+        (missing, "The query of {} reads a table the database does not have", "check the query"),
+        (
+            name == "InsufficientPrivilege" or "permission denied" in text,
+            "The database user of {} may not read its data",
+            "grant it SELECT on the table",
+        ),
+        (
+            name in ("InvalidDatetimeFormat", "InvalidTextRepresentation", "DatetimeFieldOverflow"),
+            "{} has values its database cannot read as dates or numbers",
+            "cast them in the query, or map other columns",
+        ),
+        (
+            name in ("ParseError", "SyntaxError", "UndefinedColumn", "UndefinedFunction"),
+            "The database refused the query of {}",
+            "fix the query",
+        ),
+    )
+    found = next(((what, fix) for applies, what, fix in cases if applies), None)
+    if found is None:
+        return None
+    what, fix = found
+    what = what.format(named)
+    what = what[0].upper() + what[1:]
+    return (
+        f"{what}: ask the bot's operator to {fix} ({CHECK}).",
+        f"{what} ({detail}): {fix} in the sources file.",
+    )
 
 
 def _message(error: BaseException) -> str:

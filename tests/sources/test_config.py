@@ -53,7 +53,10 @@ def test_a_good_file_gives_every_source_in_order(tmp_path):
     assert shop.columns == (("customer", "client_ref"),)
     assert shop.channels == ("C0123456789",)
     assert shop.password.reveal() == ENV["SHOP_DB_PASSWORD"]
-    assert shop.description == "table public.sales of the postgres database on db.example.com"
+    # Channels see the description: no host, url, path or table in the default one.
+    assert shop.description == "a postgres database"
+    assert catalog.get("archive").description == "files on the bot's server"
+    assert catalog.get("feed").description == "files fetched over https"
     orders = catalog.get("orders")
     assert (orders.query, orders.timeout_s, orders.channels) == (
         "select * from sales where region = 'EU'",
@@ -112,6 +115,12 @@ BAD = [
      "Source 'shop' in the sources file: never write the password in the file"),
     ("[sources.shop]\nurl = 'postgresql://u:pw@h/db'\ntable = 'sales'",
      "Source 'shop' in the sources file: remove the password from url"),
+    ("[sources.shop]\nurl = 'postgresql://u@h/db?password=pw'\ntable = 'sales'",
+     "Source 'shop' in the sources file: remove the password from url"),
+    ("[sources.shop]\nurl = 'postgresql://u@h/db?sslmode=require&SSLPassword=pw'\ntable = 's'",
+     "Source 'shop' in the sources file: remove the password from url"),
+    ("[sources.shop]\npath = 'a.parquet'\n[sources.SHOP]\npath = 'b.parquet'",
+     "Sources 'shop' and 'SHOP' in the sources file differ only in case: rename one"),
     ("[sources.shop]\nurl = 'postgresql://u@h/db'\ntable = 's'\npassword_env = 'NOPE_PW'",
      "the environment variable NOPE_PW (password_env) is not set"),
     ("[sources.shop]\nurl = 'postgresql://u@h/db'",

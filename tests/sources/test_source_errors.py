@@ -36,46 +36,57 @@ def failure(shop, timeout_s: float = 30) -> SourceError:
     return e.value
 
 
+CHECK = " (`segbot sources FILE --check` shows why)."
+# Each case: the source's settings, the channel's sentence, and the start and end of the
+# operator's (``segbot sources --check``), which alone may name hosts, ports and tables.
 CASES = {
     "unreachable": (
         'url = "postgresql://segbot@127.0.0.1:{port}/shop"\ntable = "public.sales"',
-        "I couldn't reach the database of source 'shop' at 127.0.0.1:{port} (",
-        "): check the host and port in the sources file and that the server is up and lets the bot in.",
+        "I couldn't reach the database of source 'shop': ask the bot's operator to check that "
+        "its server is up and lets the bot in" + CHECK,
+        ("I couldn't reach the database of source 'shop' at 127.0.0.1:{port} (",
+         "): check the host and port in the sources file and that the server is up and lets the bot in."),
     ),
     "wrong password": (
         'url = "URL"\ntable = "public.sales"',
-        "The database of source 'shop' refused the login of segbot: check the password in SHOP_DB_PASSWORD.",
-        "",
+        "The database of source 'shop' refused the bot's login: ask the bot's operator to check "
+        "the password in SHOP_DB_PASSWORD.",
+        ("The database of source 'shop' refused the login of segbot: check the password in "
+         "SHOP_DB_PASSWORD in the sources file.", ""),
     ),
     "missing table": (
         'url = "URL"\ntable = "public.salez"',
-        "The database of source 'shop' has no table public.salez: check table in the sources file (schema.table).",
-        "",
+        "The database of source 'shop' has no such table: ask the bot's operator to check the "
+        "source's table" + CHECK,
+        ("The database of source 'shop' has no table public.salez: check table in the sources "
+         "file (schema.table).", ""),
     ),
     "query of a missing table": (
         'url = "URL"\nquery = "select * from salez"',
-        "The query of source 'shop' reads a table the database does not have (relation \"salez\" does not exist",
-        "): check the query in the sources file.",
+        "The query of source 'shop' reads a table the database does not have: ask the bot's "
+        "operator to check the query" + CHECK,
+        ("The query of source 'shop' reads a table the database does not have (relation \"salez\" does not exist",
+         "): check the query in the sources file."),
     ),
     "query without the needed columns": (
         'url = "URL"\nquery = "select invoice_no, quantity from public.sales"',
         "The query of source 'shop' has no customer, date or price column (its columns are "
         "invoice_no, quantity): return them under those names, or map them in the source's "
         "[columns] section.",
-        "",
+        None,
     ),
     "query with no rows": (
         'url = "URL"\nquery = "select * from public.sales where quantity > 1000000"',
         "The query of source 'shop' returned no rows: check its filters.",
-        "",
+        None,
     ),
     "no purchases": (
         'url = "URL"\nquery = "select * from public.sales where customer_id is null"',
         "None of the 6,653 lines of the query of source 'shop' is a purchase with a customer, "
         "a date and a positive amount: check its column mapping.",
-        "",
+        None,
     ),
-}
+}  # fmt: skip
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -83,15 +94,23 @@ def test_each_failure_is_one_sentence_without_the_secret(
     tmp_path, postgres_server, shop_db, caplog, case
 ):
     caplog.set_level(logging.DEBUG)
-    body, start, end = CASES[case]
+    body, said, operator = CASES[case]
     port = free_port()
     password = WRONG if case == "wrong password" else postgres_server.password
     shop = source(tmp_path, postgres_server, shop_db, body.format(port=port), password=password)
     error = failure(shop)
     message = str(error)
-    assert message.startswith(start.format(port=port)) and message.endswith(end), message
+    assert message == said  # the channel's: no host, port, url, query or table name
+    for hidden in ("127.0.0.1", str(port), "salez", "public.sales", "select "):
+        assert hidden not in message
+    if operator is None:
+        assert error.operator is None
+    else:
+        start, end = operator
+        assert error.operator.startswith(start.format(port=port)), error.operator
+        assert error.operator.endswith(end), error.operator
     assert "\n" not in message and message.count(": ") <= 2
-    for text in (message, repr(error), repr(shop), str(shop), *_logged(caplog)):
+    for text in (message, error.operator or "", repr(error), repr(shop), str(shop), *_logged(caplog)):
         assert password not in text and postgres_server.password not in text
 
 
