@@ -12,6 +12,15 @@ pipeline), the frozen records of ``storage.records``, and DataFrames for
 transactions and per-customer assignments. It never imports Slack or the bot.
 """
 
+from storage.campaigns import (
+    Campaign,
+    NewCampaign,
+    campaign_members,
+    campaign_named,
+    campaigns_for,
+    save_campaign,
+    save_report,
+)
 from storage.channels import channel_currency, set_channel_currency
 from storage.datasets import (
     dataset_for,
@@ -73,6 +82,13 @@ from storage.sources import (
 )
 
 __all__ = [
+    "Campaign",
+    "NewCampaign",
+    "campaign_members",
+    "campaign_named",
+    "campaigns_for",
+    "save_campaign",
+    "save_report",
     "update_source_dataset",
     "unbind_source",
     "source_dataset",
