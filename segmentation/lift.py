@@ -106,5 +106,7 @@ def split(members: int, holdout: float) -> tuple[int, int]:
 
 def standardised_difference(a: np.ndarray, b: np.ndarray) -> float:
     """``(mean(a) - mean(b))`` over the pooled standard deviation; 0 when both are constant."""
-    spread = math.sqrt((np.var(a, ddof=1) + np.var(b, ddof=1)) / 2) if min(len(a), len(b)) > 1 else 0
+    spread = (
+        math.sqrt((np.var(a, ddof=1) + np.var(b, ddof=1)) / 2) if min(len(a), len(b)) > 1 else 0
+    )
     return 0.0 if spread == 0 else float((np.mean(a) - np.mean(b)) / spread)

@@ -63,7 +63,7 @@ def revenue(sim):
 
 def test_the_conversion_interval_covers_the_planted_lift_in_95_percent(planted):
     diff, low, high = conversion(planted)
-    coverage = np.mean((low <= 0.04) & (0.04 <= high))
+    coverage = np.mean((low <= 0.04) & (high >= 0.04))
     assert 0.93 <= coverage <= 0.97, coverage
     assert abs(np.mean(diff) - 0.04) < 0.005  # mean error under half a point
 
