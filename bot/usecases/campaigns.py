@@ -1,0 +1,43 @@
+"""``/segment campaign start|list|NAME``: the campaign workflows, answered in the channel's
+own scope (a campaign, its members and its runs are never another channel's)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bot.campaign_requests import CampaignReport, ListCampaigns, StartCampaign
+from bot.render import campaigns as render
+from bot.usecases.context import Deps, Place, Reply
+from bot.usecases.uploads import where
+from workflows.campaign_report import campaign_report
+from workflows.campaigns import StartRequest, campaign_list, start_campaign
+
+
+def start(deps: Deps, place: Place, request: StartCampaign) -> Reply:
+    """Draw the holdout of the latest run's segment and say what the campaign can detect."""
+    started = start_campaign(
+        where(deps, place),
+        StartRequest(
+            name=request.name, segment=request.segment, state=request.state,
+            holdout=request.holdout, days=request.days, start=_today(),
+        ),
+    )  # fmt: skip
+    return Reply(render.started_text(started), render.started_blocks(started))
+
+
+def report(deps: Deps, place: Place, request: CampaignReport) -> Reply:
+    """The campaign's read-out from the channel's stored data (the newest without a name)."""
+    found = campaign_report(where(deps, place), request.name)
+    return Reply(render.report_text(found), render.report_blocks(found))
+
+
+def listing(deps: Deps, place: Place, _request: ListCampaigns) -> Reply:
+    return Reply(render.list_text(campaign_list(where(deps, place)), _today()))
+
+
+def _today() -> dt.date:
+    # The edge reads the clock; campaigns start on the day they are asked for (UTC).
+    return dt.datetime.now(dt.UTC).date()
+
+
+ROUTES = {StartCampaign: start, CampaignReport: report, ListCampaigns: listing}
