@@ -23,6 +23,7 @@ from segmentation.lift import detectable_lift, split
 from storage import Campaign, NewCampaign, RunRecord
 from workflows.campaign_words import (
     MIN_GROUP,
+    day,
     group_too_small,
     name_problem,
     power_sentence,
@@ -77,7 +78,7 @@ def start_campaign(w: Where, request: StartRequest) -> Started:
     with storage.connect(w.db_path) as db:
         if storage.campaign_named(db, w.scope, name) is not None:
             raise UserError(f"A campaign called “{name}” exists already here: choose another name.")
-        run = _run(db, w, request.run_id)
+        run = _run(db, w, request.run_id, request.start)
         segments = storage.segments_for(db, run.id, w.scope)
         chosen = _segment(segments, request.segment, run.id)
         customers = storage.assignments_for(db, run.id, w.scope)
@@ -141,14 +142,23 @@ def _state(given: str | None) -> str | None:
     return key
 
 
-def _run(db, w: Where, run_id: int | None) -> RunRecord:
-    run = (
-        storage.latest_run(db, w.scope) if run_id is None else storage.run_for(db, run_id, w.scope)
-    )
-    if run is None or run.status != "done":
+def _run(db, w: Where, run_id: int | None, start: dt.date) -> RunRecord:
+    """The finished run the members come from; its data end before the start, so nobody's
+    purchases after the start helped choose them."""
+    if run_id is None:
+        run = storage.latest_run(db, w.scope)
+    else:
+        run = storage.run_for(db, run_id, w.scope)
+    if run is None or run.status != "done" or run.summary is None:
         if run_id is None:
             raise UserError("This channel has no finished run yet: segment its data first.")
         raise UserError(f"Run {run_id} is not one of this channel's finished runs.")
+    last = run.summary.last_purchase
+    if last is not None and start < dt.date.fromisoformat(last[:10]):
+        raise UserError(
+            f"A campaign starts after the data its members come from: run {run.id}'s data go to "
+            f"{day(dt.date.fromisoformat(last[:10]))}, so start on that day or later."
+        )
     return run
 
 

@@ -19,23 +19,28 @@ GROUP_KEYS = {"customers", "converted", "rate", "revenue_per_customer"}
 
 
 @pytest.fixture(scope="module")
-def stored(tmp_path_factory):
-    """A database holding one CLI run of 60,000 lines: its path and the biggest segment."""
-    folder = tmp_path_factory.mktemp("campaign")
+def lines() -> pd.DataFrame:
     export, _ = sample_export(rows=60_000, seed=5)
-    path = folder / "orders.csv"
-    export.assign(InvoiceDate=export.InvoiceDate.dt.strftime("%Y-%m-%d %H:%M")).to_csv(
-        path, index=False
-    )
+    return export.assign(InvoiceDate=export.InvoiceDate.dt.strftime("%Y-%m-%d %H:%M"))
+
+
+@pytest.fixture(scope="module")
+def stored(tmp_path_factory, lines):
+    """A database holding one CLI run of the lines before 1 Sep 2011: its path, the biggest
+    segment, and a file of the lines after."""
+    folder = tmp_path_factory.mktemp("campaign")
+    earlier, later = folder / "earlier.csv", folder / "later.csv"
+    lines[lines.InvoiceDate < "2011-09-01"].to_csv(earlier, index=False)
+    lines[lines.InvoiceDate >= "2011-09-01"].to_csv(later, index=False)
     db = folder / "shop.db"
-    assert main(["segment", str(path), "--db", str(db), "--json"]) == 0
+    assert main(["segment", str(earlier), "--db", str(db), "--add", "--json"]) == 0
     with storage.connect(db) as conn:
         segments = storage.segments_for(conn, 1, storage.CLI_SCOPE)
-    return str(db), max(segments, key=lambda s: s.customers)
+    return str(db), max(segments, key=lambda s: s.customers), str(later)
 
 
 def test_start_report_list_print_the_contract(stored, capsys):
-    db, segment = stored
+    db, segment, later = stored
     capsys.readouterr()
     argv = ["campaign", "start", "spring", "--db", db, "--segment", segment.name]
     assert main([*argv, "--holdout", "20%", "--start", "2011-09-01", "--json"]) == 0
@@ -49,6 +54,10 @@ def test_start_report_list_print_the_contract(stored, capsys):
     members = pd.read_csv(started["members_csv"])
     assert members.is_holdout.sum() == started["holdout"]
     assert "would show at 95 % confidence" in printed.err
+    assert main(["campaign", "report", "spring", "--db", db]) == 2
+    assert capsys.readouterr().err.startswith("segbot: Nothing to read yet")
+    assert main(["segment", later, "--db", db, "--add"]) == 0
+    capsys.readouterr()
 
     assert main(["campaign", "report", "spring", "--db", db, "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
@@ -80,10 +89,11 @@ def test_start_report_list_print_the_contract(stored, capsys):
         (["--segment", ""], "Say which segment"),
         (["--state", ""], "The state is empty"),
         (["--run", "9"], "Run 9 is not one of this channel's finished runs"),
+        (["--start", "2011-08-01"], "A campaign starts after the data its members come from"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(stored, capsys, argv, said):
-    db, segment = stored
+    db, segment, _ = stored
     base = ["campaign", "start", "bad", "--db", db, "--segment", str(segment.id)]
     assert exit_code([*base, *argv]) == 2
     err = capsys.readouterr().err
@@ -99,6 +109,6 @@ def exit_code(argv: list[str]) -> int:
 
 
 def test_report_of_a_campaign_not_there(stored, capsys):
-    db, _ = stored
+    db, _, _ = stored
     assert main(["campaign", "report", "nope", "--db", db]) == 2
     assert capsys.readouterr().err == "segbot: There is no campaign called “nope” here.\n"
