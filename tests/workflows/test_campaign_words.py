@@ -7,9 +7,17 @@ import datetime as dt
 
 import numpy as np
 
-from segmentation.lift import Interval, interval, mean_difference, proportion_difference
+from segmentation.lift import (
+    Interval,
+    detectable_lift,
+    interval,
+    mean_difference,
+    proportion_difference,
+    split,
+)
+from storage import Campaign
 from tests.segmentation.test_lift import HELD_OUT, TREATED, simulate
-from workflows.campaign_words import verdict
+from workflows.campaign_words import power_sentence, verdict
 
 ENDS = dt.date(2027, 1, 14)
 
@@ -65,4 +73,29 @@ def test_the_words_carry_the_intervals_figures():
     assert none == (
         "No effect can be seen: at this size only a lift over 6.0 points would show; the window "
         "ended on 14 Jan 2027."
+    )
+
+
+def campaign(members: int, holdout: float, baseline: float = 0.2) -> Campaign:
+    treated, held_out = split(members, holdout)
+    return Campaign(
+        id=1, team_id="T1", channel_id="C1", created_at="2027-01-01T00:00:00+00:00",
+        name="spring", run_id=1, dataset_id=1, line=1, source=None, segment=0,
+        segment_name="Loyal", state=None, holdout=holdout, window_days=30, seed=0,
+        start="2027-01-01", members=members, treated=treated, held_out=held_out,
+        baseline=baseline, detectable_lift=detectable_lift(baseline, treated, held_out),
+        created_by="U1",
+    )  # fmt: skip
+
+
+def test_what_a_campaign_can_detect_and_a_larger_holdout_when_too_small():
+    assert power_sentence(campaign(40_000, 0.1)) == (
+        "With 40,000 customers and a 10 % holdout, a lift of 1.9 points or more in the share "
+        "who buy within 30 days would show at 95 % confidence with 80 % power."
+    )
+    small = power_sentence(campaign(5_000, 0.1))
+    assert small.endswith("A 15 % holdout would show 4.6 points.")
+    tiny = power_sentence(campaign(300, 0.1))
+    assert tiny.endswith(
+        "even holding out half, only 14.3 points would show; a larger segment would tell more."
     )
