@@ -85,8 +85,8 @@ def campaign_report(w: Where, name: str | None) -> Report:
     )
     if last is None or last < start:
         raise UserError(
-            f"Nothing to read yet: the data end before the start ({day(start.date())}); share "
-            f"newer transactions. The window ends on {day(window_ends)}."
+            f"Nothing to read yet: the data end before the campaign's start on "
+            f"{day(start.date())}, and its window ends on {day(window_ends)}."
         )
     report = _read(campaign, members, rows, currency=dataset.currency, last=last.date())
     with storage.connect(w.db_path) as db:
