@@ -31,6 +31,7 @@ from storage.datasets import (
     load_transactions,
     remove_partial_files,
     save_dataset,
+    transactions_table,
 )
 from storage.db import DEFAULT_DB_PATH, connect, data_dir, open_db
 from storage.digests import (
@@ -147,5 +148,6 @@ __all__ = [
     "schedule_for",
     "segments_for",
     "skipped_since_last_sent",
+    "transactions_table",
     "update_job",
 ]

@@ -76,7 +76,9 @@ def campaign_report(w: Where, name: str | None) -> Report:
             raise UserError(NO_DATASET)
         _same_data(campaign, dataset)
         members = storage.campaign_members(db, campaign.id, w.scope)
-        transactions = storage.load_transactions(db, dataset.id, w.scope, data_dir=w.data_dir)
+        transactions = storage.transactions_table(db, dataset.id, w.scope, data_dir=w.data_dir)
+    if transactions is None:
+        raise UserError(NO_DATASET)
     start = dt.datetime.fromisoformat(campaign.start)
     end = start + dt.timedelta(days=campaign.window_days)
     window_ends = (end - dt.timedelta(days=1)).date()

@@ -63,13 +63,19 @@ def last_purchase_query(t: ir.Table) -> ir.Table:
 
 
 def campaign_outcomes(
-    transactions: pd.DataFrame, members: list[str], *, start: dt.datetime, end: dt.datetime
+    transactions: pa.Table | pd.DataFrame,
+    members: list[str],
+    *,
+    start: dt.datetime,
+    end: dt.datetime,
 ) -> tuple[pd.DataFrame, pd.Timestamp | None]:
-    """``outcomes_query`` on DuckDB in-process over a normalised table (stored data): the
-    members' rows indexed by ``customer_id`` (members without lines are absent), and the
-    data's last purchase (None: none)."""
-    columns = [c for c in (*NORMALISED, *OPTIONAL) if c in transactions.columns]
-    arrow = pa.Table.from_pandas(transactions[columns], preserve_index=False)
+    """``outcomes_query`` on DuckDB in-process over a normalised table (stored data, as Arrow
+    or pandas): the members' rows indexed by ``customer_id`` (members without lines are
+    absent), and the data's last purchase (None: none)."""
+    if isinstance(transactions, pd.DataFrame):
+        transactions = pa.Table.from_pandas(transactions, preserve_index=False)
+    columns = [c for c in (*NORMALISED, *OPTIONAL) if c in transactions.column_names]
+    arrow = transactions.select(columns)
     ids = pa.table({"customer_id": pa.array(members, type=pa.string())})
     with database().cursor() as con:  # a cursor: its own view of the two tables
         con.register(TABLE, arrow)
