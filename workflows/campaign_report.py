@@ -96,6 +96,26 @@ def campaign_report(w: Where, name: str | None) -> Report:
     return report
 
 
+def open_campaign_lines(w: Where, today: dt.date) -> tuple[tuple[str, str], ...]:
+    """``(name, sentence)`` for each campaign whose window is open on ``today`` (a digest's
+    line each): its verdict read out now, or why it can't be read yet."""
+    lines = []
+    for campaign in storage_campaigns(w):
+        start = dt.date.fromisoformat(campaign.start)
+        if start + dt.timedelta(days=campaign.window_days - 1) < today:
+            continue
+        try:
+            lines.append((campaign.name, campaign_report(w, campaign.name).verdict))
+        except UserError as exc:
+            lines.append((campaign.name, str(exc)))
+    return tuple(reversed(lines))  # oldest first
+
+
+def storage_campaigns(w: Where) -> list[Campaign]:
+    with storage.connect(w.db_path) as db:
+        return storage.campaigns_for(db, w.scope)
+
+
 def _read(
     campaign: Campaign, members: pd.DataFrame, rows: pd.DataFrame, *, currency: str | None,
     last: dt.date,

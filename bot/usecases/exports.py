@@ -33,9 +33,7 @@ def pick_segment(segments: Sequence[Segment], wanted: str) -> Segment:
 # the address trimmed and lower-cased.
 AUDIENCE_HEADERS = {"meta": "email", "google": "Email"}
 AUDIENCE_NAMES = {"meta": "Meta Custom Audiences", "google": "Google Customer Match"}
-NO_EMAILS = (
-    "This export has no e-mail addresses, so there is nothing an ad platform can match."
-)
+NO_EMAILS = "This export has no e-mail addresses, so there is nothing an ad platform can match."
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 

@@ -4,6 +4,7 @@ from transactions shared after the start, with every figure checked against the 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import threading
 from pathlib import Path
 
@@ -204,3 +205,30 @@ def test_a_name_taken_a_run_of_another_channel_and_two_starts_at_once(channel, t
     assert len(campaign_list(w)) == 1 and campaign_list(other) == []
     with pytest.raises(UserError, match="no campaign called"):
         campaign_report(other, "winback")
+
+
+def test_the_digest_carries_a_line_per_open_campaign(channel):
+    from bot.render.digest import digest_blocks
+    from workflows.digest.refresh import RefreshRequest, refresh
+
+    w, outcome = channel
+    start_campaign(w, request(outcome, name="autumn (UK)"))
+
+    def digest(on: dt.date):
+        return refresh(
+            RefreshRequest(
+                db_path=w.db_path, data_dir=w.data_dir, scope=SCOPE, as_of=on, trigger="command"
+            )
+        )
+
+    made = digest(dt.date(2011, 9, 10))
+    assert made.campaigns == (
+        (
+            "autumn (UK)",
+            "Nothing to read yet: the data end before the campaign's start on 1 Sep 2011, and "
+            "its window ends on 30 Sep 2011.",
+        ),
+    )
+    shown = json.dumps(digest_blocks(made))
+    assert "*Campaigns*" in shown and "`autumn (UK)`: Nothing to read yet" in shown
+    assert digest(dt.date(2011, 10, 1)).campaigns == ()  # its window ended the day before
