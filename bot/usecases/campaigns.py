@@ -19,7 +19,7 @@ def start(deps: Deps, place: Place, request: StartCampaign) -> Reply:
         where(deps, place),
         StartRequest(
             name=request.name, segment=request.segment, state=request.state,
-            holdout=request.holdout, days=request.days, start=_today(),
+            holdout=request.holdout, days=request.days, start=today(),
         ),
     )  # fmt: skip
     return Reply(render.started_text(started), render.started_blocks(started))
@@ -32,10 +32,10 @@ def report(deps: Deps, place: Place, request: CampaignReport) -> Reply:
 
 
 def listing(deps: Deps, place: Place, _request: ListCampaigns) -> Reply:
-    return Reply(render.list_text(campaign_list(where(deps, place)), _today()))
+    return Reply(render.list_text(campaign_list(where(deps, place)), today()))
 
 
-def _today() -> dt.date:
+def today() -> dt.date:
     # The edge reads the clock; campaigns start on the day they are asked for (UTC).
     return dt.datetime.now(dt.UTC).date()
 

@@ -7,6 +7,7 @@ import json
 import pytest
 
 import storage
+from bot.render.campaign_form import CAMPAIGN_MODAL
 from segmentation.sample import sample_export
 from storage import Scope
 from tests.bot.conftest import Running
@@ -90,3 +91,71 @@ def test_bad_campaign_input_is_one_plain_sentence(shop: Running) -> None:
         assert said in reply, (text, reply)
         assert "\n" not in reply and "<!channel>" not in reply
     assert _say(env, "campaign list").startswith("No campaigns yet")
+
+
+def _results(env: Running) -> dict:
+    slack = env.slack
+    replies = [
+        r
+        for m in slack.messages(env.channel)
+        for r in slack.messages(env.channel, thread_ts=m["ts"])
+    ]
+    return next(m for m in replies if "start_campaign" in json.dumps(m.get("blocks")))
+
+
+def _choose(env: Running, channel: str, ts: str, value: str) -> None:
+    resp = env.slack.choose_option(
+        channel_id=channel, user_id=env.user, message_ts=ts, action_id="start_campaign",
+        selected_value=value,
+    )  # fmt: skip
+    assert resp.status == 200
+
+
+def test_start_a_campaign_from_the_results(shop: Running) -> None:
+    env, slack = shop, shop.slack
+    segment = _biggest_segment(env)
+    results = _results(env)
+    scope = Scope(slack.team_id, env.channel)
+    with storage.connect(env.settings.db_path) as db:
+        run_id = storage.latest_run(db, scope).id
+    _choose(env, env.channel, results["ts"], f"{run_id}:{segment.id}")
+    slack.wait_for("views.open")
+    modal = slack.open_modal(env.user)
+    assert modal["callback_id"] == CAMPAIGN_MODAL
+    assert json.loads(modal["private_metadata"]) == {
+        "channel": env.channel, "run": run_id, "segment": segment.id,
+    }  # fmt: skip
+    answer = json.loads(slack.submit_view(env.user, {"name": "<b>big</b>"}).body)
+    assert answer["response_action"] == "errors" and "plain words" in answer["errors"]["name"]
+    assert slack.submit_view(env.user, {"name": "autumn", "holdout": "0.3"}).body == ""
+    slack.wait_for("chat.postEphemeral")
+    told = slack.ephemeral(env.channel, env.user)[-1]["text"]
+    assert told.startswith("*Campaign `autumn` started*") and "(30 %)" in told
+    with storage.connect(env.settings.db_path) as db:
+        (campaign,) = storage.campaigns_for(db, scope)
+    assert (campaign.name, campaign.run_id, campaign.segment, campaign.holdout) == (
+        "autumn", run_id, segment.id, 0.3,
+    )  # fmt: skip
+
+
+def test_a_forged_or_foreign_choice_opens_nothing(shop: Running) -> None:
+    env, slack = shop, shop.slack
+    results = _results(env)
+    keep = ("user", "bot_id", "app_id", "text", "blocks")
+    value = _select(results)["options"][0]["value"]
+    # The results, copied to a channel of its own: their run is not that channel's.
+    other = slack.add_channel("finance", members=[env.user])
+    slack.workspace.post(other, {k: v for k, v in results.items() if k in keep})
+    _choose(env, other, slack.messages(other)[-1]["ts"], value)
+    slack.wait_for("hook", where=lambda c: "not available in this channel" in str(c.body))
+    # A value no results ever offered: a run that is nobody's.
+    forged = json.loads(json.dumps(results["blocks"]))
+    _select({"blocks": forged})["options"][0]["value"] = "999:0"
+    slack.workspace.post(env.channel, {"text": "forged", "blocks": forged})
+    _choose(env, env.channel, slack.messages(env.channel)[-1]["ts"], "999:0")
+    slack.wait_for("hook", 2, where=lambda c: "not available in this channel" in str(c.body))
+    assert not slack.calls("views.open") and slack.open_modal(env.user) is None
+
+
+def _select(message: dict) -> dict:
+    return next(e for e in message["blocks"][-1]["elements"] if e["action_id"] == "start_campaign")
