@@ -118,9 +118,15 @@ def campaign_list(w: Where) -> list[Campaign]:
 
 
 def members_csv(drawn: pd.DataFrame) -> str:
-    """The members as CSV: ``customer_id``, ``is_holdout`` (true/false), ``lifecycle``,
-    ``total_spend`` at the start; the audiences to contact are the rows not held out."""
-    frame = drawn.assign(is_holdout=drawn["holdout"].map({True: "true", False: "false"}))
+    """The members as CSV, safe to open in a spreadsheet: ``customer_id``, ``is_holdout``
+    (true/false), ``lifecycle``, ``total_spend`` at the start; the audience to contact is the
+    rows not held out."""
+    from segmentation.report import neutralise  # its module draws charts: only when asked
+
+    frame = drawn.assign(
+        customer_id=[neutralise(str(c)) for c in drawn["customer_id"]],
+        is_holdout=drawn["holdout"].map({True: "true", False: "false"}),
+    )
     columns = ["customer_id", "is_holdout", "lifecycle", "total_spend"]
     return frame[columns].sort_values("customer_id").to_csv(index=False)
 

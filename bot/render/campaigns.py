@@ -31,8 +31,9 @@ def started_blocks(started: Started) -> list[dict]:
     return [
         section(started_text(started)),
         context(
-            f"Contact only the treated group: `/segment campaign {echo(started.campaign.name)}` "
-            "reads out the lift once newer transactions are shared."
+            "The members' CSV is in your direct messages: contact only the rows not held out. "
+            f"`/segment campaign {echo(started.campaign.name)}` reads out the lift once newer "
+            "transactions are shared."
         ),
     ]
 

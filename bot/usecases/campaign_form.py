@@ -13,7 +13,7 @@ from bot.render import campaign_form as form
 from bot.render.blocks import escape
 from bot.render.campaigns import started_text
 from bot.scheduling.posting import reason
-from bot.usecases.campaigns import today
+from bot.usecases.campaigns import send_members, today
 from bot.usecases.context import Deps, Place
 from bot.usecases.uploads import where
 from workflows.campaign_words import name_problem
@@ -81,7 +81,9 @@ def start_from_modal(deps: Deps, place: Place, submitted: Submitted) -> str:
     """Start the campaign; tell the user, only them. Returns the text sent (a plain sentence
     when it could not start)."""
     try:
-        text = started_text(start_campaign(where(deps, place), submitted.request))
+        started = start_campaign(where(deps, place), submitted.request)
+        send_members(deps, place, started)
+        text = started_text(started)
     except Exception as e:
         # a sentence that may quote what was typed: escaped here, where it is shown
         text = escape(describe(e, context="starting a campaign from the modal"))

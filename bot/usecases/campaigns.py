@@ -7,10 +7,12 @@ import datetime as dt
 
 from bot.campaign_requests import CampaignReport, ListCampaigns, StartCampaign
 from bot.render import campaigns as render
+from bot.render.blocks import echo
+from bot.slack.files import send_to_user
 from bot.usecases.context import Deps, Place, Reply
 from bot.usecases.uploads import where
 from workflows.campaign_report import campaign_report
-from workflows.campaigns import StartRequest, campaign_list, start_campaign
+from workflows.campaigns import Started, StartRequest, campaign_list, start_campaign
 
 
 def start(deps: Deps, place: Place, request: StartCampaign) -> Reply:
@@ -22,7 +24,20 @@ def start(deps: Deps, place: Place, request: StartCampaign) -> Reply:
             holdout=request.holdout, days=request.days, start=today(),
         ),
     )  # fmt: skip
+    send_members(deps, place, started)
     return Reply(render.started_text(started), render.started_blocks(started))
+
+
+def send_members(deps: Deps, place: Place, started: Started) -> None:
+    """The members CSV (``is_holdout`` marked) to the user who started it, by DM: the audience
+    to contact is the rows not held out."""
+    c = started.campaign
+    send_to_user(
+        deps.client, user_id=place.user_id, name=started.members_csv.name,
+        data=started.members_csv.read_bytes(),
+        comment=f"Members of campaign `{echo(c.name)}`: contact the {c.treated:,} rows with "
+        f"is_holdout false; the {c.held_out:,} held out get nothing.",
+    )  # fmt: skip
 
 
 def report(deps: Deps, place: Place, request: CampaignReport) -> Reply:

@@ -60,6 +60,13 @@ def test_start_list_and_read_out_a_campaign_in_its_channel_only(shop: Running) -
     assert (campaign.members, campaign.held_out) == (
         segment.customers, round(segment.customers * 0.3),
     )  # fmt: skip
+    # The members, sent by DM: every one once, the held-out ones marked.
+    upload = slack.wait_for("files.completeUploadExternal")[0]
+    csv = slack.file_bytes(json.loads(upload.body["files"])[0]["id"]).decode()
+    rows = [line.split(",") for line in csv.splitlines()]
+    assert rows[0] == ["customer_id", "is_holdout", "lifecycle", "total_spend"]
+    assert len(rows) - 1 == campaign.members
+    assert sum(row[1] == "true" for row in rows[1:]) == campaign.held_out
     assert "exists already" in _say(env, f"campaign start spring sale segment={segment.id}")
     # The shared data end before today's start: nothing to read yet, and when the window ends.
     assert _say(env, "campaign spring sale").startswith("Nothing to read yet")
