@@ -10,6 +10,8 @@ against net revenue as everywhere else.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -26,10 +28,17 @@ from segmentation.lift import (
     proportion_difference,
     standardised_difference,
 )
+from sources import Catalog, Source, SourceError, source_outcomes
 from storage import Campaign
+from workflows.bindings import source_gone_text
 from workflows.campaign_words import day, relative, verdict
 from workflows.errors import NO_DATASET, UserError
 from workflows.runs import Where
+
+NO_SOURCES = Catalog()
+# Reads a campaign's members' outcomes: ``(members, start=, end=)`` → (per-customer rows,
+# the data's last purchase).
+Read = Callable[..., tuple[pd.DataFrame, pd.Timestamp | None]]
 
 
 @dataclass(frozen=True)
@@ -64,39 +73,34 @@ class Report:
         }  # fmt: skip
 
 
-def campaign_report(w: Where, name: str | None) -> Report:
+def campaign_report(w: Where, name: str | None, *, catalog: Catalog = NO_SOURCES) -> Report:
     """Read out the campaign called ``name`` (None: the channel's newest) from the channel's
-    stored data and keep it as its latest; ``UserError`` when there is no such campaign, the
-    channel's data were replaced or its source switched since the start, or no data reach the
-    start yet."""
+    data — its stored transactions, or the connected source it started on (of ``catalog``),
+    queried where it lives — and keep it as its latest. ``UserError`` when there is no such
+    campaign, the channel's data were replaced or its source switched since the start, the
+    source can't be read, or no data reach the start yet."""
     with storage.connect(w.db_path) as db:
         campaign = _campaign(db, w, name)
-        dataset = storage.latest_dataset(db, w.scope)
-        if dataset is None:
-            raise UserError(NO_DATASET)
-        _same_data(campaign, dataset)
         members = storage.campaign_members(db, campaign.id, w.scope)
-        transactions = storage.transactions_table(db, dataset.id, w.scope, data_dir=w.data_dir)
-    if transactions is None:
-        raise UserError(NO_DATASET)
+        read, currency = _reader(db, w, campaign, catalog)
     start = dt.datetime.fromisoformat(campaign.start)
     end = start + dt.timedelta(days=campaign.window_days)
     window_ends = (end - dt.timedelta(days=1)).date()
-    rows, last = campaign_outcomes(
-        transactions, members["customer_id"].tolist(), start=start, end=end
-    )
+    rows, last = read(members["customer_id"].tolist(), start=start, end=end)
     if last is None or last < start:
         raise UserError(
             f"Nothing to read yet: the data end before the campaign's start on "
             f"{day(start.date())}, and its window ends on {day(window_ends)}."
         )
-    report = _read(campaign, members, rows, currency=dataset.currency, last=last.date())
+    report = _read(campaign, members, rows, currency=currency, last=last.date())
     with storage.connect(w.db_path) as db:
         storage.save_report(db, campaign.id, w.scope, report.to_json())
     return report
 
 
-def open_campaign_lines(w: Where, today: dt.date) -> tuple[tuple[str, str], ...]:
+def open_campaign_lines(
+    w: Where, today: dt.date, *, catalog: Catalog = NO_SOURCES
+) -> tuple[tuple[str, str], ...]:
     """``(name, sentence)`` for each campaign whose window is open on ``today`` (a digest's
     line each): its verdict read out now, or why it can't be read yet."""
     lines = []
@@ -105,7 +109,9 @@ def open_campaign_lines(w: Where, today: dt.date) -> tuple[tuple[str, str], ...]
         if start + dt.timedelta(days=campaign.window_days - 1) < today:
             continue
         try:
-            lines.append((campaign.name, campaign_report(w, campaign.name).verdict))
+            lines.append(
+                (campaign.name, campaign_report(w, campaign.name, catalog=catalog).verdict)
+            )
         except UserError as exc:
             lines.append((campaign.name, str(exc)))
     return tuple(reversed(lines))  # oldest first
@@ -190,17 +196,37 @@ def _campaign(db, w: Where, name: str | None) -> Campaign:
     return campaign
 
 
-def _same_data(campaign: Campaign, dataset: storage.Dataset) -> None:
-    """The channel still reads the data the campaign started on (its source, its line)."""
-    if dataset.source != campaign.source:
+def _reader(db, w: Where, campaign: Campaign, catalog: Catalog) -> tuple[Read, str | None]:
+    """How to read the campaign's outcomes from the data it started on, and the currency to
+    say money in; ``UserError`` when the channel reads other data now."""
+    binding = storage.channel_source(db, w.scope)
+    if (None if binding is None else binding.source) != campaign.source:
         raise UserError(
             "This channel reads other data than when the campaign started (its source "
             "changed), so the campaign can't be read from them."
         )
-    if dataset.source is not None:
-        raise UserError("Read-outs come from stored data for now, not a connected source.")
-    if dataset.line != campaign.line:
+    currency = storage.channel_currency(db, w.scope)
+    if campaign.source is not None:
+        source = catalog.get(campaign.source)
+        if source is None or not source.allowed_in(w.scope.channel_id):
+            raise UserError(source_gone_text(campaign.source))
+        return functools.partial(_from_source, source), currency
+    dataset = storage.latest_upload(db, w.scope)
+    if dataset is not None and dataset.line != campaign.line:
         raise UserError(
             "This channel's data were replaced since the campaign started, so the campaign "
             "can't be read from them: add newer transactions to the data it started on."
         )
+    table = None
+    if dataset is not None:
+        table = storage.transactions_table(db, dataset.id, w.scope, data_dir=w.data_dir)
+    if dataset is None or table is None:
+        raise UserError(NO_DATASET)
+    return functools.partial(campaign_outcomes, table), currency or dataset.currency
+
+
+def _from_source(source: Source, members: list[str], *, start: dt.datetime, end: dt.datetime):
+    try:
+        return source_outcomes(source, members, start=start, end=end)
+    except SourceError as e:  # one sentence naming what to fix, never a secret
+        raise UserError(str(e)) from None

@@ -42,7 +42,7 @@ def send_members(deps: Deps, place: Place, started: Started) -> None:
 
 def report(deps: Deps, place: Place, request: CampaignReport) -> Reply:
     """The campaign's read-out from the channel's stored data (the newest without a name)."""
-    found = campaign_report(where(deps, place), request.name)
+    found = campaign_report(where(deps, place), request.name, catalog=deps.sources)
     return Reply(render.report_text(found), render.report_blocks(found))
 
 

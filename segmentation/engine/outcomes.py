@@ -83,8 +83,24 @@ def campaign_outcomes(
         table = ibis.table(ibis.Schema.from_pyarrow(arrow.schema), name=TABLE)
         chosen = ibis.table(ibis.Schema.from_pyarrow(ids.schema), name=MEMBERS)
         rows = con.sql(sql(outcomes_query(table, chosen, start=start, end=end).op())).df()
-        last = con.sql(sql(last_purchase_query(table).op())).df()["last_purchase"].iloc[0]
-    rows = rows.set_index("customer_id").sort_index()
+        last = con.sql(sql(last_purchase_query(table).op())).df()
+    return _tidy(rows, last)
+
+
+def table_outcomes(
+    table: ir.Table, members: list[str], *, start: dt.datetime, end: dt.datetime
+) -> tuple[pd.DataFrame, pd.Timestamp | None]:
+    """``campaign_outcomes`` on the backend that holds ``table`` (a connected source's
+    ``NORMALISED`` columns): the members go to it as a small table, the aggregate runs there."""
+    backend = table.get_backend()
+    chosen = ibis.memtable(pa.table({"customer_id": pa.array(members, type=pa.string())}))
+    rows = backend.execute(outcomes_query(table, chosen, start=start, end=end))
+    return _tidy(rows, backend.execute(last_purchase_query(table)))
+
+
+def _tidy(rows: pd.DataFrame, last: pd.DataFrame) -> tuple[pd.DataFrame, pd.Timestamp | None]:
+    rows = rows.astype({"customer_id": "str"}).set_index("customer_id").sort_index()
+    newest = last["last_purchase"].iloc[0]
     return rows.astype({"orders_before": "int64", "orders": "int64"}), (
-        None if pd.isna(last) else pd.Timestamp(last)
+        None if pd.isna(newest) else pd.Timestamp(newest)
     )

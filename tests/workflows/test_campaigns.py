@@ -232,3 +232,39 @@ def test_the_digest_carries_a_line_per_open_campaign(channel):
     shown = json.dumps(digest_blocks(made))
     assert "*Campaigns*" in shown and "`autumn (UK)`: Nothing to read yet" in shown
     assert digest(dt.date(2011, 10, 1)).campaigns == ()  # its window ended the day before
+
+
+def test_a_campaign_on_a_connected_source_is_read_where_the_data_live(tmp_path, lines):
+    from segmentation.summary import RunParams
+    from sources import Catalog, Source
+    from workflows.bindings import source_row
+    from workflows.segmenting import segment_bound_source
+
+    path = tmp_path / "sales.parquet"
+    lines[lines.InvoiceDate < "2011-09-01"].to_parquet(path)
+    source = Source(name="shop", kind="files", description="d", path=str(path))
+    w = where(tmp_path)
+    with storage.connect(w.db_path) as db:
+        storage.bind_source(db, SCOPE, "shop", user_id="U1")
+        dataset = source_row(db, SCOPE, source, "U1")
+    outcome = segment_bound_source(w, dataset.id, source, RunParams(), trigger="command")
+    c = start_campaign(w, request(outcome)).campaign
+    assert c.source == "shop"
+    with pytest.raises(UserError, match="Nothing to read yet"):
+        campaign_report(w, "winback", catalog=Catalog((source,)))
+    lines.to_parquet(path)  # the source has grown
+    report = campaign_report(w, "winback", catalog=Catalog((source,)))
+    with storage.connect(w.db_path) as db:
+        members = storage.campaign_members(db, c.id, SCOPE)
+    oracle = fair_figures(lines, members, 30)
+    for group, held in (("treated", False), ("holdout", True)):
+        expected = oracle[oracle.holdout == held]
+        found = getattr(report, group)
+        assert found.converted == int((expected.orders > 0).sum())
+        assert found.revenue_per_customer == pytest.approx(expected.revenue.mean())
+    with pytest.raises(UserError, match="sources file no longer gives it"):
+        campaign_report(w, "winback")  # the operator took the source away
+    with storage.connect(w.db_path) as db:
+        storage.unbind_source(db, SCOPE)
+    with pytest.raises(UserError, match="its source changed"):
+        campaign_report(w, "winback", catalog=Catalog((source,)))

@@ -25,7 +25,7 @@ from segmentation.matching import align_to_previous
 from segmentation.pipeline import segment_transactions
 from segmentation.result import SegmentationResult
 from segmentation.summary import RunParams
-from sources import Source
+from sources import Catalog, Source
 from storage import Dataset, RunRecord, Scope
 from workflows.bindings import segment_source, source_row
 from workflows.campaign_report import open_campaign_lines
@@ -127,7 +127,8 @@ def refresh(request: RefreshRequest) -> Digest:
     where = Where(
         scope=request.scope, user_id=None, db_path=request.db_path, data_dir=request.data_dir
     )
-    return replace(digest, campaigns=open_campaign_lines(where, request.as_of))
+    catalog = Catalog(() if request.source is None else (request.source,))
+    return replace(digest, campaigns=open_campaign_lines(where, request.as_of, catalog=catalog))
 
 
 def refresh_segments(request: RefreshRequest) -> Digest:
