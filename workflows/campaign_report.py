@@ -98,15 +98,13 @@ def campaign_report(w: Where, name: str | None, *, catalog: Catalog = NO_SOURCES
     return report
 
 
-def open_campaign_lines(
-    w: Where, today: dt.date, *, catalog: Catalog = NO_SOURCES
-) -> tuple[tuple[str, str], ...]:
-    """``(name, sentence)`` for each campaign whose window is open on ``today`` (a digest's
-    line each): its verdict read out now, or why it can't be read yet."""
+def open_campaign_lines(w: Where, *, catalog: Catalog = NO_SOURCES) -> tuple[tuple[str, str], ...]:
+    """``(name, sentence)`` for each campaign not yet read out on data that cover its whole
+    window (a line each in a digest, or when new data arrive), oldest first: its verdict read
+    out now, or why it can't be read yet. The read-out that covers the window is its last."""
     lines = []
     for campaign in storage_campaigns(w):
-        start = dt.date.fromisoformat(campaign.start)
-        if start + dt.timedelta(days=campaign.window_days - 1) < today:
+        if campaign.report is not None and campaign.report.get("ended"):
             continue
         try:
             lines.append(
@@ -114,7 +112,7 @@ def open_campaign_lines(
             )
         except UserError as exc:
             lines.append((campaign.name, str(exc)))
-    return tuple(reversed(lines))  # oldest first
+    return tuple(reversed(lines))
 
 
 def storage_campaigns(w: Where) -> list[Campaign]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.render.blocks import clip, context, echo, section
+from bot.render.blocks import bullets, clip, context, echo, section
 from storage import Campaign
 from workflows.campaign_report import Group, Report
 from workflows.campaign_words import day, percent
@@ -81,6 +81,12 @@ def list_text(campaigns: list[Campaign], today: dt.date) -> str:
             f"• `{echo(c.name)}`: {c.members:,} of {echo(c.segment_name)}, {status}. {verdict}"
         )
     return clip("\n".join(lines))
+
+
+def open_campaigns_text(lines: tuple[tuple[str, str], ...]) -> str:
+    """One line per open campaign, ``(name, sentence)``: said when new data arrive."""
+    said = [f"`{echo(name)}`: {sentence}" for name, sentence in lines]
+    return clip("*Campaigns, read out on the new data*\n" + bullets(said))
 
 
 def _group_line(label: str, group: Group) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
@@ -166,3 +167,45 @@ def test_a_forged_or_foreign_choice_opens_nothing(shop: Running) -> None:
 
 def _select(message: dict) -> dict:
     return next(e for e in message["blocks"][-1]["elements"] if e["action_id"] == "start_campaign")
+
+
+def test_new_data_added_bring_each_open_campaigns_read_out(running: Running) -> None:
+    from workflows.campaigns import StartRequest, start_campaign
+    from workflows.runs import Where
+
+    env, slack = running, running.slack
+    frame, _ = sample_export(rows=40_000, seed=3)
+    frame = frame.assign(InvoiceDate=frame["InvoiceDate"].dt.strftime("%Y-%m-%d %H:%M"))
+    early = frame[frame.InvoiceDate < "2011-09-01"].to_csv(index=False).encode()
+    later = frame[frame.InvoiceDate >= "2011-09-01"].to_csv(index=False).encode()
+    slack.share_file(channel_id=env.channel, user_id=env.user, name="early.csv", content=early)
+    wait_results(slack, env.channel)
+    segment = _biggest_segment(env)
+    where = Where(
+        scope=Scope(slack.team_id, env.channel), user_id=env.user,
+        db_path=env.settings.db_path, data_dir=env.settings.data_dir,
+    )  # fmt: skip
+    # Started on 1 Sep 2011, as if that were today (Slack starts campaigns on the day asked).
+    start_campaign(
+        where, StartRequest(name="autumn", segment=str(segment.id), start=dt.date(2011, 9, 1))
+    )
+    ts = slack.share_file(
+        channel_id=env.channel, user_id=env.user, name="later.csv", content=later
+    )["ts"]
+    slack.wait_for("chat.postMessage", where=lambda c: "append_add" in str(c.body.get("blocks")))
+    question = next(
+        m
+        for m in slack.messages(env.channel, thread_ts=ts)
+        if "append_add" in json.dumps(m.get("blocks", []))
+    )
+    slack.click_button(
+        channel_id=env.channel, user_id=env.user, message_ts=question["ts"], action_id="append_add"
+    )
+    said = slack.wait_for(
+        "chat.postMessage", where=lambda c: "read out on the new data" in str(c.body), timeout=60
+    )[-1].body["text"]
+    with storage.connect(env.settings.db_path) as db:
+        (campaign,) = storage.campaigns_for(db, where.scope)
+    assert said == (
+        "*Campaigns, read out on the new data*\n• `autumn`: " + campaign.report["verdict"]
+    )

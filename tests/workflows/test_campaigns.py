@@ -207,7 +207,7 @@ def test_a_name_taken_a_run_of_another_channel_and_two_starts_at_once(channel, t
         campaign_report(other, "winback")
 
 
-def test_the_digest_carries_a_line_per_open_campaign(channel):
+def test_the_digest_carries_a_line_per_open_campaign(channel, lines):
     from bot.render.digest import digest_blocks
     from workflows.digest.refresh import RefreshRequest, refresh
 
@@ -231,7 +231,12 @@ def test_the_digest_carries_a_line_per_open_campaign(channel):
     )
     shown = json.dumps(digest_blocks(made))
     assert "*Campaigns*" in shown and "`autumn (UK)`: Nothing to read yet" in shown
-    assert digest(dt.date(2011, 10, 1)).campaigns == ()  # its window ended the day before
+    # Still unread on a later digest; once data cover its whole window, read out for the last time.
+    assert digest(dt.date(2011, 10, 1)).campaigns == made.campaigns
+    add_later_lines(w, lines[lines.InvoiceDate >= "2011-09-01"])
+    (last,) = digest(dt.date(2011, 12, 12)).campaigns
+    assert last[1].startswith("No effect can be seen: ") and "the window ended on 30 Sep" in last[1]
+    assert digest(dt.date(2011, 12, 19)).campaigns == ()
 
 
 def test_a_campaign_on_a_connected_source_is_read_where_the_data_live(tmp_path, lines):

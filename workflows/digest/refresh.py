@@ -122,13 +122,13 @@ def run_params(request: RefreshRequest, latest: RunRecord | None) -> RunParams:
 
 
 def refresh(request: RefreshRequest) -> Digest:
-    """``refresh_segments``, with a line for each campaign open on the digest's date."""
+    """``refresh_segments``, with a line for each campaign not yet read out to its end."""
     digest = refresh_segments(request)
     where = Where(
         scope=request.scope, user_id=None, db_path=request.db_path, data_dir=request.data_dir
     )
     catalog = Catalog(() if request.source is None else (request.source,))
-    return replace(digest, campaigns=open_campaign_lines(where, request.as_of, catalog=catalog))
+    return replace(digest, campaigns=open_campaign_lines(where, catalog=catalog))
 
 
 def refresh_segments(request: RefreshRequest) -> Digest:
