@@ -103,7 +103,7 @@ def open_campaign_lines(w: Where, *, catalog: Catalog = NO_SOURCES) -> tuple[tup
     window (a line each in a digest, or when new data arrive), oldest first: its verdict read
     out now, or why it can't be read yet. The read-out that covers the window is its last."""
     lines = []
-    for campaign in storage_campaigns(w):
+    for campaign in _campaigns_of(w):
         if campaign.report is not None and campaign.report.get("ended"):
             continue
         try:
@@ -115,7 +115,7 @@ def open_campaign_lines(w: Where, *, catalog: Catalog = NO_SOURCES) -> tuple[tup
     return tuple(reversed(lines))
 
 
-def storage_campaigns(w: Where) -> list[Campaign]:
+def _campaigns_of(w: Where) -> list[Campaign]:
     with storage.connect(w.db_path) as db:
         return storage.campaigns_for(db, w.scope)
 

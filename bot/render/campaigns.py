@@ -55,7 +55,7 @@ def report_blocks(report: Report) -> list[dict]:
     return [
         section(f"*Campaign `{echo(report.campaign)}`*\n{report.verdict}"),
         section(
-            "",
+            f"*Within the window* (to {day(report.window_ends)})",
             [_group_line("Treated", report.treated), _group_line("Held out", report.holdout)],
         ),
         context(

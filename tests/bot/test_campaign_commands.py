@@ -209,3 +209,9 @@ def test_new_data_added_bring_each_open_campaigns_read_out(running: Running) -> 
     assert said == (
         "*Campaigns, read out on the new data*\n• `autumn`: " + campaign.report["verdict"]
     )
+    reply = _say(env, "campaign autumn")
+    assert reply.startswith(f"*Campaign `autumn`*: {campaign.report['verdict']}")
+    treated = campaign.report["treated"]
+    assert f"*Treated*: {treated['customers']:,} customers, {treated['rate']:.1%} bought" in reply
+    blocks = slack.ephemeral(env.channel, env.user)[-1]["blocks"]
+    assert blocks[1]["text"]["text"] == "*Within the window* (to 30 Sep 2011)"
