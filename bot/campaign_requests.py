@@ -16,7 +16,8 @@ from bot.render.blocks import clip
 
 USAGE = (
     "Write `/segment campaign start NAME segment=S [holdout=10%] [days=30] [state=at_risk]`, "
-    "`/segment campaign NAME` or `/segment campaign list`."
+    "`/segment campaign NAME`, `/segment campaign export NAME [as meta|google]` or "
+    "`/segment campaign list`."
 )
 OPTIONS = ("segment", "holdout", "days", "state")
 # Parse errors are escaped once, by the listener that acks them: quoted here unescaped.
@@ -46,7 +47,17 @@ class ListCampaigns:
     """Every campaign of the channel, open and ended, with its verdict."""
 
 
-CampaignCommand = StartCampaign | CampaignReport | ListCampaigns
+@dataclass(frozen=True)
+class ExportCampaign:
+    """``export NAME [as meta|google]``: the members CSV (``is_holdout`` marked), or an ad
+    platform's customer list of the treated group only."""
+
+    name: str
+    audience: str | None = None
+
+
+CampaignCommand = StartCampaign | CampaignReport | ListCampaigns | ExportCampaign
+AUDIENCES = ("meta", "google")
 
 
 def parse_campaign(text: str) -> CampaignCommand:
@@ -59,6 +70,8 @@ def parse_campaign(text: str) -> CampaignCommand:
         return CampaignReport()
     if words[0].lower() == "list" and len(words) == 1:
         return ListCampaigns()
+    if words[0].lower() == "export":
+        return _export(words[1:])
     if words[0].lower() != "start":
         return CampaignReport(" ".join(words))
     name = " ".join(w for w in words[1:] if "=" not in w)
@@ -72,6 +85,20 @@ def parse_campaign(text: str) -> CampaignCommand:
         days=_days(options["days"]) if "days" in options else 30,
         state=options.get("state"),
     )
+
+
+def _export(words: list[str]) -> ExportCampaign:
+    audience = None
+    if len(words) >= 2 and words[-2].lower() == "as":
+        audience, words = words[-1].lower(), words[:-2]
+        if audience not in AUDIENCES:
+            raise UserError(
+                f"I can export audiences for `meta` or `google`, not `{_quoted(audience, 20)}`: "
+                "e.g. `/segment campaign export autumn as meta`."
+            )
+    if not words:
+        raise UserError("Name the campaign, e.g. `/segment campaign export autumn as meta`.")
+    return ExportCampaign(" ".join(words), audience)
 
 
 def _option(word: str) -> tuple[str, str]:

@@ -117,6 +117,16 @@ def campaign_list(w: Where) -> list[Campaign]:
         return storage.campaigns_for(db, w.scope)
 
 
+def campaign_members(w: Where, name: str) -> tuple[Campaign, pd.DataFrame]:
+    """The campaign called ``name`` and its members as drawn (``holdout`` marks the held out:
+    an audience to contact is the others); ``UserError`` when the channel has no such one."""
+    with storage.connect(w.db_path) as db:
+        campaign = storage.campaign_named(db, w.scope, name.strip())
+        if campaign is None:
+            raise UserError(f"There is no campaign called “{name.strip()[:60]}” here.")
+        return campaign, storage.campaign_members(db, campaign.id, w.scope)
+
+
 def members_csv(drawn: pd.DataFrame) -> str:
     """The members as CSV, safe to open in a spreadsheet: ``customer_id``, ``is_holdout``
     (true/false), ``lifecycle``, ``total_spend`` at the start; the audience to contact is the

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 
+import pandas as pd
 import pytest
 
 import storage
@@ -215,3 +217,30 @@ def test_new_data_added_bring_each_open_campaigns_read_out(running: Running) -> 
     assert f"*Treated*: {treated['customers']:,} customers, {treated['rate']:.1%} bought" in reply
     blocks = slack.ephemeral(env.channel, env.user)[-1]["blocks"]
     assert blocks[1]["text"]["text"] == "*Within the window* (to 30 Sep 2011)"
+
+
+def test_a_campaigns_audience_holds_the_treated_group_only(running: Running) -> None:
+    env, slack = running, running.slack
+    frame, _ = sample_export(rows=40_000, seed=3)
+    emails = frame["CustomerID"].map(lambda c: None if pd.isna(c) else f"c{int(c)}@example.com")
+    frame = frame.assign(
+        CustomerID=emails, InvoiceDate=frame["InvoiceDate"].dt.strftime("%Y-%m-%d %H:%M")
+    )
+    content = frame.to_csv(index=False).encode()
+    slack.share_file(channel_id=env.channel, user_id=env.user, name="mail.csv", content=content)
+    wait_results(slack, env.channel)
+    segment = _biggest_segment(env)
+    assert "started" in _say(env, f"campaign start autumn segment={segment.id} holdout=20%")
+    slack.clear_calls()
+    reply = _say(env, "campaign export autumn as meta")
+    assert "hashed e-mails of the treated group only" in reply
+    upload = slack.wait_for("files.completeUploadExternal")[0]
+    lines = slack.file_bytes(json.loads(upload.body["files"])[0]["id"]).decode().splitlines()
+    with storage.connect(env.settings.db_path) as db:
+        (campaign,) = storage.campaigns_for(db, Scope(slack.team_id, env.channel))
+        members = storage.campaign_members(db, campaign.id, Scope(slack.team_id, env.channel))
+    treated = members.loc[~members["holdout"], "customer_id"]
+    assert lines[0] == "email" and len(lines) - 1 == campaign.treated == len(treated)
+    assert set(lines[1:]) == {hashlib.sha256(e.encode()).hexdigest() for e in treated}
+    assert "is_holdout marked" in _say(env, "campaign export autumn")
+    assert "no campaign called" in _say(env, "campaign export winter as google")

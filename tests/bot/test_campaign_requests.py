@@ -48,3 +48,14 @@ def test_campaign_mistakes_say_how_to_write_it(text, said):
     with pytest.raises(UserError, match=said) as raised:
         parse(text)
     assert "\n" not in str(raised.value)
+
+
+def test_campaign_exports():
+    from bot.campaign_requests import ExportCampaign
+
+    assert parse("campaign export autumn sale") == ExportCampaign("autumn sale")
+    assert parse("campaign export autumn as META") == ExportCampaign("autumn", "meta")
+    with pytest.raises(UserError, match="not `tiktok`"):
+        parse("campaign export autumn as tiktok")
+    with pytest.raises(UserError, match="Name the campaign"):
+        parse("campaign export")
