@@ -43,6 +43,7 @@ bench: $(DEV_STAMP)
 	$(PY) -m benchmarks.bench_charts
 	$(PY) -m benchmarks.bench_storage
 	$(PY) -m benchmarks.bench_bot
+	$(PY) -m benchmarks.bench_campaigns  # a read-out: 100,000 members on 10 M lines
 	$(PY) -m benchmarks.bench_engine  # ~15 min: 100 M lines, Postgres 10 M (needs the postgresql package)
 
 # docs/screenshot.png, taken by the browser test of the real bot (needs /usr/bin/chromium)

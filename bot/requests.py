@@ -11,6 +11,7 @@ import re
 import shlex
 from dataclasses import dataclass
 
+from bot.campaign_requests import CampaignCommand, parse_campaign
 from bot.errors import UserError, quote
 from bot.schedule_requests import DigestCommand, parse_digest, parse_schedule
 from segmentation.choices import K_MAX, K_MIN, K_RANGE
@@ -19,7 +20,7 @@ from segmentation.errors import ExportError
 
 SUBCOMMANDS = (
     "help", "run", "show", "customer", "export", "history", "datasets", "currency", "schedule",
-    "digest", "map", "source",
+    "digest", "map", "source", "campaign",
 )  # fmt: skip
 AUDIENCES = ("meta", "google")
 
@@ -102,7 +103,7 @@ class SourceOff:
 
 Command = (
     Help | Run | Show | Customer | Export | History | Datasets | ShowCurrency | SetCurrency
-    | DigestCommand | Map | ShowSources | UseSource | SourceOff
+    | DigestCommand | Map | ShowSources | UseSource | SourceOff | CampaignCommand
 )  # fmt: skip
 
 
@@ -134,6 +135,8 @@ def parse(text: str) -> Command:
         return parse_digest(rest)
     if verb == "source":
         return _source(rest)
+    if verb == "campaign":
+        return parse_campaign(text.strip()[len(words[0]) :])
     return Help(unknown=text.strip())
 
 

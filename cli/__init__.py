@@ -9,11 +9,11 @@ from __future__ import annotations
 import argparse
 import sys
 
-from cli import segment, sources, stored
+from cli import campaigns, segment, sources, stored
 from cli.args import Parser, UsageError, os_error, quiet_stdout
 
 # Each module adds its own subcommands to the one parser.
-COMMAND_MODULES = (segment, stored, sources)
+COMMAND_MODULES = (segment, stored, sources, campaigns)
 BROKEN_PIPE = 141  # what a shell reports for a command stopped by SIGPIPE (128 + 13)
 
 

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from cli.args import (
+    UsageError,
     check_output_file,
     check_output_folder,
     parse_date,
@@ -51,6 +52,11 @@ def register(commands: argparse._SubParsersAction) -> None:
     seg.add_argument("--json", action="store_true", help="print one JSON object")
     seg.add_argument("--out", help="write charts, report.md and segments.csv to this folder")
     seg.add_argument("--db", help="also store the run in this segbot database")
+    seg.add_argument(
+        "--add",
+        action="store_true",
+        help="with --db: add the file's new lines to the stored data and segment the whole",
+    )
     seg.set_defaults(handler=run_segment)
 
     sample = commands.add_parser("sample", help="write a synthetic export to try segbot with")
@@ -80,6 +86,8 @@ def run_segment(args: argparse.Namespace) -> int:
     """Segment a file and print the summary (or JSON); with --out write the report folder,
     with --db also store the run.
 
+    With --add (and --db) the file's new lines go onto the stored data, as *Add* in Slack
+    (the first data of a database without any), and the whole is segmented and stored.
     Returns 0, or 2 (with a plain message on stderr) when the file can't be segmented.
     Raises UsageError, before reading the file, for an --out or --db that can't be written.
     """
@@ -94,16 +102,24 @@ def run_segment(args: argparse.Namespace) -> int:
         check_output_folder(out)
     if args.db:
         check_output_file(Path(args.db), "the database")
+    if args.add and (not args.db or out is not None):
+        raise UsageError("--add adds the file to a database's data: give --db, and no --out.")
     params = RunParams(k=args.k, as_of=args.as_of, random_state=args.seed)
     try:
         export = load_export(args.path, mapping=parse_mapping(args.map), currency=args.currency)
-        result = segment_export(
-            export, k=params.k, as_of=params.as_of, random_state=params.random_state
-        )
+        if args.add:
+            from cli.stored import add_run  # the database, only when asked for
+
+            summary = add_run(Path(args.db), export)
+        else:
+            result = segment_export(
+                export, k=params.k, as_of=params.as_of, random_state=params.random_state
+            )
+            summary = result.summary
     except ExportError as exc:
         print(f"segbot: {exc}", file=sys.stderr)
         return 2
-    if args.db:
+    if args.db and not args.add:
         from cli.stored import store_run  # the database, only when asked for
 
         store_run(Path(args.db), Path(args.path), export, result, params)
@@ -112,9 +128,9 @@ def run_segment(args: argparse.Namespace) -> int:
 
         write_report(result, out)
     if args.json:
-        print(json.dumps(result.summary.to_json(), indent=2))
+        print(json.dumps(summary.to_json(), indent=2))
     else:
-        print(text_summary(result.summary))
+        print(text_summary(summary))
         if out is not None:
             print(f"\nReport written to {shown(out / 'report.md')}")
     return 0

@@ -18,7 +18,7 @@ from cli.args import UsageError, check_output_file, positive, shown
 if TYPE_CHECKING:
     from segmentation.load import Export
     from segmentation.result import SegmentationResult
-    from segmentation.summary import RunParams
+    from segmentation.summary import RunParams, RunSummary
 
 # storage.DEFAULT_DB_PATH, written out so that `segbot segment` starts without loading the
 # database layer (tests/cli/test_cli_errors.py checks the two agree); storage is imported
@@ -84,6 +84,30 @@ def store_run(
         file=sys.stderr,
     )
     return outcome.run_id
+
+
+def add_run(db_path: Path, export: Export) -> RunSummary:
+    """Add ``export``'s new lines to the command line's stored data (its first data when it
+    has none) and segment the whole, as *Add* does in Slack; returns the run's summary."""
+    import storage
+    from workflows.appends import AlreadyStored, AppendQuestion
+    from workflows.runs import Where
+    from workflows.segmenting import segment_chosen, segment_upload
+
+    where = Where(
+        scope=storage.CLI_SCOPE, user_id=_local_user(), db_path=db_path,
+        data_dir=storage.data_dir(db_path),
+    )  # fmt: skip
+    outcome = segment_upload(where, export)
+    if isinstance(outcome, AlreadyStored):
+        raise UsageError(f"{shown(export.record.file_name)}'s lines are stored already.")
+    if isinstance(outcome, AppendQuestion):
+        outcome = segment_chosen(where, outcome.append_id, "add")
+    print(
+        f"Stored as run {outcome.run_id} in {db_path} (segbot show {outcome.run_id}).",
+        file=sys.stderr,
+    )
+    return outcome.summary
 
 
 def run_history(args: argparse.Namespace) -> int:

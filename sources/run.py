@@ -15,8 +15,10 @@ from collections.abc import Callable
 from typing import TypeVar
 
 import ibis.expr.types as ir
+import pandas as pd
 
 from segmentation.engine import Prepared, prepare_table
+from segmentation.engine.outcomes import table_outcomes
 from sources.catalog import Source
 from sources.columns import normalise_table
 from sources.connect import Session, open_session, raw_table, session
@@ -41,6 +43,19 @@ def prepare_source(source: Source, *, as_of: dt.date | None, timeout_s: float) -
     prepared = _within(source, timeout_s, work)
     _check_rows(prepared, source)
     return prepared
+
+
+def source_outcomes(
+    source: Source, members: list[str], *, start: dt.datetime, end: dt.datetime
+) -> tuple[pd.DataFrame, pd.Timestamp | None]:
+    """A campaign's members' purchases before ``start`` and from it to ``end``, aggregated
+    on the source's own backend within its time limit (``segmentation.engine.outcomes``); only
+    the members' rows come back. Raises SourceError."""
+
+    def work(opened: Session) -> tuple[pd.DataFrame, pd.Timestamp | None]:
+        return table_outcomes(_normalised(opened, source), members, start=start, end=end)
+
+    return _within(source, source.timeout_s, work)
 
 
 def open_table(source: Source, *, timeout_s: float | None = None) -> ir.Table:

@@ -12,6 +12,15 @@ pipeline), the frozen records of ``storage.records``, and DataFrames for
 transactions and per-customer assignments. It never imports Slack or the bot.
 """
 
+from storage.campaigns import (
+    Campaign,
+    NewCampaign,
+    campaign_members,
+    campaign_named,
+    campaigns_for,
+    save_campaign,
+    save_report,
+)
 from storage.channels import channel_currency, set_channel_currency
 from storage.datasets import (
     dataset_for,
@@ -22,6 +31,7 @@ from storage.datasets import (
     load_transactions,
     remove_partial_files,
     save_dataset,
+    transactions_table,
 )
 from storage.db import DEFAULT_DB_PATH, connect, data_dir, open_db
 from storage.digests import (
@@ -78,6 +88,13 @@ from storage.sources import (
 )
 
 __all__ = [
+    "Campaign",
+    "NewCampaign",
+    "campaign_members",
+    "campaign_named",
+    "campaigns_for",
+    "save_campaign",
+    "save_report",
     "update_source_dataset",
     "unbind_source",
     "source_dataset",
@@ -137,5 +154,6 @@ __all__ = [
     "schedule_for",
     "segments_for",
     "skipped_since_last_sent",
+    "transactions_table",
     "update_job",
 ]

@@ -102,6 +102,15 @@ def load_transactions(
 
     Raises FileNotFoundError if the row exists but its transactions file was removed.
     """
+    table = transactions_table(db, dataset_id, scope, data_dir=data_dir)
+    return None if table is None else _frame_from_arrow(table)
+
+
+def transactions_table(
+    db: sqlite_utils.Database, dataset_id: int, scope: Scope, *, data_dir: str | Path
+) -> pa.Table | None:
+    """``load_transactions`` as the stored Arrow table, memory-mapped: for an engine that reads
+    Arrow (building pandas categoricals of millions of invoices costs seconds)."""
     row = first(
         db["datasets"].rows_where(
             f"id = ? AND {IN_SCOPE}",
@@ -113,10 +122,8 @@ def load_transactions(
         return None
     path = Path(data_dir) / row["transactions_path"]
     if path.suffix == ".parquet":  # written by earlier versions
-        table = pq.read_table(path)
-    else:
-        table = feather.read_table(path, memory_map=True)
-    return _frame_from_arrow(table)
+        return pq.read_table(path)
+    return feather.read_table(path, memory_map=True)
 
 
 def dataset_for(db: sqlite_utils.Database, dataset_id: int, scope: Scope) -> Dataset | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlite_utils
 from sqlite_migrate import Migrations
 
+import storage.campaign_migrations  # noqa: F401 (registers its steps after the released ones)
 from storage.migrations import LEGACY_NAMES, LEGACY_TABLE, MIGRATIONS
 from storage.sql import write_transaction
 

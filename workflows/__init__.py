@@ -7,6 +7,8 @@ scheduler all do with a channel's data.
   then built.
 - ``bindings``: which connected source a channel reads, and reading it.
 - ``digest``: when a weekly digest is due, the refresh behind it and what changed.
+- ``campaigns``: a segment's campaign with a random holdout, drawn once; ``campaign_report``
+  its read-out (the lift it caused) from the channel's transactions since the start.
 
 Workflows take a ``Where`` (whose data, who asked, where the database lives) and typed values,
 raise ``UserError`` with a sentence for the person who asked, and return typed results; the

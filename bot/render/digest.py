@@ -210,7 +210,7 @@ def digest_blocks(digest: Digest) -> list[dict]:
     ]
     blocks.append(section("*Segments now*\n" + bullets(rows)))
     if d.nothing_new:
-        return blocks + _notes(d)
+        return blocks + _campaigns(d) + _notes(d)
     if d.gone:
         blocks.append(section("No longer a segment: " + ", ".join(f"*{n}*" for n in d.gone)))
     if d.replaced is not None:
@@ -224,7 +224,15 @@ def digest_blocks(digest: Digest) -> list[dict]:
         blocks.append(section("*Movement since the last digest*\n" + bullets(movement_lines(d))))
     if d.actions:
         blocks.append(section("*What to do now*\n" + bullets(list(d.actions))))
-    return blocks + _notes(d)
+    return blocks + _campaigns(d) + _notes(d)
+
+
+def _campaigns(digest: Digest) -> list[dict]:
+    """A line per open campaign: its name (the user's, quoted once here) and verdict."""
+    if not digest.campaigns:
+        return []
+    lines = [f"`{echo(name)}`: {sentence}" for name, sentence in digest.campaigns]
+    return [section("*Campaigns*\n" + bullets(lines))]
 
 
 def _notes(digest: Digest) -> list[dict]:

@@ -25,6 +25,9 @@ HELP = f"""*`/segment`* works on the latest export shared in this channel:
 • `/segment schedule weekly <day> <HH:MM> [Area/City]`: a weekly digest of what changed, posted here
 • `/segment schedule` shows it, `/segment schedule off` stops it, `/segment digest now` posts one now
 • `/segment source`: the databases and files this channel may read instead of exports; `/segment source use NAME` reads one at every run and digest, `/segment source off` goes back to exports
+• `/segment campaign start NAME segment=S [holdout=10%] [days=30] [state=at_risk]`: a campaign for a segment, with a random holdout to measure it by
+• `/segment campaign [NAME]`: the lift a campaign caused, from the transactions shared since; `/segment campaign list` lists them
+• `/segment campaign export NAME [as meta|google]`: its members (is_holdout marked), or the treated group as an ad audience, sent to you
 • `/segment help`: this message
 To start, share a CSV, TSV, TXT, XLSX, Parquet, GZ or ZIP export of your transactions in this channel."""
 

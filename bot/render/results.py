@@ -21,6 +21,7 @@ from bot.render.blocks import (
     header,
     section,
 )
+from bot.render.campaign_form import campaign_select
 from bot.render.schedule import schedule_button
 from segmentation.choices import K_RANGE
 from segmentation.formatting import money, number
@@ -109,8 +110,9 @@ def results_blocks(
 
 
 def controls_block(run_id: int, segments: Sequence[Segment] = ()) -> dict:
-    """**Export CSV**, **Re-run with k =** (the k range), **Schedule weekly digest** and
-    **Export audience** (all or one segment, for Meta or Google)."""
+    """**Export CSV**, **Re-run with k =** (the k range), **Schedule weekly digest**,
+    **Export audience** (all or one segment, for Meta or Google) and **Start a campaign** (one
+    segment)."""
     options = [
         {"text": {"type": "plain_text", "text": str(n)}, "value": f"{run_id}:{n}"} for n in K_RANGE
     ]
@@ -122,6 +124,8 @@ def controls_block(run_id: int, segments: Sequence[Segment] = ()) -> dict:
     }
     export = button(EXPORT_ACTION, "Export CSV", str(run_id))
     controls = [export, rerun, schedule_button(run_id), audience_select(run_id, segments)]
+    if segments:
+        controls.append(campaign_select(run_id, segments))
     return actions(f"controls-{run_id}", controls)
 
 

@@ -82,7 +82,11 @@ def _queue(
     deps: Deps, place: Place, pending: PendingUpload, choice: str, *, stored_name: str
 ) -> None:
     """Post a status message in the upload's thread and queue the chosen job."""
-    name = pending.export.file_name if choice == "replace" else f"{stored_name} + {pending.export.file_name}"
+    name = (
+        pending.export.file_name
+        if choice == "replace"
+        else f"{stored_name} + {pending.export.file_name}"
+    )
     task = AppendTask(
         job_id=new_job_id(),
         where=where(deps, place),

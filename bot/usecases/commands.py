@@ -8,6 +8,7 @@ from typing import Any
 from bot.requests import Command, Customer, Datasets, Export, History, Map, Run, Show
 from bot.slack.posting import check_member
 from bot.usecases import (
+    campaigns,
     currency,
     digests,
     exports,
@@ -33,6 +34,7 @@ ROUTES: dict[type, Handler] = {
     **schedules.ROUTES,
     **digests.ROUTES,
     **sources.ROUTES,
+    **campaigns.ROUTES,
 }
 
 

@@ -20,6 +20,7 @@ import storage
 from bot.errors import QueueFullError, describe, is_user_error
 from bot.jobs.queue import JobCrashed
 from bot.jobs.tasks import Outcome
+from bot.render.campaigns import open_campaigns_text
 from bot.render.progress import (
     charts_missing_text,
     disk_full_text,
@@ -32,6 +33,8 @@ from bot.slack.files import upload_files
 from bot.slack.posting import post, update
 from bot.usecases.context import Deps
 from storage import JobRecord
+from workflows.campaign_report import open_campaign_lines
+from workflows.runs import Where
 
 log = logging.getLogger("segbot.delivery")
 DISK_FULL = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
@@ -130,8 +133,27 @@ def deliver(deps: Deps, thread: Thread, outcome: Outcome, *, title: str) -> None
         except Exception as e:
             log.warning("job %s: chart upload failed", job.id, exc_info=True)
             reply(deps, thread, charts_missing_text(list(outcome.charts), slack_reason(e)))
+    tell_campaigns(deps, thread)
     show(deps, thread, progress_text(job.name, job.size, "done"))
     end(deps, thread, "done")
+
+
+def tell_campaigns(deps: Deps, thread: Thread) -> None:
+    """New data arrived: each open campaign's read-out, in one message of the thread. A
+    read-out that fails unexpectedly is said there with its reference (the results are out
+    already and stay so)."""
+    job = thread.job
+    where = Where(
+        scope=storage.Scope(job.team_id, job.channel_id), user_id=job.user_id,
+        db_path=deps.settings.db_path, data_dir=deps.settings.data_dir,
+    )  # fmt: skip
+    try:
+        lines = open_campaign_lines(where, catalog=deps.sources)
+    except Exception as e:
+        reply(deps, thread, describe(e, context="reading out the campaigns"))
+        return
+    if lines:
+        reply(deps, thread, open_campaigns_text(lines))
 
 
 def fail(deps: Deps, thread: Thread, error: BaseException) -> None:

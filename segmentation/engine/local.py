@@ -59,12 +59,12 @@ def limit_memory(megabytes: int) -> None:
 
 def _executor(con: duckdb.DuckDBPyConnection):
     def execute(expr: ir.Expr) -> pd.DataFrame:
-        return con.sql(_sql(expr.op())).df()
+        return con.sql(sql(expr.op())).df()
 
     return execute
 
 
 @functools.lru_cache(maxsize=64)
-def _sql(node: ops.Node) -> str:
+def sql(node: ops.Node) -> str:
     """DuckDB SQL for an expression; compiling costs ~20 ms and a worker sees few shapes."""
     return str(ibis.to_sql(node.to_expr(), dialect="duckdb"))

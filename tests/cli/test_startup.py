@@ -41,6 +41,8 @@ def loaded_after(argv: list[str]) -> tuple[int, list[str]]:
         (["--version"], 0),
         (["segment", "--help"], 0),
         (["history", "--help"], 0),
+        (["campaign", "start", "--help"], 0),
+        (["campaign", "start", "x", "--segment", "1", "--holdout", "abc"], 2),
         ([], 2),  # no command
         (["segmnet", "x.csv"], 2),  # a misspelt command
         (["segment"], 2),  # no file

@@ -130,3 +130,23 @@ def test_the_query_s_row_count_is_in_the_audit(postgres_server, shop_db, tmp_pat
             "select count(*) from public.sales where country = 'France'"
         ).fetchone()
     assert prepared.audit.rows_read == lines > 0
+
+
+def test_a_campaign_read_out_runs_on_the_server_and_agrees_with_duckdb(sources, shop_parquet):
+    import datetime as dt
+
+    from segmentation.engine.outcomes import campaign_outcomes
+    from sources import source_outcomes
+
+    export = load_export(shop_parquet)
+    ids = sorted(export.transactions["customer_id"].dropna().astype(str).unique())
+    members = ids[::3] + ["nobody"]
+    window = {"start": dt.datetime(2010, 12, 8), "end": dt.datetime(2010, 12, 15)}
+    on_postgres = source_outcomes(sources["table"], members, **window)
+    on_duckdb = source_outcomes(sources["files"], members, **window)
+    uploaded = campaign_outcomes(export.transactions, members, **window)
+    for rows, last in (on_postgres, on_duckdb):
+        pd.testing.assert_frame_equal(rows, uploaded[0], check_exact=False, rtol=1e-12)
+        assert last == uploaded[1]
+    assert set(on_postgres[0].index) <= set(members) and "nobody" not in on_postgres[0].index
+    assert on_postgres[0]["orders"].gt(0).sum() > 30  # buyers inside the week: 44 of 187

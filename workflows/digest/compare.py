@@ -93,6 +93,8 @@ class Digest:
     # The data the last digest reported, when the channel's data were replaced since: another
     # line of history, never compared with this one.
     replaced: str | None = None
+    # ``(name, sentence)`` per campaign open on the digest's date: its verdict, or why not yet.
+    campaigns: tuple[tuple[str, str], ...] = ()
 
     @property
     def channel_id(self) -> str:

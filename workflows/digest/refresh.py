@@ -25,9 +25,10 @@ from segmentation.matching import align_to_previous
 from segmentation.pipeline import segment_transactions
 from segmentation.result import SegmentationResult
 from segmentation.summary import RunParams
-from sources import Source
+from sources import Catalog, Source
 from storage import Dataset, RunRecord, Scope
 from workflows.bindings import segment_source, source_row
+from workflows.campaign_report import open_campaign_lines
 from workflows.digest.assemble import Compared, Occasion, changed, nothing_new
 from workflows.digest.compare import Digest
 from workflows.digest.history import size_history
@@ -121,6 +122,16 @@ def run_params(request: RefreshRequest, latest: RunRecord | None) -> RunParams:
 
 
 def refresh(request: RefreshRequest) -> Digest:
+    """``refresh_segments``, with a line for each campaign not yet read out to its end."""
+    digest = refresh_segments(request)
+    where = Where(
+        scope=request.scope, user_id=None, db_path=request.db_path, data_dir=request.data_dir
+    )
+    catalog = Catalog(() if request.source is None else (request.source,))
+    return replace(digest, campaigns=open_campaign_lines(where, catalog=catalog))
+
+
+def refresh_segments(request: RefreshRequest) -> Digest:
     """Segment the channel's data (or let its standing run stand) and compare it with the run
     the last digest reported (the latest run when no digest was posted yet).
 

@@ -62,8 +62,12 @@ def test_results_blocks_respect_slack_limits() -> None:
         "rerun_k",
         "schedule_digest",
         "export_audience",
+        "start_campaign",
     ]
     assert [o["value"] for o in controls["elements"][1]["options"]] == [f"7:{k}" for k in K_RANGE]
+    assert [o["value"] for o in controls["elements"][4]["options"]] == [
+        f"7:{s.id}" for s in SUMMARY.segments
+    ]
     assert "Read 10 rows, kept 8 (dropped: 2 no customer id)" in results_text(SUMMARY)
 
 
