@@ -12,7 +12,7 @@ import shlex
 from dataclasses import dataclass
 
 from bot.campaign_requests import CampaignCommand, parse_campaign
-from bot.errors import UserError, quote
+from bot.errors import GONE, UserError, quote
 from bot.schedule_requests import DigestCommand, parse_digest, parse_schedule
 from segmentation.choices import K_MAX, K_MIN, K_RANGE
 from segmentation.currency import checked_code
@@ -245,3 +245,13 @@ def parse_k(value: str) -> int:
             f"`k={quote(value, 20)}` won't work: k is the number of segments, a whole number from {K_MIN} to {K_MAX}."
         )
     return int(value)
+
+
+def parse_id(value: object) -> int:
+    """A stored id carried by a button, a select or a form: ASCII digits only ("²".isdigit()
+    is true, yet int() rejects it), at most 18 of them (SQLite's integers end at 19 digits);
+    anything else is something this channel cannot have (``GONE``)."""
+    text = str(value).strip()
+    if not (text.isascii() and text.isdigit() and len(text) <= 18):
+        raise UserError(GONE)
+    return int(text)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from bot.render.blocks import actions, button, context, divider, header, section
+from bot.render.blocks import actions, button, context, divider, echo, header, section
 from bot.render.schedule import every, when
 from segmentation.formatting import count, utc_label
 from storage import Dataset, RunRecord, Schedule
@@ -74,7 +74,7 @@ def _card(card: ChannelCard) -> list[dict]:
     customers = f", {count(d.customers, 'customer')}" if d.customers else ""
     lines = [
         f"*<#{card.channel_id}>*",
-        f"Latest export: `{d.file_name}`{customers}, shared {utc_label(d.created_at)}",
+        f"Latest export: `{echo(d.file_name)}`{customers}, shared {utc_label(d.created_at)}",
         _run_line(run),
         _digest_line(card.schedule, card.next_slot),
     ]

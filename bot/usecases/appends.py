@@ -17,6 +17,7 @@ from bot.jobs.tasks import AppendTask
 from bot.render.appends import already_text, decided_text
 from bot.render.blocks import section
 from bot.render.progress import progress_text
+from bot.requests import parse_id
 from bot.slack.posting import post
 from bot.usecases.context import Deps, Place, Reply
 from bot.usecases.currency import channel_currency
@@ -40,11 +41,11 @@ def decide(
     """*Add* or *Replace*: queue the pending upload that way (once); a plain reply otherwise.
 
     ``question_ts`` is the clicked message (the question), replaced by who chose what."""
-    if choice not in CHOICES or not value.isascii() or not value.isdigit():
+    if choice not in CHOICES:
         raise UserError(GONE)
     scope, db_path = place.scope, deps.settings.db_path
     with storage.connect(db_path) as db:
-        pending = pending_upload(db, scope, int(value))
+        pending = pending_upload(db, scope, parse_id(value))
         latest = storage.latest_upload(db, scope)  # a connected source is never added to
         if pending is None:
             raise UserError(GONE)

@@ -12,6 +12,7 @@ from bot.errors import GONE, UserError, describe
 from bot.render import campaign_form as form
 from bot.render.blocks import escape
 from bot.render.campaigns import started_text
+from bot.requests import parse_id
 from bot.scheduling.posting import reason
 from bot.usecases.campaigns import send_members, today
 from bot.usecases.context import Deps, Place
@@ -62,9 +63,13 @@ def read_campaign_modal(view: dict) -> Submitted:
     values = form.campaign_modal_values(view)
     try:
         meta = json.loads(view.get("private_metadata") or "{}")
-        channel_id, run_id, segment = str(meta["channel"]), int(meta["run"]), int(meta["segment"])
+        channel_id, run_id, segment = (
+            str(meta["channel"]),
+            parse_id(meta["run"]),
+            parse_id(meta["segment"]),
+        )
         holdout, days = float(values[form.HOLDOUT] or ""), int(values[form.DAYS] or "")
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, UserError):
         raise FormInvalid({form.NAME: EXPIRED}) from None
     name = (values[form.NAME] or "").strip()
     if problem := name_problem(name):

@@ -14,10 +14,10 @@ import pandas as pd
 import storage
 from bot.errors import GONE, NO_DATASET, UserError
 from bot.render.digest import digest_now_text
+from bot.requests import parse_id
 from bot.schedule_requests import DigestNow
 from bot.slack.files import send_to_user
 from bot.usecases.context import Deps, Place, Reply
-from bot.usecases.runs import parse_run_id
 from segmentation.movement import movers
 from segmentation.report import customers_csv
 from segmentation.summary import Segment
@@ -78,7 +78,7 @@ def export_movers(deps: Deps, place: Place, value: str) -> Reply:
 def _run_ids(value: str) -> tuple[int, int]:
     """ "6:7" → (6, 7); anything else is results this channel cannot have."""
     previous_id, _, run_id = value.partition(":")
-    return parse_run_id(previous_id), parse_run_id(run_id)
+    return parse_id(previous_id), parse_id(run_id)
 
 
 def movers_csv(rows: pd.DataFrame, previous: Sequence[Segment], segments: Sequence[Segment]) -> str:

@@ -30,17 +30,27 @@ def pick_segment(segments: Sequence[Segment], wanted: str) -> Segment:
 
 # The column header each platform's customer-list upload reads e-mail addresses from: Meta
 # Custom Audiences ("email") and Google Ads Customer Match ("Email"). Both take SHA-256 hex of
-# the address trimmed and lower-cased.
+# the address trimmed and lower-cased; Google also drops the dots before the domain of
+# gmail.com and googlemail.com addresses (Gmail ignores them), else its hashes never match.
 AUDIENCE_HEADERS = {"meta": "email", "google": "Email"}
 AUDIENCE_NAMES = {"meta": "Meta Custom Audiences", "google": "Google Customer Match"}
 NO_EMAILS = "This export has no e-mail addresses, so there is nothing an ad platform can match."
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
-def normalised_email(value: object) -> str | None:
-    """``value`` trimmed and lower-cased when it is an e-mail address, else None."""
+GMAIL_DOMAINS = ("gmail.com", "googlemail.com")
+
+
+def normalised_email(value: object, platform: str = "meta") -> str | None:
+    """``value`` as ``platform`` hashes it when it is an e-mail address (trimmed and
+    lower-cased; for Google, a Gmail address's dots dropped), else None."""
     text = str(value).strip().lower()
-    return text if _EMAIL.fullmatch(text) else None
+    if not _EMAIL.fullmatch(text):
+        return None
+    local, _, domain = text.rpartition("@")
+    if platform == "google" and domain in GMAIL_DOMAINS:
+        return f"{local.replace('.', '')}@{domain}"
+    return text
 
 
 def audience_csv(customer_ids: Iterable[object], platform: str) -> tuple[bytes, int]:
@@ -48,7 +58,7 @@ def audience_csv(customer_ids: Iterable[object], platform: str) -> tuple[bytes, 
     SHA-256 hashed, each once) and how many rows it has."""
     hashed = dict.fromkeys(
         hashlib.sha256(email.encode("utf-8")).hexdigest()
-        for email in map(normalised_email, customer_ids)
+        for email in (normalised_email(value, platform) for value in customer_ids)
         if email is not None
     )
     lines = [AUDIENCE_HEADERS[platform], *hashed]

@@ -17,6 +17,7 @@ from bot.render.blocks import error_text
 from bot.usecases.context import Deps, Place
 from bot.usecases.exports import export_run
 from bot.usecases.lookups import show
+from bot.usecases.membership import is_member
 from bot.usecases.schedules import open_schedule_modal
 
 log = logging.getLogger("segbot.home")
@@ -60,16 +61,6 @@ def channel_cards(deps: Deps, team_id: str, user_id: str) -> list[render.Channel
             run = storage.latest_run(db, scope)
             cards.append(render.ChannelCard(channel_id, dataset, run, schedule, nxt))
     return sorted(cards, key=lambda c: c.dataset.created_at, reverse=True)
-
-
-def is_member(deps: Deps, channel_id: str, user_id: str) -> bool:
-    """True when ``user_id`` is in the channel (False when the bot cannot see it)."""
-    try:
-        pages = deps.client.conversations_members(channel=channel_id, limit=1000)
-        return any(user_id in page["members"] for page in pages)
-    except Exception as e:
-        log.info("members of %s unknown: %s", channel_id, e)
-        return False
 
 
 def home_action(deps: Deps, place: Place, action_id: str, trigger_id: str) -> str | None:

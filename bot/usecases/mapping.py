@@ -16,7 +16,7 @@ from bot.jobs.tasks import UploadTask
 from bot.render.blocks import echo, section
 from bot.render.mapping import MAP_COLUMN_ACTION, mapped_text
 from bot.render.progress import progress_text
-from bot.requests import Map
+from bot.requests import Map, parse_id
 from bot.slack.posting import post
 from bot.usecases.ask_mapping import column_in
 from bot.usecases.context import Deps, Place, Reply
@@ -49,10 +49,8 @@ def choose(deps: Deps, place: Place, value: str) -> None:
 def segment(deps: Deps, place: Place, value: str, state: dict) -> None:
     """*Segment*: run the upload again with the columns picked (stored picks, then any the
     payload's state carries)."""
-    if not value.isascii() or not value.isdigit():
-        raise UserError(GONE)
     with storage.connect(deps.settings.db_path) as db:
-        found = mapping_request(db, place.scope, int(value))
+        found = mapping_request(db, place.scope, parse_id(value))
     if found is None:
         raise UserError(GONE)
     picks = {**found.choices, **_state_picks(state, found)}
@@ -147,13 +145,9 @@ def _queue(deps: Deps, place: Place, waiting: MappingRequest, mapping: dict[str,
 
 def _parse_option(value: str) -> tuple[int, str, int]:
     request_id, field, index = (value.split(":") + ["", "", ""])[:3]
-    numbers = request_id + index
-    if (
-        not (request_id and index and numbers.isascii() and numbers.isdigit())
-        or field not in FIELDS
-    ):
+    if field not in FIELDS:
         raise UserError(GONE)
-    return int(request_id), field, int(index)
+    return parse_id(request_id), field, parse_id(index)
 
 
 def _state_picks(state: dict, waiting: MappingRequest) -> dict[str, str]:

@@ -7,7 +7,7 @@ from bot.errors import GONE, NO_DATASET, UserError
 from bot.jobs.queue import new_job_id
 from bot.jobs.tasks import RunTask
 from bot.render.blocks import echo
-from bot.requests import Run, parse_k
+from bot.requests import Run, parse_id, parse_k
 from bot.slack.posting import post
 from bot.usecases import sources
 from bot.usecases.context import Deps, Place, Reply
@@ -105,16 +105,7 @@ def run_of(db: object, place: Place, run_id: str | None) -> RunRecord:
     """The run a button refers to (its id), or the latest one; never another channel's."""
     if run_id is None:
         return latest_done_run(db, place)
-    found = storage.run_for(db, parse_run_id(run_id), place.scope)
+    found = storage.run_for(db, parse_id(run_id), place.scope)
     if found is None or found.summary is None:  # another channel's run, or a deleted one
         raise UserError(GONE)
     return found
-
-
-def parse_run_id(value: str) -> int:
-    """A button's run id: ASCII digits only ("²".isdigit() is true, yet int() rejects it), at
-    most 18 of them; anything else is results this channel cannot have."""
-    value = value.strip()
-    if not (value.isascii() and value.isdigit() and len(value) <= 18):
-        raise UserError(GONE)
-    return int(value)

@@ -25,6 +25,7 @@ from bot.schedule_requests import (
 )
 from bot.scheduling.posting import reason
 from bot.usecases.context import Deps, Place, Reply
+from bot.usecases.membership import is_member
 
 log = logging.getLogger("segbot.digest")
 DEFAULT_SLOT = SetSchedule(weekday=0, time="09:00")  # what the results button sets up
@@ -102,6 +103,9 @@ class Submitted:
 
 
 EXPIRED = "This form is out of date: open it again from the results or the App Home."
+NOT_MEMBER_NOW = (
+    "You're not a member of that channel any more, so I can't set its digest: nothing was saved."
+)
 
 
 def open_schedule_modal(deps: Deps, place: Place, trigger_id: str, origin: str) -> None:
@@ -161,9 +165,12 @@ def read_schedule_modal(view: dict) -> Submitted:
 def save_from_modal(deps: Deps, place: Place, request: SetSchedule) -> str:
     """Save the schedule as ``/segment schedule weekly …`` does; tell the user, only them.
 
-    Returns the text sent (a plain sentence when the schedule could not be saved).
+    Returns the text sent (a plain sentence when the schedule could not be saved). The form
+    names its channel: the submitter must be in it now, not only when the form opened.
     """
     try:
+        if not is_member(deps, place.channel_id, place.user_id):
+            raise UserError(NOT_MEMBER_NOW)
         text = set_schedule(deps, place, request).text
     except Exception as e:
         text = error_text(e, context="saving a schedule from the modal")

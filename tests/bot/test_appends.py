@@ -278,3 +278,21 @@ def test_replace_forgets_the_channel_currency_and_says_so(running: Running, slic
         replaced = storage.latest_dataset(db, scope)
         first = storage.datasets_for(db, scope)[-1]
     assert replaced.line == replaced.id and first.line == first.id  # two lines of history
+
+
+def test_a_forged_question_id_is_answered_plainly(running: Running, slices: Slices) -> None:
+    env, slack = running, running.slack
+    _share(env, slices.a, "a.csv")
+    wait_results(slack, env.channel)
+    question = _question(env, _share(env, slices.b, "b.csv"))
+    for forged in ("1" * 40, "²"):
+        slack.click_button(
+            channel_id=env.channel, user_id=env.user, message_ts=question["ts"],
+            action_id="append_add", value=forged,
+        )  # fmt: skip
+        assert (
+            _answer(env, "not available")
+            == "Those results are not available in this channel any more."
+        )
+    assert not any("Something went wrong" in str(c.body) for c in slack.calls("hook"))
+    assert _state(env)[0].file_name == "a.csv"  # nothing added

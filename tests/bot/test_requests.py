@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from bot.errors import UserError
+from bot.errors import GONE, UserError
 from bot.requests import (
     Customer,
     Datasets,
@@ -18,6 +18,7 @@ from bot.requests import (
     Show,
     ShowCurrency,
     parse,
+    parse_id,
 )
 
 
@@ -67,3 +68,14 @@ def test_parse_currency(text: str, expected: object) -> None:
 def test_a_currency_that_is_not_a_code_gets_a_plain_answer(text: str) -> None:
     with pytest.raises(UserError, match="currency code"):
         parse(text)
+
+
+@pytest.mark.parametrize("value", ["1" * 40, "²", "-1", "", " ", "1.0", "12a", 10**30])
+def test_an_id_out_of_bounds_or_not_digits_is_gone_before_storage(value) -> None:
+    with pytest.raises(UserError) as e:
+        parse_id(value)
+    assert str(e.value) == GONE
+
+
+def test_ids_within_bounds() -> None:
+    assert (parse_id(" 42 "), parse_id("9" * 18), parse_id(7)) == (42, int("9" * 18), 7)

@@ -133,6 +133,31 @@ def test_a_stale_or_forged_form_saves_nothing(segmented: Running) -> None:
     assert _schedule(env) is None
 
 
+def test_a_form_submitted_after_leaving_the_channel_or_naming_another_saves_nothing(
+    segmented: Running,
+) -> None:
+    env, slack = segmented, segmented.slack
+    sam = slack.add_user("sam")
+    _open_modal(env, sam)
+    with slack.workspace.lock:  # sam leaves the channel while the form is open
+        slack.workspace.channel(env.channel).members.discard(sam)
+    assert slack.submit_view(sam).body == ""  # Slack closes the form; the answer comes apart
+    told = slack.wait_for("chat.postMessage", where=lambda c: "not a member" in str(c.body))
+    assert told[-1].body["channel"] == sam  # by DM: they are not in the channel any more
+    assert "nothing was saved" in told[-1].body["text"]
+    assert _schedule(env) is None
+    # A form whose hidden channel was swapped for one the submitter is not in saves nothing.
+    other = slack.add_channel("finance", members=[slack.add_user("fay")])
+    _open_modal(env, env.user)
+    view = slack.workspace.views.views[slack.open_modal(env.user)["id"]]
+    view["private_metadata"] = json.dumps({"channel": other, "origin": "results"})
+    assert slack.submit_view(env.user).body == ""
+    slack.wait_for("chat.postMessage", 2, where=lambda c: "not a member" in str(c.body))
+    with storage.connect(env.settings.db_path) as db:
+        assert storage.schedule_for(db, Scope(slack.team_id, other)) is None
+    assert _schedule(env) is None
+
+
 def test_the_button_without_a_dataset_any_more_answers_plainly(segmented: Running) -> None:
     env, slack = segmented, segmented.slack
     replies = [

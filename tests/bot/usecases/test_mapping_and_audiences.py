@@ -55,6 +55,13 @@ def test_export_as_an_audience() -> None:
 def test_emails_are_trimmed_lower_cased_and_hashed_once() -> None:
     assert normalised_email("  Ana@Example.COM ") == "ana@example.com"
     assert normalised_email("12345.0") is None and normalised_email("a@b") is None
+    # Google ignores the dots of Gmail addresses, and only Google's list drops them.
+    assert normalised_email(" Ana.Lopez@GMail.com", "google") == "analopez@gmail.com"
+    assert normalised_email("a.b@googlemail.com", "google") == "ab@googlemail.com"
+    assert normalised_email("a.b@gmail.com", "meta") == "a.b@gmail.com"
+    assert normalised_email("a.b@example.com", "google") == "a.b@example.com"
+    google, _ = audience_csv(["a.b@gmail.com", "ab@gmail.com"], "google")
+    assert google == f"Email\n{hashlib.sha256(b'ab@gmail.com').hexdigest()}\n".encode()
     data, rows = audience_csv(
         ["Ana@Example.com", " ana@example.com", "17850", "bo@x.org"], "google"
     )
