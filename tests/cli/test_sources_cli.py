@@ -24,7 +24,9 @@ def test_lists_the_sources_without_reading_them(tmp_path, real_frame, capsys) ->
     assert main(["sources", str(_sources_file(tmp_path, real_frame))]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert [line.split(":")[0] for line in lines] == ["shop", "gone"]
-    assert lines[0].endswith("(files; C0SHOP)") and lines[1].endswith("(files; every channel)")
+    # The operator sees where each source reads (channels see only the description).
+    assert lines[0] == f"shop: files on the bot's server (files at {tmp_path / 'sales.parquet'}; C0SHOP)"
+    assert lines[1].endswith("; every channel)") and "files at " in lines[1]
 
 
 def test_check_reads_each_source_and_says_what_to_fix(tmp_path, real_frame, capsys) -> None:
