@@ -15,7 +15,8 @@ from storage.migrations import MIGRATIONS, _run_script
 def m014_campaigns(db: sqlite_utils.Database) -> None:
     """Campaigns started from a run's segment, and their members as drawn: each customer's
     group (treated or holdout) is stored once and never drawn again. ``report`` keeps the
-    latest read-out (JSON) so the list can show every campaign's verdict."""
+    latest read-out (JSON) so the list can show every campaign's verdict; ``final_posted_at``
+    when its last read-out went to the channel, once its window ended."""
     _run_script(
         db,
         """
@@ -44,6 +45,7 @@ def m014_campaigns(db: sqlite_utils.Database) -> None:
             created_at TEXT NOT NULL,
             report TEXT,
             reported_at TEXT,
+            final_posted_at TEXT,
             UNIQUE (team_id, channel_id, name)
         );
         CREATE TABLE campaign_members (

@@ -5,6 +5,7 @@ Every read takes a ``Scope``: a campaign of another channel (or its members) is 
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -13,7 +14,7 @@ import pandas as pd
 import sqlite_utils
 
 from storage.records import Scope
-from storage.sql import first, from_json, to_json, utc_now, write_transaction
+from storage.sql import changed, first, from_json, to_json, utc_now, write_transaction
 
 IN_SCOPE = "team_id = ? AND channel_id = ?"
 MEMBER_COLUMNS = ("customer_id", "holdout", "lifecycle", "total_spend")
@@ -59,6 +60,7 @@ class Campaign(NewCampaign):
     created_at: str
     report: dict[str, Any] | None = None
     reported_at: str | None = None
+    final_posted_at: str | None = None  # when the read-out at the window's end was posted
 
 
 def save_campaign(
@@ -128,6 +130,27 @@ def save_report(
             [to_json(report), utc_now(), campaign_id, scope.team_id, scope.channel_id],
         )
         return cursor.rowcount == 1
+
+
+def campaigns_ended(db: sqlite_utils.Database, today: dt.date) -> list[Campaign]:
+    """Every channel's campaigns whose window ended before ``today`` (its last day is
+    ``start`` + ``window_days`` - 1) and whose last read-out was not posted yet."""
+    rows = db.query(
+        "SELECT * FROM campaigns WHERE final_posted_at IS NULL "
+        "AND date(start, '+' || window_days || ' days') <= ? ORDER BY id",
+        [today.isoformat()],
+    )
+    return [_campaign(row) for row in rows]
+
+
+def claim_final_post(db: sqlite_utils.Database, campaign_id: int) -> bool:
+    """Claim the posting of a campaign's last read-out (one statement: of two bots, or two
+    ticks, exactly one gets True)."""
+    return changed(
+        db,
+        "UPDATE campaigns SET final_posted_at = ? WHERE id = ? AND final_posted_at IS NULL",
+        (utc_now(), campaign_id),
+    )
 
 
 def _campaign(row: dict) -> Campaign:

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.render.blocks import bullets, clip, context, echo, section
+from bot.render.blocks import bullets, clip, context, echo, escape, section
 from storage import Campaign
+from workflows.campaign_endings import Ending
 from workflows.campaign_report import Group, Report
 from workflows.campaign_words import day, percent
 from workflows.campaigns import Started
@@ -95,3 +96,19 @@ def _group_line(label: str, group: Group) -> str:
         f"{group.orders_per_customer:.2f} orders and {group.revenue_per_customer:,.2f} net "
         "revenue per customer"
     )
+
+
+def ending_text(ending: Ending) -> str:
+    """A campaign's window has ended: its last read-out, or why there is none."""
+    campaign = ending.campaign
+    last = dt.date.fromisoformat(campaign.start[:10]) + dt.timedelta(days=campaign.window_days - 1)
+    head = f"The window of campaign `{echo(campaign.name)}` ended on {day(last)}:"
+    if ending.report is None:
+        return clip(f"{head} no last read-out. {escape(ending.reason or '')}")
+    return clip(f"{head} its last read-out.\n{report_text(ending.report)}")
+
+
+def ending_blocks(ending: Ending) -> list[dict]:
+    if ending.report is None:
+        return [section(ending_text(ending))]
+    return [section(ending_text(ending).split("\n")[0]), *report_blocks(ending.report)]

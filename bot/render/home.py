@@ -10,16 +10,26 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from bot.render.blocks import actions, button, context, divider, echo, header, section
+from bot.render.blocks import (
+    actions,
+    button,
+    context,
+    divider,
+    echo,
+    escape,
+    header,
+    section,
+)
 from bot.render.schedule import every, when
 from segmentation.formatting import count, utc_label
-from storage import Dataset, RunRecord, Schedule
+from storage import Campaign, Dataset, RunRecord, Schedule
 
 HOME_SHOW = "home_show_results"
 HOME_SCHEDULE = "home_schedule_digest"
 HOME_EXPORT = "home_export_csv"
 HOME_ACTIONS = (HOME_SHOW, HOME_SCHEDULE, HOME_EXPORT)
 MAX_CARDS = 15
+CAMPAIGNS_SHOWN = 3  # per channel: the card stays short (a section holds 3,000 characters)
 
 WELCOME = (
     "*segbot turns a transaction export into customer segments* (who buys often, who spends "
@@ -46,6 +56,7 @@ class ChannelCard:
     run: RunRecord | None
     schedule: Schedule | None  # None or disabled: no digest
     next_slot: dt.datetime | None
+    campaigns: tuple[Campaign, ...] = ()  # newest first, with their latest read-outs
 
 
 def home_view(cards: list[ChannelCard], notice: str | None = None) -> dict:
@@ -77,6 +88,7 @@ def _card(card: ChannelCard) -> list[dict]:
         f"Latest export: `{echo(d.file_name)}`{customers}, shared {utc_label(d.created_at)}",
         _run_line(run),
         _digest_line(card.schedule, card.next_slot),
+        *_campaign_lines(card.campaigns),
     ]
     value = card.channel_id
     buttons = [
@@ -87,6 +99,24 @@ def _card(card: ChannelCard) -> list[dict]:
     if run is None:
         buttons = [buttons[1]]  # nothing to show or export yet
     return [section("\n".join(lines)), actions(f"home_{card.channel_id}", buttons)]
+
+
+def _campaign_lines(campaigns: tuple[Campaign, ...]) -> list[str]:
+    """A line per campaign, newest first: its latest verdict, or when its window ends."""
+    lines = []
+    for campaign in campaigns[:CAMPAIGNS_SHOWN]:
+        report = campaign.report or {}
+        ends = report.get("window_ends") or _window_end(campaign)
+        said = report.get("verdict") or f"no read-out yet (its window ends on {ends})"
+        lines.append(f"Campaign `{echo(campaign.name)}`: {escape(str(said), 300)}")
+    if len(campaigns) > CAMPAIGNS_SHOWN:
+        lines.append("…and older campaigns: `/segment campaign list` in the channel.")
+    return lines
+
+
+def _window_end(campaign: Campaign) -> str:
+    start = dt.date.fromisoformat(campaign.start[:10])
+    return (start + dt.timedelta(days=campaign.window_days - 1)).isoformat()  # its last day
 
 
 def _run_line(run: RunRecord | None) -> str:

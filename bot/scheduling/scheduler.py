@@ -27,7 +27,7 @@ from slack_sdk import WebClient
 import storage
 from bot.render.blocks import error_text
 from bot.render.digest import failure_dm_text
-from bot.scheduling import posting
+from bot.scheduling import campaign_ends, posting
 from sources import Catalog
 from storage import Schedule
 from workflows.bindings import bound_source
@@ -105,6 +105,10 @@ class DigestScheduler:
             schedules = storage.all_enabled_schedules(db)
         for schedule in schedules:
             self.sync(schedule)
+        self._aps.add_job(
+            self.post_campaign_endings, "interval", seconds=campaign_ends.EVERY.total_seconds(),
+            id="campaign-endings", next_run_time=self.clock(), coalesce=True, max_instances=1,
+        )  # fmt: skip
         self._aps.start()
         self.submit(self.catch_up)
         for row in interrupted:
@@ -250,6 +254,13 @@ class DigestScheduler:
         with storage.connect(self.db_path) as db:
             source = bound_source(db, self.sources, request.scope)
         return request if source is None else replace(request, live=True, source=source)
+
+    def post_campaign_endings(self) -> int:
+        """Each campaign whose window ended gets its last read-out in its channel, once."""
+        today = self.clock().date()
+        return campaign_ends.post_endings(
+            self.client, self.db_path, self.data_dir, today, catalog=self.sources
+        )
 
     def dm(self, user_id: str, text: str) -> bool:
         """A direct message to ``user_id`` (False, logged, if it could not be sent)."""

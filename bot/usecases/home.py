@@ -59,7 +59,8 @@ def channel_cards(deps: Deps, team_id: str, user_id: str) -> list[render.Channel
             on = schedule is not None and schedule.enabled
             nxt = deps.scheduler.next_slot(schedule) if on else None
             run = storage.latest_run(db, scope)
-            cards.append(render.ChannelCard(channel_id, dataset, run, schedule, nxt))
+            campaigns = tuple(storage.campaigns_for(db, scope, limit=render.CAMPAIGNS_SHOWN + 1))
+            cards.append(render.ChannelCard(channel_id, dataset, run, schedule, nxt, campaigns))
     return sorted(cards, key=lambda c: c.dataset.created_at, reverse=True)
 
 
