@@ -51,11 +51,13 @@ def init(progress: Any, memory_bytes: int | None = None) -> None:
     """
     global _progress
     _progress = progress
-    if memory_bytes:
-        limit_memory(memory_bytes)
-        # DuckDB spills to disk at half the cap, leaving the rest to pandas and K-Means.
-        engine.limit_memory(memory_bytes // 2**21)
     lifeline.follow_parent()  # a worker never outlives the bot (it would finish unposted jobs)
+    if memory_bytes:
+        # DuckDB spills to disk at half the cap, leaving the rest to pandas and K-Means. The
+        # worker's own set-up (DuckDB's threads and arenas, the lifeline) comes before the cap:
+        # it is not a job's memory, and under a tight cap it failed there, not in the job.
+        engine.limit_memory(memory_bytes // 2**21)
+        limit_memory(memory_bytes)
 
 
 def limit_memory(memory_bytes: int) -> None:
