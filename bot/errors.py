@@ -17,6 +17,7 @@ from workflows.errors import GONE, NO_DATASET, UserError
 __all__ = [
     "GONE",
     "INVITE",
+    "FormInvalid",
     "NO_DATASET",
     "QueueFullError",
     "UserError",
@@ -38,6 +39,14 @@ def quote(text: object, limit: int = MAX_QUOTE) -> str:
     text = str(text)
     cut = text if len(text) <= limit else text[: limit - 1] + "…"
     return cut.replace("`", "\u02cb")
+
+
+class FormInvalid(Exception):
+    """What is wrong with a submitted modal, per input block (Slack shows it under the input)."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__(errors)
+        self.errors = errors
 
 
 class QueueFullError(UserError):

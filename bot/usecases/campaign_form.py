@@ -8,7 +8,7 @@ import logging
 from dataclasses import dataclass
 
 import storage
-from bot.errors import GONE, UserError, describe
+from bot.errors import GONE, FormInvalid, UserError, describe
 from bot.render import campaign_form as form
 from bot.render.blocks import escape
 from bot.render.campaigns import started_text
@@ -16,20 +16,17 @@ from bot.requests import parse_id
 from bot.scheduling.posting import reason
 from bot.usecases.campaigns import send_members, today
 from bot.usecases.context import Deps, Place
+from bot.usecases.membership import is_member
 from bot.usecases.uploads import where
 from workflows.campaign_words import name_problem
 from workflows.campaigns import StartRequest, start_campaign
 
 log = logging.getLogger("segbot")
 EXPIRED = "This form is out of date: choose the segment again on the results."
-
-
-class FormInvalid(Exception):
-    """What is wrong with a submitted modal, per input block (Slack shows it under the input)."""
-
-    def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__(errors)
-        self.errors = errors
+NOT_MEMBER_NOW = (
+    "You're not a member of that channel any more, so I can't start a campaign there: "
+    "nothing was stored."
+)
 
 
 @dataclass(frozen=True)
@@ -84,8 +81,10 @@ def read_campaign_modal(view: dict) -> Submitted:
 
 def start_from_modal(deps: Deps, place: Place, submitted: Submitted) -> str:
     """Start the campaign; tell the user, only them. Returns the text sent (a plain sentence
-    when it could not start)."""
+    when it could not start). The form names its channel: the submitter must be in it now."""
     try:
+        if not is_member(deps, place.channel_id, place.user_id):
+            raise UserError(NOT_MEMBER_NOW)
         started = start_campaign(where(deps, place), submitted.request)
         send_members(deps, place, started)
         text = started_text(started)

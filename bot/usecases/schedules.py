@@ -13,7 +13,7 @@ import zoneinfo
 from dataclasses import dataclass
 
 import storage
-from bot.errors import NO_DATASET, UserError
+from bot.errors import NO_DATASET, FormInvalid, UserError
 from bot.render import schedule as render
 from bot.render.blocks import error_text
 from bot.schedule_requests import (
@@ -85,14 +85,6 @@ def schedule_from_results(deps: Deps, place: Place, run_id: str) -> Reply:
 # the scheduling modal (the results' and the App Home's **Schedule weekly digest**) ---------------
 
 
-class ModalInvalid(Exception):
-    """What is wrong with a submitted modal, per input block (Slack shows it under the input)."""
-
-    def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__(errors)
-        self.errors = errors
-
-
 @dataclass(frozen=True)
 class Submitted:
     """A valid modal submission: the channel it is for, where it was opened, the schedule."""
@@ -132,13 +124,13 @@ def open_schedule_modal(deps: Deps, place: Place, trigger_id: str, origin: str) 
 
 
 def read_schedule_modal(view: dict) -> Submitted:
-    """The submission as a ``SetSchedule``; ``ModalInvalid`` naming each wrong input."""
+    """The submission as a ``SetSchedule``; ``FormInvalid`` naming each wrong input."""
     values, errors = render.modal_values(view), {}
     try:
         meta = json.loads(view.get("private_metadata") or "{}")
         channel_id, origin = str(meta["channel"]), str(meta.get("origin", "results"))
     except (ValueError, KeyError, TypeError):
-        raise ModalInvalid({render.DAY: EXPIRED}) from None
+        raise FormInvalid({render.DAY: EXPIRED}) from None
     day = values[render.DAY]
     if day not in {str(i) for i in range(7)}:
         errors[render.DAY] = "Pick a day of the week."
@@ -152,7 +144,7 @@ def read_schedule_modal(view: dict) -> Submitted:
         except UserError as e:
             errors[name] = str(e) if values[name] else f"Pick a {name}."
     if errors:
-        raise ModalInvalid(errors)
+        raise FormInvalid(errors)
     request = SetSchedule(
         weekday=int(day),
         time=checked[render.TIME],

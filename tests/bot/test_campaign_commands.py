@@ -148,6 +148,25 @@ def test_start_a_campaign_from_the_results(shop: Running) -> None:
     )  # fmt: skip
 
 
+def test_a_campaign_form_submitted_after_leaving_the_channel_stores_nothing(
+    shop: Running,
+) -> None:
+    env, slack = shop, shop.slack
+    segment = _biggest_segment(env)
+    scope = Scope(slack.team_id, env.channel)
+    with storage.connect(env.settings.db_path) as db:
+        run_id = storage.latest_run(db, scope).id
+    _choose(env, env.channel, _results(env)["ts"], f"{run_id}:{segment.id}")
+    slack.wait_for("views.open")
+    with slack.workspace.lock:  # the user leaves the channel while the form is open
+        slack.workspace.channel(env.channel).members.discard(env.user)
+    assert slack.submit_view(env.user, {"name": "autumn"}).body == ""
+    told = slack.wait_for("chat.postMessage", where=lambda c: "not a member" in str(c.body))
+    assert told[-1].body["channel"] == env.user and "nothing was stored" in told[-1].body["text"]
+    with storage.connect(env.settings.db_path) as db:
+        assert storage.campaigns_for(db, scope) == []
+
+
 def test_a_forged_or_foreign_choice_opens_nothing(shop: Running) -> None:
     env, slack = shop, shop.slack
     results = _results(env)

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from slack_bolt import Ack, BoltContext
 
+from bot.errors import FormInvalid
 from bot.listeners.answer import deps_of
-from bot.usecases.campaign_form import FormInvalid, read_campaign_modal, start_from_modal
+from bot.usecases.campaign_form import read_campaign_modal, start_from_modal
 from bot.usecases.context import Place
 
 

@@ -6,16 +6,17 @@ from __future__ import annotations
 
 from slack_bolt import Ack, BoltContext
 
+from bot.errors import FormInvalid
 from bot.listeners.answer import deps_of
 from bot.usecases.context import Place
 from bot.usecases.home import publish_home
-from bot.usecases.schedules import ModalInvalid, read_schedule_modal, save_from_modal
+from bot.usecases.schedules import read_schedule_modal, save_from_modal
 
 
 def schedule_submitted(ack: Ack, body: dict, view: dict, context: BoltContext) -> None:
     try:
         submitted = read_schedule_modal(view)
-    except ModalInvalid as e:
+    except FormInvalid as e:
         ack(response_action="errors", errors=e.errors)
         return
     ack()
