@@ -16,7 +16,7 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
 import ibis
@@ -122,7 +122,13 @@ def _files(source: Source, timeout_s: float) -> Session:
     if source.url is not None:
         folder = Path(tempfile.mkdtemp(prefix="segbot-source-"))
         opened.closers.append(lambda: shutil.rmtree(folder, ignore_errors=True))
-        opened.files = [str(download(source, folder, timeout_s=timeout_s))]
+        try:
+            opened.files = [str(download(source, folder, timeout_s=timeout_s))]
+        except BaseException:  # never returned, so never closed by the caller: close it here
+            for close in reversed(opened.closers):
+                with contextlib.suppress(Exception):
+                    close()
+            raise
     else:
         opened.files = _matching(source)
     return opened
@@ -136,10 +142,12 @@ def _read_files(backend, source: Source, paths: list[str]) -> ir.Table:
         return backend.read_parquet(parquet)
     if csv:
         return backend.read_csv(csv)
-    where = source.path or source.url
+    where = source.path or PurePosixPath(urlsplit(source.url or "").path).name
     raise SourceError(
-        f"No Parquet or CSV file was found at the path of source '{source.name}' ({where}): "
-        "check path in the sources file."
+        f"No Parquet or CSV file was found at the path of source '{source.name}': ask the "
+        "bot's operator to check its path (`segbot sources FILE --check` shows why).",
+        operator=f"No Parquet or CSV file was found at the path of source '{source.name}' "
+        f"({where}): check path in the sources file.",
     )
 
 

@@ -54,8 +54,10 @@ def download(source: Source, folder: Path, *, timeout_s: float) -> Path:
         if isinstance(e.reason, TimeoutError):
             raise TimeoutError from None
         raise SourceError(
-            f"I couldn't reach the host of source '{source.name}' ({scrub(str(e.reason))}): "
-            "check its url in the sources file."
+            f"I couldn't reach the host of source '{source.name}': ask the bot's operator to "
+            "check its url (`segbot sources FILE --check` shows why).",
+            operator=f"I couldn't reach the host of source '{source.name}' "
+            f"({scrub(str(e.reason))}): check its url in the sources file.",
         ) from None
     return target
 
@@ -72,7 +74,11 @@ class _Redirects(urllib.request.HTTPRedirectHandler):
         secure = parts.scheme == "https" or (parts.scheme == "http" and host in LOOPBACK)
         if host not in self.source.allowed_hosts or not secure:
             raise SourceError(
-                f"The url of source '{self.source.name}' redirects to {host or 'another place'}, "
-                "which is not in its allowed_hosts: add it there if it is trusted."
+                f"The url of source '{self.source.name}' redirects to a host that is not in its "
+                "allowed_hosts: ask the bot's operator to check it (`segbot sources FILE "
+                "--check` shows why).",
+                operator=f"The url of source '{self.source.name}' redirects to "
+                f"{host or 'another place'}, which is not in its allowed_hosts: add it there if "
+                "it is trusted.",
             )
         return super().redirect_request(req, fp, code, msg, headers, newurl)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import http.server
+import tempfile
 import threading
 
 import ibis
@@ -95,7 +96,11 @@ def test_no_file_at_the_path_is_one_sentence(tmp_path):
     sources = write_sources(tmp_path, '[sources.gone]\npath = "nowhere/*.parquet"\n')
     with pytest.raises(SourceError) as e:
         prepare_source(sources["gone"], as_of=None, timeout_s=30)
-    assert str(e.value) == (
+    assert str(e.value) == (  # said in the channel: no server path
+        "No Parquet or CSV file was found at the path of source 'gone': ask the bot's operator "
+        "to check its path (`segbot sources FILE --check` shows why)."
+    )
+    assert e.value.operator == (
         "No Parquet or CSV file was found at the path of source 'gone' "
         f"({tmp_path}/nowhere/*.parquet): check path in the sources file."
     )
@@ -126,7 +131,7 @@ def file_server(tmp_path):
     server.shutdown()
 
 
-def test_a_url_on_an_allowed_host_is_fetched_and_read(tmp_path, file_server):
+def test_a_url_on_an_allowed_host_is_fetched_and_read(tmp_path, file_server, monkeypatch):
     LINES.to_csv(tmp_path / "export.csv", index=False)
     sources = write_sources(
         tmp_path,
@@ -136,12 +141,20 @@ def test_a_url_on_an_allowed_host_is_fetched_and_read(tmp_path, file_server):
     )
     prepared = prepare_source(sources["feed"], as_of=None, timeout_s=30)
     assert prepared.customers.index.tolist() == ["13047", "17850", "C-9"]
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))  # where downloads are kept
     with pytest.raises(SourceError) as e:
         prepare_source(sources["hop"], as_of=None, timeout_s=30)
-    assert str(e.value) == (
+    assert str(e.value) == (  # said in the channel: no host
+        "The url of source 'hop' redirects to a host that is not in its allowed_hosts: ask the "
+        "bot's operator to check it (`segbot sources FILE --check` shows why)."
+    )
+    assert e.value.operator == (
         "The url of source 'hop' redirects to files.example.org, which is not in its "
         "allowed_hosts: add it there if it is trusted."
     )
+    assert list(scratch.iterdir()) == []  # the failed download's folder and file are gone
 
 
 def test_a_source_bound_to_a_channel_list_is_plain_data():
