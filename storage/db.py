@@ -72,13 +72,19 @@ def _enable_wal(db: sqlite_utils.Database) -> None:
 @contextlib.contextmanager
 def connect(path: str | Path) -> Iterator[sqlite_utils.Database]:
     """``with connect(path) as db:`` — this thread's connection to ``path`` for one unit of
-    work; whatever the block did not commit is rolled back when it ends."""
+    work; whatever the outermost block did not commit is rolled back when it ends (a block
+    nested in another, on the same connection, leaves the outer one's work alone)."""
     db = _thread_connection(Path(path))
+    depth = _thread.__dict__.setdefault("depth", {})
+    depth[id(db)] = depth.get(id(db), 0) + 1
     try:
         yield db
     finally:
-        if db.conn.in_transaction:
-            db.conn.rollback()
+        depth[id(db)] -= 1
+        if not depth[id(db)]:
+            del depth[id(db)]
+            if db.conn.in_transaction:
+                db.conn.rollback()
 
 
 def _thread_connection(path: Path) -> sqlite_utils.Database:
@@ -99,8 +105,10 @@ def _thread_connection(path: Path) -> sqlite_utils.Database:
         key = (key[0], _file_key(path))  # the file exists now
         _migrated.add((pid, *key))
     kept[key] = db
-    while len(kept) > KEPT_PER_THREAD:
-        kept.popitem(last=False)[1].close()
+    in_use = _thread.__dict__.get("depth", {})
+    idle = [key for key, other in kept.items() if id(other) not in in_use and other is not db]
+    for key in idle[: max(0, len(kept) - KEPT_PER_THREAD)]:  # the least recently used first
+        kept.pop(key).close()  # never one an enclosing block is still using
     return db
 
 

@@ -67,3 +67,16 @@ def test_a_thread_keeps_only_a_few_databases_open(tmp_path):
     connections = [connection_of(tmp_path / f"{n}.db") for n in range(6)]
     assert connection_of(tmp_path / "5.db") is connections[5]
     assert connection_of(tmp_path / "0.db") is not connections[0]  # closed long ago, reopened
+
+
+def test_a_nested_block_leaves_the_outer_blocks_work_alone(tmp_path):
+    path = tmp_path / "segbot.db"
+    with storage.connect(path) as outer:
+        outer.conn.execute("CREATE TABLE scratch (x)")
+        outer.conn.execute("INSERT INTO scratch VALUES (1)")  # pending, not committed yet
+        with storage.connect(path) as inner:
+            assert inner is outer
+        assert outer.conn.in_transaction  # still the outer block's to commit
+        outer.conn.commit()
+    with storage.connect(path) as db:
+        assert db.execute("SELECT count(*) FROM scratch").fetchone() == (1,)
