@@ -53,12 +53,6 @@ class PendingUpload:
     decided_by: str | None
 
 
-def has_dataset_with_hash(db: sqlite_utils.Database, scope: Scope, sha256: str) -> bool:
-    """Whether this channel stored these exact bytes already (a re-upload: no question)."""
-    where = "team_id = ? AND channel_id = ? AND sha256 = ?"
-    return db["datasets"].count_where(where, [scope.team_id, scope.channel_id, sha256]) > 0
-
-
 def open_pending_upload(
     db: sqlite_utils.Database,
     scope: Scope,

@@ -20,7 +20,6 @@ from segmentation.summary import RunSummary
 from storage import Dataset
 from storage.appends import (
     PendingUpload,
-    has_dataset_with_hash,
     open_pending_upload,
     pending_transactions,
     pending_upload,
@@ -88,12 +87,12 @@ def already_stored(w: Where, export: Export) -> AlreadyStored | None:
 
 def question_for(w: Where, export: Export, *, file_id: str | None) -> AppendQuestion | None:
     """Keep ``export`` (Slack's ``file_id``) as a pending upload and return the question to
-    ask; None when the upload goes on as before (the channel's first dataset, or bytes it
-    stored already)."""
-    sha256, name = export.sha256, export.file_name
+    ask; None when the upload goes on as the channel's first dataset. (Bytes the channel
+    holds already never get here: ``already_stored`` answers them.)"""
+    name = export.file_name
     with storage.connect(w.db_path) as db:
         base = storage.latest_upload(db, w.scope)
-        if base is None or has_dataset_with_hash(db, w.scope, sha256):
+        if base is None:
             return None
         try:
             stored = storage.load_transactions(db, base.id, w.scope, data_dir=w.data_dir)

@@ -48,7 +48,10 @@ class Recorded:
     result: SegmentationResult = field(repr=False)
 
 
-def _quietly(_step: str) -> None:
+Step = Callable[[str], None]  # hears a run's stages ("cleaning", "clustering", "charts")
+
+
+def quietly(_step: str) -> None:
     """Progress nobody is watching."""
 
 
@@ -61,7 +64,7 @@ def segment_and_record(
     segment: Callable[[], SegmentationResult],
     draw: bool = True,
     job_id: str | None = None,
-    on_step: Callable[[str], None] = _quietly,
+    on_step: Step = quietly,
     timings: dict[str, float] | None = None,
 ) -> Recorded:
     """Record a run of ``dataset_id`` around ``segment()`` (and the charts when ``draw``).

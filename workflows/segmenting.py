@@ -13,7 +13,8 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+
+import pandas as pd
 
 import storage
 from segmentation.load import Export
@@ -26,14 +27,9 @@ from workflows import appends
 from workflows.appends import AlreadyStored, AppendQuestion
 from workflows.bindings import segment_source
 from workflows.errors import UserError
-from workflows.runs import Outcome, Where, segment_and_record
+from workflows.runs import Outcome, Step, Where, quietly, segment_and_record
 
-Step = Callable[[str], None]
 STORED_GONE = "That dataset is not available in this channel any more."
-
-
-def _quietly(_step: str) -> None:
-    """Progress nobody is watching."""
 
 
 def segment_upload(
@@ -42,7 +38,7 @@ def segment_upload(
     *,
     file_id: str | None = None,
     job_id: str | None = None,
-    on_step: Step = _quietly,
+    on_step: Step = quietly,
     timings: dict[str, float] | None = None,
 ) -> Outcome | AppendQuestion | AlreadyStored:
     """Segment a loaded export and store it as the channel's dataset, or — in a channel that
@@ -80,7 +76,7 @@ def store_segmented(
     trigger: str,
     file_id: str | None = None,
     job_id: str | None = None,
-    on_step: Step = _quietly,
+    on_step: Step = quietly,
     timings: dict[str, float] | None = None,
     draw: bool = True,
 ) -> Outcome:
@@ -104,7 +100,7 @@ def segment_chosen(
     *,
     currency: str | None = None,
     job_id: str | None = None,
-    on_step: Step = _quietly,
+    on_step: Step = quietly,
 ) -> Outcome:
     """Build what *Add* or *Replace* stands for, segment it, then store it as the channel's
     dataset (the pending upload goes) and record the run."""
@@ -137,7 +133,7 @@ def segment_stored(
     trigger: str,
     currency: str | None = None,
     job_id: str | None = None,
-    on_step: Step = _quietly,
+    on_step: Step = quietly,
 ) -> Outcome:
     """Segment a stored dataset of the channel again with ``params``; ``currency`` is the
     channel's setting (None: the export's own)."""
@@ -150,16 +146,29 @@ def segment_stored(
     timings = {"read": time.perf_counter() - started}
 
     def segment() -> SegmentationResult:
-        return segment_transactions(
-            transactions, rows_read=dataset.rows_read, k=params.k, as_of=params.as_of,
-            random_state=params.random_state, on_step=on_step,
-            provenance=provenance_of(dataset, currency),
-        )  # fmt: skip
+        return segment_dataset(dataset, transactions, params, currency=currency, on_step=on_step)
 
     return segment_and_record(
         w, dataset_id=dataset_id, trigger=trigger, params=params, segment=segment,
         job_id=job_id, on_step=on_step, timings=timings,
     ).outcome  # fmt: skip
+
+
+def segment_dataset(
+    dataset: Dataset,
+    transactions: pd.DataFrame,
+    params: RunParams,
+    *,
+    currency: str | None,
+    on_step: Step = quietly,
+) -> SegmentationResult:
+    """Segment a stored dataset's ``transactions`` with ``params``, said as its export was read
+    (``currency``: the channel's setting, None: the export's own)."""
+    return segment_transactions(
+        transactions, rows_read=dataset.rows_read, k=params.k, as_of=params.as_of,
+        random_state=params.random_state, on_step=on_step,
+        provenance=provenance_of(dataset, currency),
+    )  # fmt: skip
 
 
 def provenance_of(dataset: Dataset, currency: str | None) -> Provenance:
@@ -180,7 +189,7 @@ def segment_bound_source(
     trigger: str,
     currency: str | None = None,
     job_id: str | None = None,
-    on_step: Step = _quietly,
+    on_step: Step = quietly,
 ) -> Outcome:
     """Query ``source`` (the aggregate runs where the data lives) and segment what comes back.
 

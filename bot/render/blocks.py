@@ -89,3 +89,46 @@ def actions(block_id: str, elements: list[dict]) -> dict:
 
 def bullets(lines: list[str]) -> str:
     return "\n".join(f"• {line}" for line in lines)
+
+
+# Modal parts (the schedule and campaign forms) ---------------------------------------------
+
+
+def option(text: str, value: str) -> dict:
+    """A select's option (Slack cuts option text at 75 characters)."""
+    return {"text": {"type": "plain_text", "text": clip(text, 75)}, "value": value}
+
+
+def static_select(action_id: str, options: list[dict], initial: str) -> dict:
+    """A select with ``initial`` chosen (the first option when ``initial`` is not one)."""
+    chosen = next((o for o in options if o["value"] == initial), options[0])
+    return {
+        "type": "static_select", "action_id": action_id, "options": options,
+        "initial_option": chosen,
+    }  # fmt: skip
+
+
+def input_block(block_id: str, label: str, element: dict, hint: str | None = None) -> dict:
+    """A modal input whose element's action id is its block id (``view_values`` reads it)."""
+    block = {
+        "type": "input",
+        "block_id": block_id,
+        "label": {"type": "plain_text", "text": label},
+        "element": element,
+    }
+    if hint:
+        block["hint"] = {"type": "plain_text", "text": hint}
+    return block
+
+
+def view_values(view: dict, block_ids: tuple[str, ...]) -> dict[str, str | None]:
+    """What a submitted modal holds for each input block, as a string (None when empty):
+    a select's value, a time picker's time or the text typed."""
+    values = view.get("state", {}).get("values", {})
+
+    def read(block_id: str) -> str | None:
+        state = values.get(block_id, {}).get(block_id) or {}
+        chosen = state.get("selected_option") or {}
+        return chosen.get("value") or state.get("selected_time") or state.get("value") or None
+
+    return {block_id: read(block_id) for block_id in block_ids}

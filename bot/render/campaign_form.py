@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.render.blocks import clip, echo
+from bot.render.blocks import echo, input_block, option, static_select, view_values
 from segmentation.lifecycle import STATE_WORDS, STATES
 from segmentation.summary import Segment
 
@@ -23,17 +23,17 @@ def campaign_select(run_id: int, segments: Sequence[Segment]) -> dict:
         "type": "static_select",
         "action_id": CAMPAIGN_ACTION,
         "placeholder": {"type": "plain_text", "text": "Start a campaign"},
-        "options": [_option(s.name, f"{run_id}:{s.id}") for s in segments],
+        "options": [option(s.name, f"{run_id}:{s.id}") for s in segments],
     }
 
 
 def campaign_modal(*, metadata: str, segment: Segment, customers: int) -> dict:
     """The modal for a campaign of ``segment``; ``metadata`` (channel, run and segment)
     travels as ``private_metadata``."""
-    holdouts = [_option(f"{float(h) * 100:.0f} % held out", h) for h in HOLDOUTS]
-    windows = [_option(f"{d} days", d) for d in WINDOWS]
-    states = [_option("Every customer of the segment", EVERY_STATE)]
-    states += [_option(f"Only {STATE_WORDS[s]} customers", s) for s in STATES]
+    holdouts = [option(f"{float(h) * 100:.0f} % held out", h) for h in HOLDOUTS]
+    windows = [option(f"{d} days", d) for d in WINDOWS]
+    states = [option("Every customer of the segment", EVERY_STATE)]
+    states += [option(f"Only {STATE_WORDS[s]} customers", s) for s in STATES]
     name = {"type": "plain_text_input", "action_id": NAME, "max_length": 60}
     return {
         "type": "modal",
@@ -51,42 +51,14 @@ def campaign_modal(*, metadata: str, segment: Segment, customers: int) -> dict:
                     "share of them is held out at random, so its lift can be measured.",
                 },
             },
-            _input(NAME, "Name", name),
-            _input(HOLDOUT, "Holdout", _select(HOLDOUT, holdouts, "0.1")),
-            _input(DAYS, "Window", _select(DAYS, windows, "30")),
-            _input(STATE, "Customers", _select(STATE, states, EVERY_STATE)),
+            input_block(NAME, "Name", name),
+            input_block(HOLDOUT, "Holdout", static_select(HOLDOUT, holdouts, "0.1")),
+            input_block(DAYS, "Window", static_select(DAYS, windows, "30")),
+            input_block(STATE, "Customers", static_select(STATE, states, EVERY_STATE)),
         ],
     }
 
 
 def campaign_modal_values(view: dict) -> dict[str, str | None]:
     """What was submitted: ``{name, holdout, days, state}`` as strings (None if empty)."""
-    values = view.get("state", {}).get("values", {})
-
-    def read(block_id: str) -> str | None:
-        state = values.get(block_id, {}).get(block_id) or {}
-        option = state.get("selected_option") or {}
-        return option.get("value") or state.get("value") or None
-
-    return {name: read(name) for name in (NAME, HOLDOUT, DAYS, STATE)}
-
-
-def _option(text: str, value: str) -> dict:
-    return {"text": {"type": "plain_text", "text": clip(text, 75)}, "value": value}
-
-
-def _select(action_id: str, options: list[dict], initial: str) -> dict:
-    chosen = next(o for o in options if o["value"] == initial)
-    return {
-        "type": "static_select", "action_id": action_id, "options": options,
-        "initial_option": chosen,
-    }  # fmt: skip
-
-
-def _input(block_id: str, label: str, element: dict) -> dict:
-    return {
-        "type": "input",
-        "block_id": block_id,
-        "label": {"type": "plain_text", "text": label},
-        "element": element,
-    }
+    return view_values(view, (NAME, HOLDOUT, DAYS, STATE))

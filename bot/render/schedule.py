@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from bot.render.blocks import button, clip
+from bot.render.blocks import button, input_block, option, static_select, view_values
 from segmentation.choices import K_RANGE
 from segmentation.formatting import WEEKDAYS
 from storage import Schedule
@@ -84,37 +84,11 @@ COMMON_TIMEZONES = (
 K_LABELS = {"keep": "Keep the current k", "auto": "Choose k afresh each week"}
 
 
-def _option(text: str, value: str) -> dict:
-    return {"text": {"type": "plain_text", "text": clip(text, 75)}, "value": value}
-
-
-def _select(action_id: str, options: list[dict], initial: str) -> dict:
-    chosen = next((o for o in options if o["value"] == initial), options[0])
-    return {
-        "type": "static_select",
-        "action_id": action_id,
-        "options": options,
-        "initial_option": chosen,
-    }
-
-
-def _input(block_id: str, label: str, element: dict, hint: str | None = None) -> dict:
-    block = {
-        "type": "input",
-        "block_id": block_id,
-        "label": {"type": "plain_text", "text": label},
-        "element": element,
-    }
-    if hint:
-        block["hint"] = {"type": "plain_text", "text": hint}
-    return block
-
-
 def timezone_options(user_tz: str | None, current: str | None) -> list[dict]:
     """The common zones, the user's own first (marked) and the current one kept if unusual."""
     zones = [z for z in (user_tz, current) if z] + list(COMMON_TIMEZONES)
     unique = list(dict.fromkeys(zones))
-    return [_option(f"{z} (your timezone)" if z == user_tz else z, z) for z in unique]
+    return [option(f"{z} (your timezone)" if z == user_tz else z, z) for z in unique]
 
 
 def schedule_modal(
@@ -125,9 +99,9 @@ def schedule_modal(
 
     ``metadata`` (the channel and where the modal was opened) travels as ``private_metadata``.
     """
-    days = [_option(day, str(i)) for i, day in enumerate(WEEKDAYS)]
-    ks = [_option(K_LABELS[m], m) for m in ("keep", "auto")]
-    ks += [_option(f"k = {k} segments", str(k)) for k in K_RANGE]
+    days = [option(day, str(i)) for i, day in enumerate(WEEKDAYS)]
+    ks = [option(K_LABELS[m], m) for m in ("keep", "auto")]
+    ks += [option(f"k = {k} segments", str(k)) for k in K_RANGE]
     zones = timezone_options(user_tz, timezone)
     return {
         "type": "modal",
@@ -145,10 +119,10 @@ def schedule_modal(
                     "what changed there.",
                 },
             },
-            _input(DAY, "Day", _select(DAY, days, str(weekday))),
-            _input(TIME, "Time", {"type": "timepicker", "action_id": TIME, "initial_time": time}),
-            _input(TIMEZONE, "Timezone", _select(TIMEZONE, zones, timezone)),
-            _input(K, "Number of segments", _select(K, ks, k_mode),
+            input_block(DAY, "Day", static_select(DAY, days, str(weekday))),
+            input_block(TIME, "Time", {"type": "timepicker", "action_id": TIME, "initial_time": time}),
+            input_block(TIMEZONE, "Timezone", static_select(TIMEZONE, zones, timezone)),
+            input_block(K, "Number of segments", static_select(K, ks, k_mode),
                    hint="Keep: the same k as the latest run. Auto: the best k each week."),
         ],
     }  # fmt: skip
@@ -156,11 +130,4 @@ def schedule_modal(
 
 def modal_values(view: dict) -> dict[str, str | None]:
     """What was submitted in the modal: ``{day, time, timezone, k}`` as strings (None if empty)."""
-    values = view.get("state", {}).get("values", {})
-
-    def read(block_id: str) -> str | None:
-        state = values.get(block_id, {}).get(block_id) or {}
-        option = state.get("selected_option") or {}
-        return option.get("value") or state.get("selected_time") or state.get("value") or None
-
-    return {name: read(name) for name in (DAY, TIME, TIMEZONE, K)}
+    return view_values(view, (DAY, TIME, TIMEZONE, K))

@@ -9,7 +9,6 @@ import storage
 from segmentation.load import ExportRecord
 from storage.appends import (
     decide_pending,
-    has_dataset_with_hash,
     open_pending_upload,
     pending_transactions,
     pending_upload,
@@ -45,8 +44,8 @@ def _open(db, db_path, export, base_id: int, name: str = "more.csv") -> int:
 
 def test_kept_decided_once_and_private_to_the_channel(db, db_path, add_dataset, small_export):
     base = add_dataset(db)
-    assert has_dataset_with_hash(db, HERE, storage.dataset_for(db, base, HERE).sha256)
-    assert not has_dataset_with_hash(db, HERE, "ab" * 32)
+    assert storage.holding_bytes(db, HERE, storage.dataset_for(db, base, HERE).sha256) is not None
+    assert storage.holding_bytes(db, HERE, "ab" * 32) is None
     first = _open(db, db_path, small_export, base)
     second = _open(db, db_path, small_export, base, name="newer.csv")
     assert pending_upload(db, HERE, first).state == "superseded"

@@ -22,7 +22,6 @@ import sqlite_utils
 
 import storage
 from segmentation.matching import align_to_previous
-from segmentation.pipeline import segment_transactions
 from segmentation.result import SegmentationResult
 from segmentation.summary import RunParams
 from sources import Catalog, Source
@@ -34,7 +33,7 @@ from workflows.digest.compare import Digest
 from workflows.digest.history import size_history
 from workflows.errors import NO_DATASET, UserError
 from workflows.runs import Where, segment_and_record
-from workflows.segmenting import provenance_of
+from workflows.segmenting import segment_dataset
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -96,11 +95,7 @@ def segment_data(data: ChannelData, params: RunParams) -> SegmentationResult:
     """Segment what ``channel_data`` returned with these parameters."""
     if data.source is not None:
         return segment_source(data.source, params, currency=data.currency)
-    return segment_transactions(
-        data.transactions, rows_read=data.dataset.rows_read, k=params.k, as_of=params.as_of,
-        random_state=params.random_state,
-        provenance=provenance_of(data.dataset, data.currency),
-    )  # fmt: skip
+    return segment_dataset(data.dataset, data.transactions, params, currency=data.currency)
 
 
 def k_for(k_mode: str, previous_k: int | None) -> int | None:
