@@ -88,7 +88,9 @@ def cancelled(t: ir.Table) -> ir.BooleanValue:
     starts_with_c = t.invoice.startswith("C") | t.invoice.startswith("c")
     by_invoice = (starts_with_c & t.invoice.re_search(CANCELLED_INVOICE)).fill_null(False)
     negative = ((t.quantity < 0) | (t.amount < 0)).fill_null(False)
-    return by_invoice | (negative & t.customer_id.notnull())
+    # A voided, failed or unknown order took no money, so it gave none back either.
+    no_money = _status_is(t, NOT_A_SALE) | _status_is(t, UNKNOWN_STATUS)
+    return (by_invoice | (negative & t.customer_id.notnull())) & ~no_money
 
 
 def audit_query(t: ir.Table) -> ir.Table:
