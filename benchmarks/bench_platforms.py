@@ -41,7 +41,7 @@ TARGET_RATIO = 1.0  # per line, a platform export costs no more than the generic
 
 def shopify_csv() -> Path:
     """The real lines as a Shopify orders export, written once to the benchmarks' cache."""
-    return _written("shopify-real.csv", _shopify)
+    return _written("shopify-real.csv", shopify_export)
 
 
 def generic_csv() -> Path:
@@ -103,7 +103,9 @@ def _generic_with_status(frame: pd.DataFrame) -> pd.DataFrame:
     return _generic(frame).assign(Status=status, Refunded=refund)
 
 
-def _shopify(frame: pd.DataFrame) -> pd.DataFrame:
+def shopify_export(frame: pd.DataFrame) -> pd.DataFrame:
+    """The real lines as Shopify writes an orders export: the order's fields (e-mail, status,
+    money, refund) on its first line only; every 50th order voided, every 30th partly refunded."""
     first, subtotal, status, refunded = _state(frame)
     generic = _generic(frame)
 
