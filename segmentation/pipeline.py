@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from segmentation.clv import ClvUnavailable
 from segmentation.clv_check import checked_predictions
@@ -31,8 +32,7 @@ HORIZON_DAYS = 90  # the predictions' horizon: a quarter, what a marketer plans 
 OnStep = Callable[[str], None]
 
 
-def _no_step(_step: str) -> None:
-    pass
+def _no_step(_step: str) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,7 @@ def segment_export(
 ) -> SegmentationResult:
     """Segment a loaded export (see ``segment_transactions``)."""
     return segment_transactions(
-        export.transactions,
+        export.table,
         rows_read=export.rows_read,
         k=k,
         as_of=as_of,
@@ -77,7 +77,7 @@ def segment_export(
 
 
 def segment_transactions(
-    transactions: pd.DataFrame,
+    transactions: pa.Table | pd.DataFrame,
     *,
     rows_read: int | None = None,
     k: int | None = None,

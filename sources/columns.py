@@ -18,54 +18,53 @@ import ibis
 import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 
-import segmentation.load.status as statuses
+import segmentation.load.lines as line_rules
+import segmentation.load.platforms as platforms
+import segmentation.load.values as cells
 from segmentation.engine import NORMALISED
 from segmentation.errors import ExportError, MappingNeeded
 from segmentation.load.columns import match_columns, normalise_header
-from segmentation.load.platforms import ORDER_TOTALS
 from sources.errors import SourceError
 
-DECIMAL_ID = r"^([0-9]+)\.0+$"  # as segmentation.load.normalise.DECIMAL_ID
-NOT_AN_ID = ("", "nan", "NaN", "None", "NULL", "null")
-OPTIONAL = ("country",)
-# Accented letters of the status words segbot knows, and the plain letters they fold to.
-ACCENTED, PLAIN = (
-    "àâäáãçéèêëíìîïñóòôöõúùûü",
-    "aaaaaceeeeiiiinooooouuuu",
-)  # kept when the source has it: exact repeats compare it too
+OPTIONAL = ("country",)  # kept when the source has it: exact repeats compare it too
 
 
 def normalise_table(raw: ir.Table, columns: Mapping[str, str], *, what: str) -> ir.Table:
     """``raw`` as a table of ``NORMALISED`` columns (and ``country`` when there is one).
 
     ``columns`` maps segbot fields to ``raw``'s columns; ``what`` names the source in
-    errors ("The query of source 'shop'"). Raises SourceError naming the missing columns.
+    errors ("The query of source 'shop'"). Each cell is read by ``segmentation.load.values``
+    and each line with its order by ``segmentation.load.lines``, as an upload's are: a
+    platform's layout recognised by the columns' names, its order fields carried down, an
+    order's refund counted once and never above what it sold. Raises SourceError naming
+    the missing columns.
     """
     mapping = _mapping(raw, columns, what=what)
-    quantity = _number(raw, mapping.get("quantity"))
-    price = _number(raw, mapping.get("price"))
-    both = "quantity" in mapping and "price" in mapping
-    order_total = normalise_header(mapping.get("amount", "")) in ORDER_TOTALS
-    if "amount" in mapping and not (both and order_total):  # as the upload's normaliser
-        stated = _number(raw, mapping["amount"])
-        amount = stated.coalesce(quantity * price) if both else stated
-    else:
-        amount = quantity * price
-    values = {
-        "customer_id": _identifier(raw, mapping["customer"]),
-        "invoice": _identifier(raw, mapping.get("invoice")),
-        "timestamp": _timestamp(raw[mapping["date"]]),
-        "product": _identifier(raw, mapping.get("product")),
-        "quantity": quantity,
-        "price": price,
-        "amount": amount,
+    readers = {
+        "customer": cells.identifier,
+        "invoice": cells.identifier,
+        "product": cells.identifier,
+        "country": cells.identifier,
+        "date": cells.timestamp,
+        "status": cells.status,
+        **{f: cells.number for f in ("quantity", "price", "amount", "refunded")},
     }
-    values.update({f: _identifier(raw, mapping[f]) for f in OPTIONAL if f in mapping})
-    if "status" in mapping:
-        values["status"] = _status(raw[mapping["status"]])
-    if "refunded" in mapping:
-        values["refunded"] = _number(raw, mapping["refunded"])
-    table = raw.select(**{name: value.name(name) for name, value in values.items()})
+    t = raw.select(**{f: readers[f](raw[c]) for f, c in mapping.items() if f in readers})
+    layout = platforms.detect(normalise_header(c) for c in raw.columns)
+    rules = line_rules.rules_for(set(t.columns), mapping, layout)
+    t = t.mutate(amount=line_rules.line_value(t, mapping))
+    t = line_rules.order_rules(t, rules, line=None)
+    values = {
+        "customer_id": t.customer,
+        "invoice": t.invoice if "invoice" in t.columns else ibis.null(dt.string),
+        "timestamp": t.date,
+        "product": t.product if "product" in t.columns else ibis.null(dt.string),
+        "quantity": t.quantity if "quantity" in t.columns else ibis.null(dt.float64),
+        "price": t.price if "price" in t.columns else ibis.null(dt.float64),
+        "amount": t.amount,
+    }
+    values.update({f: t[f] for f in (*OPTIONAL, "status", "refunded") if f in t.columns})
+    table = t.select(**{name: value.name(name) for name, value in values.items()})
     assert set(NORMALISED) <= set(table.columns)
     return table
 
@@ -91,51 +90,3 @@ def _needed(missing: tuple[str, ...]) -> str:
 def _listing(columns: tuple[str, ...] | list[str]) -> str:
     shown = ", ".join(columns[:15])
     return shown + (f" and {len(columns) - 15} more" if len(columns) > 15 else "") or "none"
-
-
-def _identifier(raw: ir.Table, column: str | None) -> ir.StringValue:
-    """Ids as text: whole numbers without ".0", text stripped, blanks and "nan" as null."""
-    if column is None:
-        return ibis.null(dt.string)
-    value = raw[column]
-    kind = value.type()
-    if kind.is_integer():
-        return value.cast(dt.string)
-    if kind.is_floating() or kind.is_decimal():
-        whole = value.notnull() & (value == value.floor())
-        if kind.is_floating():
-            whole &= ~value.isnan() & ~value.isinf()
-        return ibis.cases(
-            (whole, value.cast(dt.int64).cast(dt.string)), else_=value.cast(dt.string)
-        )
-    text = value.cast(dt.string).strip()
-    text = ibis.cases((text.re_search(DECIMAL_ID), text.re_extract(DECIMAL_ID, 1)), else_=text)
-    return ibis.cases((text.isin(NOT_AN_ID), ibis.null(dt.string)), else_=text)
-
-
-def _timestamp(value: ir.Value) -> ir.TimestampValue:
-    """A naive timestamp (a time zone's instant in UTC, the session time zone ibis sets)."""
-    kind = value.type()
-    if kind.is_timestamp() and kind.timezone is None:
-        return value
-    return value.cast(dt.Timestamp())
-
-
-def _number(raw: ir.Table, column: str | None) -> ir.FloatingValue:
-    if column is None:
-        return ibis.null(dt.float64)
-    return raw[column].cast(dt.float64)
-
-
-def _status(value: ir.Value) -> ir.StringValue:
-    """What a status means, as ``segmentation.load.status.meaning`` reads it: case, the
-    ``wc-`` prefix, separators and the accents of the languages it knows ignored."""
-    text = value.cast(dt.string).lower().translate(ACCENTED, PLAIN)
-    text = text.re_replace(r"[\s_\-./]+", " ").strip()
-    text = ibis.cases((text.startswith("wc "), text.substr(3)), else_=text)
-    return ibis.cases(
-        (text.isnull() | (text == ""), ibis.null(dt.string)),
-        (text.isin(statuses.folded_values(statuses.SALE)), statuses.SALE),
-        (text.isin(statuses.folded_values(statuses.NOT_A_SALE)), statuses.NOT_A_SALE),
-        else_=statuses.UNKNOWN,
-    )

@@ -18,8 +18,9 @@ import pandas as pd
 import pyarrow.feather as feather
 import sqlite_utils
 
+from segmentation.load.arrow_frame import frame_from_arrow
 from segmentation.load.record import ExportRecord
-from storage.datasets import TRANSACTIONS_FOLDER, _frame_from_arrow, _write_arrow
+from storage.datasets import TRANSACTIONS_FOLDER, _write_arrow
 from storage.records import Scope
 from storage.sql import changed, first, from_json, to_json, utc_now, write_transaction
 
@@ -136,7 +137,7 @@ def pending_transactions(
     path = _path(db, scope, append_id, data_dir)
     if path is None or not path.exists():
         return None
-    return _frame_from_arrow(feather.read_table(path, memory_map=True))
+    return frame_from_arrow(feather.read_table(path, memory_map=True))
 
 
 def set_pending_question(db: sqlite_utils.Database, append_id: int, **where: str | None) -> None:

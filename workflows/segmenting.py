@@ -84,7 +84,7 @@ def store_segmented(
     dataset) and record its run; charts drawn when ``draw``."""
     with storage.connect(w.db_path) as db:
         dataset_id, _ = storage.save_dataset(
-            db, w.scope, export.record, user_id=w.user_id, transactions=export.transactions,
+            db, w.scope, export.record, user_id=w.user_id, transactions=export.table,
             summary=result.summary, slack_file_id=file_id, data_dir=w.data_dir,
         )  # fmt: skip
     return segment_and_record(

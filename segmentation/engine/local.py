@@ -14,6 +14,7 @@ import ibis.expr.types as ir
 import pandas as pd
 import pyarrow as pa
 
+from segmentation.engine.compiled import duckdb_sql
 from segmentation.engine.prepared import Prepared
 from segmentation.engine.query import NORMALISED, STATUS_COLUMNS
 from segmentation.engine.run import prepare
@@ -23,17 +24,20 @@ OPTIONAL = ("country", *STATUS_COLUMNS)  # read when present (see ``query``)
 
 
 def prepare_frame(
-    transactions: pd.DataFrame,
+    transactions: pa.Table | pd.DataFrame,
     *,
     rows_read: int | None = None,
     as_of: dt.date | None = None,
 ) -> Prepared:
-    """Audit and per-customer features of a normalised table (see ``segmentation.load``).
-
-    The table goes to DuckDB as Arrow without a copy.
+    """Audit and per-customer features of a normalised table (see ``segmentation.load``),
+    as Arrow (what loading and storage give) or pandas. DuckDB reads Arrow without a copy.
     """
-    columns = [c for c in (*NORMALISED, *OPTIONAL) if c in transactions.columns]
-    arrow = pa.Table.from_pandas(transactions[columns], preserve_index=False)
+    present = transactions.column_names if isinstance(transactions, pa.Table) else transactions.columns
+    columns = [c for c in (*NORMALISED, *OPTIONAL) if c in present]
+    if isinstance(transactions, pa.Table):
+        arrow = transactions.select(columns)
+    else:
+        arrow = pa.Table.from_pandas(transactions[columns], preserve_index=False)
     with database().cursor() as con:  # a cursor: its own view of TABLE
         con.register(TABLE, arrow)
         table = ibis.table(ibis.Schema.from_pyarrow(arrow.schema), name=TABLE)
@@ -48,7 +52,10 @@ def database() -> duckdb.DuckDBPyConnection:
     was started from.
     """
     spill = Path(tempfile.gettempdir()) / "segbot-duckdb"
-    return duckdb.connect(config={"temp_directory": str(spill)})
+    con = duckdb.connect(config={"temp_directory": str(spill)})
+    # An instant with an offset is kept as its time in UTC, whatever the machine's zone.
+    con.execute("SET TimeZone = 'UTC'")
+    return con
 
 
 def limit_memory(megabytes: int) -> None:
@@ -66,5 +73,6 @@ def _executor(con: duckdb.DuckDBPyConnection):
 
 @functools.lru_cache(maxsize=64)
 def sql(node: ops.Node) -> str:
-    """DuckDB SQL for an expression; compiling costs ~20 ms and a worker sees few shapes."""
-    return str(ibis.to_sql(node.to_expr(), dialect="duckdb"))
+    """DuckDB SQL for an expression: compiled once per machine (``compiled``), kept here
+    for the process (a worker sees few shapes)."""
+    return duckdb_sql(node)

@@ -9,10 +9,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 import segmentation.load.platforms as platforms
 from segmentation import currency as currencies
 from segmentation.errors import ExportError
+from segmentation.load.arrow_frame import frame_from_arrow
 from segmentation.load.columns import match_columns, normalise_header
 from segmentation.load.dates import DateOrder
 from segmentation.load.limits import ReadLimits
@@ -30,7 +33,7 @@ class Export:
     A guess from symbols, a mix, or an option that contradicts the file adds a note.
     """
 
-    transactions: pd.DataFrame
+    table: pa.Table
     mapping: dict[str, str]
     file_format: str
     date_order: DateOrder
@@ -42,6 +45,12 @@ class Export:
     currency_source: str | None = None
     file_name: str = "the file"
     sha256: str = ""  # of the bytes read
+
+    @property
+    def transactions(self) -> pd.DataFrame:
+        """The normalised table as pandas (text as categoricals), for the steps that
+        work on lines in pandas; the engine and storage take ``table`` as it is."""
+        return frame_from_arrow(self.table)
 
     @property
     def record(self) -> ExportRecord:
@@ -87,7 +96,7 @@ def load_export(
         raw = read_table(data, name, select, limits)
         del data  # a file read here is not needed any more: free it before normalising
         layout = platforms.detect(normalise_header(h) for h in seen)
-        transactions, order, signs, read_notes = normalise(raw.frame, raw.mapping, layout)
+        table, order, signs, read_notes = normalise(raw.table, raw.mapping, layout)
     except MemoryError as exc:  # a worker's memory cap (bot/jobs/worker.py) was reached
         raise ExportError(
             f"`{name}` needs more memory to read than I may use. Upload a smaller export "
@@ -95,7 +104,7 @@ def load_export(
         ) from exc
     code, code_source, currency_notes = currencies.decide(
         option=option,
-        column=_column_codes(raw.frame.get("currency")),
+        column=_column_codes(raw.table, "currency"),
         column_name=raw.mapping.get("currency"),
         written=signs,
     )
@@ -105,11 +114,11 @@ def load_export(
         *[n for n in [order.describe(), *currency_notes, *_reader_notes(raw)] if n],
     ]
     return Export(
-        transactions=transactions,
+        table=table,
         mapping=raw.mapping,
         file_format=raw.file_format,
         date_order=order,
-        rows_read=len(transactions) + raw.malformed_lines,
+        rows_read=table.num_rows + raw.malformed_lines,
         malformed_lines=raw.malformed_lines,
         encoding=raw.encoding,
         notes=notes,
@@ -157,16 +166,16 @@ def _reader_notes(raw: RawTable) -> list[str]:
     return [*raw.notes, *(malformed if skipped else [])]
 
 
-def _column_codes(values: pd.Series | None) -> Counter[str]:
+def _column_codes(table: pa.Table, field: str) -> Counter[str]:
     """Rows per currency code in a currency column (cells that are no code are skipped)."""
     codes: Counter[str] = Counter()
-    if values is None:
+    if field not in table.column_names:
         return codes
     # Counted per distinct cell: a currency column holds a handful of values, however long.
-    for value, rows in values.value_counts(sort=False).items():
-        code = currencies.code_of_value(value)
-        if code and rows:
-            codes[code] += int(rows)
+    for pair in pc.value_counts(table.column(field).combine_chunks()).to_pylist():
+        code = currencies.code_of_value(pair["values"])
+        if code and pair["counts"]:
+            codes[code] += int(pair["counts"])
     return codes
 
 

@@ -14,7 +14,6 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
@@ -39,7 +38,7 @@ TEXT_FIELDS = ("customer", "invoice", "country", "product", "currency", "status"
 class RawTable:
     """Columns of the export renamed to segbot fields, plus how the file was read."""
 
-    frame: pd.DataFrame
+    table: pa.Table
     mapping: dict[str, str]
     file_format: str
     encoding: str | None = None
@@ -96,7 +95,7 @@ def _read_zip(
     if "xl/workbook.xml" in names:
         table, mapping = read_xlsx(data, name, select)
         check_formulas(table, mapping, name, formulas)
-        return RawTable(_renamed(_to_pandas(table), mapping), mapping, "xlsx")
+        return RawTable(_renamed(table, mapping), mapping, "xlsx")
     members = [
         n
         for n in names
@@ -130,7 +129,7 @@ def _read_parquet(data: bytes, name: str, select: SelectColumns, limits: ReadLim
         wanted = set(mapping.values())
         if _parquet_bytes(metadata, wanted) > limits.inflated_bytes:
             raise limits.expands(name)
-        # Dictionary-encoded text arrives as pandas categoricals: far less memory for 5M rows.
+        # Text as dictionaries: far less memory for 5M rows, and each value is read once.
         text = [c for f, c in mapping.items() if f in TEXT_FIELDS]
         table = pq.read_table(
             pa.BufferReader(data), columns=list(mapping.values()), read_dictionary=text
@@ -139,7 +138,7 @@ def _read_parquet(data: bytes, name: str, select: SelectColumns, limits: ReadLim
         raise
     except (pa.ArrowException, OSError) as exc:
         raise ExportError(f"`{name}` looks like a Parquet file but cannot be read: {exc}") from exc
-    return RawTable(_renamed(_to_pandas(table), mapping), mapping, "parquet")
+    return RawTable(_renamed(table, mapping), mapping, "parquet")
 
 
 def _parquet_bytes(metadata: pq.FileMetaData, columns: set[str]) -> int:
@@ -195,8 +194,7 @@ def _read_text(data: bytes, name: str, select: SelectColumns) -> RawTable:
         except pa.ArrowInvalid as exc:
             _refuse_long_lines(exc, name)
             raise ExportError(f"`{name}` could not be read as a table: {exc}") from exc
-    frame = _renamed(_to_pandas(table), mapping)
-    return RawTable(frame, mapping, "csv", encoding, malformed, notes)
+    return RawTable(_renamed(table, mapping), mapping, "csv", encoding, malformed, notes)
 
 
 def _refuse_long_lines(exc: pa.ArrowInvalid, name: str) -> None:
@@ -235,12 +233,6 @@ def _sniff_delimiter(lines: list[str]) -> str:
     return best
 
 
-def _to_pandas(table: pa.Table) -> pd.DataFrame:
-    # Arrow buffers are released column by column as pandas takes them over, so a large
-    # export is not held twice at the peak.
-    return table.to_pandas(split_blocks=True, self_destruct=True)
-
-
-def _renamed(frame: pd.DataFrame, mapping: dict[str, str]) -> pd.DataFrame:
-    # copy=False: the columns as they are (stacking same-typed ones into a block copies them).
-    return pd.DataFrame({field: frame[column] for field, column in mapping.items()}, copy=False)
+def _renamed(table: pa.Table, mapping: dict[str, str]) -> pa.Table:
+    """The columns read, named by the segbot field each stands for."""
+    return pa.table({field: table.column(column) for field, column in mapping.items()})

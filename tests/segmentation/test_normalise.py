@@ -1,10 +1,12 @@
-"""Normalising raw columns: categorical columns (what readers give) read like plain text."""
+"""Normalising raw columns: dictionary columns (what readers give) read like plain text,
+each distinct value once, and the lines keep their own values."""
 
 from __future__ import annotations
 
-import pandas as pd
+import datetime as dt
 
-from segmentation.load.dates import parse_dates
+import pyarrow as pa
+
 from segmentation.load.normalise import normalise
 
 MAPPING = {"customer": "Customer", "invoice": "Invoice", "date": "Date", "amount": "Amount"}
@@ -16,33 +18,41 @@ TEXTS = {
 }
 
 
-def test_categorical_columns_give_the_same_table_as_text_columns():
-    # Categories in an order other than first appearance, some used by no row: the table
-    # must not depend on either (readers' Arrow dictionaries have neither, but a caller's may).
-    categorical = {
-        "customer": pd.Categorical(
-            TEXTS["customer"], categories=["unused", "17850", "b", " 17850.0", "zz", "x"]
-        ),
-        "invoice": pd.Categorical(TEXTS["invoice"], categories=["4", "3", "2", "1", "9"]),
-        "date": pd.Categorical(TEXTS["date"]),
-        "amount": TEXTS["amount"],
-    }
-    text = {field: pd.Series(values, dtype=object) for field, values in TEXTS.items()}
-    got, got_order, _, _ = normalise(pd.DataFrame(categorical), MAPPING)
-    expected, expected_order, _, _ = normalise(pd.DataFrame(text), MAPPING)
-    pd.testing.assert_frame_equal(got, expected)
+def _dictionary(values: list, order: list[str]) -> pa.DictionaryArray:
+    """``values`` over a dictionary in the given order, with entries no line uses."""
+    indices = [None if v is None else order.index(v) for v in values]
+    return pa.DictionaryArray.from_arrays(pa.array(indices, pa.int32()), pa.array(order))
+
+
+def test_dictionary_columns_give_the_same_table_as_text_columns():
+    # Entries in an order other than first appearance, some used by no line: the table
+    # must depend on neither.
+    encoded = pa.table(
+        {
+            "customer": _dictionary(TEXTS["customer"], ["unused", "17850", "b", " 17850.0", "x"]),
+            "invoice": _dictionary(TEXTS["invoice"], ["4", "3", "2", "1", "9"]),
+            "date": pa.array(TEXTS["date"]).dictionary_encode(),
+            "amount": TEXTS["amount"],
+        }
+    )
+    plain = pa.table({field: pa.array(values) for field, values in TEXTS.items()})
+    got, got_order, _, _ = normalise(encoded, MAPPING)
+    expected, expected_order, _, _ = normalise(plain, MAPPING)
     assert got_order == expected_order
-    assert got["customer_id"].cat.categories.tolist() == ["b", "17850", "x"]
-    assert got["invoice"].cat.categories.tolist() == ["1", "2", "3", "4"]
-    assert got["customer_id"].isna().tolist() == [False, False, True, False, False, False]
+    for name in ("customer_id", "invoice", "timestamp", "amount"):
+        assert got.column(name).to_pylist() == expected.column(name).to_pylist()
+    assert got.column("customer_id").to_pylist() == ["b", "17850", None, "17850", "b", "x"]
+    assert got.column("invoice").to_pylist() == ["1", "2", "2", None, "3", "4"]
 
 
-def test_categorical_dates_keep_missing_and_unreadable_as_nat():
-    parsed, order = parse_dates(pd.Series(pd.Categorical(TEXTS["date"])))
+def test_dates_keep_missing_and_unreadable_as_null():
+    table, order, _, _ = normalise(pa.table({f: pa.array(v) for f, v in TEXTS.items()}), MAPPING)
     assert order.order == "month-first"
-    assert parsed.tolist()[:3] == [
-        pd.Timestamp("2010-12-01 08:26"),
-        pd.NaT,
-        pd.Timestamp("2010-12-13 09:01"),
+    assert table.column("timestamp").to_pylist() == [
+        dt.datetime(2010, 12, 1, 8, 26),
+        None,
+        dt.datetime(2010, 12, 13, 9, 1),
+        dt.datetime(2010, 12, 1, 8, 26),
+        None,
+        dt.datetime(2011, 1, 2),
     ]
-    assert parsed.isna().tolist() == [False, True, False, False, True, False]

@@ -11,6 +11,7 @@ import datetime as dt
 import re
 
 import pandas as pd
+import pyarrow as pa
 
 import storage
 from segmentation.load import load_export
@@ -128,7 +129,8 @@ def _with_new_orders(export) -> tuple:
     grown = pd.concat([t, extra], ignore_index=True)
     for column in ("customer_id", "invoice", "product", "country"):
         grown[column] = grown[column].astype("category")
-    changed = dataclasses.replace(export, transactions=grown, rows_read=export.rows_read + 4)
+    table = pa.Table.from_pandas(grown, preserve_index=False)
+    changed = dataclasses.replace(export, table=table, rows_read=export.rows_read + 4)
     return changed, b"real export + 4 lines"
 
 

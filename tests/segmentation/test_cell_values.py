@@ -1,0 +1,85 @@
+"""One cell's reading (``segmentation.load.values``), on DuckDB as an upload's distinct
+values are read: numbers as people write them, ids, dates in a decided order."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+
+import ibis
+import pyarrow as pa
+import pytest
+
+import segmentation.load.values as values
+from segmentation.engine.compiled import fingerprint
+from segmentation.load.cells import evaluate
+from segmentation.load.dates import date_reading
+
+NUMBERS = [
+    ("12.50", 12.5),
+    ("£1,234.50", 1234.5),
+    ("1.234,50", 1234.5),
+    ("1,234", 1234.0),
+    ("1,5", 1.5),
+    ("EUR 12", 12.0),
+    ("(3)", -3.0),
+    ("-4", -4.0),
+    ("1e3", 1000.0),
+    (" 7 ", 7.0),
+    ("N/A", None),
+    ("", None),
+    ("abc", None),
+    (None, None),
+]
+
+
+def test_numbers_read_as_people_write_them() -> None:
+    texts = pa.array([text for text, _ in NUMBERS], pa.string())
+    assert evaluate(texts, values.number).to_pylist() == [number for _, number in NUMBERS]
+
+
+def test_ids_are_text_without_a_spreadsheet_s_decimal_and_blanks_are_null() -> None:
+    texts = pa.array([" 17850.0", "17850", "C536379", "nan", "", "  ", "12.5", None])
+    got = evaluate(texts, values.identifier).to_pylist()
+    assert got == ["17850", "17850", "C536379", None, None, None, "12.5", None]
+    floats = pa.array([17850.0, 12.5, None, float("nan")])
+    assert evaluate(floats, values.identifier).to_pylist() == ["17850", "12.5", None, "nan"]
+
+
+@pytest.mark.parametrize(
+    ("texts", "order", "first"),
+    [
+        (["13/01/2011 08:05", "02/01/2011 9:00"], "day-first", dt.datetime(2011, 1, 13, 8, 5)),
+        (["1/13/2011 8:05", "1/2/2011"], "month-first", dt.datetime(2011, 1, 13, 8, 5)),
+        (["11-Feb-17", "1-Mar-17"], "day-first", dt.datetime(2017, 2, 11)),
+        (["2023-05-01 10:22:33 -0400", "2023-05-02"], "ISO", dt.datetime(2023, 5, 1, 14, 22, 33)),
+        (["2011-12-09T08:50:00+01:00"], "ISO", dt.datetime(2011, 12, 9, 7, 50)),
+    ],
+)
+def test_dates_read_in_the_order_the_file_shows(texts, order, first) -> None:
+    array = pa.array(texts)
+    formats, found = date_reading(array)
+    assert found.order == order
+    assert evaluate(array, lambda v: values.timestamp(v, formats)).to_pylist()[0] == first
+
+
+def test_compiled_sql_is_named_by_the_whole_expression_in_every_process() -> None:
+    t = ibis.table({"v": "string"}, name="cells")
+
+    def shape(word: str):
+        return values.number(t.v).name("r").as_table().op(), (t.v == word).name("r").as_table().op()
+
+    one, two = shape("paid"), shape("paid")
+    assert fingerprint(one[0]) == fingerprint(two[0])
+    assert fingerprint(one[1]) != fingerprint(shape("paid ")[1])  # one character differs
+    script = (
+        "import ibis, segmentation.load.values as v;"
+        "from segmentation.engine.compiled import fingerprint;"
+        "t = ibis.table({'v': 'string'}, name='cells');"
+        "print(fingerprint(v.number(t.v).name('r').as_table().op()))"
+    )
+    other = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert other.stdout.strip() == fingerprint(one[0])
