@@ -24,7 +24,7 @@ import segmentation.load.cells as cells
 from segmentation.errors import ExportError
 from segmentation.load.dates import DateOrder
 from segmentation.load.lines import rules_for
-from segmentation.load.notes import order_notes, status_notes, value_notes
+from segmentation.load.notes import orphan_notes, refund_notes, status_notes, value_notes
 from segmentation.load.platforms import Layout
 from segmentation.load.values import DECIMAL_ID
 
@@ -72,9 +72,11 @@ def normalise(
         if field in columns and field not in lines:
             lines[field] = columns[field].indices
     table = _assembled(raw.num_rows, columns, numbers, dates, lines)
-    notes += order_notes(lines, columns.get("invoice"), rules, layout, mapping)
+    invoice = columns.get("invoice")
+    notes[:0] = orphan_notes(lines, invoice, rules, layout)
     if "status" in fields:
         notes += status_notes(columns["status"], lines["status"], mapping["status"])
+    notes += refund_notes(lines, invoice, rules, mapping)
     return table, order, signs, notes
 
 

@@ -41,30 +41,26 @@ def value_notes(fields: set[str], mapping: Mapping[str, str]) -> list[str]:
     raise ExportError("The file has no amount, and no quantity and unit price to compute it.")
 
 
-def order_notes(
+def refund_notes(
     lines: Mapping[str, pa.Array],
     invoice: pa.Array | None,
     rules: OrderRules,
-    layout: Layout | None,
     mapping: Mapping[str, str],
 ) -> list[str]:
-    """Notes on the lines cut from their order, and on refunds (how they count, and the
-    orders refunded past what they sold)."""
-    notes = _orphan_notes(lines, invoice, rules, layout)
+    """How refunds count, and the orders refunded past what they sold."""
     if "refunded" not in lines:
-        return notes
+        return []
     column = mapping["refunded"]
     if rules.refunds_netted:
         return [
-            *notes,
             f"Quantities are after refunds ('{mapping['quantity']}'): refunded items are "
-            f"already out of the sales, so '{column}' is not taken off again.",
+            f"already out of the sales, so '{column}' is not taken off again."
         ]
     per = ", once per order" if rules.refund_once else ""
-    notes.append(
+    notes = [
         f"Refunds ('{column}'{per}) are returns: net revenue is the sales less them, as "
         "for cancelled lines."
-    )
+    ]
     over = np.flatnonzero(_flags(lines.get("over_refunded")))
     if len(over):
         notes.append(
@@ -75,12 +71,13 @@ def order_notes(
     return notes
 
 
-def _orphan_notes(
+def orphan_notes(
     lines: Mapping[str, pa.Array],
     invoice: pa.Array | None,
     rules: OrderRules,
     layout: Layout | None,
 ) -> list[str]:
+    """A note on the lines whose order has no first line (cut from the file): left out."""
     orphan = np.flatnonzero(_flags(lines.get("orphan")))
     if not len(orphan) or layout is None or invoice is None:
         return []
