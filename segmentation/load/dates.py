@@ -13,7 +13,11 @@ ISO = re.compile(r"^\s*\d{4}-\d{1,2}-\d{1,2}")
 SLASHED = re.compile(r"^\s*(?P<first>\d{1,2})[/.\-](?P<second>\d{1,2})[/.\-](?P<year>\d{2,4})")
 # Excel's d-mmm-yy ("11-Feb-17") and its kin: 1-Feb-2017, 11 Feb 17, 11/Feb/2017.
 # (No back-reference to the first separator: Arrow's RE2 has none; strptime checks both.)
-NAMED_MONTH = re.compile(r"^\s*\d{1,2}(?P<sep>[-/ ])[A-Za-z]{3}[-/ ]\d{2,4}")
+NAMED_MONTH = re.compile(r"^\s*\d{1,2}(?P<sep>[-/ ])[A-Za-z]{3}[-/ ](?P<year>\d{2,4})")
+# Where a file writes years both ways, two-digit years go first: %y never reads "2017" (the
+# text would not end there), while %Y would read "17" as the year 17. A format that fails
+# costs more than one that reads, so a file written one way is read that way only.
+BOTH_YEARS = ("%y", "%Y")
 CLOCKS = (" %H:%M", " %H:%M:%S", "", " %I:%M %p", " %I:%M:%S %p", "T%H:%M:%S")
 
 
@@ -51,9 +55,19 @@ def date_reading(texts: pa.Array) -> tuple[tuple[str, ...] | None, DateOrder]:
     named = pc.match_substring_regex(sample, NAMED_MONTH.pattern)
     if pc.mean(named.cast(pa.float64())).as_py() >= 0.5:
         # The month is spelled out, so the order is certain: the day comes first.
-        return _named_month_formats(sample.to_pylist()), DateOrder("day-first")
+        years = _years(sample, NAMED_MONTH)
+        return _named_month_formats(sample.to_pylist(), years), DateOrder("day-first")
     order = _slashed_order(sample)
-    return _slashed_formats(sample[0].as_py(), order.order == "day-first"), order
+    years = _years(sample, SLASHED)
+    return _slashed_formats(sample[0].as_py(), order.order == "day-first", years), order
+
+
+def _years(sample: pa.Array, pattern: re.Pattern) -> tuple[str, ...]:
+    """The year formats the dates need: %Y or %y when every year is written one way."""
+    parts = pc.extract_regex(sample, pattern.pattern)
+    digits = pc.unique(pc.utf8_length(parts.filter(parts.is_valid()).field("year")))
+    written = set(digits.to_pylist())
+    return ("%Y",) if written == {4} else ("%y",) if written == {2} else BOTH_YEARS
 
 
 def _slashed_order(sample: pa.Array) -> DateOrder:
@@ -68,15 +82,15 @@ def _slashed_order(sample: pa.Array) -> DateOrder:
     return DateOrder("month-first", assumed=True)
 
 
-def _slashed_formats(head: str, dayfirst: bool) -> tuple[str, ...]:
+def _slashed_formats(head: str, dayfirst: bool, years: tuple[str, ...]) -> tuple[str, ...]:
     match = SLASHED.match(head)
     sep = head[match.end(1)] if match else "/"
     day_month = f"%d{sep}%m" if dayfirst else f"%m{sep}%d"
-    return tuple(f"{day_month}{sep}{year}{clock}" for year in ("%Y", "%y") for clock in CLOCKS)
+    return tuple(f"{day_month}{sep}{year}{clock}" for year in years for clock in CLOCKS)
 
 
-def _named_month_formats(sample: list[str]) -> tuple[str, ...]:
+def _named_month_formats(sample: list[str], years: tuple[str, ...]) -> tuple[str, ...]:
     match = next(filter(None, map(NAMED_MONTH.match, sample)), None)
     sep = match.group("sep") if match else "-"
-    # %b reads Feb, FEB and feb alike; %Y comes first so 2017 is not read as year 20.
-    return tuple(f"%d{sep}%b{sep}{year}{clock}" for year in ("%Y", "%y") for clock in CLOCKS)
+    # %b reads Feb, FEB and feb alike.
+    return tuple(f"%d{sep}%b{sep}{year}{clock}" for year in years for clock in CLOCKS)

@@ -28,15 +28,15 @@ ACCENTED, PLAIN = ("àâäáãçéèêëíìîïñóòôöõúùûü", "aaaaacee
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 # Excel serial numbers for 1982..2119; any other number in a date column is not a date.
 EXCEL_SERIALS = (30000, 80000)
-# A parsed date outside these is a misreading ("11-Feb-17" by %Y is the year 17): the next
-# format is tried, and the misreading kept only when no format reads it better.
-HELD = (dt.datetime(1678, 1, 1), dt.datetime(2262, 1, 1))
 ZONED = idt.Timestamp(timezone="UTC")
 
 
-@ibis.udf.scalar.builtin(name="try_strptime")
-def _try_strptime(text: str, format: str) -> dt.datetime:  # noqa: A002  DuckDB's own
-    """DuckDB's strptime that gives null for a text the format does not read."""
+@ibis.udf.scalar.builtin(
+    name="try_strptime", signature=((idt.string, idt.Array(idt.string)), idt.timestamp)
+)
+def _try_strptime_any(text: str, formats: list[str]) -> dt.datetime:
+    """DuckDB's strptime with formats tried in turn: the first that reads the whole text
+    wins; null when none does."""
 
 
 @ibis.udf.scalar.builtin(name="try_strptime", signature=((idt.string, idt.string), ZONED))
@@ -91,8 +91,8 @@ def number(value: ir.Value) -> ir.FloatingValue:
 
 def timestamp(value: ir.Value, formats: tuple[str, ...] | None = None) -> ir.TimestampValue:
     """A naive timestamp: a time zone's instant in UTC, an Excel serial number as its day,
-    and text by ``formats`` (strptime formats tried in turn, each filling what the ones
-    before could not read) or, without formats, as ISO 8601 with any UTC offset.
+    and text by ``formats`` (strptime formats tried in turn, the first that reads the whole
+    text wins) or, without formats, as ISO 8601 with any UTC offset.
     """
     kind = value.type()
     if kind.is_timestamp():
@@ -108,9 +108,7 @@ def timestamp(value: ir.Value, formats: tuple[str, ...] | None = None) -> ir.Tim
     text = value.cast(idt.string).strip()
     if formats is None:
         return _iso(text)
-    read = [_try_strptime(text, f).cast(idt.Timestamp()) for f in formats]
-    held = [ibis.cases((r.between(*HELD), r), else_=ibis.null(idt.Timestamp())) for r in read]
-    return ibis.coalesce(*held, *read)
+    return _try_strptime_any(text, ibis.literal(list(formats), type=idt.Array(idt.string)))
 
 
 def _iso(text: ir.StringValue) -> ir.TimestampValue:
