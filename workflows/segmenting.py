@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import time
 
-import pandas as pd
+import pyarrow as pa
 
 import storage
 from segmentation.load import Export
@@ -140,7 +140,7 @@ def segment_stored(
     started = time.perf_counter()
     with storage.connect(w.db_path) as db:
         dataset = storage.dataset_for(db, dataset_id, w.scope)
-        transactions = storage.load_transactions(db, dataset_id, w.scope, data_dir=w.data_dir)
+        transactions = storage.transactions_table(db, dataset_id, w.scope, data_dir=w.data_dir)
     if dataset is None or transactions is None:
         raise UserError(STORED_GONE)
     timings = {"read": time.perf_counter() - started}
@@ -156,7 +156,7 @@ def segment_stored(
 
 def segment_dataset(
     dataset: Dataset,
-    transactions: pd.DataFrame,
+    transactions: pa.Table,
     params: RunParams,
     *,
     currency: str | None,

@@ -17,7 +17,7 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import pandas as pd
+import pyarrow as pa
 import sqlite_utils
 
 import storage
@@ -64,7 +64,7 @@ class ChannelData:
     ``transactions`` and the ``currency`` to report money in."""
 
     dataset: Dataset
-    transactions: pd.DataFrame | None  # None: the lines stay in ``source``, read by the run
+    transactions: pa.Table | None  # None: the lines stay in ``source``, read by the run
     currency: str | None
     source: Source | None = None
 
@@ -84,7 +84,7 @@ def channel_data(db: sqlite_utils.Database, request: RefreshRequest) -> ChannelD
     dataset = storage.latest_upload(db, scope)
     transactions = None
     if dataset is not None:
-        transactions = storage.load_transactions(db, dataset.id, scope, data_dir=request.data_dir)
+        transactions = storage.transactions_table(db, dataset.id, scope, data_dir=request.data_dir)
     if dataset is None or transactions is None:
         raise UserError(NO_DATASET)
     currency = storage.channel_currency(db, scope) or dataset.currency
