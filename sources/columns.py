@@ -22,12 +22,13 @@ import segmentation.load.status as statuses
 from segmentation.engine import NORMALISED
 from segmentation.errors import ExportError, MappingNeeded
 from segmentation.load.columns import match_columns, normalise_header
+from segmentation.load.contacts import CONTACT_FIELDS
 from segmentation.load.platforms import ORDER_TOTALS
 from sources.errors import SourceError
 
 DECIMAL_ID = r"^([0-9]+)\.0+$"  # as segmentation.load.normalise.DECIMAL_ID
 NOT_AN_ID = ("", "nan", "NaN", "None", "NULL", "null")
-OPTIONAL = ("country",)
+OPTIONAL = ("country", *CONTACT_FIELDS)  # contacts: for audiences, never in a line's identity
 # Accented letters of the status words segbot knows, and the plain letters they fold to.
 ACCENTED, PLAIN = (
     "àâäáãçéèêëíìîïñóòôöõúùûü",

@@ -6,7 +6,8 @@ has none), ``timestamp`` (datetime64[ns], NaT if unreadable), ``product``
 (category of str, NA if the export has none), ``quantity``,
 ``price``, ``amount`` (float64, NaN if not a number) and ``country`` (category); where
 the export has them, ``status`` (category: what the line's status means, see
-``segmentation.load.status``) and ``refunded`` (float64: money refunded, once per order).
+``segmentation.load.status``) and ``refunded`` (float64: money refunded, once per order);
+and the contact columns it has (``segmentation.load.contacts``), as text.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import segmentation.load.orders as orders
 from segmentation.currency import sign_in_text
 from segmentation.errors import ExportError
 from segmentation.load.columns import normalise_header
+from segmentation.load.contacts import CONTACT_FIELDS
 from segmentation.load.dates import DateOrder, parse_dates
 from segmentation.load.platforms import NET_QUANTITIES, ORDER_TOTALS, Layout
 
@@ -85,6 +87,7 @@ def normalise(
         },
         copy=False,  # columns as they are: stacking the floats into one block copies them
     )
+    frame = _with_contacts(frame, raw)
     notes += how
     if "status" in raw:
         frame["status"], said = orders.status_meanings(raw["status"], mapping["status"])
@@ -93,6 +96,11 @@ def normalise(
         frame["refunded"], said = _refunds(raw, frame, mapping, keys, first, layout)
         notes += said
     return frame, order, signs, notes
+
+
+def _with_contacts(frame: pd.DataFrame, raw: pd.DataFrame) -> pd.DataFrame:
+    """The export's contact columns (``segmentation.load.contacts``) added as text, as ids are."""
+    return frame.assign(**{f: _ids(raw[f]) for f in CONTACT_FIELDS if f in raw})
 
 
 def _amount(
