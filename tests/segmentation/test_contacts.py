@@ -132,3 +132,24 @@ def test_a_source_passes_its_contact_columns_to_its_own_engine() -> None:
         "1": {"email": "a@example.com", "phone": "+44 7700 900999"},
         "2": {"email": "b@example.com", "phone": None},
     }
+
+
+def test_an_error_quoting_cells_of_a_contact_column_shows_no_contact() -> None:
+    data = (
+        "Customer ID,Date,Amount,Email,Phone\n"
+        "1,2024-01-02,10,ana.lopez@example.com,+44 7700 900123\n"
+        "2,2024-01-03,12,bo@example.org,(650)555-1212\n"
+    )
+    said = {}
+    for wrong in ("Email", "Phone"):
+        with pytest.raises(ExportError) as raised:
+            load_export(data.encode(), name="shop.csv", mapping={"date": wrong})
+        said[wrong] = str(raised.value)
+    assert said["Email"].startswith(
+        "None of the dates in column 'Email' could be read (e.g. '(an e-mail address)', "
+        "'(an e-mail address)'). "
+    )
+    assert said["Phone"].startswith(
+        "None of the dates in column 'Phone' could be read (e.g. '(a phone number)', "
+        "'(a phone number)'). "
+    )
