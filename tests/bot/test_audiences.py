@@ -223,3 +223,35 @@ def test_an_export_without_contacts_gets_one_sentence_and_no_file(segmented: Run
     assert "not `tiktok`" in say(slack, "export all as tiktok", channel=env.channel, user=env.user)
     assert slack.calls("files.completeUploadExternal") == []
     assert slack.calls("files.getUploadURLExternal") == []
+
+
+def test_phones_without_a_country_code_or_a_country_are_counted_and_left_out(
+    running: Running,
+) -> None:
+    from segmentation.sample import sample_export
+
+    env, slack = running, running.slack
+    frame, _ = sample_export(rows=3000, seed=7)
+    frame = frame[frame["CustomerID"].notna()].drop(columns="Country")
+    ids = frame["CustomerID"].astype(int)
+    # Even customers write their country code; odd ones a UK number without it, and the
+    # export has no country column to take it from.
+    frame["Phone"] = [f"+44 7700 9{c:05d}" if c % 2 == 0 else f"07700 9{c:05d}" for c in ids]
+    frame["InvoiceDate"] = frame["InvoiceDate"].dt.strftime("%Y-%m-%d %H:%M")
+    slack.share_file(
+        channel_id=env.channel, user_id=env.user, name="phones.csv",
+        content=frame.to_csv(index=False).encode(),
+    )  # fmt: skip
+    wait_results(slack, env.channel)
+    slack.clear_calls()
+    customers = _run_customers(env)
+    odd = sum(c % 2 for c in customers)
+    assert 0 < odd < len(customers)
+    reply = say(slack, "export as google", channel=env.channel, user=env.user)
+    assert reply.endswith(
+        f"Left out: {odd} customers with nothing to match on, {odd} phones without a country "
+        "code or a country to take it from."
+    )
+    ((_, sent),) = _sent(env, 1)
+    assert [list(r) for r in _rows(sent)][0] == ["Phone"]
+    assert len(_rows(sent)) == len(customers) - odd
