@@ -56,7 +56,7 @@ def run_audience(
         customers = customers[customers["segment"] == segment]
     names = {s.id: s.name for s in run.summary.segments}
     contacts = _contacts(w, dataset.id, dataset.source, catalog)
-    return _audience(contacts, customers, names, platform)
+    return audience_list(contacts, customers, names, platform)
 
 
 def campaign_audience(
@@ -74,7 +74,7 @@ def campaign_audience(
         {"segment": campaign.segment}, index=pd.Index(treated.to_numpy(), name="customer_id")
     )
     contacts = _contacts(w, campaign.dataset_id, campaign.source, catalog)
-    return _audience(contacts, customers, {campaign.segment: campaign.segment_name}, platform)
+    return audience_list(contacts, customers, {campaign.segment: campaign.segment_name}, platform)
 
 
 def _contacts(w: Where, dataset_id: int, source: str | None, catalog: Catalog) -> pd.DataFrame:
@@ -97,9 +97,13 @@ def _contacts(w: Where, dataset_id: int, source: str | None, catalog: Catalog) -
     return contacts_frame(table)
 
 
-def _audience(
+def audience_list(
     contacts: pd.DataFrame, customers: pd.DataFrame, names: Mapping[int, str], platform: str
 ) -> AudienceList:
+    """``platform``'s list of ``customers`` (indexed by customer id, with ``segment`` and, when
+    the run has them, ``next_products``) from ``contacts`` (``segmentation.engine``'s one row
+    per customer); ``names`` are the segments' names, the e-mail tool's tags. Raises
+    UserError when there is nothing to match on."""
     ids = pd.Index(customers.index.astype(str), name="customer_id")
     people = contacts.reindex(ids)
     if "email" not in people.columns:  # customer ids that are e-mail addresses serve as one
