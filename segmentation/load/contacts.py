@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from segmentation.load.headers import header_words
+
 # In the order exports read them; ``full_name`` is a single name column ("Billing Name"),
 # cut into first and last name only where the export has no columns for those.
 CONTACT_FIELDS = ("email", "phone", "first_name", "last_name", "full_name", "postcode")
@@ -64,6 +66,24 @@ CONTACT_HELP = {
 }
 
 
+# Words that name a contact when no alias did ("Contact Email Address", "Cell Phone No"), and
+# words saying a column is about the contact rather than the contact ("Email Opt-In").
+_HEADS = {
+    "email": {"email"},
+    "phone": {"phone", "mobile", "tel", "telephone", "cell"},
+    "postcode": {"zip", "postcode", "postal"},
+    "first_name": {"first", "given", "forename"},
+    "last_name": {"last", "surname", "family"},
+}
+_NOT_THE_CONTACT = frozenset(
+    {
+        "opt", "optin", "in", "consent", "accepts", "marketing", "subscribed", "subscriber",
+        "verified", "status", "type", "count", "date", "time", "bounced", "sent", "valid",
+        "flag", "id", "campaign", "source", "order", "region", "city", "country", "state",
+        "town", "county", "method", "carrier", "service",
+    }
+)  # fmt: skip
+
 # A buyer's name in a column that is who bought when there is no customer id: a name only
 # once the customer is another column.
 NAME_COLUMNS = ("customername", "clientname", "buyername")
@@ -85,3 +105,22 @@ def complete(mapping: dict[str, str], by_norm: Mapping[str, str]) -> None:
         names = [by_norm[n] for n in NAME_COLUMNS if n in by_norm and by_norm[n] not in taken]
         if names:
             mapping["full_name"] = names[0]
+    _by_words(mapping, list(dict.fromkeys(by_norm.values())))
+
+
+def _by_words(mapping: dict[str, str], headers: list[str]) -> None:
+    """Contact fields still missing, from the one free header whose words name them ("Buyer
+    Phone #"); none where two headers could be it, or a word says it is not the contact."""
+    for field, heads in _HEADS.items():
+        if field in mapping or (field.endswith("name") and "full_name" in mapping):
+            continue
+        taken = set(mapping.values())
+        found = []
+        for header in headers:
+            words = set(header_words(header))
+            named = field.endswith("_name") and not ({"name", "surname", "forename"} & words)
+            if header in taken or not heads & words or words & _NOT_THE_CONTACT or named:
+                continue
+            found.append(header)
+        if len(found) == 1:
+            mapping[field] = found[0]

@@ -14,6 +14,7 @@ from segmentation.load.columns import match_columns
 from sources.columns import normalise_table
 
 BASE = ["Order ID", "Order Date", "Total"]
+BASE_FIELDS = {"customer", "date", "amount"}
 
 
 @pytest.mark.parametrize(
@@ -59,6 +60,18 @@ def test_contact_columns_are_guessed_from_platform_headers(headers, expected) ->
     mapping = match_columns(headers)
     contacts = {f: c for f, c in mapping.items() if f in {*expected, "email", "phone"}}
     assert contacts == expected
+
+
+def test_headers_no_alias_foresees_are_read_by_their_words() -> None:
+    headers = ["Customer ID", "Date", "Amount", "Contact Email Address", "Buyer Phone #",
+               "Ship-to Zip", "Email Opt-In", "Phone Type", "Postal Region", "Mail Order"]  # fmt: skip
+    contacts = {f: c for f, c in match_columns(headers).items() if f not in BASE_FIELDS}
+    assert contacts == {
+        "email": "Contact Email Address", "phone": "Buyer Phone #", "postcode": "Ship-to Zip",
+    }  # fmt: skip
+    # Two headers that could each be the e-mail: neither is guessed.
+    assert "email" not in match_columns(["Customer ID", "Date", "Amount", "Work Email Addr",
+                                         "Home Email Addr"])  # fmt: skip
 
 
 def test_the_customer_keeps_its_column_and_a_name_column_is_who_bought_without_an_id() -> None:
