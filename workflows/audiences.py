@@ -123,11 +123,11 @@ def audience_list(
             products = pd.Series(customers["next_products"].to_numpy(), index=ids)
         made = email_tool_list(people, tags, products)
     if made.rows == 0:
-        found = ", ".join(_counts(made))
+        counted = ", ".join(_counts(made))
         raise UserError(
             f"None of the {made.customers:,} customers has {NEEDED[platform].replace(' column', '')} "
-            f"{PLATFORMS[platform]} can use{f' ({found})' if found else ''}, so there is nothing "
-            "to send."
+            f"{PLATFORMS[platform]} can use{f' ({counted})' if counted else ''}, so there is "
+            "nothing to send."
         )
     return made
 

@@ -65,3 +65,18 @@ def test_no_contact_column_is_one_sentence_naming_what_to_map() -> None:
     assert "map an e-mail column" in str(
         pytest.raises(UserError, audience_list, phones, customers, {}, "email").value
     )
+
+
+def test_contacts_none_of_which_can_be_used_are_one_sentence_with_the_counts() -> None:
+    phones = pd.DataFrame(
+        {"phone": ["07700 900123", "12"], "country": [None, "GB"]},
+        index=pd.Index(["1", "2"], name="customer_id"),
+    )
+    customers = pd.DataFrame({"segment": [0, 0]}, index=phones.index)
+    with pytest.raises(UserError) as raised:
+        audience_list(phones, customers, {}, "meta")
+    assert str(raised.value) == (
+        "None of the 2 customers has an e-mail, phone, or first name, last name and postcode "
+        "Meta Custom Audiences can use (1 phone that is no number, 1 phone without a country "
+        "code or a country to take it from), so there is nothing to send."
+    )
