@@ -39,7 +39,15 @@ _WORDS: dict[str, tuple[str, ...]] = {
     "first_name": ("firstname", "givenname", "forename", "fname"),
     "last_name": ("lastname", "surname", "familyname", "lname"),
     # Not "customername": without a customer id, that column is who bought.
-    "full_name": ("billingname", "shippingname", "fullname", "contactname", "customerfullname"),
+    "full_name": (
+        "billingname",
+        "shippingname",
+        "fullname",
+        "contactname",
+        "customerfullname",
+        "cardname",
+        "cardholdername",  # Stripe: the name on the card
+    ),
     "postcode": ("postcode", "postalcode", "zip", "zipcode", "postal", "zip/postalcode"),
 }
 

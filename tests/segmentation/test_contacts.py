@@ -35,8 +35,9 @@ BASE_FIELDS = {"customer", "date", "amount"}
              "postcode": "Billing Postcode", "country": "Billing Country"},
         ),
         (  # Stripe payments: a customer id and the customer's e-mail
-            ["id", "Created date (UTC)", "Amount", "Status", "Customer ID", "Customer Email"],
-            {"email": "Customer Email"},
+            ["id", "Created date (UTC)", "Amount", "Status", "Customer ID", "Customer Email",
+             "Card Name", "Card Address Zip"],
+            {"email": "Customer Email", "full_name": "Card Name", "postcode": "Card Address Zip"},
         ),
         (  # Square's customers' columns beside an item sales export
             ["Date", "Item", "Qty", "Net Sales", "Transaction ID", "Customer ID",
