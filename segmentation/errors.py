@@ -10,9 +10,14 @@ _EMAIL = re.compile(r"[^\s'\"`@<>(),;:]+@[^\s'\"`@<>(),;:]+\.[A-Za-z]{2,}")
 _PHONE = re.compile(r"'(?=(?:[^'\d]*\d){9})(?:\+|0|\(|\d+\s)[\d\s().\-]*'")
 
 
+# An international number anywhere, quoted or not (a parser's message may quote a whole line).
+_INTERNATIONAL = re.compile(r"(?<![\w+])\+\d(?:[\s().\-]*\d){7,}")
+
+
 def without_contacts(message: str) -> str:
-    """``message`` with e-mail addresses and quoted phone numbers replaced by their kind."""
-    return _PHONE.sub("'(a phone number)'", _EMAIL.sub("(an e-mail address)", message))
+    """``message`` with e-mail addresses and phone numbers replaced by their kind."""
+    message = _PHONE.sub("'(a phone number)'", _EMAIL.sub("(an e-mail address)", message))
+    return _INTERNATIONAL.sub("(a phone number)", message)
 
 
 class ExportError(ValueError):

@@ -167,3 +167,13 @@ def test_an_error_quoting_cells_of_a_contact_column_shows_no_contact() -> None:
         "None of the dates in column 'Phone' could be read (e.g. '(a phone number)', "
         "'(a phone number)'). "
     )
+
+
+def test_a_parser_s_message_quoting_a_whole_line_shows_no_contact() -> None:
+    message = str(
+        ExportError(
+            "`x.csv` could not be read as a table: CSV parse error: Expected 5 columns, got 6: "
+            "1,2024-01-02,10,ana@example.com,+44 7700 900123,(+12.5%)"
+        )
+    )
+    assert message.endswith("got 6: 1,2024-01-02,10,(an e-mail address),(a phone number),(+12.5%)")
