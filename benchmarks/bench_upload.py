@@ -74,7 +74,7 @@ with tempfile.TemporaryDirectory(prefix="segbot-bench-upload-") as folder:
     with storage.connect(Path(folder) / "segbot.db") as db:
         storage.save_dataset(
             db, storage.Scope("T1", "C1"), export.record, user_id="U1",
-            transactions=export.transactions, summary=result.summary, data_dir=folder,
+            transactions=export.table, summary=result.summary, data_dir=folder,
         )
     lap("save")
     charts = chart_pngs(result)

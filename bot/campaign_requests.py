@@ -15,7 +15,7 @@ from bot.errors import UserError, quote
 
 USAGE = (
     "Write `/segment campaign start NAME segment=S [holdout=10%] [days=30] [state=at_risk]`, "
-    "`/segment campaign NAME`, `/segment campaign export NAME [as meta|google]` or "
+    "`/segment campaign NAME`, `/segment campaign export NAME [as meta|google|email]` or "
     "`/segment campaign list`."
 )
 OPTIONS = ("segment", "holdout", "days", "state")
@@ -48,7 +48,7 @@ class ListCampaigns:
 
 @dataclass(frozen=True)
 class ExportCampaign:
-    """``export NAME [as meta|google]``: the members CSV (``is_holdout`` marked), or an ad
+    """``export NAME [as meta|google|email]``: the members CSV (``is_holdout`` marked), or an ad
     platform's customer list of the treated group only."""
 
     name: str
@@ -56,7 +56,7 @@ class ExportCampaign:
 
 
 CampaignCommand = StartCampaign | CampaignReport | ListCampaigns | ExportCampaign
-AUDIENCES = ("meta", "google")
+AUDIENCES = ("meta", "google", "email")
 
 
 def parse_campaign(text: str) -> CampaignCommand:
@@ -92,7 +92,7 @@ def _export(words: list[str]) -> ExportCampaign:
         audience, words = words[-1].lower(), words[:-2]
         if audience not in AUDIENCES:
             raise UserError(
-                f"I can export audiences for `meta` or `google`, not `{quote(audience, 20)}`: "
+                f"I can export audiences for `meta`, `google` or `email`, not `{quote(audience, 20)}`: "
                 "e.g. `/segment campaign export autumn as meta`."
             )
     if not words:

@@ -22,7 +22,7 @@ SUBCOMMANDS = (
     "help", "run", "show", "customer", "export", "history", "datasets", "currency", "schedule",
     "digest", "map", "source", "campaign",
 )  # fmt: skip
-AUDIENCES = ("meta", "google")
+AUDIENCES = ("meta", "google", "email")
 
 
 # As-of dates outside these are typing slips (0001-01-01, 9999-12-31); the pipeline also
@@ -54,7 +54,7 @@ class Customer:
 @dataclass(frozen=True)
 class Export:
     segment: str | None = None  # None: all segments; else a segment id or (part of) a name
-    audience: str | None = None  # None: segbot's CSV; "meta" or "google": an ad-platform list
+    audience: str | None = None  # None: segbot's CSV; "meta", "google" or "email": a list
 
 
 @dataclass(frozen=True)
@@ -141,14 +141,14 @@ def parse(text: str) -> Command:
 
 
 def _export(target: str) -> Export:
-    """``export [all|SEGMENT] [as meta|google]``."""
+    """``export [all|SEGMENT] [as meta|google|email]``."""
     audience = None
     found = re.fullmatch(r"(.*?)\s*\bas\s+(\S+)", target, flags=re.IGNORECASE)
     if found:
         target, audience = found.group(1).strip(), found.group(2).lower()
         if audience not in AUDIENCES:
             raise UserError(
-                f"I can export audiences for `meta` or `google`, not `{quote(found.group(2))}`: "
+                f"I can export audiences for `meta`, `google` or `email`, not `{quote(found.group(2))}`: "
                 "e.g. `/segment export 2 as meta`."
             )
     return Export(None if target.lower() in ("", "all") else target, audience)

@@ -44,6 +44,8 @@ class Settings:
     digest_grace_hours: int = 6
     # The TOML file naming the databases and files channels may segment (None: no sources).
     sources_path: Path | None = None
+    # The e-mail tool export (raw e-mails and names, sent by DM to whoever asks): off unless set.
+    email_tool_export: bool = False
 
     def __post_init__(self) -> None:
         """A file host that is also the host of a plain-http or non-default-port ``api_url`` (a
@@ -123,6 +125,7 @@ class Settings:
                 "SEGBOT_DIGEST_GRACE_HOURS", get("SEGBOT_DIGEST_GRACE_HOURS"), 6
             ),
             sources_path=sources_path_from(env),
+            email_tool_export=_switch("SEGBOT_EMAIL_TOOL_EXPORT", get("SEGBOT_EMAIL_TOOL_EXPORT")),
         )
 
 
@@ -149,6 +152,14 @@ def sources_path_from(env: Mapping[str, str]) -> Path | None:
     raw = env.get("SEGBOT_SOURCES")
     value = raw.strip() if isinstance(raw, str) else ""
     return Path(value) if value else None
+
+
+def _switch(name: str, raw: str | None) -> bool:
+    if raw is None or raw.lower() in ("0", "false", "no", "off"):
+        return False
+    if raw.lower() in ("1", "true", "yes", "on"):
+        return True
+    raise SettingsError(f"{name} must be true or false, not {raw!r}.")
 
 
 def _optional(name: str, raw: str | None) -> int | None:

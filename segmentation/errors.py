@@ -1,12 +1,35 @@
 """Errors a user can cause, with messages a marketer understands."""
 
+import re
+
+# A message quoting a file's cells ("None of the dates … could be read (e.g. '…')") must not
+# show a contact when the wrong column was mapped: e-mail addresses, and quoted values that are
+# phone numbers (9 digits or more, with a "+", "(", a leading 0 or spaces), are written as
+# what they are.
+_EMAIL = re.compile(r"[^\s'\"`@<>(),;:]+@[^\s'\"`@<>(),;:]+\.[A-Za-z]{2,}")
+_PHONE = re.compile(r"'(?=(?:[^'\d]*\d){9})(?:\+|0|\(|\d+\s)[\d\s().\-]*'")
+
+
+# An international number anywhere, quoted or not (a parser's message may quote a whole line).
+_INTERNATIONAL = re.compile(r"(?<![\w+])\+\d(?:[\s().\-]*\d){7,}")
+
+
+def without_contacts(message: str) -> str:
+    """``message`` with e-mail addresses and phone numbers replaced by their kind."""
+    message = _PHONE.sub("'(a phone number)'", _EMAIL.sub("(an e-mail address)", message))
+    return _INTERNATIONAL.sub("(a phone number)", message)
+
 
 class ExportError(ValueError):
     """An export that cannot be segmented, and what to do about it.
 
     The message is written for the person who uploaded the file: what is wrong,
-    what was found, and how to fix it. It is shown verbatim in Slack and the CLI.
+    what was found, and how to fix it. It is shown verbatim in Slack and the CLI, so a contact
+    quoted from the file's cells is never in it (``without_contacts``).
     """
+
+    def __init__(self, message: object = "", *args: object) -> None:
+        super().__init__(without_contacts(str(message)), *args)
 
 
 class NotEnoughCustomersError(ExportError):

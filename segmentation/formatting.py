@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from segmentation.currency import currency_label
 
+# A spreadsheet runs a cell starting with one of these as a formula (OWASP "CSV injection");
+# the full-width forms are included because some spreadsheets normalise them.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
@@ -49,3 +52,8 @@ def times(ratio: float) -> str:
     """``1.2549`` → ``1.25×``, ``23.95`` → ``24×``: two decimals below 10, so a ratio held
     to a threshold such as 1.25 never reads as below it."""
     return f"{ratio:,.2f}×" if ratio < 10 else f"{ratio:,.0f}×"
+
+
+def neutralise(text: str) -> str:
+    """Prefix a cell that a spreadsheet would run as a formula with a single quote."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text

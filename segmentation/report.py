@@ -12,7 +12,7 @@ import pandas as pd
 
 from segmentation.charts.run import chart_pngs
 from segmentation.facts import PREDICTED
-from segmentation.formatting import number
+from segmentation.formatting import neutralise, number
 from segmentation.result import SegmentationResult
 from segmentation.summary import FEATURES
 from segmentation.wording import (
@@ -27,9 +27,6 @@ CSV_COLUMNS = (
     "customer_id", "segment_id", "segment_name", *FEATURES, "returns_value", "net_spend",
     "tenure_days", "lifecycle", *PREDICTED,
 )  # fmt: skip
-# A spreadsheet runs a cell starting with one of these as a formula (OWASP "CSV injection");
-# the full-width forms are included because some spreadsheets normalise them.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 DATE_ORDERS = {
     "native": "stored as dates in the file",
     "ISO": "written year-month-day",
@@ -42,11 +39,6 @@ CHART_CAPTIONS = {
     "box-plots.png": "A typical customer of each segment",
     "segment-overview.png": "Share of customers and of revenue per segment",
 }
-
-
-def neutralise(text: str) -> str:
-    """Prefix a cell that a spreadsheet would run as a formula with a single quote."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def segments_csv(result: SegmentationResult, *, segment_ids: Iterable[int] | None = None) -> str:

@@ -24,9 +24,12 @@ import segmentation.load.values as cells
 from segmentation.engine import NORMALISED
 from segmentation.errors import ExportError, MappingNeeded
 from segmentation.load.columns import match_columns, normalise_header
+from segmentation.load.contacts import CONTACT_FIELDS
 from sources.errors import SourceError
 
-OPTIONAL = ("country",)  # kept when the source has it: exact repeats compare it too
+# Kept when the source has them: the country takes part in telling exact repeats apart;
+# contacts are for audiences, never in a line's identity.
+OPTIONAL = ("country", *CONTACT_FIELDS)
 
 
 def normalise_table(raw: ir.Table, columns: Mapping[str, str], *, what: str) -> ir.Table:
@@ -45,6 +48,7 @@ def normalise_table(raw: ir.Table, columns: Mapping[str, str], *, what: str) -> 
         "invoice": cells.identifier,
         "product": cells.identifier,
         "country": cells.identifier,
+        **{f: cells.identifier for f in CONTACT_FIELDS},
         "date": cells.timestamp,
         "status": cells.status,
         **{f: cells.number for f in ("quantity", "price", "amount", "refunded")},

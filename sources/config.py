@@ -24,12 +24,13 @@ from importlib.metadata import entry_points
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
+from segmentation.load.contacts import CONTACT_FIELDS
 from sources.catalog import DEFAULT_TIMEOUT_S, Catalog, Secret, Source
 from sources.errors import SourceConfigError
 
 FIELDS = (
     "customer", "invoice", "date", "product", "quantity", "price", "amount", "country", "status",
-    "refunded",
+    "refunded", *CONTACT_FIELDS,
 )  # fmt: skip
 # A url's query parameters with one of these in their name carry a secret (?password=…).
 SECRET_WORDS = ("password", "passwd", "pwd", "secret", "token")

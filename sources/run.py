@@ -17,7 +17,7 @@ from typing import TypeVar
 import ibis.expr.types as ir
 import pandas as pd
 
-from segmentation.engine import Prepared, prepare_table
+from segmentation.engine import Prepared, contacts_table, prepare_table
 from segmentation.engine.outcomes import table_outcomes
 from sources.catalog import Source
 from sources.columns import normalise_table
@@ -56,6 +56,15 @@ def source_outcomes(
         return table_outcomes(_normalised(opened, source), members, start=start, end=end)
 
     return _within(source, source.timeout_s, work)
+
+
+def source_contacts(source: Source) -> pd.DataFrame:
+    """Each customer's latest contact details in ``source`` (the columns its mapping names),
+    one row per customer, aggregated on the source's own backend within its time limit
+    (``segmentation.engine.contacts``). Raises SourceError."""
+    return _within(
+        source, source.timeout_s, lambda opened: contacts_table(_normalised(opened, source))
+    )
 
 
 def open_table(source: Source, *, timeout_s: float | None = None) -> ir.Table:

@@ -56,6 +56,7 @@ def code_defaults() -> dict[str, str]:
         "SEGBOT_DB": str(settings.db_path),
         "SEGBOT_DATA_DIR": str(settings.data_dir),
         "SEGBOT_DIGEST_GRACE_HOURS": str(settings.digest_grace_hours),
+        "SEGBOT_EMAIL_TOOL_EXPORT": str(settings.email_tool_export).lower(),
     }
 
 

@@ -18,6 +18,7 @@ import pandas as pd
 
 import storage
 from segmentation.campaign_draw import expected_buying_share, stratified_holdout
+from segmentation.formatting import neutralise
 from segmentation.lifecycle import STATES
 from segmentation.lift import detectable_lift, split
 from storage import Campaign, NewCampaign, RunRecord
@@ -131,8 +132,6 @@ def members_csv(drawn: pd.DataFrame) -> str:
     """The members as CSV, safe to open in a spreadsheet: ``customer_id``, ``is_holdout``
     (true/false), ``lifecycle``, ``total_spend`` at the start; the audience to contact is the
     rows not held out."""
-    from segmentation.report import neutralise  # its module draws charts: only when asked
-
     frame = drawn.assign(
         customer_id=[neutralise(str(c)) for c in drawn["customer_id"]],
         is_holdout=drawn["holdout"].map({True: "true", False: "false"}),

@@ -17,7 +17,7 @@ HELP = f"""*`/segment`* works on the latest export shared in this channel:
 • `/segment show`: the latest results again
 • `/segment customer ID`: a customer's segment and how they compare with its medians
 • `/segment export [all|SEGMENT]`: the segments as a CSV, sent to you
-• `/segment export [all|SEGMENT] as meta|google`: an ad audience of hashed e-mails, sent to you
+• `/segment export [all|SEGMENT] as meta|google|email`: an ad audience of hashed contacts, or an e-mail tool's import file, sent to you
 • `/segment map field=Column …`: the columns to use when I can't guess them, e.g. `customer="Client Ref"`
 • `/segment history`: recent runs
 • `/segment datasets`: exports this channel has shared
@@ -27,7 +27,7 @@ HELP = f"""*`/segment`* works on the latest export shared in this channel:
 • `/segment source`: the databases and files this channel may read instead of exports; `/segment source use NAME` reads one at every run and digest, `/segment source off` goes back to exports
 • `/segment campaign start NAME segment=S [holdout=10%] [days=30] [state=at_risk]`: a campaign for a segment, with a random holdout to measure it by
 • `/segment campaign [NAME]`: the lift a campaign caused, from the transactions shared since; `/segment campaign list` lists them
-• `/segment campaign export NAME [as meta|google]`: its members (is_holdout marked), or the treated group as an ad audience, sent to you
+• `/segment campaign export NAME [as meta|google|email]`: its members (is_holdout marked), or the treated group as an ad audience, sent to you
 • `/segment help`: this message
 To start, share a CSV, TSV, TXT, XLSX, Parquet, GZ or ZIP export of your transactions in this channel."""
 

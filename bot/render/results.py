@@ -36,7 +36,11 @@ from segmentation.wording import (
 EXPORT_ACTION = "export_csv"
 RERUN_ACTION = "rerun_k"
 AUDIENCE_ACTION = "export_audience"
-AUDIENCES = {"meta": "Meta Custom Audiences", "google": "Google Customer Match"}
+AUDIENCES = {
+    "meta": "Meta Custom Audiences",
+    "google": "Google Customer Match",
+    "email": "E-mail tool (raw e-mails)",
+}
 MAX_SEGMENTS = 10
 
 
@@ -130,7 +134,8 @@ def controls_block(run_id: int, segments: Sequence[Segment] = ()) -> dict:
 
 
 def audience_select(run_id: int, segments: Sequence[Segment]) -> dict:
-    """A select grouped by platform: all segments, or one, as hashed e-mails for its list.
+    """A select grouped by platform: all segments, or one, as a customer list for an ad
+    platform (hashed contacts) or an e-mail tool (raw e-mails, when the operator allows it).
 
     Option values are ``run:platform:segment`` (segment empty: all)."""
     targets = [("", "All segments"), *((str(s.id), s.name) for s in segments)]

@@ -6,13 +6,13 @@ from __future__ import annotations
 import datetime as dt
 
 from bot.campaign_requests import CampaignReport, ExportCampaign, ListCampaigns, StartCampaign
-from bot.errors import UserError
 from bot.render import campaigns as render
 from bot.render.blocks import echo
 from bot.slack.files import send_to_user
 from bot.usecases.context import Deps, Place, Reply
-from bot.usecases.exports import AUDIENCE_NAMES, NO_EMAILS, audience_csv
+from bot.usecases.exports import check_platform, what_was_sent
 from bot.usecases.uploads import where
+from workflows.audiences import PLATFORMS, campaign_audience, left_out_text
 from workflows.campaign_report import campaign_report
 from workflows.campaigns import (
     Started,
@@ -60,8 +60,8 @@ def listing(deps: Deps, place: Place, _request: ListCampaigns) -> Reply:
 
 
 def export(deps: Deps, place: Place, request: ExportCampaign) -> Reply:
-    """The members CSV by DM, or the treated group (never the holdout) as an ad platform's
-    customer list of hashed e-mails."""
+    """The members CSV by DM, or the treated group (never the holdout) as a customer list for
+    an ad platform (hashed contacts) or an e-mail tool."""
     campaign, members = campaign_members(where(deps, place), request.name)
     if request.audience is None:
         name = f"campaign-{campaign.id}-members.csv"
@@ -72,20 +72,22 @@ def export(deps: Deps, place: Place, request: ExportCampaign) -> Reply:
         return Reply(
             f"I've sent you `{name}` (every member, is_holdout marked) in a direct message."
         )
-    treated = members.loc[~members["holdout"], "customer_id"]
-    data, rows = audience_csv(treated, request.audience)
-    if rows == 0:
-        raise UserError(NO_EMAILS)
+    check_platform(deps, request.audience)
+    made = campaign_audience(
+        where(deps, place), campaign, members, request.audience, catalog=deps.sources
+    )
     name = f"campaign-{campaign.id}-{request.audience}.csv"
-    platform = AUDIENCE_NAMES[request.audience]
+    sent = what_was_sent(made, request.audience)
+    left_out = left_out_text(made)
     send_to_user(
-        deps.client, user_id=place.user_id, name=name, data=data,
-        comment=f"{rows:,} hashed e-mails of campaign `{echo(campaign.name)}`'s treated group "
-        f"for {platform}; the {campaign.held_out:,} held out are not in it.",
+        deps.client, user_id=place.user_id, name=name, data=made.data,
+        comment=f"Campaign `{echo(campaign.name)}`'s treated group for "
+        f"{PLATFORMS[request.audience]}: {sent}; the {campaign.held_out:,} held out are not "
+        f"in it.{left_out}",
     )  # fmt: skip
     return Reply(
-        f"I've sent you `{name}` ({rows:,} hashed e-mails of the treated group only) in a "
-        f"direct message: upload it as a customer list in {platform}."
+        f"I've sent you `{name}` privately, in a direct message (the treated group only: "
+        f"{sent}): upload it as a customer list in {PLATFORMS[request.audience]}.{left_out}"
     )
 
 

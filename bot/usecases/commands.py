@@ -39,7 +39,7 @@ ROUTES: dict[type, Handler] = {
 
 
 def export(deps: Deps, place: Place, request: Export) -> Reply:
-    """``export [SEGMENT]``: segbot's CSV; ``… as meta|google``: an ad-platform customer list."""
+    """``export [SEGMENT]``: segbot's CSV; ``… as meta|google|email``: a customer list."""
     if request.audience is None:
         return exports.export_run(deps, place, None, request.segment)
     return exports.export_audience(deps, place, None, request.segment, request.audience)

@@ -1,18 +1,20 @@
-"""The per-customer CSV of a run (all segments or one), sent to the asking user by DM."""
+"""The per-customer CSV of a run (all segments or one) and its audiences (Meta, Google, an
+e-mail tool), sent to the asking user by DM."""
 
 from __future__ import annotations
 
-import hashlib
-import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 import storage
 from bot.errors import UserError, quote
 from bot.slack.files import send_to_user
 from bot.usecases.context import Deps, Place, Reply
 from bot.usecases.runs import run_of
+from bot.usecases.uploads import where
+from segmentation.audiences import AudienceList
 from segmentation.report import customers_csv
 from segmentation.summary import Segment
+from workflows.audiences import PLATFORMS, left_out_text, run_audience
 
 
 def pick_segment(segments: Sequence[Segment], wanted: str) -> Segment:
@@ -28,77 +30,58 @@ def pick_segment(segments: Sequence[Segment], wanted: str) -> Segment:
     raise UserError(f"Which segment is `{quote(wanted)}`? Use `all` or one of: {names}.")
 
 
-# The column header each platform's customer-list upload reads e-mail addresses from: Meta
-# Custom Audiences ("email") and Google Ads Customer Match ("Email"). Both take SHA-256 hex of
-# the address trimmed and lower-cased; Google also drops the dots before the domain of
-# gmail.com and googlemail.com addresses (Gmail ignores them), else its hashes never match.
-AUDIENCE_HEADERS = {"meta": "email", "google": "Email"}
-AUDIENCE_NAMES = {"meta": "Meta Custom Audiences", "google": "Google Customer Match"}
-NO_EMAILS = "This export has no e-mail addresses, so there is nothing an ad platform can match."
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+EMAIL_TOOL_OFF = (
+    "The e-mail tool export is off on this bot: it holds raw e-mail addresses and names, so "
+    "only the bot's operator can turn it on (SEGBOT_EMAIL_TOOL_EXPORT=true)."
+)
 
 
-GMAIL_DOMAINS = ("gmail.com", "googlemail.com")
+def check_platform(deps: Deps, platform: str) -> None:
+    """Refuse a list nobody can ask for: an unknown platform, or the e-mail tool's when the
+    operator has not turned it on."""
+    if platform not in PLATFORMS:
+        raise UserError("I can export audiences for `meta`, `google` or `email` only.")
+    if platform == "email" and not deps.settings.email_tool_export:
+        raise UserError(EMAIL_TOOL_OFF)
 
 
-def normalised_email(value: object, platform: str = "meta") -> str | None:
-    """``value`` as ``platform`` hashes it when it is an e-mail address (trimmed and
-    lower-cased; for Google, a Gmail address's dots dropped), else None."""
-    text = str(value).strip().lower()
-    if not _EMAIL.fullmatch(text):
-        return None
-    local, _, domain = text.rpartition("@")
-    if platform == "google" and domain in GMAIL_DOMAINS:
-        return f"{local.replace('.', '')}@{domain}"
-    return text
-
-
-def audience_csv(customer_ids: Iterable[object], platform: str) -> tuple[bytes, int]:
-    """The platform's customer-list CSV of the ids that are e-mail addresses (normalised,
-    SHA-256 hashed, each once) and how many rows it has."""
-    hashed = dict.fromkeys(
-        hashlib.sha256(email.encode("utf-8")).hexdigest()
-        for email in (normalised_email(value, platform) for value in customer_ids)
-        if email is not None
-    )
-    lines = [AUDIENCE_HEADERS[platform], *hashed]
-    return ("\n".join(lines) + "\n").encode("utf-8"), len(hashed)
+def what_was_sent(made: AudienceList, platform: str) -> str:
+    """What the list holds, in words: hashed contacts for an ad platform, raw e-mails for an
+    e-mail tool. Counts only."""
+    who = f"{made.rows:,} customer{'' if made.rows == 1 else 's'}"
+    if platform == "email":
+        return f"{who}: e-mail, first and last name, their segment as a tag"
+    return f"{who}, contacts SHA-256 hashed as {PLATFORMS[platform]} asks"
 
 
 def export_audience(
     deps: Deps, place: Place, run_id: str | None, segment: str | None, platform: str
 ) -> Reply:
-    """A run's customers (all or one segment) as a Meta or Google customer list, by DM.
-
-    Customers are matched on e-mail: the customer ids must be e-mail addresses. Without any
-    nothing is sent and the answer says why.
-    """
-    if platform not in AUDIENCE_HEADERS:
-        raise UserError("I can export audiences for `meta` or `google` only.")
+    """A run's customers (all or one segment) as a customer list for ``platform`` (Meta,
+    Google or an e-mail tool), sent by DM to the person who asked; the channel's answer says
+    so, with counts and never a contact."""
+    check_platform(deps, platform)
     with storage.connect(deps.settings.db_path) as db:
         run = run_of(db, place, run_id)
-        customers = storage.assignments_for(db, run.id, place.scope)
     picked = None if segment is None else pick_segment(run.summary.segments, segment)
-    if picked is not None:
-        customers = customers[customers["segment"] == picked.id]
-    data, rows = audience_csv(customers.index, platform)
-    if rows == 0:
-        raise UserError(NO_EMAILS)
+    made = run_audience(
+        where(deps, place), run, None if picked is None else picked.id, platform,
+        catalog=deps.sources,
+    )  # fmt: skip
     label = "all segments" if picked is None else picked.name
     name = f"audience-{platform}-run-{run.id}.csv"
-    left_out = len(customers) - rows
-    skipped = f" ({left_out:,} customers without an e-mail left out)" if left_out else ""
+    sent = what_was_sent(made, platform)
+    left_out = left_out_text(made)
     send_to_user(
         deps.client,
         user_id=place.user_id,
         name=name,
-        data=data,
-        comment=f"{rows:,} hashed e-mails of {label} (run #{run.id}) for "
-        f"{AUDIENCE_NAMES[platform]}{skipped}.",
+        data=made.data,
+        comment=f"{label} (run #{run.id}), for {PLATFORMS[platform]}: {sent}.{left_out}",
     )
     return Reply(
-        f"I've sent you `{name}` ({rows:,} SHA-256 hashed e-mails, {label}) in a direct "
-        f"message: upload it as a customer list in {AUDIENCE_NAMES[platform]}.{skipped}"
+        f"I've sent you `{name}` privately, in a direct message ({label}: {sent}): upload it "
+        f"as a customer list in {PLATFORMS[platform]}.{left_out}"
     )
 
 

@@ -5,7 +5,8 @@ backend holds an ibis table (a team's database or warehouse). Either way only th
 one row per customer come back to Python.
 """
 
-from segmentation.engine.local import limit_memory, prepare_frame
+from segmentation.engine.contacts import CONTACT_COLUMNS, contacts_table
+from segmentation.engine.local import contacts_frame, limit_memory, prepare_frame
 from segmentation.engine.prepared import (
     CUSTOMER_FEATURES,
     CleaningAudit,
@@ -17,12 +18,15 @@ from segmentation.engine.query import DROP_REASONS, NORMALISED
 from segmentation.engine.run import prepare_table
 
 __all__ = [
+    "CONTACT_COLUMNS",
     "CUSTOMER_FEATURES",
     "DROP_REASONS",
     "NORMALISED",
     "CleaningAudit",
     "Holdout",
     "Prepared",
+    "contacts_frame",
+    "contacts_table",
     "default_as_of",
     "limit_memory",
     "prepare_frame",

@@ -15,6 +15,7 @@ import pandas as pd
 import pyarrow as pa
 
 from segmentation.engine.compiled import duckdb_sql
+from segmentation.engine.contacts import CONTACT_COLUMNS, as_frame, contacts_query, empty_contacts
 from segmentation.engine.prepared import Prepared
 from segmentation.engine.query import NORMALISED, STATUS_COLUMNS
 from segmentation.engine.run import prepare
@@ -42,6 +43,24 @@ def prepare_frame(
         con.register(TABLE, arrow)
         table = ibis.table(ibis.Schema.from_pyarrow(arrow.schema), name=TABLE)
         return prepare(_executor(con), table, rows_read=rows_read, as_of=as_of)
+
+
+def contacts_frame(transactions: pa.Table | pd.DataFrame) -> pd.DataFrame:
+    """Each customer's latest contact details in a normalised table (an upload's, or a stored
+    dataset's Arrow table), one row per customer (``segmentation.engine.contacts``); no
+    columns when the table has no contact column."""
+    names = list(transactions.column_names if isinstance(transactions, pa.Table) else transactions)
+    columns = ["customer_id", "timestamp", *[c for c in CONTACT_COLUMNS if c in names]]
+    if columns[2:] in ([], ["country"]):  # a country alone is nobody's contact
+        return empty_contacts()
+    if isinstance(transactions, pa.Table):
+        arrow = transactions.select(columns)
+    else:
+        arrow = pa.Table.from_pandas(transactions[columns], preserve_index=False)
+    with database().cursor() as con:
+        con.register(TABLE, arrow)
+        table = ibis.table(ibis.Schema.from_pyarrow(arrow.schema), name=TABLE)
+        return as_frame(_executor(con)(contacts_query(table)))
 
 
 @functools.cache

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 import segmentation.engine.query as query
+from segmentation.engine.contacts import CONTACT_FIELDS
 from segmentation.engine.prepared import (
     CUSTOMER_FEATURES,
     CleaningAudit,
@@ -50,7 +51,9 @@ def prepare(
     totals = execute(query.audit_query(table)).iloc[0]
     # Exact repeats compare the line as sold; a status's meaning and an order's refund are
     # read from those same columns (and a ninth column would slow the fingerprint).
-    line = table.select([c for c in table.columns if c not in query.STATUS_COLUMNS])
+    # Contact columns (a source's) are who bought, not what was sold.
+    aside = (*query.STATUS_COLUMNS, *CONTACT_FIELDS)
+    line = table.select([c for c in table.columns if c not in aside])
     different = execute(query.different_lines_query(line, backend=backend)).iloc[0]
     audit = _audit(totals, int(different["distinct_lines"]), rows_read)
     if audit.rows_kept == 0:

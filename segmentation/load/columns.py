@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
+import segmentation.load.contacts as contacts
 import segmentation.load.platforms as platforms
 from segmentation.errors import ExportError, MappingNeeded
 from segmentation.load.headers import field_scores
@@ -25,6 +26,7 @@ FIELDS = (
     "currency",
     "status",
     "refunded",
+    *contacts.CONTACT_FIELDS,
 )
 
 # Aliases in priority order, already normalised (lower case, no spaces/underscores/dashes/dots).
@@ -108,6 +110,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "refunded",
         "refundtotal",
     ),
+    **contacts.CONTACT_ALIASES,
 }
 
 # Shopify calls the order number "Name"; only trust that where the file is clearly a Shopify export.
@@ -125,6 +128,7 @@ FIELD_HELP = {
     "currency": "the currency of the amounts",
     "status": "whether the order was paid (paid, refunded, voided, failed…)",
     "refunded": "the amount refunded on the order or payment",
+    **contacts.CONTACT_HELP,
 }
 
 
@@ -175,6 +179,7 @@ def match_columns(
     by_words, ambiguous = _match_words(headers, mapping)
     skipped = layout.no_guess if layout else frozenset()
     mapping.update({f: c for f, c in by_words.items() if f not in skipped})
+    contacts.complete(mapping, by_norm)
     _require_fields(mapping, headers, ambiguous)
     return mapping
 

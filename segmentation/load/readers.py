@@ -19,6 +19,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from segmentation.errors import ExportError
+from segmentation.load.contacts import CONTACT_FIELDS
 from segmentation.load.encoding import is_utf8, transcoded, without_bom
 from segmentation.load.limits import ReadLimits, inflate_gzip, read_member
 from segmentation.load.spreadsheet import check_formulas, check_xlsx, has_formulas, read_xlsx
@@ -31,7 +32,7 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy .xls
 DELIMITERS = (",", ";", "\t", "|")
 NUMBER_FIELDS = ("quantity", "price", "amount", "refunded")
 SelectColumns = Callable[[list[str]], dict[str, str]]
-TEXT_FIELDS = ("customer", "invoice", "country", "product", "currency", "status")
+TEXT_FIELDS = ("customer", "invoice", "country", "product", "currency", "status", *CONTACT_FIELDS)
 
 
 @dataclass
@@ -132,7 +133,9 @@ def _read_parquet(data: bytes, name: str, select: SelectColumns, limits: ReadLim
         # Text as dictionaries: far less memory for 5M rows, and each value is read once.
         text = [c for f, c in mapping.items() if f in TEXT_FIELDS]
         table = pq.read_table(
-            pa.BufferReader(data), columns=list(mapping.values()), read_dictionary=text
+            pa.BufferReader(data),
+            columns=list(dict.fromkeys(mapping.values())),
+            read_dictionary=text,
         )
     except MemoryError:
         raise

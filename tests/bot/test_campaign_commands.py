@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import hashlib
+import io
 import json
 
 import pandas as pd
@@ -252,9 +254,12 @@ def test_a_campaigns_audience_holds_the_treated_group_only(running: Running) -> 
     assert "started" in _say(env, f"campaign start autumn segment={segment.id} holdout=20%")
     slack.clear_calls()
     reply = _say(env, "campaign export autumn as meta")
-    assert "hashed e-mails of the treated group only" in reply
+    assert "privately, in a direct message (the treated group only: " in reply
     upload = slack.wait_for("files.completeUploadExternal")[0]
-    lines = slack.file_bytes(json.loads(upload.body["files"])[0]["id"]).decode().splitlines()
+    sent = slack.file_bytes(json.loads(upload.body["files"])[0]["id"]).decode()
+    # The ids are the e-mails (no other e-mail column): the only column besides the country.
+    rows = list(csv.DictReader(io.StringIO(sent)))
+    lines = ["email", *(r["email"] for r in rows)]
     with storage.connect(env.settings.db_path) as db:
         (campaign,) = storage.campaigns_for(db, Scope(slack.team_id, env.channel))
         members = storage.campaign_members(db, campaign.id, Scope(slack.team_id, env.channel))

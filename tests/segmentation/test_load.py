@@ -173,6 +173,7 @@ def test_shopify_orders_export():
         "quantity": "Lineitem quantity",
         "price": "Lineitem price",
         "country": "Billing Country",
+        "email": "Email",  # the customer column is the e-mail: contacts read it too
     }
     # line value = quantity × price: the order's Total (with shipping and tax) is not read
     assert export.transactions["amount"].tolist() == [20.0, 5.0, 7.5]
@@ -263,6 +264,8 @@ def test_superstore_export_maps_ids_not_names():
         "amount": "Sales",
         "product": "Product ID",
         "country": "Country/Region",
+        "full_name": "Customer Name",  # a contact, now that the id is another column
+        "postcode": "Postal Code",
     }
     assert export.transactions["amount"].tolist() == [261.96]
 

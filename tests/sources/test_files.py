@@ -172,3 +172,25 @@ def test_open_table_gives_the_engine_s_columns_on_the_source_s_backend(tmp_path,
     assert table.get_backend().name == "duckdb"
     assert set(NORMALISED) <= set(table.columns)
     assert table.count().execute() == 541_909
+
+
+def test_a_source_s_contacts_come_back_one_row_per_customer(tmp_path):
+    from sources import source_contacts
+
+    lines = LINES.assign(
+        **{
+            "E-mail": ["a@example.com", None, "b@example.com", None, None, "c@example.com"],
+            "Tel": ["+44 7700 900123", None, "+44 7700 900111", None, "+44 7700 900222", None],
+        }
+    )
+    lines.to_parquet(tmp_path / "shop.parquet")
+    source = Source(
+        name="shop", kind="files", description="d", path=str(tmp_path / "shop.parquet"),
+        columns=(("customer", "Client Ref"), ("date", "Paid At"), ("phone", "Tel")),
+    )  # fmt: skip
+    # The e-mail is guessed from its header, the phone mapped; each customer's latest value.
+    assert source_contacts(source).to_dict("index") == {
+        "13047": {"email": "b@example.com", "phone": "+44 7700 900222"},
+        "17850": {"email": "a@example.com", "phone": "+44 7700 900123"},
+        "C-9": {"email": "c@example.com", "phone": None},
+    }

@@ -1,5 +1,5 @@
 """**Export audience** on the results: a segment's customers as a Meta or Google customer
-list (hashed e-mails), sent to the user by DM."""
+list (hashed contacts) or an e-mail tool's import file, sent to the user by DM."""
 
 from __future__ import annotations
 
