@@ -168,8 +168,13 @@ def identifiers(codes: pa.Array, dictionary: pa.Array) -> pa.DictionaryArray:
     ``values.identifier`` once, entries that read the same merged, blanks null."""
     read = evaluate(dictionary, values.identifier)
     merged = pc.dictionary_encode(read)
-    new_codes = pc.take(merged.indices, codes.cast(pa.int32()))
-    return pa.DictionaryArray.from_arrays(new_codes, merged.dictionary)
+    codes = codes.cast(pa.int32())
+    unchanged = merged.indices.null_count == 0 and pc.all(
+        pc.equal(merged.indices, pa.array(np.arange(len(read), dtype=np.int32)))
+    ).as_py()
+    if unchanged or not len(read):  # no entry merged or blanked: the codes stand as they are
+        return pa.DictionaryArray.from_arrays(codes, merged.dictionary)
+    return pa.DictionaryArray.from_arrays(pc.take(merged.indices, codes), merged.dictionary)
 
 
 def texts(column: pa.Array) -> pa.DictionaryArray:
