@@ -63,7 +63,7 @@ def download(source: Source, folder: Path, *, timeout_s: float) -> Path:
             f"I couldn't reach the host of source '{source.name}': ask the bot's operator to "
             "check its url (`segbot sources FILE --check` shows why).",
             operator=f"I couldn't reach the host of source '{source.name}' "
-            f"({scrub(str(e.reason))}): check its url in the sources file.",
+            f"({scrub(str(e.reason), source.secrets)}): check its url in the sources file.",
         ) from None
     return target
 
