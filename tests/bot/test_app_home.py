@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 
 import storage
+from bot.sealing import unseal
 from storage import Scope
 from tests.bot.conftest import Running
 
@@ -88,7 +89,9 @@ def test_schedule_from_the_home_then_the_card_shows_it(segmented: Running) -> No
     assert slack.click_in_view(user_id=env.user, action_id="home_schedule_digest").status == 200
     assert slack.wait_for("views.open")[-1].ok
     modal = slack.open_modal(env.user)
-    assert json.loads(modal["private_metadata"]) == {"channel": env.channel, "origin": "home"}
+    assert unseal(env.settings.metadata_key, modal["private_metadata"], user_id=env.user) == {
+        "channel": env.channel, "origin": "home",
+    }  # fmt: skip
     publishes = len(slack.calls("views.publish"))
     assert slack.submit_view(env.user, {"day": "2", "time": "08:30"}).body == ""
     slack.wait_for("views.publish", publishes + 1)
