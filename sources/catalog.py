@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 from urllib.parse import parse_qsl, urlsplit
 
+from segmentation.errors import quoted
 from sources.errors import SourceError
 
 DEFAULT_TIMEOUT_S = 120.0
@@ -105,7 +106,7 @@ class Catalog:
         choices = ", ".join(s.name for s in allowed)
         if source is None:
             raise SourceError(
-                f"There is no source called '{name}': "
+                f"There is no source called '{quoted(name)}': "
                 + (f"use one of {choices}." if choices else "ask the bot's operator to add it.")
             )
         if channel_id is not None and not source.allowed_in(channel_id):
