@@ -8,12 +8,15 @@ database and drives it through the local Slack:
 * the answer was claimed, nothing else: asked again, and the original buttons work;
 * the answer's job was recorded and was working, nothing stored: the thread says nothing was
   stored and asks again; clicking *Add* then adds;
+* a column question's *Segment* was claimed, the file never read: asked again, and answering
+  segments it;
 * the added lines were stored, the run never finished: the thread says they are the channel's
   data now with no results yet, and a click says they were added (never "nothing half-done").
 """
 
 from __future__ import annotations
 
+import json
 import socket
 import subprocess
 from dataclasses import dataclass
@@ -24,9 +27,12 @@ import storage
 from segmentation.pipeline import segment_transactions
 from storage import JobRecord, Scope
 from storage.appends import decide_pending, pending_upload
+from storage.mappings import mapping_request, set_mapping_request_state
 from tests.bot.conftest import Running
 from tests.bot.helpers import thread_texts, wait_results
 from tests.bot.test_appends import Slices, _answer, _click, _question, _share, slices  # noqa: F401
+from tests.bot.test_mapping import _question as mapping_question
+from tests.bot.test_mapping import unguessable_csv  # noqa: F401
 from workflows import appends
 from workflows.runs import Where
 
@@ -166,3 +172,43 @@ def test_added_lines_stored_before_a_crash_are_said_to_be_kept(
         f"`b.csv` was already added to this channel's data by <@{env.user}>: nothing more to do."
     )
     assert _data_name(env) == "a.csv + b.csv"
+
+
+def test_columns_picked_before_a_crash_are_asked_again(
+    running: Running,
+    unguessable_csv: bytes,  # noqa: F811
+    jobs,
+) -> None:
+    """The *Segment* click on the column question claimed it, then the bot died before its job
+    read the kept file: after the restart the thread says nothing was stored and asks again,
+    and answering segments the file."""
+    env, slack = running, running.slack
+    ts = _share(env, unguessable_csv, "clients.csv")
+    question = mapping_question(env, ts)
+    scope = _scope(env)
+    with storage.connect(env.settings.db_path) as db:
+        request = mapping_request(db, scope, None)
+        assert set_mapping_request_state(db, scope, request.id, "used", was="open")
+    env.restart(jobs)
+    said = thread_texts(slack, env.channel, ts)
+    assert (
+        "I was stopped (a restart or a crash) before I segmented `clients.csv` with the columns "
+        "picked: nothing of it was stored. Pick them again. I need to know which columns"
+    ) in said[-1]
+    again = slack.messages(env.channel, thread_ts=ts)[-1]
+    assert again["ts"] != question["ts"] and "map_segment" in json.dumps(again["blocks"])
+    price = next(
+        b["accessory"] for b in again["blocks"]
+        if b.get("accessory", {}).get("action_id") == "map_column_price"
+    )  # fmt: skip
+    slack.choose_option(
+        channel_id=env.channel, user_id=env.user, message_ts=again["ts"],
+        action_id="map_column_price",
+        selected_value=next(o["value"] for o in price["options"] if o["text"]["text"] == "Each"),
+    )  # fmt: skip
+    slack.click_button(
+        channel_id=env.channel, user_id=env.user, message_ts=again["ts"], action_id="map_segment"
+    )
+    wait_results(slack, env.channel)
+    with storage.connect(env.settings.db_path) as db:
+        assert storage.latest_dataset(db, scope).file_name == "clients.csv"
