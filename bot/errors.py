@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import secrets
 
-from segmentation.errors import ExportError
+from segmentation.errors import MAX_QUOTE, ExportError, quoted
 from workflows.errors import GONE, NO_DATASET, UserError
 
 __all__ = [
@@ -28,17 +28,13 @@ __all__ = [
 log = logging.getLogger("segbot")
 
 INVITE = "I'm not in this channel. Invite me with `/invite @segbot` and try again."
-MAX_QUOTE = 100  # a user-supplied string quoted back (a file or column name, an id, a word)
 
 
 def quote(text: object, limit: int = MAX_QUOTE) -> str:
-    """A user-supplied string as a message quotes it: cut to ``limit`` characters (ending in
-    "…" when cut), and a backtick inside it swapped for a look-alike so it cannot end the code
-    span it is quoted in. Not escaped: error messages quote with this, and are escaped whole
+    """A user-supplied string as a message quotes it (``segmentation.errors.quoted``: cut,
+    backticks swapped). Not escaped: error messages quote with this, and are escaped whole
     where they are shown."""
-    text = str(text)
-    cut = text if len(text) <= limit else text[: limit - 1] + "…"
-    return cut.replace("`", "\u02cb")
+    return quoted(text, limit)
 
 
 class FormInvalid(Exception):

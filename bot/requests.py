@@ -255,3 +255,17 @@ def parse_id(value: object) -> int:
     if not (text.isascii() and text.isdigit() and len(text) <= 18):
         raise UserError(GONE)
     return int(text)
+
+
+MAX_FILE_NAME = 100
+
+
+def file_name(value: object) -> str:
+    """A shared file's name as the bot keeps and quotes it: at most MAX_FILE_NAME characters,
+    a longer one cut in the middle so its extension (how it is read) stays."""
+    name = str(value or "").strip() or "export"
+    if len(name) <= MAX_FILE_NAME:
+        return name
+    stem, dot, extension = name.rpartition(".")
+    tail = f".{extension}" if dot and stem and len(extension) <= 10 else ""
+    return name[: MAX_FILE_NAME - 1 - len(tail)] + "…" + tail

@@ -7,6 +7,8 @@ one line naming the variable and what is wrong with it.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,6 +63,13 @@ class Settings:
     @property
     def socket_mode(self) -> bool:
         return bool(self.app_token)
+
+    @property
+    def metadata_key(self) -> bytes:
+        """The key that signs modals' ``private_metadata`` (``bot.sealing``): derived from the
+        signing secret (Socket Mode, which has none: from the app token)."""
+        secret = self.signing_secret or self.app_token or self.bot_token
+        return hmac.new(secret.encode(), b"segbot private_metadata", hashlib.sha256).digest()
 
     @property
     def max_upload_bytes(self) -> int:

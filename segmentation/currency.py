@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from segmentation.errors import ExportError
+from segmentation.errors import ExportError, quoted
 
 # Symbol (as written next to an amount) -> ISO 4217 code. A bare "$" is read as US dollars
 # and a bare "¥" as yen; both are shared by other currencies, so the note says it was a guess.
@@ -118,7 +118,7 @@ def checked_code(option: str) -> str:
     text = str(option).strip()
     if not _ISO_LOOKING.fullmatch(text):
         raise ExportError(
-            f"'{option}' is not a currency code. Give a three-letter ISO code such as "
+            f"'{quoted(option)}' is not a currency code. Give a three-letter ISO code such as "
             "GBP, USD or EUR."
         )
     return text.upper()

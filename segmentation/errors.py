@@ -71,3 +71,15 @@ def _mapping_needed(
     kept: str | None = None,
 ) -> MappingNeeded:
     return MappingNeeded(message, missing=missing, headers=headers, guesses=guesses, kept=kept)
+
+
+MAX_QUOTE = 100  # a user-supplied string quoted back (a file or column name, an id, a word)
+
+
+def quoted(text: object, limit: int = MAX_QUOTE) -> str:
+    """A user-supplied string as a message quotes it: cut to ``limit`` characters (ending in
+    "…" when cut), and a backtick inside it swapped for a look-alike so it cannot end a code
+    span. Not escaped for Slack: the bot escapes whole messages where it shows them."""
+    text = str(text)
+    cut = text if len(text) <= limit else text[: limit - 1] + "…"
+    return cut.replace("`", "\u02cb")

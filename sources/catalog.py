@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Literal
+from urllib.parse import parse_qsl, urlsplit
 
+from segmentation.errors import quoted
 from sources.errors import SourceError
 
 DEFAULT_TIMEOUT_S = 120.0
@@ -70,8 +72,16 @@ class Source:
 
     @property
     def secrets(self) -> tuple[str, ...]:
-        """Texts no message may contain."""
-        return (self.password.reveal(),) if self.password else ()
+        """Texts no message may contain: the password; and a files url's query and each of its
+        values (a pre-signed url's signature, key id, token…), the longest first."""
+        found = [self.password.reveal()] if self.password else []
+        if self.kind == "files" and self.url:
+            query = urlsplit(self.url).query
+            raw = [part.partition("=")[2] for part in query.split("&")]  # as sent, and decoded
+            decoded = [v for _, v in parse_qsl(query, keep_blank_values=True)]
+            values = [v for v in {*raw, *decoded} if len(v) >= 4]
+            found += [self.url, query, *sorted(values, key=len, reverse=True)]
+        return tuple(s for s in found if s)
 
 
 @dataclass(frozen=True)
@@ -96,7 +106,7 @@ class Catalog:
         choices = ", ".join(s.name for s in allowed)
         if source is None:
             raise SourceError(
-                f"There is no source called '{name}': "
+                f"There is no source called '{quoted(name)}': "
                 + (f"use one of {choices}." if choices else "ask the bot's operator to add it.")
             )
         if channel_id is not None and not source.allowed_in(channel_id):

@@ -2,11 +2,16 @@
 
 Every redirect is checked against ``allowed_hosts`` before it is followed (and must stay on
 https, or plain http on this machine); no proxy from the environment is used; the whole
-transfer is bounded by the source's timeout. DuckDB then reads the local copy.
+transfer is bounded by the source's timeout: each read waits at most the time left, so a
+server trickling bytes cannot keep the reading thread past it. DuckDB then reads the local
+copy; the caller removes the folder (and any partial file in it) when the download fails.
 """
 
 from __future__ import annotations
 
+import http.client
+import socket
+import ssl
 import time
 import urllib.error
 import urllib.request
@@ -26,18 +31,19 @@ def download(source: Source, folder: Path, *, timeout_s: float) -> Path:
     deadline = time.monotonic() + timeout_s
     name = PurePosixPath(urlsplit(source.url).path).name or "download"
     target = folder / name
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), _Redirects(source))
+    sockets: list[socket.socket] = []
+    opener = urllib.request.build_opener(
+        urllib.request.ProxyHandler({}), _Redirects(source), *_handlers(sockets)
+    )
     try:
         with (
             opener.open(source.url, timeout=min(timeout_s, 30)) as response,
             target.open("wb") as out,
         ):
             written = 0
-            while chunk := response.read(CHUNK):
+            while chunk := _read(response, sockets, deadline):
                 written += len(chunk)
                 out.write(chunk)
-                if time.monotonic() > deadline:
-                    raise TimeoutError
                 if written > MAX_BYTES:
                     raise SourceError(
                         f"The file of source '{source.name}' is over {MAX_BYTES >> 30} GB: "
@@ -57,9 +63,43 @@ def download(source: Source, folder: Path, *, timeout_s: float) -> Path:
             f"I couldn't reach the host of source '{source.name}': ask the bot's operator to "
             "check its url (`segbot sources FILE --check` shows why).",
             operator=f"I couldn't reach the host of source '{source.name}' "
-            f"({scrub(str(e.reason))}): check its url in the sources file.",
+            f"({scrub(str(e.reason), source.secrets)}): check its url in the sources file.",
         ) from None
     return target
+
+
+def _read(response, sockets: list[socket.socket], deadline: float) -> bytes:
+    """What has arrived (at most CHUNK bytes), waiting no longer than the time left."""
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise TimeoutError
+    for sock in sockets:
+        sock.settimeout(left)
+    return response.read1(CHUNK)
+
+
+def _handlers(sockets: list[socket.socket]) -> list[urllib.request.BaseHandler]:
+    """http and https handlers whose connections note their sockets in ``sockets``."""
+
+    def noting(kind: type[http.client.HTTPConnection]) -> type[http.client.HTTPConnection]:
+        class Noting(kind):
+            def connect(self) -> None:
+                super().connect()
+                sockets.append(self.sock)
+
+        return Noting
+
+    class Http(urllib.request.HTTPHandler):
+        def http_open(self, req):
+            return self.do_open(noting(http.client.HTTPConnection), req)
+
+    class Https(urllib.request.HTTPSHandler):
+        def https_open(self, req):
+            return self.do_open(noting(http.client.HTTPSConnection), req, context=self.context)
+
+        context = ssl.create_default_context()
+
+    return [Http(), Https()]
 
 
 class _Redirects(urllib.request.HTTPRedirectHandler):

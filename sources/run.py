@@ -4,13 +4,17 @@
 ``segmentation.engine.prepare_table`` on the source's own backend, so only the audit and one
 row per customer come back. The whole of it (connecting included) runs in a worker thread
 with a deadline; past it the running query is interrupted (Postgres also stops it on its own
-with ``statement_timeout``) and the caller gets the timeout sentence at once.
+with ``statement_timeout``) until its thread has closed the connection and ended; then the
+caller gets the timeout sentence.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import logging
 import threading
+import time
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -27,6 +31,8 @@ from sources.explain import explain, timed_out
 
 T = TypeVar("T")
 GRACE_S = 5.0  # how long an interrupted query may take to stop before we stop waiting
+INTERRUPT_EVERY_S = 0.02
+log = logging.getLogger(__name__)
 
 
 def prepare_source(source: Source, *, as_of: dt.date | None, timeout_s: float) -> Prepared:
@@ -111,28 +117,43 @@ def _check_rows(prepared: Prepared, source: Source) -> None:
 
 
 def _within(source: Source, timeout_s: float, work: Callable[[Session], T]) -> T:
-    """``work`` on an open session of ``source``, in a thread, for at most ``timeout_s``."""
+    """``work`` on an open session of ``source``, in a thread, for at most ``timeout_s``.
+
+    Past the deadline the query is interrupted until its thread has ended (and closed its
+    connection), so nothing keeps running for a reader that has gone."""
     outcome: dict[str, object] = {}
-    ready = threading.Event()
+    stop = threading.Event()
     holder: list[Session] = []
 
     def run() -> None:
         try:
             with session(source, timeout_s=timeout_s) as opened:
                 holder.append(opened)
-                outcome["value"] = work(opened)
+                if not stop.is_set():  # connecting took the whole deadline
+                    outcome["value"] = work(opened)
         except BaseException as e:  # noqa: BLE001 (handed to the waiting thread)
             outcome["error"] = e
-        finally:
-            ready.set()
 
     thread = threading.Thread(target=run, name=f"source-{source.name}", daemon=True)
     thread.start()
-    if not ready.wait(timeout_s):
-        for opened in holder:
-            opened.interrupt()
-        ready.wait(GRACE_S)  # a backend that cannot be interrupted is left to finish alone
+    thread.join(timeout_s)
+    if thread.is_alive():
+        stop.set()
+        _stop(thread, holder, source)
         raise timed_out(source, timeout_s)
     if "error" in outcome:
         raise explain(outcome["error"], source, timeout_s=timeout_s) from None
     return outcome["value"]
+
+
+def _stop(thread: threading.Thread, holder: list[Session], source: Source) -> None:
+    """Interrupt ``thread``'s query until the thread ends: an interrupt sent before the query
+    started (while connecting, between two statements) is lost, so it is sent again."""
+    ends = time.monotonic() + GRACE_S
+    while thread.is_alive() and time.monotonic() < ends:
+        for opened in list(holder):
+            with contextlib.suppress(Exception):  # the connection may be closing already
+                opened.interrupt()
+        thread.join(INTERRUPT_EVERY_S)
+    if thread.is_alive():  # a backend that cannot be interrupted is left to finish alone
+        log.warning("source %s: its query did not stop within %g s", source.name, GRACE_S)

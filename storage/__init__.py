@@ -45,7 +45,7 @@ from storage.digests import (
 )
 from storage.events import claim_event
 from storage.fingerprints import customer_data, digested_run, mark_digested
-from storage.history import latest_run, run_for, runs_for
+from storage.history import has_results, latest_run, run_for, runs_for
 from storage.jobs import (
     JobRecord,
     add_job,
@@ -119,6 +119,7 @@ __all__ = [
     "Scope",
     "add_job",
     "adopt_unfinished_jobs",
+    "has_results",
     "all_enabled_schedules",
     "assignment_for",
     "assignments_ignoring_case",

@@ -21,6 +21,7 @@ import sqlite_utils
 from segmentation.load.arrow_frame import frame_from_arrow
 from segmentation.load.record import ExportRecord
 from storage.datasets import TRANSACTIONS_FOLDER, _write_arrow
+from storage.jobs import UNFINISHED
 from storage.records import Scope
 from storage.sql import changed, first, from_json, to_json, utc_now, write_transaction
 
@@ -52,6 +53,7 @@ class PendingUpload:
     suggested: str
     state: str
     decided_by: str | None
+    stored_dataset_id: int | None = None  # the dataset it was stored as (or added to)
 
 
 def open_pending_upload(
@@ -125,7 +127,7 @@ def _pending(row: dict) -> PendingUpload:
             "mapping": from_json(parts["mapping"]),
             "notes": from_json(parts["notes"]),
         }
-    for unused in ("transactions_path", "created_at", "stored_dataset_id"):
+    for unused in ("transactions_path", "created_at"):
         row.pop(unused)
     return PendingUpload(**row, export=ExportRecord.from_json(stored))
 
@@ -160,6 +162,40 @@ def decide_pending(
         "WHERE id = ? AND team_id = ? AND channel_id = ? AND state = ?",
         (state, user_id, append_id, scope.team_id, scope.channel_id, was),
     )
+
+
+def reopen_unstarted(db: sqlite_utils.Database) -> list[PendingUpload]:
+    """Open again every answered upload that nothing stored and no unfinished job works on: a
+    bot stopped between the answer and the end of its job (whose job, if recorded, recovery
+    has ended first). The uploads reopened, each as it was answered (``state``: the choice)."""
+    marks = ", ".join("?" * len(UNFINISHED))
+    unstarted = (
+        "state IN ('add', 'replace') AND stored_dataset_id IS NULL AND NOT EXISTS ("
+        "  SELECT 1 FROM jobs WHERE jobs.team_id = dataset_appends.team_id"
+        "  AND jobs.channel_id = dataset_appends.channel_id"
+        f"  AND jobs.thread_ts IS dataset_appends.thread_ts AND jobs.state IN ({marks}))"
+    )
+    with write_transaction(db):
+        answered = [
+            _pending(row) for row in db["dataset_appends"].rows_where(unstarted, UNFINISHED)
+        ]
+        db.conn.execute(f"UPDATE dataset_appends SET state = 'open' WHERE {unstarted}", UNFINISHED)
+    return answered
+
+
+def decided_in_thread(
+    db: sqlite_utils.Database, scope: Scope, thread_ts: str | None
+) -> PendingUpload | None:
+    """The latest answered upload asked about in the thread ``thread_ts``, or None."""
+    row = first(
+        db["dataset_appends"].rows_where(
+            "team_id = ? AND channel_id = ? AND thread_ts = ? AND state IN ('add', 'replace')",
+            [scope.team_id, scope.channel_id, thread_ts],
+            order_by="id DESC",
+            limit=1,
+        )
+    )
+    return None if row is None else _pending(row)
 
 
 def remove_pending_file(

@@ -46,6 +46,14 @@ def latest_run(db: sqlite_utils.Database, scope: Scope) -> RunRecord | None:
     return None if row is None else _record(row)
 
 
+def has_results(db: sqlite_utils.Database, dataset_id: int) -> bool:
+    """Whether a run of ``dataset_id`` finished ('done')."""
+    found = db.execute(
+        "SELECT 1 FROM runs WHERE dataset_id = ? AND status = 'done' LIMIT 1", (dataset_id,)
+    ).fetchone()
+    return found is not None
+
+
 def runs_for(db: sqlite_utils.Database, scope: Scope, limit: int = 10) -> list[RunRecord]:
     """The scope's runs of any status, newest first, at most ``limit``; ``summary`` is None."""
     rows = db.query(

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from storage.jobs import UNFINISHED
 from storage.records import Scope
 from storage.sql import changed, first, from_json, to_json, utc_now, write_transaction
 
@@ -188,3 +189,25 @@ def set_mapping_request_state(
         "WHERE id = ? AND team_id = ? AND channel_id = ? AND state = ?",
         (state, request_id, scope.team_id, scope.channel_id, was),
     )
+
+
+def reopen_unread(db: sqlite_utils.Database, data_dir: str | Path) -> list[MappingRequest]:
+    """Open again every request whose columns were picked but whose kept bytes no job read:
+    no unfinished job answers in its thread (recovery has ended a stopped one first) and the
+    bytes are still on disk (a job that read them removed them). The requests reopened."""
+    marks = ", ".join("?" * len(UNFINISHED))
+    rows = db.execute(
+        "SELECT id, team_id, channel_id, kept FROM mapping_requests "
+        "WHERE state = 'used' AND kept IS NOT NULL AND NOT EXISTS ("
+        "  SELECT 1 FROM jobs WHERE jobs.team_id = mapping_requests.team_id"
+        "  AND jobs.channel_id = mapping_requests.channel_id"
+        f"  AND jobs.thread_ts = mapping_requests.thread_ts AND jobs.state IN ({marks}))",
+        UNFINISHED,
+    ).fetchall()
+    reopened = []
+    for request_id, team_id, channel_id, kept in rows:
+        scope = Scope(team_id, channel_id)
+        unread = not Path(kept).is_absolute() and (Path(data_dir) / kept).is_file()
+        if unread and set_mapping_request_state(db, scope, request_id, "open", was="used"):
+            reopened.append(mapping_request(db, scope, request_id))
+    return reopened

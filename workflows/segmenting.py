@@ -46,7 +46,8 @@ def segment_upload(
     Bytes the channel stored before change nothing (``AlreadyStored``).
 
     The dataset is stored only once the export segmented: a file that cannot be used leaves
-    the channel as it was.
+    the channel as it was. Whether the channel has data is asked again once it segmented, so
+    of two exports shared at once into an empty channel the second to finish is asked about.
     """
     known = appends.already_stored(w, export)
     if known is not None:
@@ -61,6 +62,11 @@ def segment_upload(
         export, k=params.k, as_of=params.as_of, random_state=params.random_state, on_step=on_step
     )
     timings["segment"] = time.perf_counter() - started
+    # Another export may have become the channel's first while this one was segmented (two
+    # shared at once): then this one is asked about too, rather than stored as a second first.
+    question = appends.question_for(w, export, file_id=file_id)
+    if question is not None:
+        return question
     return store_segmented(
         w, export, result, params=params, trigger="upload", file_id=file_id, job_id=job_id,
         on_step=on_step, timings=timings,

@@ -103,11 +103,37 @@ def decided_text(user_id: str, choice: str, file_name: str, stored_name: str) ->
     )
 
 
-def already_text(choice: str, user_id: str | None, file_name: str) -> str:
-    """The plain answer to a click on a question someone already answered."""
+def already_text(choice: str, user_id: str | None, file_name: str, *, stored: bool) -> str:
+    """The plain answer to a click on a question someone already answered: done (``stored``),
+    or still being done."""
     who = f" by <@{user_id}>" if user_id else ""
+    if not stored:
+        doing = "added to this channel's data" if choice == "add" else "stored in place of its data"
+        return (
+            f"`{echo(file_name)}` is being {doing} (chosen{who}): its results will come in its "
+            "thread."
+        )
     done = "added to this channel's data" if choice == "add" else "chosen to replace its data"
     return f"`{echo(file_name)}` was already {done}{who}: nothing more to do."
+
+
+def reopened_text(choice: str, user_id: str | None, file_name: str, stored_name: str) -> str:
+    """A question answered before the bot was stopped, with nothing of the answer stored."""
+    who = f"<@{user_id}>'s" if user_id else "the"
+    return (
+        f"I was stopped (a restart or a crash) before I acted on {who} *{LABELS[choice]}* for "
+        f"`{echo(file_name)}`: nothing of it was stored, and this channel's data are still "
+        f"`{echo(stored_name)}`. Choose again:"
+    )
+
+
+def reopened_blocks(append_id: int, text: str) -> list[dict]:
+    """``reopened_text`` with *Add* and *Replace* again."""
+    buttons = [
+        button(ADD_ACTION, LABELS["add"], str(append_id)),
+        button(REPLACE_ACTION, LABELS["replace"], str(append_id)),
+    ]
+    return [section(text), actions(f"append-{append_id}-again", buttons)]
 
 
 def already_stored_text(known: AlreadyStored) -> str:

@@ -59,6 +59,12 @@ class ChannelCard:
     campaigns: tuple[Campaign, ...] = ()  # newest first, with their latest read-outs
 
 
+PARTIAL = (
+    "This list of channels may be incomplete: Slack asked me to slow down while I checked "
+    "who is in them. Try again in a minute."
+)
+
+
 def home_view(cards: list[ChannelCard], notice: str | None = None) -> dict:
     """The App Home: a notice (the outcome of the last button), the cards, then the help."""
     blocks = [header("segbot: customer segments")]

@@ -82,6 +82,14 @@ def mapping_blocks(
     return blocks
 
 
+def columns_unread_text(file_name: str) -> str:
+    """A column question answered before the bot was stopped, with the file never read."""
+    return (
+        f"I was stopped (a restart or a crash) before I segmented `{echo(file_name)}` with the "
+        "columns picked: nothing of it was stored. Pick them again."
+    )
+
+
 def mapped_text(file_name: str, mapping: dict[str, str]) -> str:
     """What replaces the question once the upload runs again."""
     used = ", ".join(f"{field} = `{echo(column)}`" for field, column in mapping.items())

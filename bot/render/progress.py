@@ -50,6 +50,23 @@ def interrupted_text(name: str, kind: str) -> str:
     )
 
 
+def nothing_stored_text(name: str) -> str:
+    """An *Add* or *Replace* job stopped before it stored anything (asked again after it)."""
+    return (
+        f"I was stopped (a restart or a crash) before I finished `{echo(name)}`: nothing of it "
+        "was stored."
+    )
+
+
+def kept_unsegmented_text(name: str, current: str) -> str:
+    """A job stopped after it stored its data but before its results were recorded."""
+    return (
+        f"I was stopped (a restart or a crash) after I stored `{echo(name)}` but before its "
+        f"results were ready: this channel's data are `{echo(current)}` now, with no results "
+        "for them yet. `/segment run` segments them."
+    )
+
+
 def disk_full_text(name: str) -> str:
     """A job that failed because the bot's disk (or database) had no room left."""
     return (

@@ -152,10 +152,10 @@ def _open(url: str, token: str, hosts: tuple[str, ...], name: str, clock: _Clock
             raise
         if resp.status in (301, 302, 303, 307, 308) and resp.getheader("Location"):
             url = urljoin(url, resp.getheader("Location", ""))
-            conn.close()
+            _close(conn, resp)
             continue
         if resp.status >= 400:
-            conn.close()
+            _close(conn, resp)
             error = UserError(
                 f"Slack would not give me `{quoted(name)}` (HTTP {resp.status}). Try sharing it again."
             )
@@ -164,6 +164,13 @@ def _open(url: str, token: str, hosts: tuple[str, ...], name: str, clock: _Clock
     raise UserError(
         f"Slack redirected the download of `{quoted(name)}` too many times. Try again later."
     )
+
+
+def _close(conn: http.client.HTTPConnection, resp: http.client.HTTPResponse) -> None:
+    """Close the socket now: a response the server will close after (HTTP/1.0) holds it
+    apart from the connection, and an error's traceback would keep it open until collected."""
+    resp.close()
+    conn.close()
 
 
 def _fetch(
@@ -188,7 +195,7 @@ def _fetch(
             raise too_large(name, declared or 0, max_bytes)
         data, complete = _read(sock, resp, max_bytes, name, clock)
     finally:
-        conn.close()
+        _close(conn, resp)
     expected = max(declared or 0, size or 0)
     if not complete or len(data) < expected:
         raise _Transient(_cut_off(name, len(data), expected))

@@ -58,7 +58,9 @@ def decide(
     if not claimed:
         if pending.state == "superseded":
             raise UserError(SUPERSEDED)
-        return Reply(already_text(pending.state, pending.decided_by, pending.export.file_name))
+        stored = pending.stored_dataset_id is not None
+        name = pending.export.file_name
+        return Reply(already_text(pending.state, pending.decided_by, name, stored=stored))
     try:
         _queue(deps, place, pending, choice, stored_name=latest.file_name)
     except BaseException:

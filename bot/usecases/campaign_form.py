@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import dataclass
 
@@ -14,6 +13,7 @@ from bot.render.blocks import escape
 from bot.render.campaigns import started_text
 from bot.requests import parse_id
 from bot.scheduling.posting import reason
+from bot.sealing import Unsealed, seal, unseal
 from bot.usecases.campaigns import send_members, today
 from bot.usecases.context import Deps, Place
 from bot.usecases.membership import is_member
@@ -23,6 +23,10 @@ from workflows.campaigns import StartRequest, start_campaign
 
 log = logging.getLogger("segbot")
 EXPIRED = "This form is out of date: choose the segment again on the results."
+NOT_OURS = (
+    "I didn't open this form for you, or it was changed on the way: choose the segment again "
+    "on the results. Nothing was started."
+)
 NOT_MEMBER_NOW = (
     "You're not a member of that channel any more, so I can't start a campaign there: "
     "nothing was stored."
@@ -49,17 +53,25 @@ def open_campaign_modal(
     chosen = next((s for s in segments if str(s.id) == segment), None)
     if record is None or chosen is None:
         raise UserError(GONE)
-    metadata = json.dumps({"channel": place.channel_id, "run": record.id, "segment": chosen.id})
+    metadata = seal(
+        deps.settings.metadata_key,
+        {"channel": place.channel_id, "run": record.id, "segment": chosen.id},
+        user_id=place.user_id,
+    )
     view = form.campaign_modal(metadata=metadata, segment=chosen, customers=chosen.customers)
     deps.client.views_open(trigger_id=trigger_id, view=view)
 
 
-def read_campaign_modal(view: dict) -> Submitted:
+def read_campaign_modal(view: dict, *, key: bytes, user_id: str) -> Submitted:
     """The submission as a ``StartRequest`` starting today; ``FormInvalid`` for a name that
-    can't be used or a form that is out of date (the workflow checks the rest once more)."""
+    can't be used, a form that is out of date or one the bot did not open for ``user_id``
+    (the workflow checks the rest once more)."""
     values = form.campaign_modal_values(view)
     try:
-        meta = json.loads(view.get("private_metadata") or "{}")
+        meta = unseal(key, view.get("private_metadata"), user_id=user_id)
+    except Unsealed:
+        raise FormInvalid({form.NAME: NOT_OURS}) from None
+    try:
         channel_id, run_id, segment = (
             str(meta["channel"]),
             parse_id(meta["run"]),

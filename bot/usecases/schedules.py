@@ -7,7 +7,6 @@ maps each ``/segment schedule …`` request type to its function.
 
 from __future__ import annotations
 
-import json
 import logging
 import zoneinfo
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from bot.schedule_requests import (
     parse_timezone,
 )
 from bot.scheduling.posting import reason
+from bot.sealing import Unsealed, seal, unseal
 from bot.usecases.context import Deps, Place, Reply
 from bot.usecases.membership import is_member
 
@@ -95,6 +95,10 @@ class Submitted:
 
 
 EXPIRED = "This form is out of date: open it again from the results or the App Home."
+NOT_OURS = (
+    "I didn't open this form for you, or it was changed on the way: open it again from the "
+    "results or the App Home. Nothing was saved."
+)
 NOT_MEMBER_NOW = (
     "You're not a member of that channel any more, so I can't set its digest: nothing was saved."
 )
@@ -112,7 +116,11 @@ def open_schedule_modal(deps: Deps, place: Place, trigger_id: str, origin: str) 
     user_tz = _user_timezone(deps, place.user_id)
     preset = current if current is not None and current.enabled else None
     view = render.schedule_modal(
-        metadata=json.dumps({"channel": place.channel_id, "origin": origin}),
+        metadata=seal(
+            deps.settings.metadata_key,
+            {"channel": place.channel_id, "origin": origin},
+            user_id=place.user_id,
+        ),
         weekday=preset.weekday if preset else DEFAULT_SLOT.weekday,
         time=preset.time if preset else DEFAULT_SLOT.time,
         timezone=preset.timezone if preset else user_tz or "UTC",
@@ -123,13 +131,16 @@ def open_schedule_modal(deps: Deps, place: Place, trigger_id: str, origin: str) 
     deps.client.views_open(trigger_id=trigger_id, view=view)
 
 
-def read_schedule_modal(view: dict) -> Submitted:
-    """The submission as a ``SetSchedule``; ``FormInvalid`` naming each wrong input."""
+def read_schedule_modal(view: dict, *, key: bytes, user_id: str) -> Submitted:
+    """The submission as a ``SetSchedule``; ``FormInvalid`` naming each wrong input, or saying
+    the form is not one the bot opened for ``user_id`` (its metadata unsigned or changed)."""
     values, errors = render.modal_values(view), {}
     try:
-        meta = json.loads(view.get("private_metadata") or "{}")
+        meta = unseal(key, view.get("private_metadata"), user_id=user_id)
         channel_id, origin = str(meta["channel"]), str(meta.get("origin", "results"))
-    except (ValueError, KeyError, TypeError):
+    except Unsealed:
+        raise FormInvalid({render.DAY: NOT_OURS}) from None
+    except (KeyError, TypeError):
         raise FormInvalid({render.DAY: EXPIRED}) from None
     day = values[render.DAY]
     if day not in {str(i) for i in range(7)}:

@@ -33,7 +33,7 @@ def show_sources(deps: Deps, place: Place, _request: ShowSources) -> Reply:
         binding = storage.channel_source(db, place.scope)
     available = deps.sources.for_channel(place.channel_id)
     used = None if binding is None else binding.source
-    usable = used is None or any(s.name == used for s in available)
+    usable = used is None or any(s.name.lower() == used.lower() for s in available)
     return Reply(render.sources_text(available, used, usable=usable))
 
 

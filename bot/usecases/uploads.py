@@ -23,6 +23,7 @@ from bot.jobs.tasks import (
 from bot.render.appends import already_stored_text
 from bot.render.progress import progress_text
 from bot.render.sources import upload_beside_source_text
+from bot.requests import file_name
 from bot.slack.files import too_large
 from bot.usecases.ask_append import ask as ask_append
 from bot.usecases.ask_mapping import mapping_needed
@@ -65,7 +66,7 @@ def handle_upload(deps: Deps, place: Place, file: dict, thread_ts: str) -> None:
     claim = f"file:{place.team_id}:{file['id']}"
     if not is_data_file(file) or not deps.claim(claim):
         return
-    name, size = str(file.get("name")), int(file.get("size") or 0)
+    name, size = file_name(file.get("name")), int(file.get("size") or 0)
     job = JobRecord(
         id=new_job_id(),
         team_id=place.team_id,

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 
 import segmentation.load.contacts as contacts
 import segmentation.load.platforms as platforms
-from segmentation.errors import ExportError, MappingNeeded
+from segmentation.errors import ExportError, MappingNeeded, quoted
 from segmentation.load.headers import field_scores
 
 FIELDS = (
@@ -160,7 +160,7 @@ def match_columns(
         found = column if column in headers else by_norm.get(normalise_header(column))
         if found is None:
             raise ExportError(
-                f"The mapping says {field}='{column}', but the file has no such column. "
+                f"The mapping says {field}='{quoted(column)}', but the file has no such column. "
                 f"Columns found: {_listing(headers)}."
             )
         mapping[field] = found
@@ -257,7 +257,7 @@ def _require_fields(
     raise MappingNeeded(
         f"I couldn't find these columns: {needed}. Columns found: {_listing(headers)}.{clash} "
         f"Rename a column in the file, or tell me which one to use, "
-        f'e.g. `{field}="{example}"`.',
+        f'e.g. `{field}="{quoted(example)}"`.',
         missing=_missing_fields(mapping, has_value),
         headers=tuple(dict.fromkeys(headers)),
         guesses=_guesses(mapping, headers, ambiguous),
@@ -295,6 +295,6 @@ def _guesses(
 
 
 def _listing(headers: list[str]) -> str:
-    shown = [f"'{h}'" for h in headers[:20]]
+    shown = [f"'{quoted(h)}'" for h in headers[:20]]
     more = f" and {len(headers) - 20} more" if len(headers) > 20 else ""
     return (", ".join(shown) or "none") + more

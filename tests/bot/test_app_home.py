@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 
 import storage
+from bot.sealing import unseal
 from storage import Scope
 from tests.bot.conftest import Running
 
@@ -88,7 +89,9 @@ def test_schedule_from_the_home_then_the_card_shows_it(segmented: Running) -> No
     assert slack.click_in_view(user_id=env.user, action_id="home_schedule_digest").status == 200
     assert slack.wait_for("views.open")[-1].ok
     modal = slack.open_modal(env.user)
-    assert json.loads(modal["private_metadata"]) == {"channel": env.channel, "origin": "home"}
+    assert unseal(env.settings.metadata_key, modal["private_metadata"], user_id=env.user) == {
+        "channel": env.channel, "origin": "home",
+    }  # fmt: skip
     publishes = len(slack.calls("views.publish"))
     assert slack.submit_view(env.user, {"day": "2", "time": "08:30"}).body == ""
     slack.wait_for("views.publish", publishes + 1)
@@ -117,3 +120,44 @@ def test_the_manifest_turns_the_home_tab_and_its_event_on() -> None:
     assert "home_tab_enabled: true" in manifest and "- app_home_opened\n" in manifest
     for scope in ("channels:read", "groups:read", "users:read"):  # users.conversations, members, tz
         assert f"- {scope}\n" in manifest, scope
+
+
+def test_a_rate_limited_member_list_says_the_home_may_be_incomplete(segmented: Running) -> None:
+    """Slack answers 429 to every try of conversations.members (the client waits out two):
+    the channel is not shown, and the home says the list may be incomplete."""
+    env, slack = segmented, segmented.slack
+    slack.fail_next("conversations.members", status=429, retry_after=0, times=3)
+    home = _home(env, env.user)
+    assert home["blocks"][1]["text"]["text"] == (
+        ":information_source: This list of channels may be incomplete: Slack asked me to slow "
+        "down while I checked who is in them. Try again in a minute."
+    )
+    assert f"<#{env.channel}>" not in _text(home)
+    assert len(slack.calls("conversations.members")) == 3
+    again = _home(env, env.user)  # a minute later: the whole list
+    assert f"<#{env.channel}>" in _text(again) and "incomplete" not in _text(again)
+
+
+def test_a_home_button_for_a_channel_deleted_since_answers_plainly(segmented: Running) -> None:
+    env, slack = segmented, segmented.slack
+    _home(env, env.user)
+    with slack.workspace.lock:
+        del slack.workspace.channels[env.channel]
+    home = _click(env, "home_show_results")
+    assert home["blocks"][1]["text"]["text"] == (
+        ":information_source: That channel no longer exists (or I was removed from it), so "
+        "there is nothing to show."
+    )
+    assert not slack.calls("chat.postEphemeral")
+
+
+def test_a_home_button_slack_cannot_check_now_says_try_again(segmented: Running) -> None:
+    env, slack = segmented, segmented.slack
+    _home(env, env.user)
+    slack.fail_next("conversations.members", status=429, retry_after=0, times=3)
+    home = _click(env, "home_show_results")
+    assert home["blocks"][1]["text"]["text"] == (
+        ":information_source: Slack would not tell me who is in that channel just now: try "
+        "again in a minute."
+    )
+    assert not slack.calls("chat.postEphemeral")

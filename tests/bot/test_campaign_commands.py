@@ -13,6 +13,7 @@ import pytest
 
 import storage
 from bot.render.campaign_form import CAMPAIGN_MODAL
+from bot.sealing import unseal
 from segmentation.sample import sample_export
 from storage import Scope
 from tests.bot.conftest import Running
@@ -134,7 +135,7 @@ def test_start_a_campaign_from_the_results(shop: Running) -> None:
     slack.wait_for("views.open")
     modal = slack.open_modal(env.user)
     assert modal["callback_id"] == CAMPAIGN_MODAL
-    assert json.loads(modal["private_metadata"]) == {
+    assert unseal(env.settings.metadata_key, modal["private_metadata"], user_id=env.user) == {
         "channel": env.channel, "run": run_id, "segment": segment.id,
     }  # fmt: skip
     answer = json.loads(slack.submit_view(env.user, {"name": "<b>big</b>"}).body)

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 import storage
 from bot.render.schedule import SCHEDULE_MODAL
 from bot.scheduling.scheduler import job_id
+from bot.sealing import seal, unseal
 from storage import Schedule, Scope
 from tests.bot.conftest import Running
 from tests.bot.helpers import say
@@ -52,7 +55,9 @@ def test_the_modal_sets_day_time_timezone_and_k(segmented: Running) -> None:
     env, slack = segmented, segmented.slack
     tokyo = slack.add_user("kenji", tz="Asia/Tokyo")
     modal = _open_modal(env, tokyo)
-    assert json.loads(modal["private_metadata"]) == {"channel": env.channel, "origin": "results"}
+    assert unseal(env.settings.metadata_key, modal["private_metadata"], user_id=tokyo) == {
+        "channel": env.channel, "origin": "results",
+    }  # fmt: skip
     assert [_initial(modal, b) for b in ("day", "time", "timezone", "k")] == [
         "0",
         "09:00",
@@ -124,12 +129,43 @@ def test_an_impossible_time_or_unknown_timezone_is_shown_in_the_modal(segmented:
     assert _schedule(env).time == "07:05" and _schedule(env).timezone == "Europe/London"
 
 
-def test_a_stale_or_forged_form_saves_nothing(segmented: Running) -> None:
+NOT_OURS = (
+    "I didn't open this form for you, or it was changed on the way: open it again from the "
+    "results or the App Home. Nothing was saved."
+)
+
+
+@pytest.mark.parametrize(
+    "metadata",
+    [
+        "not json",
+        "",
+        json.dumps({"channel": "C0L0000002", "origin": "results"}),  # unsigned
+        "v1.e30.0000",  # signed with another key
+    ],
+)
+def test_a_form_the_bot_did_not_open_saves_nothing(segmented: Running, metadata: str) -> None:
     env, slack = segmented, segmented.slack
     _open_modal(env, env.user)
-    slack.workspace.views.views[slack.open_modal(env.user)["id"]]["private_metadata"] = "not json"
+    slack.workspace.views.views[slack.open_modal(env.user)["id"]]["private_metadata"] = metadata
     answer = json.loads(slack.submit_view(env.user).body)
-    assert answer["response_action"] == "errors" and "out of date" in answer["errors"]["day"]
+    assert answer == {"response_action": "errors", "errors": {"day": NOT_OURS}}
+    assert _schedule(env) is None
+
+
+def test_a_form_opened_for_someone_else_or_changed_saves_nothing(segmented: Running) -> None:
+    """A form's signed metadata moved to another user's form, and one with a byte changed."""
+    env, slack = segmented, segmented.slack
+    sam = slack.add_user("sam")
+    with slack.workspace.lock:
+        slack.workspace.channel(env.channel).members.add(sam)
+    sams = _open_modal(env, sam)["private_metadata"]
+    _open_modal(env, env.user)
+    view = slack.workspace.views.views[slack.open_modal(env.user)["id"]]
+    for forged in (sams, view["private_metadata"][:-1] + "0"):
+        view["private_metadata"] = forged
+        answer = json.loads(slack.submit_view(env.user).body)
+        assert answer == {"response_action": "errors", "errors": {"day": NOT_OURS}}
     assert _schedule(env) is None
 
 
@@ -150,7 +186,9 @@ def test_a_form_submitted_after_leaving_the_channel_or_naming_another_saves_noth
     other = slack.add_channel("finance", members=[slack.add_user("fay")])
     _open_modal(env, env.user)
     view = slack.workspace.views.views[slack.open_modal(env.user)["id"]]
-    view["private_metadata"] = json.dumps({"channel": other, "origin": "results"})
+    view["private_metadata"] = seal(
+        env.settings.metadata_key, {"channel": other, "origin": "results"}, user_id=env.user
+    )  # as if the key were known: the membership check at submission still holds
     assert slack.submit_view(env.user).body == ""
     slack.wait_for("chat.postMessage", 2, where=lambda c: "not a member" in str(c.body))
     with storage.connect(env.settings.db_path) as db:

@@ -14,7 +14,8 @@ from bot.usecases.context import Place
 
 def campaign_submitted(ack: Ack, body: dict, view: dict, context: BoltContext) -> None:
     try:
-        submitted = read_campaign_modal(view)
+        key = deps_of(context).settings.metadata_key
+        submitted = read_campaign_modal(view, key=key, user_id=body["user"]["id"])
     except FormInvalid as e:
         ack(response_action="errors", errors=e.errors)
         return

@@ -15,7 +15,8 @@ from bot.usecases.schedules import read_schedule_modal, save_from_modal
 
 def schedule_submitted(ack: Ack, body: dict, view: dict, context: BoltContext) -> None:
     try:
-        submitted = read_schedule_modal(view)
+        key = deps_of(context).settings.metadata_key
+        submitted = read_schedule_modal(view, key=key, user_id=body["user"]["id"])
     except FormInvalid as e:
         ack(response_action="errors", errors=e.errors)
         return
