@@ -8,8 +8,9 @@ lines keep their codes. ``run_lines`` then runs ``lines``' order rules on those 
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 
 import ibis
@@ -31,14 +32,21 @@ MEANINGS = (statuses.SALE, statuses.NOT_A_SALE, statuses.UNKNOWN)
 TABLE = "cells"
 
 
-def evaluate(column: pa.Array, expression: Callable[[ir.Value], ir.Value]) -> pa.Array:
-    """``expression`` of each value of ``column``, in order, computed by DuckDB."""
+def evaluate(column: pa.Array, reading: Callable[..., ir.Value], *args: Hashable) -> pa.Array:
+    """``reading(value, *args)`` of each value of ``column``, in order, computed by DuckDB."""
     table = pa.table({"v": column})
-    t = ibis.table(ibis.Schema.from_pyarrow(table.schema), name=TABLE)
     with database().cursor() as con:
         con.register(TABLE, table)
-        result = con.sql(sql(expression(t.v).name("r").as_table().op())).to_arrow_table()
+        result = con.sql(_reading_sql(reading, table.schema, args)).to_arrow_table()
     return result.column("r").combine_chunks()
+
+
+@functools.lru_cache(maxsize=64)
+def _reading_sql(reading: Callable[..., ir.Value], schema: pa.Schema, args: tuple) -> str:
+    """The SQL of a reading over a one-column table: built once per process for each
+    reading, type and arguments (an upload reads a few columns of a few types)."""
+    t = ibis.table(ibis.Schema.from_pyarrow(schema), name=TABLE)
+    return sql(reading(t.v, *args).name("r").as_table().op())
 
 
 def encoded(column: pa.ChunkedArray, field: str) -> pa.Array:
@@ -110,7 +118,7 @@ def dates(column: pa.Array, mapping: Mapping[str, str]) -> tuple[Dates, DateOrde
     if pa.types.is_dictionary(column.type):
         texts = column.dictionary.cast(pa.string())
         formats, order = date_reading(texts)
-        readings = evaluate(texts, lambda v: values.timestamp(v, formats))
+        readings = evaluate(texts, values.timestamp, formats)
         used = pc.unique(column.indices.drop_null())
         readable = len(used) and pc.take(readings, used).null_count < len(used)
         result = Dates(readings, True), order, column.indices
@@ -169,9 +177,10 @@ def identifiers(codes: pa.Array, dictionary: pa.Array) -> pa.DictionaryArray:
     read = evaluate(dictionary, values.identifier)
     merged = pc.dictionary_encode(read)
     codes = codes.cast(pa.int32())
-    unchanged = merged.indices.null_count == 0 and pc.all(
-        pc.equal(merged.indices, pa.array(np.arange(len(read), dtype=np.int32)))
-    ).as_py()
+    unchanged = (
+        merged.indices.null_count == 0
+        and pc.all(pc.equal(merged.indices, pa.array(np.arange(len(read), dtype=np.int32)))).as_py()
+    )
     if unchanged or not len(read):  # no entry merged or blanked: the codes stand as they are
         return pa.DictionaryArray.from_arrays(codes, merged.dictionary)
     return pa.DictionaryArray.from_arrays(pc.take(merged.indices, codes), merged.dictionary)

@@ -61,7 +61,7 @@ def test_dates_read_in_the_order_the_file_shows(texts, order, first) -> None:
     array = pa.array(texts)
     formats, found = date_reading(array)
     assert found.order == order
-    assert evaluate(array, lambda v: values.timestamp(v, formats)).to_pylist()[0] == first
+    assert evaluate(array, values.timestamp, formats).to_pylist()[0] == first
 
 
 def test_compiled_sql_is_named_by_the_whole_expression_in_every_process() -> None:
