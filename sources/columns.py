@@ -27,7 +27,7 @@ from sources.errors import SourceError
 
 DECIMAL_ID = r"^([0-9]+)\.0+$"  # as segmentation.load.normalise.DECIMAL_ID
 NOT_AN_ID = ("", "nan", "NaN", "None", "NULL", "null")
-OPTIONAL = ("country",)
+OPTIONAL = ("country", "product_name", "category")
 # Accented letters of the status words segbot knows, and the plain letters they fold to.
 ACCENTED, PLAIN = (
     "àâäáãçéèêëíìîïñóòôöõúùûü",

@@ -15,11 +15,11 @@ import pandas as pd
 import pyarrow as pa
 
 from segmentation.engine.prepared import Prepared
-from segmentation.engine.query import NORMALISED, STATUS_COLUMNS
+from segmentation.engine.query import NORMALISED, PRODUCT_COLUMNS, STATUS_COLUMNS
 from segmentation.engine.run import prepare
 
 TABLE = "transactions"
-OPTIONAL = ("country", *STATUS_COLUMNS)  # read when present (see ``query``)
+OPTIONAL = ("country", *STATUS_COLUMNS, *PRODUCT_COLUMNS)  # read when present (see ``query``)
 
 
 def prepare_frame(

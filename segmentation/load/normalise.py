@@ -5,6 +5,7 @@ Normalised columns (one row per line of the export, nothing dropped yet):
 has none), ``timestamp`` (datetime64[ns], NaT if unreadable), ``product``
 (category of str, NA if the export has none), ``quantity``,
 ``price``, ``amount`` (float64, NaN if not a number) and ``country`` (category); where
+the export has them, ``product_name`` and ``category`` (category of str); where
 the export has them, ``status`` (category: what the line's status means, see
 ``segmentation.load.status``) and ``refunded`` (float64: money refunded, once per order).
 """
@@ -86,6 +87,7 @@ def normalise(
         copy=False,  # columns as they are: stacking the floats into one block copies them
     )
     notes += how
+    frame = frame.assign(**_product_texts(raw))
     if "status" in raw:
         frame["status"], said = orders.status_meanings(raw["status"], mapping["status"])
         notes += said
@@ -160,6 +162,11 @@ def _refunds(
         "for cancelled lines.",
     )
     return refunded, notes
+
+
+def _product_texts(raw: pd.DataFrame) -> dict[str, pd.Categorical]:
+    """``product_name`` and ``category`` where the export has them, as text like the ids."""
+    return {field: _ids(raw[field]) for field in ("product_name", "category") if field in raw}
 
 
 def _or_nan(values: pd.Series | None, n: int) -> np.ndarray:
