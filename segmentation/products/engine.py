@@ -1,0 +1,179 @@
+"""Products of a run: the engine's queries run, then the recommender on what came back.
+
+``products_of_table`` runs ``segmentation.products.query`` on any ibis table's backend;
+``products_of_frame`` on DuckDB in-process over an upload's normalised table. Only rows per
+product, per customer and product, and per segment and product come back to Python.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+import ibis
+import ibis.expr.types as ir
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+import segmentation.products.query as q
+from segmentation.engine.local import OPTIONAL, database, sql
+from segmentation.engine.query import NORMALISED
+from segmentation.products.affinity import PairLift, ProductLift, SegmentProducts
+from segmentation.products.recommend import baskets, next_products, usual_products
+
+Run = Callable[[ir.Expr], pd.DataFrame]
+NAME_CHARS = 60  # a product's name is cut to this in every message (the CSV keeps it whole)
+SEPARATOR = "; "
+PRODUCT_COLUMNS = ("next_products", "usual_products", "next_product_ids", "usual_product_ids")
+NO_PRODUCTS = (
+    "The export has no product column, so segments are not described by what they buy and "
+    "no products are recommended (map one with product=… or product_name=…)."
+)
+
+
+@dataclass(frozen=True)
+class Products:
+    """Per segment id, what it over-indexes on; per customer (indexed by ``customer_id``), the
+    ``PRODUCT_COLUMNS`` (names and ids joined by ``SEPARATOR``); and notes for the reader."""
+
+    segments: Mapping[int, SegmentProducts] = field(default_factory=dict)
+    customers: pd.DataFrame | None = None
+    notes: tuple[str, ...] = ()
+
+
+def products_of_frame(
+    transactions: pd.DataFrame, labels: pd.Series, *, as_of: dt.date
+) -> Products:
+    """``products_of_table`` for an upload's normalised table, on the in-process DuckDB."""
+    if transactions["product"].isna().all() and "product_name" not in transactions:
+        return Products(notes=(NO_PRODUCTS,))
+    with local_lines(transactions, as_of=as_of, labels=labels) as (run, lines, table):
+        return _products(run, lines, table, as_of)
+
+
+def products_of_table(table: ir.Table, labels: ir.Table, *, as_of: dt.date) -> Products:
+    """Products of ``table`` (the engine's columns) for the customers of ``labels``
+    (``customer_id``, ``segment``), computed by the table's own backend."""
+    backend = table.get_backend()
+    lines = q.purchases(table, as_of=as_of)
+    return _products(backend.execute, lines, labels, as_of)
+
+
+@contextmanager
+def local_lines(
+    transactions: pd.DataFrame, *, as_of: dt.date | None, labels: pd.Series | None = None
+) -> Iterator[tuple[Run, ir.Table, ir.Table | None]]:
+    """On a cursor of the in-process DuckDB: a way to run expressions, the purchases that
+    count (``query.purchases``) and, given ``labels``, them as a table."""
+    columns = [c for c in (*NORMALISED, *OPTIONAL) if c in transactions.columns]
+    arrow = pa.Table.from_pandas(transactions[columns], preserve_index=False)
+    with database().cursor() as con:
+        con.register("transactions", arrow)
+        table = ibis.table(ibis.Schema.from_pyarrow(arrow.schema), name="transactions")
+        labelled = None
+        if labels is not None:
+            frame = pa.table({"customer_id": labels.index.astype(str).to_numpy(dtype=object),
+                              "segment": labels.to_numpy(dtype=np.int64)})  # fmt: skip
+            con.register("segment_labels", frame)
+            labelled = ibis.table(ibis.Schema.from_pyarrow(frame.schema), name="segment_labels")
+
+        def run(expr: ir.Expr) -> pd.DataFrame:
+            return con.sql(sql(expr.op())).df()
+
+        yield run, q.purchases(table, as_of=as_of), labelled
+
+
+def _products(run: Run, lines: ir.Table, labels: ir.Table, as_of: dt.date) -> Products:
+    names = run(q.product_names(lines)).set_index("product")
+    notes = _name_notes(names)
+    bought = q.customer_products(lines)
+    ranked = q.over_indexed(bought, labels)
+    top = run(q.top(ranked))
+    pairs = run(q.pairs_query(bought, labels, q.candidates(ranked)))
+    categories = None
+    if "category" in lines.columns:
+        with_category = lines.filter(lines.category.notnull())
+        categories = run(q.top(q.over_indexed(with_category, labels, key="category")))
+    segments = _segments(top, pairs, categories, names)
+    customers = _per_customer(run(bought), names, as_of)
+    return Products(segments=segments, customers=customers, notes=notes)
+
+
+def _name_notes(names: pd.DataFrame) -> tuple[str, ...]:
+    if "names" not in names:
+        return ()
+    several = int((names["names"].fillna(1) > 1).sum())
+    if not several:
+        return ()
+    ids = "1 product id has" if several == 1 else f"{several:,} product ids have"
+    return (f"{ids} more than one name; each is shown under its most frequent name.",)
+
+
+def name_of(names: pd.DataFrame, product: str) -> str:
+    """The product's most frequent name (its id when it has none)."""
+    name = names["name"].get(product) if "name" in names else None
+    return product if name is None or pd.isna(name) else str(name)
+
+
+def _segments(top: pd.DataFrame, pairs: pd.DataFrame, categories: pd.DataFrame | None,
+              names: pd.DataFrame) -> dict[int, SegmentProducts]:  # fmt: skip
+    found: dict[int, SegmentProducts] = {}
+    ids = set(top["segment"]) | (set() if categories is None else set(categories["segment"]))
+    for segment in sorted(int(s) for s in ids):
+        mine = top[top["segment"] == segment].sort_values("rank")
+        products = tuple(_lift(row.product, name_of(names, row.product), row) for row in mine.itertuples())
+        cats = ()
+        if categories is not None:
+            theirs = categories[categories["segment"] == segment].sort_values("rank")
+            cats = tuple(_lift(row.category, row.category, row) for row in theirs.itertuples())
+        own = pairs[pairs["segment"] == segment]
+        found[segment] = SegmentProducts(products, cats, _pairs(own, names))
+    return found
+
+
+def _lift(key: str, name: str, row) -> ProductLift:
+    return ProductLift(id=str(key), name=name, customers=int(row.buyers),
+                       share=float(row.share), lift=float(row.lift))  # fmt: skip
+
+
+def _pairs(rows: pd.DataFrame, names: pd.DataFrame) -> tuple[PairLift, ...]:
+    """The pairs bought together most (then by lift), only those above chance."""
+    if rows.empty:
+        return ()
+    size = rows["size"].astype(float)
+    lift = rows["both"] * size / (rows["buyers_a"] * rows["buyers_b"])
+    rows = rows.assign(pair_lift=lift)
+    rows = rows[rows["pair_lift"] > 1.0].sort_values(["both", "pair_lift", "a", "b"],
+                                                      ascending=[False, False, True, True])  # fmt: skip
+    chosen = []
+    for row in rows.head(q.TOP_PAIRS).itertuples():
+        # ``a`` is the side with fewer buyers: the larger confidence, "of those who buy a…".
+        a, b, na, nb = row.a, row.b, row.buyers_a, row.buyers_b
+        if nb < na:
+            a, b, na, nb = b, a, nb, na
+        chosen.append(PairLift(
+            a=ProductLift(str(a), name_of(names, a), int(na), na / row.size, 0.0),
+            b=ProductLift(str(b), name_of(names, b), int(nb), nb / row.size, 0.0),
+            customers=int(row.both), support=row.both / row.size,
+            confidence=row.both / na, lift=float(row.pair_lift),
+        ))  # fmt: skip
+    return tuple(chosen)
+
+
+def _per_customer(pairs: pd.DataFrame, names: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
+    """``PRODUCT_COLUMNS`` per customer who bought a named product."""
+    b = baskets(pairs, pd.Timestamp(as_of))
+    product_ids = np.asarray(b.products, dtype=object)
+    named = np.array([name_of(names, p) for p in product_ids], dtype=object)
+    columns = {}
+    for column, chosen in (("next", next_products(b)), ("usual", usual_products(b))):
+        columns[f"{column}_products"] = _joined(chosen, named)
+        columns[f"{column}_product_ids"] = _joined(chosen, product_ids)
+    return pd.DataFrame(columns, index=b.customers)[list(PRODUCT_COLUMNS)]
+
+
+def _joined(chosen: np.ndarray, values: np.ndarray) -> list[str]:
+    return [SEPARATOR.join(values[j] for j in row if j >= 0) for row in chosen]
