@@ -10,8 +10,9 @@ Recommenders, all in the same run and on the same history:
   popularity   the five best-sellers the customer has not bought (the baseline)
   co-occur     item-to-item: customers who bought both, summed over the customer's products
   cosine       co-occurrence over the square root of each product's buyers
-  segbot       cosine learned with recent purchases weighing more, each of the customer's
-               products weighted by recency and lines (segmentation.products.recommend)
+  segbot       cosine learned with recent purchases weighing more, each product's 20
+               nearest among the 1,000 most bought, each of the customer's products
+               weighted by recency and lines (segmentation.products.recommend)
   ALS          implicit's AlternatingLeastSquares (a library recommender, bench extra)
 
 Then the timing: products + affinity + next products in-process on the real data and on the
@@ -44,13 +45,12 @@ def split(transactions: pd.DataFrame, cut: dt.date) -> tuple[pd.DataFrame, dict[
     """The history's customer-product rows before ``cut`` and, per customer, the products
     bought on or after it (both through segbot's own engine expressions)."""
     from segmentation.products.engine import local_lines
+    from segmentation.products.query import customer_products
 
-    with local_lines(transactions, as_of=None) as (run, lines, _):
-        from segmentation.products.query import customer_products
-
-        cutoff = dt.datetime.combine(cut, dt.time())
-        history = run(customer_products(lines.filter(lines.timestamp < cutoff)))
-        later = run(lines.filter(lines.timestamp >= cutoff).select("customer_id", "product"))
+    with local_lines(transactions, as_of=None) as engine:
+        lines, cutoff = engine.lines, dt.datetime.combine(cut, dt.time())
+        history = engine.run(customer_products(lines.filter(lines.timestamp < cutoff)))
+        later = engine.run(lines.filter(lines.timestamp >= cutoff).select("customer_id", "product"))
     after = later.groupby("customer_id")["product"].agg(set).to_dict()
     return history, after
 
@@ -101,8 +101,12 @@ def accuracy(cut: dt.date, transactions: pd.DataFrame) -> dict[str, float]:
     b = baskets(history, pd.Timestamp(cut))
     results = {
         "popularity": popularity_next(b),
-        "co-occur": next_products(b, cosine=False, recent=False, history=b.bought),
-        "cosine": next_products(b, cosine=True, recent=False, history=b.bought),
+        "co-occur": next_products(
+            b, cosine=False, recent=False, neighbours=None, candidates=3_000, history=b.bought
+        ),
+        "cosine": next_products(
+            b, cosine=True, recent=False, neighbours=None, candidates=3_000, history=b.bought
+        ),  # fmt: skip
         "segbot": next_products(b),
         "ALS": als_next(b),
         "usual": usual_products(b),
@@ -148,7 +152,10 @@ def main() -> None:
     print(f"{'cut':<12}{'customers':>10}" + "".join(f"{n:>12}" for n in names))
     for cut in CUTS:
         row = accuracy(cut, transactions)
-        print(f"{cut.isoformat():<12}{row['customers']:>10,}" + "".join(f"{row[n]:>12.3f}" for n in names))
+        print(
+            f"{cut.isoformat():<12}{row['customers']:>10,}"
+            + "".join(f"{row[n]:>12.3f}" for n in names)
+        )
         base = row["popularity"]
         print(f"{'':<22}ratios to popularity: " + ", ".join(
             f"{n} {row[n] / base:.2f}×" for n in names[1:5]))  # fmt: skip

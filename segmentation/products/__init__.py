@@ -1,6 +1,6 @@
 """Products: what each segment buys more than the rest, and what each customer is offered next."""
 
-from segmentation.products.affinity import PairLift, ProductLift, SegmentProducts
+from segmentation.affinity import PairLift, ProductLift, SegmentProducts
 from segmentation.products.engine import (
     NO_PRODUCTS,
     PRODUCT_COLUMNS,

@@ -19,15 +19,15 @@ import pandas as pd
 import pyarrow as pa
 
 import segmentation.products.query as q
+from segmentation.affinity import PairLift, ProductLift, SegmentProducts
 from segmentation.engine.local import OPTIONAL, database, sql
 from segmentation.engine.query import NORMALISED
-from segmentation.products.affinity import PairLift, ProductLift, SegmentProducts
 from segmentation.products.recommend import baskets, next_products, usual_products
+from segmentation.result import PRODUCT_COLUMNS
 
 Run = Callable[[ir.Expr], pd.DataFrame]
 NAME_CHARS = 60  # a product's name is cut to this in every message (the CSV keeps it whole)
 SEPARATOR = "; "
-PRODUCT_COLUMNS = ("next_products", "usual_products", "next_product_ids", "usual_product_ids")
 NO_PRODUCTS = (
     "The export has no product column, so segments are not described by what they buy and "
     "no products are recommended (map one with product=… or product_name=…)."
@@ -44,62 +44,78 @@ class Products:
     notes: tuple[str, ...] = ()
 
 
-def products_of_frame(
-    transactions: pd.DataFrame, labels: pd.Series, *, as_of: dt.date
-) -> Products:
+def products_of_frame(transactions: pd.DataFrame, labels: pd.Series, *, as_of: dt.date) -> Products:
     """``products_of_table`` for an upload's normalised table, on the in-process DuckDB."""
     if transactions["product"].isna().all() and "product_name" not in transactions:
         return Products(notes=(NO_PRODUCTS,))
-    with local_lines(transactions, as_of=as_of, labels=labels) as (run, lines, table):
-        return _products(run, lines, table, as_of)
+    with local_lines(transactions, as_of=as_of, labels=labels) as engine:
+        return _products(engine, as_of)
 
 
 def products_of_table(table: ir.Table, labels: ir.Table, *, as_of: dt.date) -> Products:
     """Products of ``table`` (the engine's columns) for the customers of ``labels``
     (``customer_id``, ``segment``), computed by the table's own backend."""
-    backend = table.get_backend()
-    lines = q.purchases(table, as_of=as_of)
-    return _products(backend.execute, lines, labels, as_of)
+    engine = Engine(run=table.get_backend().execute, lines=q.purchases(table, as_of=as_of),
+                    labels=labels)  # fmt: skip
+    return _products(engine, as_of)
+
+
+@dataclass(frozen=True)
+class Engine:
+    """Where the queries run: ``run`` an expression, the purchases that count (``lines``),
+    the customers' segments (``labels``) and, in-process only, ``hold`` an expression's rows
+    as a table of their own (as Arrow: they never become Python objects)."""
+
+    run: Run
+    lines: ir.Table
+    labels: ir.Table | None = None
+    hold: Callable[[ir.Table, str], ir.Table] | None = None
 
 
 @contextmanager
 def local_lines(
     transactions: pd.DataFrame, *, as_of: dt.date | None, labels: pd.Series | None = None
-) -> Iterator[tuple[Run, ir.Table, ir.Table | None]]:
-    """On a cursor of the in-process DuckDB: a way to run expressions, the purchases that
-    count (``query.purchases``) and, given ``labels``, them as a table."""
+) -> Iterator[Engine]:
+    """The ``Engine`` on a cursor of the in-process DuckDB, over ``transactions`` as of
+    ``as_of`` and, given ``labels`` (segment per customer id), them as a table."""
     columns = [c for c in (*NORMALISED, *OPTIONAL) if c in transactions.columns]
     arrow = pa.Table.from_pandas(transactions[columns], preserve_index=False)
     with database().cursor() as con:
-        con.register("transactions", arrow)
-        table = ibis.table(ibis.Schema.from_pyarrow(arrow.schema), name="transactions")
-        labelled = None
-        if labels is not None:
-            frame = pa.table({"customer_id": labels.index.astype(str).to_numpy(dtype=object),
-                              "segment": labels.to_numpy(dtype=np.int64)})  # fmt: skip
-            con.register("segment_labels", frame)
-            labelled = ibis.table(ibis.Schema.from_pyarrow(frame.schema), name="segment_labels")
+
+        def register(held: pa.Table, name: str) -> ir.Table:
+            con.register(name, held)
+            return ibis.table(ibis.Schema.from_pyarrow(held.schema), name=name)
+
+        def hold(expr: ir.Table, name: str) -> ir.Table:
+            return register(con.sql(sql(expr.op())).fetch_arrow_table(), name)
 
         def run(expr: ir.Expr) -> pd.DataFrame:
             return con.sql(sql(expr.op())).df()
 
-        yield run, q.purchases(table, as_of=as_of), labelled
+        table = register(arrow, "transactions")
+        held = None
+        if labels is not None:
+            held = register(pa.table({"customer_id": labels.index.astype(str).to_numpy(dtype=object),
+                                  "segment": labels.to_numpy(dtype=np.int64)}), "segment_labels")  # fmt: skip
+        yield Engine(run=run, lines=q.purchases(table, as_of=as_of), labels=held, hold=hold)
 
 
-def _products(run: Run, lines: ir.Table, labels: ir.Table, as_of: dt.date) -> Products:
-    names = run(q.product_names(lines)).set_index("product")
-    notes = _name_notes(names)
-    bought = q.customer_products(lines)
+def _products(engine: Engine, as_of: dt.date) -> Products:
+    run, labels = engine.run, engine.labels
+    bought = q.customer_products(engine.lines)
+    if engine.hold is not None:  # in-process: the rest reads these rows, not every line again
+        bought = engine.hold(bought, "customer_products")
+    names = run(q.product_names(bought)).set_index("product")
     ranked = q.over_indexed(bought, labels)
     top = run(q.top(ranked))
     pairs = run(q.pairs_query(bought, labels, q.candidates(ranked)))
     categories = None
-    if "category" in lines.columns:
-        with_category = lines.filter(lines.category.notnull())
+    if "category" in bought.columns:
+        with_category = bought.filter(bought.category.notnull())
         categories = run(q.top(q.over_indexed(with_category, labels, key="category")))
     segments = _segments(top, pairs, categories, names)
-    customers = _per_customer(run(bought), names, as_of)
-    return Products(segments=segments, customers=customers, notes=notes)
+    customers = _per_customer(run(q.per_product(bought)), names, as_of)
+    return Products(segments=segments, customers=customers, notes=_name_notes(names))
 
 
 def _name_notes(names: pd.DataFrame) -> tuple[str, ...]:
@@ -114,8 +130,15 @@ def _name_notes(names: pd.DataFrame) -> tuple[str, ...]:
 
 def name_of(names: pd.DataFrame, product: str) -> str:
     """The product's most frequent name (its id when it has none)."""
-    name = names["name"].get(product) if "name" in names else None
-    return product if name is None or pd.isna(name) else str(name)
+    return str(names_of(names, np.array([product], dtype=object))[0])
+
+
+def names_of(names: pd.DataFrame, products: np.ndarray) -> np.ndarray:
+    """Each product's most frequent name (its id when it has none), as text."""
+    if "name" not in names:
+        return products.astype(object)
+    found = names["name"].reindex(products).to_numpy(dtype=object)
+    return np.where(pd.isna(found), products, found).astype(object)
 
 
 def _segments(top: pd.DataFrame, pairs: pd.DataFrame, categories: pd.DataFrame | None,
@@ -124,7 +147,9 @@ def _segments(top: pd.DataFrame, pairs: pd.DataFrame, categories: pd.DataFrame |
     ids = set(top["segment"]) | (set() if categories is None else set(categories["segment"]))
     for segment in sorted(int(s) for s in ids):
         mine = top[top["segment"] == segment].sort_values("rank")
-        products = tuple(_lift(row.product, name_of(names, row.product), row) for row in mine.itertuples())
+        products = tuple(
+            _lift(row.product, name_of(names, row.product), row) for row in mine.itertuples()
+        )
         cats = ()
         if categories is not None:
             theirs = categories[categories["segment"] == segment].sort_values("rank")
@@ -167,7 +192,7 @@ def _per_customer(pairs: pd.DataFrame, names: pd.DataFrame, as_of: dt.date) -> p
     """``PRODUCT_COLUMNS`` per customer who bought a named product."""
     b = baskets(pairs, pd.Timestamp(as_of))
     product_ids = np.asarray(b.products, dtype=object)
-    named = np.array([name_of(names, p) for p in product_ids], dtype=object)
+    named = names_of(names, product_ids)
     columns = {}
     for column, chosen in (("next", next_products(b)), ("usual", usual_products(b))):
         columns[f"{column}_products"] = _joined(chosen, named)

@@ -30,6 +30,7 @@ MIN_BUYERS = 10
 TOP = 5  # products and categories per segment
 PAIR_CANDIDATES = 60  # a segment's most-bought over-indexed products, paired among themselves
 TOP_PAIRS = 3
+PRODUCT_TEXT = ("product_name", "category")  # read when present
 
 
 def purchases(t: ir.Table, *, as_of: dt.date | None) -> ir.Table:
@@ -45,20 +46,30 @@ def purchases(t: ir.Table, *, as_of: dt.date | None) -> ir.Table:
 
 
 def customer_products(lines: ir.Table) -> ir.Table:
-    """One row per customer and product: ``lines`` bought and the ``last_bought`` time."""
-    return lines.group_by(["customer_id", "product"]).aggregate(
-        lines=lines.count(), last_bought=lines.timestamp.max()
+    """One row per customer and product (and its name and category, where the export has
+    them): ``lines`` bought and the ``last_bought`` time. Everything else reads this."""
+    keys = ["customer_id", "product", *(c for c in PRODUCT_TEXT if c in lines.columns)]
+    return lines.group_by(keys).aggregate(lines=lines.count(), last_bought=lines.timestamp.max())
+
+
+def per_product(bought: ir.Table) -> ir.Table:
+    """``customer_products`` with one row per customer and product, whatever its names."""
+    if not any(c in bought.columns for c in PRODUCT_TEXT):
+        return bought
+    return bought.group_by(["customer_id", "product"]).aggregate(
+        lines=bought["lines"].sum(), last_bought=bought.last_bought.max()
     )
 
 
-def product_names(lines: ir.Table) -> ir.Table:
-    """One row per product: ``name`` (its most frequent, ties by text), ``names`` (how many
-    different names it had) and ``category`` (its most frequent), where the export has them."""
-    columns = [c for c in ("product_name", "category") if c in lines.columns]
-    base = lines.select("product").distinct()
+def product_names(bought: ir.Table) -> ir.Table:
+    """One row per product: ``name`` (its most frequent, by lines; ties by text), ``names``
+    (how many different names it had) and ``category`` (its most frequent), where the
+    export has them. ``bought`` is ``customer_products``."""
+    columns = [c for c in PRODUCT_TEXT if c in bought.columns]
+    base = bought.select("product").distinct()
     for column in columns:
-        counted = lines.filter(lines[column].notnull())
-        counted = counted.group_by(["product", column]).aggregate(_n=counted.count())
+        counted = bought.filter(bought[column].notnull())
+        counted = counted.group_by(["product", column]).aggregate(_n=counted["lines"].sum())
         rank = ibis.row_number().over(
             group_by=counted["product"], order_by=[ibis.desc(counted._n), counted[column]]
         )
@@ -82,16 +93,16 @@ def over_indexed(bought: ir.Table, labels: ir.Table, *, key: str = "product") ->
     pairs = bought.select("customer_id", key).distinct()
     joined = pairs.join(labels, "customer_id")
     sizes = labels.group_by("segment").aggregate(size=labels.count())
-    everyone = labels.count()
+    # All labelled customers as a one-row table, not a scalar: ibis reads the same count
+    # inside ``sizes`` and outside as one expression.
+    everyone = labels.aggregate(_everyone=labels.segment.count())
     overall = joined.group_by(key).aggregate(_all=joined.count())
     per = joined.group_by(["segment", key]).aggregate(buyers=joined.count())
-    per = per.join(sizes, "segment").join(overall, key)
+    per = per.join(sizes, "segment").join(overall, key).cross_join(everyone)
     share = per.buyers.cast("float64") / per["size"]
-    lift = share / (per._all.cast("float64") / everyone)
+    lift = share / (per._all.cast("float64") / per._everyone)
     per = per.mutate(share=share, lift=lift)
-    per = per.filter(
-        (per.buyers >= MIN_BUYERS) & (per.share >= MIN_SHARE) & (per.lift > 1.0)
-    )
+    per = per.filter((per.buyers >= MIN_BUYERS) & (per.share >= MIN_SHARE) & (per.lift > 1.0))
     by_lift = ibis.row_number().over(
         group_by=per.segment, order_by=[ibis.desc(per.lift), ibis.desc(per.buyers), per[key]]
     )
@@ -120,8 +131,11 @@ def pairs_query(bought: ir.Table, labels: ir.Table, candidates: ir.Table) -> ir.
     by at least ``MIN_BUYERS`` customers."""
     mine = bought.select("customer_id", "product").join(labels, "customer_id")
     mine = mine.join(candidates.select("segment", "product"), ["segment", "product"])
+    # A group-by the optimiser cannot see through: joined first, the two sides of the
+    # self-join would meet on every product a customer bought (DuckDB took 20 GB so).
+    mine = mine.group_by(["customer_id", "segment", "product"]).aggregate(_n=mine.count())
     left = mine.select("customer_id", "segment", a="product")
-    right = mine.select("customer_id", "segment", b="product")
+    right = mine.view().select("customer_id", "segment", b="product")  # a self-join needs a view
     both = left.join(right, ["customer_id", "segment"])
     both = both.filter(both.a < both.b)
     counted = both.group_by(["segment", "a", "b"]).aggregate(both=both.count())

@@ -79,7 +79,8 @@ class SegmentProducts:
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any] | None) -> SegmentProducts | None:
-        if not data:
+        """``to_json``'s keys read back (from a segment's JSON); None when it has none."""
+        if not data or not (data.get("products") or data.get("categories")):
             return None
         return cls(
             products=tuple(ProductLift.from_json(p) for p in data.get("products", [])),
