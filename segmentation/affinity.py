@@ -34,6 +34,10 @@ class ProductLift:
 
 @dataclass(frozen=True)
 class PairLift:
+    """Two products bought by the same customers of a segment: ``a`` the one with fewer
+    buyers (its ``customers`` and ``share`` are the segment's buyers of it; its lift is 0,
+    not measured against everyone)."""
+
     a: ProductLift
     b: ProductLift
     customers: int
@@ -42,20 +46,14 @@ class PairLift:
     lift: float
 
     def to_json(self) -> dict[str, Any]:
-        return {"a": {"id": self.a.id, "name": self.a.name},
-                "b": {"id": self.b.id, "name": self.b.name},
-                "customers": self.customers, "support": self.support,
-                "confidence": self.confidence, "lift": self.lift}  # fmt: skip
+        return {"a": self.a.to_json(), "b": self.b.to_json(), "customers": self.customers,
+                "support": self.support, "confidence": self.confidence, "lift": self.lift}  # fmt: skip
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> PairLift:
-        def item(side: Mapping[str, Any]) -> ProductLift:
-            return ProductLift(id=str(side["id"]), name=str(side["name"]), customers=0,
-                               share=0.0, lift=0.0)  # fmt: skip
-
-        return cls(a=item(data["a"]), b=item(data["b"]), customers=int(data["customers"]),
-                   support=float(data["support"]), confidence=float(data["confidence"]),
-                   lift=float(data["lift"]))  # fmt: skip
+        return cls(a=ProductLift.from_json(data["a"]), b=ProductLift.from_json(data["b"]),
+                   customers=int(data["customers"]), support=float(data["support"]),
+                   confidence=float(data["confidence"]), lift=float(data["lift"]))  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -162,7 +162,8 @@ def _with_products(customers: pd.DataFrame, bought: Products) -> pd.DataFrame:
         offers = pd.DataFrame("", index=customers.index, columns=list(PRODUCT_COLUMNS))
     else:
         offers = bought.customers.reindex(customers.index).fillna("")
-    return customers.join(offers[list(PRODUCT_COLUMNS)])[list(CUSTOMER_COLUMNS)]
+    offers = offers[list(PRODUCT_COLUMNS)].astype("str")
+    return customers.join(offers)[list(CUSTOMER_COLUMNS)]
 
 
 def _with_predictions(

@@ -87,7 +87,7 @@ def local_lines(
             return ibis.table(ibis.Schema.from_pyarrow(held.schema), name=name)
 
         def hold(expr: ir.Table, name: str) -> ir.Table:
-            return register(con.sql(sql(expr.op())).fetch_arrow_table(), name)
+            return register(con.sql(sql(expr.op())).to_arrow_table(), name)
 
         def run(expr: ir.Expr) -> pd.DataFrame:
             return con.sql(sql(expr.op())).df()
