@@ -31,6 +31,13 @@ TOP = 5  # products and categories per segment
 PAIR_CANDIDATES = 60  # a segment's most-bought over-indexed products, paired among themselves
 TOP_PAIRS = 3
 PRODUCT_TEXT = ("product_name", "category")  # read when present
+# Lines that are a service or a correction, not something to offer: postage, carriage,
+# fees, bank charges, discounts, manual adjustments, samples (the real data's POST, DOT, C2,
+# BANK CHARGES, AMAZONFEE, D, M, S lines). Read from the name, or the id when there is none.
+NOT_A_PRODUCT = (
+    r"(?i)^\s*(dotcom )?(postage|carriage|shipping|delivery|manual|discount|amazon fee|fees?|"
+    r"bank charges|charges|adjustment|adjust bad debt|samples?)\s*$"
+)
 
 
 def purchases(t: ir.Table, *, as_of: dt.date | None) -> ir.Table:
@@ -49,7 +56,9 @@ def customer_products(lines: ir.Table) -> ir.Table:
     """One row per customer and product (and its name and category, where the export has
     them): ``lines`` bought and the ``last_bought`` time. Everything else reads this."""
     keys = ["customer_id", "product", *(c for c in PRODUCT_TEXT if c in lines.columns)]
-    return lines.group_by(keys).aggregate(lines=lines.count(), last_bought=lines.timestamp.max())
+    bought = lines.group_by(keys).aggregate(lines=lines.count(), last_bought=lines.timestamp.max())
+    text = bought["product_name"] if "product_name" in bought.columns else bought["product"]
+    return bought.filter(~text.re_search(NOT_A_PRODUCT).fill_null(False))
 
 
 def per_product(bought: ir.Table) -> ir.Table:
