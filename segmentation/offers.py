@@ -11,11 +11,12 @@ them for a message is the renderer's work.
 
 from __future__ import annotations
 
-from segmentation.affinity import PairLift, ProductLift
+from segmentation.affinity import PairLift, ProductLift, SegmentProducts
 from segmentation.evidence import Evidence
 from segmentation.formatting import count
 
 NAME_CHARS = 60
+SEPARATOR = "; "  # between the names and ids of a customer's products (``PRODUCT_COLUMNS``)
 PER_CUSTOMER = "listed per customer in the CSV"
 
 
@@ -85,3 +86,29 @@ def next_items(e: Evidence) -> str | None:
         f"same items bought next), and for the segment as a whole {name(lead.name)} "
         f"({_figures(lead)})"
     )
+
+
+def products_line(products: SegmentProducts | None) -> str | None:
+    """One line: what a segment buys more than the rest, with each share and lift, and the
+    pairs its customers buy together most; None when it over-indexes on nothing."""
+    if not products:
+        return None
+    parts = []
+    if products.products:
+        listed = ", ".join(_item(p) for p in products.products)
+        parts.append(f"Buys more than the rest: {listed}.")
+    if products.categories:
+        listed = ", ".join(_item(c) for c in products.categories)
+        parts.append(f"Categories: {listed}.")
+    if products.pairs:
+        listed = "; ".join(
+            f"{name(p.a.name)} + {name(p.b.name)} ({count(p.customers, 'customer')}, "
+            f"{p.confidence:.0%} of the first's buyers, {p.lift:.1f}× chance)"
+            for p in products.pairs
+        )
+        parts.append(f"Bought together: {listed}.")
+    return " ".join(parts)
+
+
+def _item(item: ProductLift) -> str:
+    return f"{name(item.name)} ({item.share:.0%} of them, {item.lift:.1f}×)"

@@ -9,9 +9,9 @@ from __future__ import annotations
 import pandas as pd
 import sqlite_utils
 
+from segmentation.affinity import SegmentProducts
 from segmentation.facts import PREDICTED, SegmentFacts
 from segmentation.lifecycle import STATES
-from segmentation.affinity import SegmentProducts
 from segmentation.result import CUSTOMER_COLUMNS, PRODUCT_COLUMNS
 from segmentation.summary import FEATURES, Medians, Segment
 from storage.records import CustomerRow, Scope

@@ -22,12 +22,11 @@ import segmentation.products.query as q
 from segmentation.affinity import PairLift, ProductLift, SegmentProducts
 from segmentation.engine.local import OPTIONAL, database, sql
 from segmentation.engine.query import NORMALISED
+from segmentation.offers import SEPARATOR
 from segmentation.products.recommend import baskets, next_products, usual_products
 from segmentation.result import PRODUCT_COLUMNS
 
 Run = Callable[[ir.Expr], pd.DataFrame]
-NAME_CHARS = 60  # a product's name is cut to this in every message (the CSV keeps it whole)
-SEPARATOR = "; "
 NO_PRODUCTS = (
     "The export has no product column, so segments are not described by what they buy and "
     "no products are recommended (map one with product=… or product_name=…)."
