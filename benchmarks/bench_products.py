@@ -45,11 +45,11 @@ def split(transactions: pd.DataFrame, cut: dt.date) -> tuple[pd.DataFrame, dict[
     """The history's customer-product rows before ``cut`` and, per customer, the products
     bought on or after it (both through segbot's own engine expressions)."""
     from segmentation.products.engine import local_lines
-    from segmentation.products.query import customer_products
+    from segmentation.products.query import customer_products, per_product
 
     with local_lines(transactions, as_of=None) as engine:
         lines, cutoff = engine.lines, dt.datetime.combine(cut, dt.time())
-        history = engine.run(customer_products(lines.filter(lines.timestamp < cutoff)))
+        history = engine.run(per_product(customer_products(lines.filter(lines.timestamp < cutoff))))
         later = engine.run(lines.filter(lines.timestamp >= cutoff).select("customer_id", "product"))
     after = later.groupby("customer_id")["product"].agg(set).to_dict()
     return history, after

@@ -11,7 +11,7 @@ what to fix. Imports: sources → segmentation; never bot, cli, storage or Slack
 from sources.catalog import Catalog, Secret, Source
 from sources.config import load_catalog
 from sources.errors import SourceConfigError, SourceError
-from sources.run import open_table, prepare_source, source_outcomes
+from sources.run import open_table, prepare_source, source_outcomes, source_products
 
 __all__ = [
     "Catalog",
@@ -22,5 +22,6 @@ __all__ = [
     "load_catalog",
     "open_table",
     "source_outcomes",
+    "source_products",
     "prepare_source",
 ]

@@ -14,11 +14,13 @@ import threading
 from collections.abc import Callable
 from typing import TypeVar
 
+import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
 from segmentation.engine import Prepared, prepare_table
 from segmentation.engine.outcomes import table_outcomes
+from segmentation.products import Products, products_of_table
 from sources.catalog import Source
 from sources.columns import normalise_table
 from sources.connect import Session, open_session, raw_table, session
@@ -54,6 +56,20 @@ def source_outcomes(
 
     def work(opened: Session) -> tuple[pd.DataFrame, pd.Timestamp | None]:
         return table_outcomes(_normalised(opened, source), members, start=start, end=end)
+
+    return _within(source, source.timeout_s, work)
+
+
+def source_products(source: Source, labels: pd.Series, *, as_of: dt.date) -> Products:
+    """What the segments of ``labels`` (segment per customer id) buy more than the rest and
+    what to offer each customer, computed by the source's own backend within its time limit:
+    the labels go to it as a temporary table, and only rows per product, per segment and
+    product, and per customer and product come back. Raises SourceError."""
+    frame = pd.DataFrame({"customer_id": labels.index.astype(str).to_numpy(dtype=object),
+                          "segment": labels.to_numpy(dtype="int64")})  # fmt: skip
+
+    def work(opened: Session) -> Products:
+        return products_of_table(_normalised(opened, source), ibis.memtable(frame), as_of=as_of)
 
     return _within(source, source.timeout_s, work)
 
