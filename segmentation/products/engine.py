@@ -105,7 +105,7 @@ def _products(engine: Engine, as_of: dt.date) -> Products:
     if engine.hold is not None:  # in-process: the rest reads these rows, not every line again
         bought = engine.hold(bought, "customer_products")
     names = run(q.product_names(bought)).set_index("product")
-    if names.empty:  # no line names a product: the export has no product column
+    if len(names) == 0:  # no line names a product: the export has no product column
         return Products(notes=(NO_PRODUCTS,))
     ranked = q.over_indexed(bought, labels)
     top = run(q.top(ranked))
