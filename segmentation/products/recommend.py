@@ -75,8 +75,8 @@ def baskets(pairs: pd.DataFrame, as_of: pd.Timestamp) -> Baskets:
         return sp.csr_matrix((values.astype(np.float32), (rows, cols)), shape=shape)
 
     return Baskets(
-        customers=pd.Index(customers, name="customer_id"),
-        products=pd.Index(products, name="product"),
+        customers=pd.Index(np.asarray(customers, dtype=object), name="customer_id"),
+        products=pd.Index(np.asarray(products, dtype=object), name="product"),
         bought=matrix(np.ones(len(pairs))),
         weight=matrix(weight),
         recent=matrix(np.exp2(-days / LEARN_DAYS)),
