@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from segmentation.formatting import money, number
+from segmentation.offers import products_line
 from segmentation.summary import RunSummary, Segment
 from segmentation.wording import (
     facts_line,
@@ -37,6 +38,7 @@ def text_summary(summary: RunSummary) -> str:
     ]
     for s in summary.segments:
         facts = [f"  {facts_line(s.facts, summary)}"] if s.facts else []
+        facts += [f"  {line}" for line in [products_line(s.products)] if line]
         lines += ["", f"{s.name}:", *facts, *(f"  • {text}" for text in s.strategies)]
     return "\n".join(lines)
 

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import replace
+
 import pandas as pd
 
+from segmentation.affinity import SegmentProducts
 from segmentation.evidence import Evidence, profiles
 from segmentation.facts import segment_facts
 from segmentation.lifecycle import Lifecycle
@@ -15,14 +19,20 @@ MOST = 0.5
 
 
 def describe_segments(
-    customers: pd.DataFrame, lifecycle: Lifecycle, *, currency: str | None = None
+    customers: pd.DataFrame,
+    lifecycle: Lifecycle,
+    *,
+    currency: str | None = None,
+    products: Mapping[int, SegmentProducts] | None = None,
 ) -> list[Segment]:
     """One ``Segment`` per id of ``customers["segment"]``, ordered by id.
 
     ``customers`` holds the four ``FEATURES``, ``tenure_days``, ``returns_value``,
-    ``lifecycle`` and ``segment`` per customer.
+    ``lifecycle`` and ``segment`` per customer; ``products`` what each segment id
+    over-indexes on (``segmentation.products``), when the export names products.
     """
     evidence = segment_evidence(customers, lifecycle, currency=currency)
+    evidence = [replace(e, products=(products or {}).get(e.segment_id)) for e in evidence]
     names = name_segments(evidence)
     strategies = distinct_strategies(evidence)
     revenue = customers.groupby("segment")["total_spend"].sum()
@@ -45,6 +55,7 @@ def describe_segments(
                 strategy_keys=tuple(s.key for s in chosen),
                 levels=levels(e),
                 facts=e.facts,
+                products=e.products,
             )
         )
     return segments

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from segmentation.affinity import SegmentProducts
 from segmentation.facts import SegmentFacts
 from segmentation.lifecycle import Lifecycle
 from segmentation.scale import fit_scale, on_scale
@@ -94,6 +95,7 @@ class Evidence:
     lifecycle: Lifecycle
     overall: Medians
     currency: str | None = None
+    products: SegmentProducts | None = None  # what it over-indexes on, when the export says
 
     def level(self, feature: str) -> str:
         """The relative level of a feature, held to absolute terms: "high" only when the

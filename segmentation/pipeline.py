@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from segmentation.checks import check_as_of, check_distinct, check_enough
 from segmentation.clv import ClvUnavailable
 from segmentation.clv_check import checked_predictions
 from segmentation.describe import describe_segments
@@ -19,17 +20,16 @@ from segmentation.facts import PREDICTED
 from segmentation.lifecycle import Lifecycle, lifecycle_from, lifecycle_states
 from segmentation.load import Export, ExportRecord, load_export
 from segmentation.model import SegmentModel, explain_k
-from segmentation.result import CUSTOMER_COLUMNS, SegmentationResult
+from segmentation.products import Products, products_of_frame
+from segmentation.result import CUSTOMER_COLUMNS, PRODUCT_COLUMNS, SegmentationResult
 from segmentation.sample import sample_export
 from segmentation.summary import FEATURES, RunSummary, finite_or_none
 
-MIN_CUSTOMERS_PER_SEGMENT = 3
-# An as-of this long after the last purchase is a slip (9999-12-31), not a question: refused.
-# Generous, because a weekly digest measures an old export to today (the scheduler tests
-# measure 2011 data to 2030); /segment run also refuses as-of dates outside 1900-2099.
-AS_OF_YEARS_AFTER = 50
 HORIZON_DAYS = 90  # the predictions' horizon: a quarter, what a marketer plans for
 OnStep = Callable[[str], None]
+# What the segments and customers bought, given each customer's segment and the as-of
+# (``segmentation.products``); a run without one says nothing of products.
+Basket = Callable[[pd.Series, dt.date], Products]
 
 
 def _no_step(_step: str) -> None: ...
@@ -95,8 +95,17 @@ def segment_transactions(
     """
     on_step("cleaning")
     prepared = prepare_frame(transactions, rows_read=rows_read, as_of=as_of)
+
+    def basket(labels: pd.Series, as_of: dt.date) -> Products:
+        return products_of_frame(transactions, labels, as_of=as_of)
+
     return segment_prepared(
-        prepared, k=k, random_state=random_state, on_step=on_step, provenance=provenance
+        prepared,
+        k=k,
+        random_state=random_state,
+        on_step=on_step,
+        provenance=provenance,
+        basket=basket,
     )
 
 
@@ -107,9 +116,11 @@ def segment_prepared(
     random_state: int = 0,
     on_step: OnStep = _no_step,
     provenance: Provenance = Provenance(),
+    basket: Basket | None = None,
 ) -> SegmentationResult:
     """Cluster, name and recommend from the engine's audit and per-customer features
-    (``segmentation.engine``), measured to ``prepared.as_of``."""
+    (``segmentation.engine``), measured to ``prepared.as_of``; with ``basket``, also what
+    each segment buys more than the rest and what to offer each customer."""
     audit, as_of = prepared.audit, prepared.as_of
     if audit.rows_kept == 0:
         reasons = ", ".join(f"{n:,} {r}" for r, n in audit.dropped.items())
@@ -117,21 +128,23 @@ def segment_prepared(
             f"Nothing is left after cleaning: all {audit.rows_read:,} rows were dropped ({reasons}). "
             "Check that the file has customer ids, readable dates and positive quantities and prices."
         )
-    _check_as_of(as_of, audit.first_purchase, audit.last_purchase)
+    check_as_of(as_of, audit.first_purchase, audit.last_purchase)
     features = prepared.customers
-    _check_enough(len(features), k, as_of, audit.customers)
-    _check_distinct(features, k)
+    check_enough(len(features), k, as_of, audit.customers)
+    check_distinct(features, k)
     on_step("clustering")
     model = SegmentModel(
         k=k, order_by=FEATURES.index("total_spend"), random_state=random_state
     ).fit(features[list(FEATURES)].to_numpy())
     lifecycle = lifecycle_from(features)
-    customers, unavailable, check = _with_predictions(
-        _customers(features, model.labels_, lifecycle), prepared.holdout
-    )
+    labelled = _customers(features, model.labels_, lifecycle)
+    bought = basket(labelled["segment"], as_of) if basket is not None else Products()
+    customers, unavailable, check = _with_predictions(labelled, prepared.holdout)
+    customers = _with_products(customers, bought)
     summary = _summary(
-        audit, customers, model, lifecycle, as_of, random_state, provenance, k_forced=k is not None
-    )
+        audit, customers, model, lifecycle, as_of, random_state, provenance, bought,
+        k_forced=k is not None,
+    )  # fmt: skip
     summary = replace(summary, **_prediction_fields(customers, unavailable), prediction_check=check)
     return SegmentationResult(summary=summary, customers=customers)
 
@@ -140,7 +153,17 @@ def _customers(features: pd.DataFrame, labels: np.ndarray, lifecycle: Lifecycle)
     """Features (with ``returns_value``) plus ``segment`` and ``lifecycle``."""
     customers = features.assign(segment=labels)
     customers = customers.assign(lifecycle=lifecycle_states(customers, lifecycle))
-    return customers[[c for c in CUSTOMER_COLUMNS if c not in PREDICTED]]
+    return customers[[c for c in CUSTOMER_COLUMNS if c not in (*PREDICTED, *PRODUCT_COLUMNS)]]
+
+
+def _with_products(customers: pd.DataFrame, bought: Products) -> pd.DataFrame:
+    """The table with the ``PRODUCT_COLUMNS`` ("" for a customer without any)."""
+    if bought.customers is None:
+        offers = pd.DataFrame("", index=customers.index, columns=list(PRODUCT_COLUMNS))
+    else:
+        offers = bought.customers.reindex(customers.index).fillna("")
+    offers = offers[list(PRODUCT_COLUMNS)].astype("str")
+    return customers.join(offers)[list(CUSTOMER_COLUMNS)]
 
 
 def _with_predictions(
@@ -159,7 +182,7 @@ def _with_predictions(
     if reason is not None:
         predicted = pd.DataFrame(np.nan, index=customers.index, columns=list(PREDICTED))
         check = None
-    joined = customers.join(predicted[list(PREDICTED)])[list(CUSTOMER_COLUMNS)]
+    joined = customers.join(predicted[list(PREDICTED)])
     return joined, reason, check
 
 
@@ -190,6 +213,7 @@ def _summary(
     as_of: dt.date,
     random_state: int,
     provenance: Provenance,
+    bought: Products,
     *,
     k_forced: bool,
 ) -> RunSummary:
@@ -209,8 +233,12 @@ def _summary(
         k_scores=tuple(model.k_scores_),
         stability=finite_or_none(round(model.stability_, 3)),
         random_state=random_state,
-        notes=tuple(provenance.notes) + _left_out_note(left_out, as_of),
-        segments=tuple(describe_segments(customers, lifecycle, currency=provenance.currency)),
+        notes=tuple(provenance.notes) + bought.notes + _left_out_note(left_out, as_of),
+        segments=tuple(
+            describe_segments(
+                customers, lifecycle, currency=provenance.currency, products=bought.segments
+            )
+        ),
         lifecycle=lifecycle,
         currency=provenance.currency,
         returned_value=round(float(customers["returns_value"].sum()), 2),
@@ -251,50 +279,3 @@ def _left_out_note(left_out: int, as_of: dt.date) -> tuple[str, ...]:
         return ()
     who = "1 customer" if left_out == 1 else f"{left_out:,} customers"
     return (f"{who} who first bought on or after {as_of.isoformat()} are left out.",)
-
-
-def _check_as_of(as_of: dt.date, first_purchase: pd.Timestamp, last_purchase: pd.Timestamp) -> None:
-    """A plain error when nobody had bought yet by ``as_of``, or when ``as_of`` is so long
-    after the last purchase (``AS_OF_YEARS_AFTER``) that every recency would be decades."""
-    first, last = first_purchase.date(), last_purchase.date()
-    if as_of <= first:
-        raise NotEnoughCustomersError(
-            f"Nobody had bought anything before {as_of.isoformat()}: the first purchase in the "
-            f"data is on {first.isoformat()}. Choose a later as-of date."
-        )
-    latest = last + dt.timedelta(days=round(365.25 * AS_OF_YEARS_AFTER))
-    if as_of > latest:
-        raise NotEnoughCustomersError(
-            f"As-of {as_of.isoformat()} is more than {AS_OF_YEARS_AFTER} years after the last "
-            f"purchase in the data ({last.isoformat()}), so every customer would look long "
-            f"gone. Choose a date between {first.isoformat()} and {latest.isoformat()}."
-        )
-
-
-def _check_distinct(features: pd.DataFrame, k: int | None) -> None:
-    """A plain error when customers cannot be told apart: all have the same recency,
-    frequency and spend, or fewer kinds of customer differ than the ``k`` asked for."""
-    kinds = len(features[list(FEATURES)].drop_duplicates())
-    if kinds == 1:
-        raise NotEnoughCustomersError(
-            f"All {len(features):,} customers look the same (same recency, number of orders "
-            "and spend), so there are no segments to find. Upload an export with their real, "
-            "differing purchases."
-        )
-    if k is not None and kinds < k:
-        raise NotEnoughCustomersError(
-            f"The customers fall into only {kinds} different kinds (by recency, number of "
-            f"orders and spend), too few for {k} segments. Choose k={kinds} or fewer."
-        )
-
-
-def _check_enough(n: int, k: int | None, as_of: dt.date, total: int) -> None:
-    needed = (k or 2) * MIN_CUSTOMERS_PER_SEGMENT
-    if n >= needed:
-        return
-    before = f" before {as_of.isoformat()}" if n < total else ""
-    ask = f"{k} segments" if k else "segments"
-    raise NotEnoughCustomersError(
-        f"Only {n} customer(s) bought{before}; {ask} need at least {needed}. "
-        "Upload a longer export, choose a smaller k, or a later as-of date."
-    )

@@ -13,7 +13,8 @@ import pandas as pd
 from segmentation.charts.run import chart_pngs
 from segmentation.facts import PREDICTED
 from segmentation.formatting import neutralise, number
-from segmentation.result import SegmentationResult
+from segmentation.offers import products_line
+from segmentation.result import PRODUCT_COLUMNS, SegmentationResult
 from segmentation.summary import FEATURES
 from segmentation.wording import (
     amount,
@@ -25,7 +26,7 @@ from segmentation.wording import (
 
 CSV_COLUMNS = (
     "customer_id", "segment_id", "segment_name", *FEATURES, "returns_value", "net_spend",
-    "tenure_days", "lifecycle", *PREDICTED,
+    "tenure_days", "lifecycle", *PREDICTED, *PRODUCT_COLUMNS,
 )  # fmt: skip
 DATE_ORDERS = {
     "native": "stored as dates in the file",
@@ -88,12 +89,24 @@ def customers_csv(
             "tenure_days": customers["tenure_days"].to_numpy(),
             "lifecycle": customers["lifecycle"].astype("string").fillna("").to_numpy(),
             **_predicted_cells(customers),
+            **_product_cells(customers),
         },
         columns=[*text, *CSV_COLUMNS],
     )
     buf = io.StringIO()
     table.to_csv(buf, index=False, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
     return buf.getvalue()
+
+
+def _product_cells(customers: pd.DataFrame) -> dict[str, list[str]]:
+    """What to offer each customer, names and ids as the file wrote them (a name that starts
+    like a formula neutralised); empty for runs stored before products."""
+    return {
+        column: [neutralise(str(v)) for v in customers[column].fillna("")]
+        if column in customers.columns
+        else [""] * len(customers)
+        for column in PRODUCT_COLUMNS
+    }
 
 
 def _predicted_cells(customers: pd.DataFrame) -> dict[str, np.ndarray]:
@@ -223,6 +236,7 @@ def _strategy_section(result: SegmentationResult) -> list[str]:
     lines = ["## What to do with each segment"]
     for s in result.summary.segments:
         lines += ["", f"### {_cell(s.name)}", ""]
+        lines += [f"{_cell(line)}", ""] if (line := products_line(s.products)) else []
         lines += [f"- {_cell(text)}" for text in s.strategies] or ["- No specific action."]
     return lines
 

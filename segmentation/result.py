@@ -8,6 +8,9 @@ import pandas as pd
 
 from segmentation.summary import KScore, Medians, RunSummary, Segment
 
+# What to offer each customer (``segmentation.products``): names, and ids, joined by "; ";
+# empty for a customer with no named product, or a run without products.
+PRODUCT_COLUMNS = ("next_products", "usual_products", "next_product_ids", "usual_product_ids")
 CUSTOMER_COLUMNS = (
     "recency_days",
     "frequency",
@@ -20,6 +23,7 @@ CUSTOMER_COLUMNS = (
     "p_active",
     "expected_orders_90d",
     "expected_value_90d",
+    *PRODUCT_COLUMNS,
 )
 
 
@@ -37,4 +41,12 @@ class SegmentationResult:
     customers: pd.DataFrame
 
 
-__all__ = ["CUSTOMER_COLUMNS", "KScore", "Medians", "RunSummary", "Segment", "SegmentationResult"]
+__all__ = [
+    "CUSTOMER_COLUMNS",
+    "PRODUCT_COLUMNS",
+    "KScore",
+    "Medians",
+    "RunSummary",
+    "Segment",
+    "SegmentationResult",
+]

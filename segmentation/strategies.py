@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import segmentation.offers as offers
 from segmentation.evidence import WELL_ABOVE, Evidence
 from segmentation.facts import LIKELY_GONE, TOP_CUSTOMERS
 from segmentation.formatting import count, money, number, times
@@ -71,9 +72,9 @@ def _win_back(e: Evidence) -> str:
     """Led by the customers the model finds likely gone, when it finds any; the audience
     stays those at risk or lapsed, the lifecycle's own reading of the same silence."""
     slipping = e.facts.count("at_risk") + e.facts.count("lapsed")
+    items = offers.offer_items(e) or "their most-bought category"
     action = (
-        "a time-limited offer on their most-bought category within 2 weeks, one reminder "
-        "after 7 days, then stop."
+        f"within 2 weeks, a time-limited offer on {items}; one reminder after 7 days, then stop."
     )
     audience = (
         f"the {count(slipping, 'customer')} at risk or lapsed (median last order "
@@ -129,7 +130,7 @@ def _premium(e: Evidence) -> str:
 def _subscription(e: Evidence) -> str:
     return (
         f"Replenishment plan: they reorder every {e.facts.median_gap_days:,.0f} days (median); "
-        "offer a subscription on their usual items at a small saving."
+        f"offer a subscription on {offers.usual_items(e) or 'their usual items'} at a small saving."
     )
 
 
@@ -158,10 +159,10 @@ def _returns(e: Evidence) -> str:
 
 
 def _offers(e: Evidence) -> str:
+    what = offers.next_items(e) or "what is bought with their favourite items"
     return (
-        f"Personalised offers for these {count(e.customers, 'customer')}: recommend what is "
-        f"bought with their favourite items around their median order of "
-        f"{money(e.median.average_spend, e.currency)}."
+        f"Personalised offers for these {count(e.customers, 'customer')}: recommend {what}, "
+        f"around their median order of {money(e.median.average_spend, e.currency)}."
     )
 
 
@@ -177,8 +178,8 @@ def _reorder(e: Evidence) -> str:
     slipping = e.facts.count("at_risk") + e.facts.count("lapsed")
     return (
         f"Reorder reminder for the {count(slipping, 'customer')} at risk or lapsed: they used to "
-        f"order every {e.facts.median_gap_days or 0:,.0f} days (median); send their most-bought "
-        "items with a one-click reorder link."
+        f"order every {e.facts.median_gap_days or 0:,.0f} days (median); send "
+        f"{offers.usual_items(e) or 'their most-bought items'} with a one-click reorder link."
     )
 
 
@@ -191,6 +192,13 @@ def _last_chance(e: Evidence) -> str:
 
 
 def _bundle(e: Evidence) -> str:
+    pair = offers.bundle(e)
+    if pair is not None:
+        return (
+            f"Bundles as a step up from their median order of "
+            f"{money(e.median.average_spend, e.currency)}: {offers.bundle_phrase(pair)}; price "
+            f"the bundle near the store's median order of {money(e.overall.average_spend, e.currency)}."
+        )
     return (
         f"Bundles as a step up: their median order is {money(e.median.average_spend, e.currency)} "
         f"({times(e.ratio('average_spend'))} the store's median); offer their usual items as a "

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from segmentation.affinity import SegmentProducts
 from segmentation.facts import SegmentFacts
 from segmentation.lifecycle import Lifecycle
 
@@ -59,6 +60,7 @@ class Segment:
     strategy_keys: tuple[str, ...] = ()
     levels: Mapping[str, str] = field(default_factory=dict)
     facts: SegmentFacts | None = None
+    products: SegmentProducts | None = None  # what it buys more than the rest (None: unknown)
 
     @property
     def is_lapsing(self) -> bool:
@@ -79,6 +81,7 @@ class Segment:
             "strategy_keys": list(self.strategy_keys),
             "levels": dict(self.levels),
             "facts": None if self.facts is None else self.facts.to_json(),
+            **(self.products or SegmentProducts()).to_json(),
         }
 
     @classmethod
@@ -96,6 +99,7 @@ class Segment:
             strategy_keys=tuple(data.get("strategy_keys") or ()),
             levels=dict(data.get("levels") or {}),
             facts=None if data.get("facts") is None else SegmentFacts.from_json(data["facts"]),
+            products=SegmentProducts.from_json(data),
         )
 
 

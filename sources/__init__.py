@@ -11,7 +11,13 @@ what to fix. Imports: sources → segmentation; never bot, cli, storage or Slack
 from sources.catalog import Catalog, Secret, Source
 from sources.config import load_catalog
 from sources.errors import SourceConfigError, SourceError
-from sources.run import open_table, prepare_source, source_contacts, source_outcomes
+from sources.run import (
+    open_table,
+    prepare_source,
+    source_contacts,
+    source_outcomes,
+    source_products,
+)
 
 __all__ = [
     "Catalog",
@@ -23,5 +29,6 @@ __all__ = [
     "open_table",
     "source_contacts",
     "source_outcomes",
+    "source_products",
     "prepare_source",
 ]

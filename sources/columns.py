@@ -28,8 +28,9 @@ from segmentation.load.contacts import CONTACT_FIELDS
 from sources.errors import SourceError
 
 # Kept when the source has them: the country takes part in telling exact repeats apart;
-# contacts are for audiences, never in a line's identity.
-OPTIONAL = ("country", *CONTACT_FIELDS)
+# a product's name and category name offers; contacts are for audiences, never in a line's
+# identity.
+OPTIONAL = ("country", "product_name", "category", *CONTACT_FIELDS)
 
 
 def normalise_table(raw: ir.Table, columns: Mapping[str, str], *, what: str) -> ir.Table:
@@ -48,7 +49,7 @@ def normalise_table(raw: ir.Table, columns: Mapping[str, str], *, what: str) -> 
         "invoice": cells.identifier,
         "product": cells.identifier,
         "country": cells.identifier,
-        **{f: cells.identifier for f in CONTACT_FIELDS},
+        **{f: cells.identifier for f in ("product_name", "category", *CONTACT_FIELDS)},
         "date": cells.timestamp,
         "status": cells.status,
         **{f: cells.number for f in ("quantity", "price", "amount", "refunded")},

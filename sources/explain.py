@@ -16,7 +16,15 @@ from sources.errors import SourceError, scrub
 
 log = logging.getLogger(__name__)
 
-TIMEOUT_NAMES = ("QueryCanceled", "InterruptException", "TimeoutError", "QueryCanceledError")
+# The server's own limits end a session too: idle_in_transaction_session_timeout is set to
+# the source's timeout, and a loaded server can reach it between two statements.
+TIMEOUT_NAMES = (
+    "QueryCanceled",
+    "InterruptException",
+    "TimeoutError",
+    "QueryCanceledError",
+    "IdleInTransactionSessionTimeout",
+)
 UNREACHABLE = (
     "connection refused", "could not translate host name", "timeout expired",
     "no route to host", "name or service not known", "network is unreachable",

@@ -18,11 +18,13 @@ import time
 from collections.abc import Callable
 from typing import TypeVar
 
+import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
 from segmentation.engine import Prepared, contacts_table, prepare_table
 from segmentation.engine.outcomes import table_outcomes
+from segmentation.products import Products, products_of_table
 from sources.catalog import Source
 from sources.columns import normalise_table
 from sources.connect import Session, open_session, raw_table, session
@@ -71,6 +73,20 @@ def source_contacts(source: Source) -> pd.DataFrame:
     return _within(
         source, source.timeout_s, lambda opened: contacts_table(_normalised(opened, source))
     )
+
+
+def source_products(source: Source, labels: pd.Series, *, as_of: dt.date) -> Products:
+    """What the segments of ``labels`` (segment per customer id) buy more than the rest and
+    what to offer each customer, computed by the source's own backend within its time limit:
+    the labels go to it as a temporary table, and only rows per product, per segment and
+    product, and per customer and product come back. Raises SourceError."""
+    frame = pd.DataFrame({"customer_id": labels.index.astype(str).to_numpy(dtype=object),
+                          "segment": labels.to_numpy(dtype="int64")})  # fmt: skip
+
+    def work(opened: Session) -> Products:
+        return products_of_table(_normalised(opened, source), ibis.memtable(frame), as_of=as_of)
+
+    return _within(source, source.timeout_s, work)
 
 
 def open_table(source: Source, *, timeout_s: float | None = None) -> ir.Table:

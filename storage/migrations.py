@@ -11,7 +11,8 @@ from __future__ import annotations
 import sqlite_utils
 from sqlite_migrate import Migrations
 
-from storage.schema import INITIAL_SCHEMA
+from storage.schema import INITIAL_SCHEMA, PRODUCT_COLUMNS
+from storage.sql import run_script as _run_script
 
 MIGRATIONS = Migrations("segbot")
 LEGACY_TABLE = "schema_migrations"
@@ -208,14 +209,6 @@ def m009_jobs(db: sqlite_utils.Database) -> None:
     )
 
 
-def _run_script(db: sqlite_utils.Database, script: str) -> None:
-    # One statement at a time: sqlite3's executescript() commits first, which would end
-    # migrate()'s transaction half-way.
-    for statement in script.split(";"):
-        if statement.strip():
-            db.execute(statement)
-
-
 @MIGRATIONS()
 def m010_run_fingerprints(db: sqlite_utils.Database) -> None:
     """What data each run saw, whatever its as-of (``storage.fingerprints``), and when a digest
@@ -298,3 +291,9 @@ def m013_export_records(db: sqlite_utils.Database) -> None:
         " INTEGER; ALTER TABLE dataset_appends ADD COLUMN export TEXT; ALTER TABLE dataset_appends"
         " ADD COLUMN stored_dataset_id INTEGER; ALTER TABLE mapping_requests ADD COLUMN kept TEXT",
     )
+
+
+@MIGRATIONS()
+def m015_products(db: sqlite_utils.Database) -> None:
+    """What each segment over-indexes on (JSON); each customer's next and usual products."""
+    _run_script(db, PRODUCT_COLUMNS)

@@ -122,6 +122,11 @@ class CustomerRow:
     p_active: float | None = None
     expected_orders_90d: float | None = None
     expected_value_90d: float | None = None
+    # Names and ids joined by "; " ("" when none); None for runs stored before products.
+    next_products: str | None = None
+    usual_products: str | None = None
+    next_product_ids: str | None = None
+    usual_product_ids: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -9,9 +9,10 @@ from __future__ import annotations
 import pandas as pd
 import sqlite_utils
 
+from segmentation.affinity import SegmentProducts
 from segmentation.facts import PREDICTED, SegmentFacts
 from segmentation.lifecycle import STATES
-from segmentation.result import CUSTOMER_COLUMNS
+from segmentation.result import CUSTOMER_COLUMNS, PRODUCT_COLUMNS
 from segmentation.summary import FEATURES, Medians, Segment
 from storage.records import CustomerRow, Scope
 from storage.sql import first, from_json, to_json
@@ -29,9 +30,11 @@ ASSIGNMENT_DTYPES = {
     "lifecycle": pd.CategoricalDtype(STATES),
     # NULL (NaN) for runs without predictions, or stored before they were made
     **dict.fromkeys(PREDICTED, "float64"),
+    **dict.fromkeys(PRODUCT_COLUMNS, "str"),  # NULL (missing) for runs stored before products
 }
 ASSIGNMENT_COLUMNS = (
     "segment", *FEATURES, "returns_value", "tenure_days", "lifecycle", *PREDICTED,
+    *PRODUCT_COLUMNS,
 )  # fmt: skip
 
 
@@ -52,6 +55,7 @@ def replace_segments(db: sqlite_utils.Database, run_id: int, segments: tuple[Seg
             "strategy_keys": to_json(list(s.strategy_keys)),
             "levels": to_json(dict(s.levels)),
             "facts": None if s.facts is None else to_json(s.facts.to_json()),
+            "products": None if s.products is None else to_json(s.products.to_json()),
         }
         for s in segments
     )
@@ -149,4 +153,5 @@ def _segment(row: dict) -> Segment:
         strategy_keys=tuple(from_json(row["strategy_keys"]) or ()),
         levels=from_json(row["levels"]) or {},
         facts=None if row.get("facts") is None else SegmentFacts.from_json(from_json(row["facts"])),
+        products=SegmentProducts.from_json(from_json(row.get("products"))),
     )

@@ -76,3 +76,13 @@ INITIAL_SCHEMA = """
         PRIMARY KEY (run_id, customer_id)
     );
 """
+
+# Added by m015: a segment's products (``SegmentProducts`` as JSON); a customer's next and
+# usual products, names and ids joined by "; " (``segmentation.products.PRODUCT_COLUMNS``).
+PRODUCT_COLUMNS = """
+ALTER TABLE segments ADD COLUMN products TEXT;
+ALTER TABLE assignments ADD COLUMN next_products TEXT;
+ALTER TABLE assignments ADD COLUMN usual_products TEXT;
+ALTER TABLE assignments ADD COLUMN next_product_ids TEXT;
+ALTER TABLE assignments ADD COLUMN usual_product_ids TEXT
+"""

@@ -61,3 +61,11 @@ def from_json(text: str | None) -> Any:
 def first(rows: Iterable[dict]) -> dict | None:
     """The first row of ``rows_where``/``query`` results, or None."""
     return next(iter(rows), None)
+
+
+def run_script(db: sqlite_utils.Database, script: str) -> None:
+    """Run ``;``-separated statements one at a time: sqlite3's executescript() commits
+    first, which would end a migration's transaction half-way."""
+    for statement in script.split(";"):
+        if statement.strip():
+            db.execute(statement)

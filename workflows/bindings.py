@@ -18,7 +18,7 @@ from segmentation.engine import Prepared
 from segmentation.pipeline import Provenance, segment_prepared
 from segmentation.result import SegmentationResult
 from segmentation.summary import RunParams
-from sources import Catalog, Source, SourceError, prepare_source
+from sources import Catalog, Source, SourceError, prepare_source, source_products
 from storage import Dataset, Scope
 from workflows.errors import UserError
 
@@ -83,4 +83,5 @@ def segment_source(
         random_state=params.random_state,
         on_step=on_step,
         provenance=Provenance(mapping=dict(source.columns), currency=currency),
+        basket=lambda labels, as_of: source_products(source, labels, as_of=as_of),
     )

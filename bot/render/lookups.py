@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import math
 
+import segmentation.offers as offers
 from bot.errors import NO_DATASET
-from bot.render.blocks import clip, echo
+from bot.render.blocks import clip, echo, escape
 from segmentation.choices import K_MAX, K_MIN
 from segmentation.formatting import money, number, utc_label
 from segmentation.lifecycle import STATE_WORDS
+from segmentation.offers import SEPARATOR
 from segmentation.summary import Segment
 from storage import CustomerRow, Dataset, RunRecord
 
@@ -87,7 +89,21 @@ def customer_text(
     lines += [f"{'':14} {'customer':>14} {'segment median':>16}"]
     lines += [f"{label:14} {mine:>14} {median:>16}" for label, mine, median in rows]
     lines.append("```")
-    return "\n".join([*lines, *_prediction_line(customer, currency)])
+    return "\n".join([*lines, *_prediction_line(customer, currency), *_product_lines(customer)])
+
+
+def _product_lines(customer: CustomerRow) -> list[str]:
+    """ "Offer next: A, B, C" and "Usually buys: D, E": names from the file, each cut and
+    escaped (none for runs stored before products, or a customer without any)."""
+    said = []
+    for label, joined in (
+        ("Offer next", customer.next_products),
+        ("Usually buys", customer.usual_products),
+    ):
+        names = [escape(offers.name(n)) for n in (joined or "").split(SEPARATOR) if n]
+        if names:
+            said.append(f"{label}: {', '.join(names)}")
+    return said
 
 
 def _prediction_line(customer: CustomerRow, currency: str | None) -> list[str]:

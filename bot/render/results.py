@@ -25,6 +25,7 @@ from bot.render.campaign_form import campaign_select
 from bot.render.schedule import schedule_button
 from segmentation.choices import K_RANGE
 from segmentation.formatting import money, number
+from segmentation.offers import products_line
 from segmentation.summary import RunSummary, Segment
 from segmentation.wording import (
     facts_line,
@@ -107,8 +108,11 @@ def results_blocks(
         blocks += [divider(), section(f"*{s.name}*", segment_fields(s, summary.currency))]
         if s.facts is not None:
             blocks.append(context(facts_line(s.facts, summary)))
+        bought = products_line(s.products)
+        if bought:  # product names are the file's text: escaped, as every strategy naming them
+            blocks.append(context(escape(bought, limit=MAX_TEXT)))
         if s.strategies:
-            blocks.append(section(bullets(list(s.strategies))))
+            blocks.append(section(bullets([escape(text) for text in s.strategies])))
     blocks.append(controls_block(run_id, summary.segments[:MAX_SEGMENTS]))
     return blocks
 

@@ -17,11 +17,11 @@ import pyarrow as pa
 from segmentation.engine.compiled import duckdb_sql
 from segmentation.engine.contacts import CONTACT_COLUMNS, as_frame, contacts_query, empty_contacts
 from segmentation.engine.prepared import Prepared
-from segmentation.engine.query import NORMALISED, STATUS_COLUMNS
+from segmentation.engine.query import NORMALISED, PRODUCT_COLUMNS, STATUS_COLUMNS
 from segmentation.engine.run import prepare
 
 TABLE = "transactions"
-OPTIONAL = ("country", *STATUS_COLUMNS)  # read when present (see ``query``)
+OPTIONAL = ("country", *STATUS_COLUMNS, *PRODUCT_COLUMNS)  # read when present (see ``query``)
 
 
 def prepare_frame(

@@ -19,6 +19,8 @@ NORMALISED = ("customer_id", "invoice", "timestamp", "product", "quantity", "pri
 # Read when present: ``status`` holds what a line's status means (segmentation.load.status:
 # "sale", "not a sale", "unknown" or null) and ``refunded`` money refunded, once per order.
 STATUS_COLUMNS = ("status", "refunded")
+# Read when present by ``segmentation.products``: a product's name and category.
+PRODUCT_COLUMNS = ("product_name", "category")
 NOT_A_SALE, UNKNOWN_STATUS = "not a sale", "unknown"
 # Drop reasons in the order they are checked; each dropped line is counted once, under the first.
 DROP_REASONS = (

@@ -50,9 +50,10 @@ def prepare(
     ``backend`` named (DuckDB, the default: ``local`` runs there)."""
     totals = execute(query.audit_query(table)).iloc[0]
     # Exact repeats compare the line as sold; a status's meaning and an order's refund are
-    # read from those same columns (and a ninth column would slow the fingerprint).
-    # Contact columns (a source's) are who bought, not what was sold.
-    aside = (*query.STATUS_COLUMNS, *CONTACT_FIELDS)
+    # read from those same columns, a product's name and category from its code (and a
+    # ninth column would slow the fingerprint). Contact columns are who bought, not what
+    # was sold.
+    aside = (*query.STATUS_COLUMNS, *query.PRODUCT_COLUMNS, *CONTACT_FIELDS)
     line = table.select([c for c in table.columns if c not in aside])
     different = execute(query.different_lines_query(line, backend=backend)).iloc[0]
     audit = _audit(totals, int(different["distinct_lines"]), rows_read)

@@ -12,124 +12,10 @@ from collections.abc import Iterable, Mapping
 import segmentation.load.contacts as contacts
 import segmentation.load.platforms as platforms
 from segmentation.errors import ExportError, MappingNeeded, quoted
+from segmentation.load.fields import ALIASES, FIELD_HELP, FIELDS, SHOPIFY_MARKER
 from segmentation.load.headers import field_scores
 
-FIELDS = (
-    "customer",
-    "invoice",
-    "date",
-    "quantity",
-    "price",
-    "amount",
-    "country",
-    "product",
-    "currency",
-    "status",
-    "refunded",
-    *contacts.CONTACT_FIELDS,
-)
-
-# Aliases in priority order, already normalised (lower case, no spaces/underscores/dashes/dots).
-ALIASES: dict[str, tuple[str, ...]] = {
-    "customer": (
-        "customerid",
-        "customer",
-        "customerno",
-        "customernumber",
-        "customerref",
-        "clientid",
-        "client",
-        "clientref",
-        "email",
-        "customeremail",
-        "buyeremail",
-    ),
-    "invoice": (
-        "invoiceno",
-        "invoice",
-        "invoicenumber",
-        "invoiceid",
-        "orderid",
-        "order",
-        "ordernumber",
-        "orderno",
-        "transactionid",
-        "transaction",
-        "receipt",
-        "receiptid",
-    ),
-    "date": (
-        "invoicedate",
-        "orderdate",
-        "date",
-        "createdat",
-        "timestamp",
-        "transactiondate",
-        "purchasedate",
-        "datetime",
-        "paidat",
-        "when",
-        "day",
-    ),
-    "quantity": ("quantity", "qty", "lineitemquantity", "units", "unitssold"),
-    "price": ("unitprice", "price", "lineitemprice", "priceeach", "itemprice"),
-    "amount": (
-        "amount",
-        "total",
-        "revenue",
-        "sales",
-        "ordertotal",
-        "value",
-        "linetotal",
-        "totalprice",
-        "subtotal",
-        "netsales",
-    ),
-    "country": ("country", "billingcountry", "shippingcountry"),
-    "product": (
-        "stockcode",
-        "sku",
-        "lineitemsku",
-        "productid",
-        "productcode",
-        "itemcode",
-        "product",
-        "item",
-        "lineitemname",
-        "description",
-    ),
-    "currency": ("currency", "currencycode", "ccy"),
-    # What the order or payment became (``segmentation.load.status`` says what each value means).
-    "status": ("status", "financialstatus", "orderstatus", "paymentstatus", "transactionstatus"),
-    # Money given back on the order or payment: a return, as cancelled lines are.
-    "refunded": (
-        "refundedamount",
-        "amountrefunded",
-        "orderrefundamount",
-        "refundamount",
-        "refunded",
-        "refundtotal",
-    ),
-    **contacts.CONTACT_ALIASES,
-}
-
-# Shopify calls the order number "Name"; only trust that where the file is clearly a Shopify export.
-SHOPIFY_MARKER = "lineitemquantity"
-
-FIELD_HELP = {
-    "customer": "who bought (customer id or email)",
-    "invoice": "the order or invoice number",
-    "date": "when they bought",
-    "quantity": "how many units",
-    "price": "the unit price",
-    "amount": "the line or order value",
-    "country": "the customer's country",
-    "product": "what was bought (product code)",
-    "currency": "the currency of the amounts",
-    "status": "whether the order was paid (paid, refunded, voided, failed…)",
-    "refunded": "the amount refunded on the order or payment",
-    **contacts.CONTACT_HELP,
-}
+__all__ = ["ALIASES", "FIELDS", "FIELD_HELP", "match_columns", "normalise_header"]
 
 
 def normalise_header(name: str) -> str:
@@ -180,6 +66,8 @@ def match_columns(
     skipped = layout.no_guess if layout else frozenset()
     mapping.update({f: c for f, c in by_words.items() if f not in skipped})
     contacts.complete(mapping, by_norm)
+    if "product_name" in mapping and "product" not in mapping:
+        mapping["product"] = mapping["product_name"]  # the name is the product's id too
     _require_fields(mapping, headers, ambiguous)
     return mapping
 

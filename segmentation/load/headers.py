@@ -45,12 +45,17 @@ HEADS: dict[str, dict[str, float]] = {
     "country": {"country": 3, "nation": 2},
     "product": {"product": 3, "sku": 3, "item": 2, "stock": 2, "article": 2},
     "currency": {"currency": 3},
+    "product_name": {"description": 3, "title": 1.5, "name": 1},
+    "category": {"category": 3, "subcategory": 3, "department": 2, "line": 1},
 }
 # Words that, beside a head word, make the match surer ("Customer ID", "Unit Price").
 MODIFIERS: dict[str, dict[str, float]] = {
     "customer": {"id": 1, "number": 1, "ref": 1, "reference": 1, "code": 1, "name": 0.5},
     "invoice": {"id": 1.5, "number": 1.5, "ref": 1.5, "reference": 1.5, "code": 1.5},
-    "product": {"id": 1, "number": 1, "code": 1, "name": 0.5},
+    "product": {"id": 1, "number": 1, "code": 1},
+    # "Product Name" and "Item Title" name the product's name, not its id.
+    "product_name": {"product": 2, "item": 2},
+    "category": {"product": 1, "item": 1, "sub": 0.5},
     "price": {"unit": 1, "each": 1},
     "currency": {"code": 1, "iso": 1},
 }
@@ -61,7 +66,6 @@ DISQUALIFIERS = frozenset(
         "type",
         "status",
         "segment",
-        "category",
         "class",
         "group",
         "mode",

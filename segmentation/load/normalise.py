@@ -10,7 +10,8 @@ Normalised columns (one row per line of the export, nothing dropped yet): ``cust
 none), ``timestamp`` (null if unreadable), ``quantity``, ``price``, ``amount`` (float64,
 null if not a number); where the export has them, ``status`` (what the line's status
 means, see ``segmentation.load.status``) and ``refunded`` (money refunded, once per order);
-and any other text field it has (the contacts of ``segmentation.load.contacts``), as text.
+and any other text field it has (``product_name``, ``category``, the contacts of
+``segmentation.load.contacts``), as text.
 """
 
 from __future__ import annotations

@@ -32,7 +32,17 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy .xls
 DELIMITERS = (",", ";", "\t", "|")
 NUMBER_FIELDS = ("quantity", "price", "amount", "refunded")
 SelectColumns = Callable[[list[str]], dict[str, str]]
-TEXT_FIELDS = ("customer", "invoice", "country", "product", "currency", "status", *CONTACT_FIELDS)
+TEXT_FIELDS = (
+    "customer",
+    "invoice",
+    "country",
+    "product",
+    "product_name",
+    "category",
+    "currency",
+    "status",
+    *CONTACT_FIELDS,
+)
 
 
 @dataclass

@@ -45,6 +45,7 @@ def test_uci_csv_is_read_with_month_first_dates_and_integer_customer_ids():
         "price": "UnitPrice",
         "country": "Country",
         "product": "StockCode",
+        "product_name": "Description",
     }
     got = frame_of(export)
     assert got["customer_id"].tolist() == ["17850", "17850", "17850", "13047"]
@@ -263,6 +264,8 @@ def test_superstore_export_maps_ids_not_names():
         "quantity": "Quantity",
         "amount": "Sales",
         "product": "Product ID",
+        "product_name": "Product Name",
+        "category": "Category",
         "country": "Country/Region",
         "full_name": "Customer Name",  # a contact, now that the id is another column
         "postcode": "Postal Code",

@@ -186,6 +186,9 @@ def test_json_contract_keys_are_exactly_todays(real_result):
             "strategy_keys",
             "levels",
             "facts",
+            "products",
+            "categories",
+            "pairs",
         ]
         assert list(segment["median"]) == list(FEATURES)
         assert list(segment["levels"]) == ["recency", "frequency", "average_spend", "total_spend"]

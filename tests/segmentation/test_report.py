@@ -70,6 +70,10 @@ def test_segments_csv_columns_and_rows(result):
         "p_active",
         "expected_orders_90d",
         "expected_value_90d",
+        "next_products",
+        "usual_products",
+        "next_product_ids",
+        "usual_product_ids",
     ]
     assert len(table) == len(result.customers)
     assert {row["lifecycle"] for row in table} <= {"new", "active", "at_risk", "lapsed"}

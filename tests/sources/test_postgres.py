@@ -150,3 +150,25 @@ def test_a_campaign_read_out_runs_on_the_server_and_agrees_with_duckdb(sources, 
         assert last == uploaded[1]
     assert set(on_postgres[0].index) <= set(members) and "nobody" not in on_postgres[0].index
     assert on_postgres[0]["orders"].gt(0).sum() > 30  # buyers inside the week: 44 of 187
+
+
+def test_products_are_computed_on_the_server_as_aggregates(sources, postgres_server, shop_db):
+    """What each segment over-indexes on is worked out by Postgres: every statement reading
+    the sales groups them; none returns lines. And it agrees with DuckDB on the same lines."""
+    from segmentation.pipeline import segment_prepared
+    from sources import source_products
+
+    prepared = prepare_source(sources["table"], as_of=None, timeout_s=60)
+    labels = segment_prepared(prepared, k=3).customers["segment"]
+    since = postgres_server.log_offset()
+    on_postgres = source_products(sources["table"], labels, as_of=prepared.as_of)
+    statements = postgres_server.statements(since, database=shop_db)
+    reading = [s for s in statements if re.search(r"\bsales\b", s, re.I)]
+    assert reading and all("GROUP BY" in s for s in reading), reading
+    assert not [
+        s for s in reading if re.match(r"\s*SELECT\s+\*\s+FROM\s+\"?(public\.)?sales", s, re.I)
+    ]
+    on_duckdb = source_products(sources["files"], labels, as_of=prepared.as_of)
+    assert on_postgres.segments == on_duckdb.segments and on_postgres.segments
+    assert any(s.products for s in on_postgres.segments.values())
+    pd.testing.assert_frame_equal(on_postgres.customers, on_duckdb.customers)

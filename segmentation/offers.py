@@ -1,0 +1,114 @@
+"""The products an offer names: only what the segment over-indexes on, with its figures.
+
+A strategy that speaks of an offer calls these for its wording. Each phrase names a product,
+a category or a pair from ``Evidence.products`` (``segmentation.products``: bought by at
+least 5 % and at least 10 of the segment's customers, more often than by all customers), so
+no strategy names a product the segment does not buy more than the rest. Without products
+(an export without a product column, or a segment that over-indexes on none) each returns
+None and the strategy keeps its general wording. Names are cut to ``NAME_CHARS``; escaping
+them for a message is the renderer's work.
+"""
+
+from __future__ import annotations
+
+from segmentation.affinity import PairLift, ProductLift, SegmentProducts
+from segmentation.evidence import Evidence
+from segmentation.formatting import count
+
+NAME_CHARS = 60
+SEPARATOR = "; "  # between the names and ids of a customer's products (``PRODUCT_COLUMNS``)
+PER_CUSTOMER = "listed per customer in the CSV"
+
+
+def name(text: str) -> str:
+    """A product's or category's name as a sentence shows it: one line, at most ``NAME_CHARS``."""
+    flat = " ".join(str(text).split())
+    return flat if len(flat) <= NAME_CHARS else flat[: NAME_CHARS - 1] + "…"
+
+
+def _lead(e: Evidence) -> ProductLift | None:
+    products = e.products.products if e.products is not None else ()
+    return products[0] if products else None
+
+
+def _category(e: Evidence) -> ProductLift | None:
+    categories = e.products.categories if e.products is not None else ()
+    return categories[0] if categories else None
+
+
+def _figures(item: ProductLift) -> str:
+    return f"bought by {count(item.customers, 'customer')} here, {item.lift:.1f}× the store's rate"
+
+
+def offer_items(e: Evidence, *, usual: str = "items they buy most") -> str | None:
+    """ "CATEGORY (bought by …)" when the segment over-indexes on a category, else "PRODUCT
+    (bought by …) and the other items they buy most, listed per customer in the CSV"."""
+    category = _category(e)
+    if category is not None:
+        return f"{name(category.name)} ({_figures(category)})"
+    lead = _lead(e)
+    if lead is None:
+        return None
+    return f"{name(lead.name)} ({_figures(lead)}) and the other {usual}, {PER_CUSTOMER}"
+
+
+def usual_items(e: Evidence) -> str | None:
+    """ "their usual items (…, listed per customer in the CSV), such as PRODUCT (…)"."""
+    lead = _lead(e)
+    if lead is None:
+        return None
+    return f"their usual items ({PER_CUSTOMER}), such as {name(lead.name)} ({_figures(lead)})"
+
+
+def bundle(e: Evidence) -> PairLift | None:
+    """The pair of over-indexed products this segment's customers buy together most."""
+    pairs = e.products.pairs if e.products is not None else ()
+    return pairs[0] if pairs else None
+
+
+def bundle_phrase(pair: PairLift) -> str:
+    """ "bundle A with B: bought together by N of this segment's customers, L× more often
+    than chance"."""
+    return (
+        f"bundle {name(pair.a.name)} with {name(pair.b.name)}: bought together by "
+        f"{count(pair.customers, 'customer')} of this segment, {pair.lift:.1f}× more often "
+        "than chance"
+    )
+
+
+def next_items(e: Evidence) -> str | None:
+    """ "each customer's next products (…), led for this segment by PRODUCT (…)"."""
+    lead = _lead(e)
+    if lead is None:
+        return None
+    return (
+        f"each customer's five next products ({PER_CUSTOMER}: what customers who bought the "
+        f"same items bought next), and for the segment as a whole {name(lead.name)} "
+        f"({_figures(lead)})"
+    )
+
+
+def products_line(products: SegmentProducts | None) -> str | None:
+    """One line: what a segment buys more than the rest, with each share and lift, and the
+    pairs its customers buy together most; None when it over-indexes on nothing."""
+    if not products:
+        return None
+    parts = []
+    if products.products:
+        listed = ", ".join(_item(p) for p in products.products)
+        parts.append(f"Buys more than the rest: {listed}.")
+    if products.categories:
+        listed = ", ".join(_item(c) for c in products.categories)
+        parts.append(f"Categories: {listed}.")
+    if products.pairs:
+        listed = "; ".join(
+            f"{name(p.a.name)} + {name(p.b.name)} ({count(p.customers, 'customer')}, "
+            f"{p.confidence:.0%} of the first's buyers, {p.lift:.1f}× chance)"
+            for p in products.pairs
+        )
+        parts.append(f"Bought together: {listed}.")
+    return " ".join(parts)
+
+
+def _item(item: ProductLift) -> str:
+    return f"{name(item.name)} ({item.share:.0%} of them, {item.lift:.1f}×)"

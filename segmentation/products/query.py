@@ -1,0 +1,160 @@
+"""What was bought, as ibis expressions: per customer and product, per product, per segment.
+
+The same expressions run on DuckDB in-process and on a source's own backend; only one row
+per customer and product, per product, or per segment and product comes back. Input: a
+table of the engine's ``NORMALISED`` columns (``product_name`` and ``category`` when the
+export has them) and, for the segment queries, a table of ``customer_id`` and ``segment``.
+
+A line counts when it is a kept purchase (``segmentation.engine.query.drop_reason`` is
+null), not a cancellation, before the as-of, and names a product (its id, or its name when
+the export has no id on that line).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import ibis
+import ibis.expr.types as ir
+
+from segmentation.engine.query import cancelled, drop_reason
+
+# A segment over-indexes on a product when at least MIN_SHARE of its customers, and at least
+# MIN_BUYERS of them, bought it, and that share is above the share among all customers. The
+# share keeps a segment's line about what many of its customers do; the count keeps a lift
+# from resting on a handful of people (3 buyers of 40 is 7.5 %, and one more or less moves
+# it by a third).
+MIN_SHARE = 0.05
+MIN_BUYERS = 10
+TOP = 5  # products and categories per segment
+PAIR_CANDIDATES = 60  # a segment's most-bought over-indexed products, paired among themselves
+TOP_PAIRS = 3
+PRODUCT_TEXT = ("product_name", "category")  # read when present
+# Lines that are a service or a correction, not something to offer: postage, carriage,
+# fees, bank charges, discounts, manual adjustments, samples (the real data's POST, DOT, C2,
+# BANK CHARGES, AMAZONFEE, D, M, S lines). Read from the name, or the id when there is none.
+NOT_A_PRODUCT = (
+    r"(?i)^\s*(dotcom )?(postage|carriage|shipping|delivery|manual|discount|amazon fee|fees?|"
+    r"bank charges|charges|adjustment|adjust bad debt|samples?)\s*$"
+)
+
+
+def purchases(t: ir.Table, *, as_of: dt.date | None) -> ir.Table:
+    """The lines that count, with ``product`` filled from ``product_name`` where blank."""
+    keep = drop_reason(t).isnull() & ~cancelled(t)
+    if as_of is not None:
+        keep &= t.timestamp < dt.datetime.combine(as_of, dt.time())
+    product = t["product"]
+    if "product_name" in t.columns:
+        product = product.coalesce(t["product_name"])
+    t = t.mutate(product=product)
+    return t.filter(keep & t["product"].notnull())
+
+
+def customer_products(lines: ir.Table) -> ir.Table:
+    """One row per customer and product (and its name and category, where the export has
+    them): ``lines`` bought and the ``last_bought`` time. Everything else reads this."""
+    keys = ["customer_id", "product", *(c for c in PRODUCT_TEXT if c in lines.columns)]
+    bought = lines.group_by(keys).aggregate(lines=lines.count(), last_bought=lines.timestamp.max())
+    text = bought["product_name"] if "product_name" in bought.columns else bought["product"]
+    return bought.filter(~text.re_search(NOT_A_PRODUCT).fill_null(False))
+
+
+def per_product(bought: ir.Table) -> ir.Table:
+    """``customer_products`` with one row per customer and product, whatever its names."""
+    if not any(c in bought.columns for c in PRODUCT_TEXT):
+        return bought
+    return bought.group_by(["customer_id", "product"]).aggregate(
+        lines=bought["lines"].sum(), last_bought=bought.last_bought.max()
+    )
+
+
+def product_names(bought: ir.Table) -> ir.Table:
+    """One row per product: ``name`` (its most frequent, by lines; ties by text), ``names``
+    (how many different names it had) and ``category`` (its most frequent), where the
+    export has them. ``bought`` is ``customer_products``."""
+    columns = [c for c in PRODUCT_TEXT if c in bought.columns]
+    base = bought.select("product").distinct()
+    for column in columns:
+        counted = bought.filter(bought[column].notnull())
+        counted = counted.group_by(["product", column]).aggregate(_n=counted["lines"].sum())
+        rank = ibis.row_number().over(
+            group_by=counted["product"], order_by=[ibis.desc(counted._n), counted[column]]
+        )
+        first = counted.mutate(_rank=rank, _names=counted.count().over(group_by="product"))
+        first = first.filter(first._rank == 0)
+        out = "name" if column == "product_name" else column
+        keep = {out: first[column], "product": first["product"]}
+        if column == "product_name":
+            keep["names"] = first._names
+        base = base.left_join(first.select(**keep), "product").drop("product_right")
+    return base
+
+
+def over_indexed(bought: ir.Table, labels: ir.Table, *, key: str = "product") -> ir.Table:
+    """Per segment, the values of ``key`` (a product, or a category) it over-indexes on:
+    ``segment``, ``key``, ``buyers`` (its customers who bought it), ``size`` (its customers),
+    ``share``, ``lift`` (share / share among all labelled customers), and ``rank`` (by lift)
+    and ``rank_buyers`` (by buyers) within the segment, from 0.
+
+    ``bought`` has one row per customer and ``key`` (or several: they count once)."""
+    pairs = bought.select("customer_id", key).distinct()
+    joined = pairs.join(labels, "customer_id")
+    sizes = labels.group_by("segment").aggregate(size=labels.count())
+    # All labelled customers as a one-row table, not a scalar: ibis reads the same count
+    # inside ``sizes`` and outside as one expression.
+    everyone = labels.aggregate(_everyone=labels.segment.count())
+    overall = joined.group_by(key).aggregate(_all=joined.count())
+    per = joined.group_by(["segment", key]).aggregate(buyers=joined.count())
+    per = per.join(sizes, "segment").join(overall, key).cross_join(everyone)
+    share = per.buyers.cast("float64") / per["size"]
+    lift = share / (per._all.cast("float64") / per._everyone)
+    per = per.mutate(share=share, lift=lift)
+    per = per.filter((per.buyers >= MIN_BUYERS) & (per.share >= MIN_SHARE) & (per.lift > 1.0))
+    by_lift = ibis.row_number().over(
+        group_by=per.segment, order_by=[ibis.desc(per.lift), ibis.desc(per.buyers), per[key]]
+    )
+    by_buyers = ibis.row_number().over(
+        group_by=per.segment, order_by=[ibis.desc(per.buyers), ibis.desc(per.lift), per[key]]
+    )
+    return per.select(
+        "segment", key, "buyers", "size", "share", "lift", rank=by_lift, rank_buyers=by_buyers
+    )
+
+
+def top(ranked: ir.Table) -> ir.Table:
+    """``over_indexed``'s ``TOP`` per segment, by lift."""
+    return ranked.filter(ranked["rank"] < TOP)
+
+
+def candidates(ranked: ir.Table) -> ir.Table:
+    """``over_indexed``'s ``PAIR_CANDIDATES`` most-bought products per segment."""
+    return ranked.filter(ranked.rank_buyers < PAIR_CANDIDATES)
+
+
+def pairs_query(bought: ir.Table, labels: ir.Table, candidates: ir.Table) -> ir.Table:
+    """Per segment, the pairs of its ``candidates`` (``segment``, ``product``, ``buyers``)
+    bought by the same customers: ``segment``, ``a``, ``b`` (a < b), ``both`` (its customers
+    who bought the two), ``buyers_a``, ``buyers_b`` and ``size``; only pairs bought together
+    by at least ``MIN_BUYERS`` customers."""
+    mine = bought.select("customer_id", "product").join(labels, "customer_id")
+    mine = mine.join(candidates.select("segment", "product"), ["segment", "product"])
+    # A group-by the optimiser cannot see through: joined first, the two sides of the
+    # self-join would meet on every product a customer bought (DuckDB took 20 GB so).
+    mine = mine.group_by(["customer_id", "segment", "product"]).aggregate(_n=mine.count())
+    left = mine.select("customer_id", "segment", a="product")
+    right = mine.view().select("customer_id", "segment", b="product")  # a self-join needs a view
+    both = left.join(right, ["customer_id", "segment"])
+    both = both.filter(both.a < both.b)
+    counted = both.group_by(["segment", "a", "b"]).aggregate(both=both.count())
+    counted = counted.filter(counted.both >= MIN_BUYERS)
+    sizes = candidates.select("segment", a="product", buyers_a="buyers", size="size")
+    counted = counted.join(sizes, ["segment", "a"])
+    other = candidates.select("segment", b="product", buyers_b="buyers")
+    return counted.join(other, ["segment", "b"])
+
+
+def floor_for(size: int) -> int:
+    """The fewest of a segment's ``size`` customers a product needs (``MIN_SHARE``, ``MIN_BUYERS``)."""
+    return max(MIN_BUYERS, math.ceil(MIN_SHARE * size))
