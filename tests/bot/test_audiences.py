@@ -190,7 +190,13 @@ def test_nothing_of_the_contacts_reaches_a_channel_a_log_or_the_database(
     assert channel == _dm(env)
     (mary,) = [r for r in _rows(tool) if r["Email Address"] == "john_smith@gmail.com"]
     assert (mary["First Name"], mary["Last Name"]) == ("Mary", "Smith") and mary["Tags"]
-    assert list(mary) == ["Email Address", "First Name", "Last Name", "Tags"]
+    # The run knows each customer's next products (the export names its products), so the
+    # e-mail tool's list carries them: none of them one Mary already bought.
+    assert list(mary) == ["Email Address", "First Name", "Last Name", "Tags", "Next Products"]
+    lines = pd.read_csv(io.BytesIO(contacts_csv))
+    bought = set(lines.loc[lines["CustomerID"] == int(PLANTED), "Description"])
+    offered = [name for name in mary["Next Products"].split("; ") if name]
+    assert offered and not bought & set(offered)
     for asked in ("export as meta", "export as google", "export 1 as email", "customer 99999",
                   "export Nobody as meta", "campaign export none as google"):  # fmt: skip
         say(slack, asked, channel=env.channel, user=env.user)
