@@ -19,8 +19,8 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from segmentation.errors import ExportError
-from segmentation.load.contacts import CONTACT_FIELDS
 from segmentation.load.encoding import is_utf8, transcoded, without_bom
+from segmentation.load.fields import FIELDS
 from segmentation.load.limits import ReadLimits, inflate_gzip, read_member
 from segmentation.load.spreadsheet import check_formulas, check_xlsx, has_formulas, read_xlsx
 
@@ -32,17 +32,8 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy .xls
 DELIMITERS = (",", ";", "\t", "|")
 NUMBER_FIELDS = ("quantity", "price", "amount", "refunded")
 SelectColumns = Callable[[list[str]], dict[str, str]]
-TEXT_FIELDS = (
-    "customer",
-    "invoice",
-    "country",
-    "product",
-    "product_name",
-    "category",
-    "currency",
-    "status",
-    *CONTACT_FIELDS,
-)
+# Every field but the date and the numbers is text, read as a dictionary.
+TEXT_FIELDS = tuple(f for f in FIELDS if f not in (*NUMBER_FIELDS, "date"))
 
 
 @dataclass
