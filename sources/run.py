@@ -151,6 +151,7 @@ def _within(source: Source, timeout_s: float, work: Callable[[Session], T]) -> T
             outcome["error"] = e
 
     thread = threading.Thread(target=run, name=f"source-{source.name}", daemon=True)
+    started = time.monotonic()
     thread.start()
     thread.join(timeout_s)
     if thread.is_alive():
@@ -158,7 +159,13 @@ def _within(source: Source, timeout_s: float, work: Callable[[Session], T]) -> T
         _stop(thread, holder, source)
         raise timed_out(source, timeout_s)
     if "error" in outcome:
-        raise explain(outcome["error"], source, timeout_s=timeout_s) from None
+        error = explain(outcome["error"], source, timeout_s=timeout_s)
+        # The server ends a session at the same limit (statement and idle-in-transaction
+        # timeouts), and its drivers word that as a closed connection: past the deadline,
+        # whatever ended the read, it is the deadline.
+        raise (
+            timed_out(source, timeout_s) if time.monotonic() - started >= timeout_s else error
+        ) from None
     return outcome["value"]
 
 

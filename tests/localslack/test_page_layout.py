@@ -97,10 +97,14 @@ def open_thread(page) -> object:
 def box(page, selector: str) -> dict:
     # The page re-renders a list when the long poll brings news: wait for the element to be
     # on screen again rather than measure one that was just replaced.
-    page.locator(selector).wait_for(state="visible")
-    b = page.locator(selector).bounding_box()
-    assert b is not None, f"{selector} is not displayed"
-    return b
+    # It can be replaced again between the wait and the measure, so a few tries.
+    for _ in range(20):
+        page.locator(selector).wait_for(state="visible")
+        b = page.locator(selector).bounding_box()
+        if b is not None:
+            return b
+        page.wait_for_timeout(50)
+    raise AssertionError(f"{selector} is not displayed")
 
 
 def overlap(a: dict, b: dict) -> bool:
