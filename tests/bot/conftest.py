@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -81,16 +82,24 @@ def start_bot(slack: LocalSlack, settings: Settings, jobs: JobQueue | None) -> t
     return bot, stop
 
 
-@pytest.fixture
-def running(tmp_path: Path, jobs: JobQueue) -> Iterator[Running]:
+@contextmanager
+def running_bot(tmp_path: Path, jobs: JobQueue, **settings: object) -> Iterator[Running]:
+    """A bot on a fresh local Slack with one user in one channel; ``settings`` override the
+    defaults (``settings_for``)."""
     with LocalSlack() as slack:
-        settings = settings_for(slack, tmp_path)
-        bot, stop = start_bot(slack, settings, jobs)
+        chosen = settings_for(slack, tmp_path, **settings)
+        bot, stop = start_bot(slack, chosen, jobs)
         user = slack.add_user("ana")
         channel = slack.add_channel("marketing", members=[user])
-        env = Running(slack, bot, settings, channel, user, stop)
+        env = Running(slack, bot, chosen, channel, user, stop)
         yield env
         env.stop()
+
+
+@pytest.fixture
+def running(tmp_path: Path, jobs: JobQueue) -> Iterator[Running]:
+    with running_bot(tmp_path, jobs) as env:
+        yield env
 
 
 @pytest.fixture

@@ -19,8 +19,7 @@ import pandas as pd
 import pytest
 
 from bot.jobs.queue import JobQueue
-from localslack import LocalSlack
-from tests.bot.conftest import Running, settings_for, start_bot
+from tests.bot.conftest import Running, running_bot
 from tests.bot.helpers import say, wait_results
 
 # Meta's examples (Customer Information Parameters): "John_Smith@gmail.com", US "(650)555-1212",
@@ -161,14 +160,8 @@ def test_the_email_tool_list_is_off_unless_the_operator_turns_it_on(
 
 @pytest.fixture
 def email_tool_on(tmp_path: Path, jobs: JobQueue) -> Iterator[Running]:
-    with LocalSlack() as slack:
-        settings = settings_for(slack, tmp_path, email_tool_export=True)
-        bot, stop = start_bot(slack, settings, jobs)
-        user = slack.add_user("ana")
-        channel = slack.add_channel("marketing", members=[user])
-        env = Running(slack, bot, settings, channel, user, stop)
+    with running_bot(tmp_path, jobs, email_tool_export=True) as env:
         yield env
-        env.stop()
 
 
 def test_nothing_of_the_contacts_reaches_a_channel_a_log_or_the_database(

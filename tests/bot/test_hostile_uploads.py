@@ -17,8 +17,7 @@ from pathlib import Path
 import pytest
 
 from bot.jobs.queue import JobQueue
-from localslack import LocalSlack
-from tests.bot.conftest import Running, settings_for, start_bot
+from tests.bot.conftest import Running, running_bot
 from tests.bot.helpers import say, thread_texts, wait_results
 from tests.segmentation import hostile as h
 
@@ -30,14 +29,8 @@ LINE = "536999,85123A,WHITE MUG,2,9999-12-31 10:00,3.5,12345,United Kingdom"
 @pytest.fixture
 def small(tmp_path: Path, jobs: JobQueue) -> Iterator[Running]:
     """``running`` with SEGBOT_MAX_UPLOAD_MB=16."""
-    with LocalSlack() as slack:
-        settings = settings_for(slack, tmp_path, max_upload_mb=16)
-        bot, stop = start_bot(slack, settings, jobs)
-        user = slack.add_user("ana")
-        channel = slack.add_channel("marketing", members=[user])
-        env = Running(slack, bot, settings, channel, user, stop)
+    with running_bot(tmp_path, jobs, max_upload_mb=16) as env:
         yield env
-        env.stop()
 
 
 def _answer(env: Running, name: str, content: bytes, timeout: float = 60) -> str:
