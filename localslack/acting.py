@@ -8,6 +8,7 @@ for conversations the bot is in, as with a real ``message.channels`` subscriptio
 
 from __future__ import annotations
 
+import copy
 import json
 import time
 import uuid
@@ -243,7 +244,11 @@ class ActingAsSlack(ActingOnViews, ActingOnChannels):
         block_id = found[0] or block_id
         element = found[1]
         action = {"action_id": action_id, "block_id": block_id, "type": element.get("type")}
-        state: dict = {"values": {}}
+        # As Slack does, every interaction carries what this person picked in the message's
+        # selects so far (``state.values``), not only the element acted on.
+        picks = self.__dict__.setdefault("_picks", {}).setdefault(
+            (user_id, channel_id, message_ts), {}
+        )
         if selected is None:
             action.update(text=element.get("text"), value=value or element.get("value"))
         else:
@@ -255,7 +260,7 @@ class ActingAsSlack(ActingOnViews, ActingOnChannels):
                 raise AssertionError(f"{action_id!r} has no option with value {selected!r}")
             action.update(selected_option=option, placeholder=element.get("placeholder"))
             state_value = {"type": element.get("type"), "selected_option": option}
-            state["values"] = {block_id: {action_id: state_value}}
+            picks.setdefault(block_id, {})[action_id] = state_value
         action["action_ts"] = f"{time.time():.6f}"
         hook = Hook(channel_id, user_id, message_ts=message_ts, is_ephemeral=is_ephemeral)
         payload = payloads.block_actions(
@@ -270,7 +275,7 @@ class ActingAsSlack(ActingOnViews, ActingOnChannels):
             },
             message=None if is_ephemeral else message,
             action=action,
-            state=state,
+            state={"values": copy.deepcopy(picks)},
             response_url=self._hook_url("actions", hook),
             trigger=ws.views.issue_trigger(payloads.trigger_id(), user_id),
         )
