@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import pyarrow.feather as feather
 import sqlite_utils
 
@@ -61,7 +62,7 @@ def open_pending_upload(
     scope: Scope,
     export: ExportRecord,
     *,
-    transactions: pd.DataFrame,
+    transactions: pa.Table | pd.DataFrame,
     data_dir: str | Path,
     user_id: str | None,
     base_dataset_id: int,

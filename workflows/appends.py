@@ -15,6 +15,7 @@ import pandas as pd
 
 import storage
 from segmentation.load import Export, ExportRecord
+from segmentation.load.arrow_frame import frame_from_arrow
 from segmentation.pipeline import Provenance
 from segmentation.summary import RunSummary
 from storage import Dataset
@@ -100,16 +101,16 @@ def question_for(w: Where, export: Export, *, file_id: str | None) -> AppendQues
             return None
     if stored is None:
         return None
-    overlap = compare(
-        dict(export.mapping), base.mapping, line_span(export.transactions), line_span(stored)
-    )
+    # Only the two columns the span reads become pandas; the kept file is the table itself.
+    uploaded = line_span(frame_from_arrow(export.table.select(["customer_id", "timestamp"])))
+    overlap = compare(dict(export.mapping), base.mapping, uploaded, line_span(stored))
     with storage.connect(w.db_path) as db:
         append_id = open_pending_upload(
-            db, w.scope, export.record, transactions=export.transactions, data_dir=w.data_dir,
+            db, w.scope, export.record, transactions=export.table, data_dir=w.data_dir,
             user_id=w.user_id, base_dataset_id=base.id, slack_file_id=file_id,
             suggested=overlap.suggested,
         )  # fmt: skip
-    lines = len(export.transactions)
+    lines = export.table.num_rows
     return AppendQuestion(append_id, name, lines, base.file_name, len(stored), overlap)
 
 

@@ -202,9 +202,8 @@ def meaning_of_entries(dictionary: pa.Array) -> pa.Array:
     return pc.index_in(read, value_set=pa.array(MEANINGS))
 
 
-def meanings(codes: pa.Array, dictionary: pa.Array) -> pa.DictionaryArray:
-    """Lines' status codes as what each status means."""
-    per_entry = meaning_of_entries(dictionary)
+def meanings(codes: pa.Array, per_entry: pa.Array) -> pa.DictionaryArray:
+    """Lines' status codes as what each status means (``meaning_of_entries``)."""
     return pa.DictionaryArray.from_arrays(
         pc.take(per_entry, codes.cast(pa.int32())), pa.array(MEANINGS)
     )

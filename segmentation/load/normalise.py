@@ -73,11 +73,13 @@ def normalise(
     for field in ("customer", "country", "status"):
         if field in columns and field not in lines:
             lines[field] = columns[field].indices
-    table = _assembled(raw.num_rows, columns, numbers, dates, lines)
+    # What each distinct status means, read once for the lines and for the notes.
+    meant = cells.meaning_of_entries(columns["status"].dictionary) if "status" in fields else None
+    table = _assembled(raw.num_rows, columns, numbers, dates, lines, meant)
     invoice = columns.get("invoice")
     notes[:0] = orphan_notes(lines, invoice, rules, layout)
-    if "status" in fields:
-        notes += status_notes(columns["status"], lines["status"], mapping["status"])
+    if meant is not None:
+        notes += status_notes(columns["status"], lines["status"], meant, mapping["status"])
     notes += refund_notes(lines, invoice, rules, mapping)
     return table, order, signs, notes
 
@@ -88,9 +90,11 @@ def _assembled(
     numbers: dict[str, pa.Array],
     dates: cells.Dates,
     lines: dict[str, pa.Array],
+    meant: pa.Array | None,
 ) -> pa.Table:
     """The normalised table: each text column's codes (after the line rules) over its
-    normalised dictionary, dates taken from their readings, numbers as read."""
+    normalised dictionary, dates taken from their readings, numbers as read, statuses as
+    what each entry means (``meant``)."""
     out: dict[str, pa.Array] = {}
     for field in IDS:
         out[RENAMED.get(field, field)] = (
@@ -102,8 +106,8 @@ def _assembled(
     for field in ("quantity", "price"):
         out[field] = numbers.get(field, pa.nulls(n, pa.float64()))
     out["amount"] = lines["amount"]
-    if "status" in columns:
-        out["status"] = cells.meanings(lines["status"], columns["status"].dictionary)
+    if meant is not None:
+        out["status"] = cells.meanings(lines["status"], meant)
     if "refunded" in lines:
         out["refunded"] = lines["refunded"]
     for field in sorted(set(columns) - {*IDS, *NUMBERS, "date", "status", "currency"}):

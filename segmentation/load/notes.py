@@ -12,7 +12,7 @@ import pyarrow as pa
 
 import segmentation.load.status as statuses
 from segmentation.errors import ExportError
-from segmentation.load.cells import MEANINGS, meaning_of_entries
+from segmentation.load.cells import MEANINGS
 from segmentation.load.columns import normalise_header
 from segmentation.load.lines import OrderRules
 from segmentation.load.platforms import ORDER_TOTALS, Layout
@@ -116,11 +116,12 @@ def _orders(rows: np.ndarray, invoice: pa.Array) -> str:
     return f"{word} {shown}" + (f" and {more:,} more" if more > 0 else "")
 
 
-def status_notes(column: pa.Array, codes: pa.Array, name: str) -> list[str]:
+def status_notes(column: pa.Array, codes: pa.Array, meant: pa.Array, name: str) -> list[str]:
     """Notes naming the status values that are not sales and those not known, with the
-    lines they stand on (after carrying an order's status to its lines)."""
+    lines they stand on (after carrying an order's status to its lines); ``meant`` is what
+    each entry of the column's dictionary means (``cells.meaning_of_entries``)."""
     texts = [str(t).strip() if t is not None else "" for t in column.dictionary.to_pylist()]
-    meaning = meaning_of_entries(column.dictionary).fill_null(-1).to_numpy(zero_copy_only=False)
+    meaning = meant.fill_null(-1).to_numpy(zero_copy_only=False)
     line_codes = codes.fill_null(-1).to_numpy(zero_copy_only=False)
     rows = np.bincount(line_codes[line_codes >= 0], minlength=len(texts))
     notes = []
