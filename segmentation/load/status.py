@@ -18,8 +18,6 @@ figure never silently includes or excludes them.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Iterable
 
 SALE = "sale"
@@ -32,8 +30,9 @@ def _phrases(text: str) -> frozenset[str]:
     return frozenset(line.strip() for line in text.strip().splitlines() if line.strip())
 
 
-# Already folded (see ``fold``). English first, then French, German, Spanish, Portuguese,
-# Italian and Dutch: the languages stores' back offices are most often set to.
+# Already folded (as ``values.status`` folds a cell). English first, then French, German,
+# Spanish, Portuguese, Italian and Dutch: the languages stores' back offices are most often
+# set to.
 SALES = _phrases(
     """
     paid
@@ -142,26 +141,8 @@ NOT_SALES = _phrases(
 )
 
 
-def fold(value: str) -> str:
-    """A status as compared: lower case, no accents, no ``wc-`` prefix, words split by one
-    space ("Partially_Refunded" -> "partially refunded", "Payé" -> "paye")."""
-    text = unicodedata.normalize("NFKD", str(value)).encode("ascii", "ignore").decode()
-    text = re.sub(r"[\s_\-./]+", " ", text.lower()).strip()
-    return text.removeprefix("wc ")
-
-
-def meaning(value: str) -> str:
-    """``SALE``, ``NOT_A_SALE`` or ``UNKNOWN`` for one status value."""
-    folded = fold(value)
-    if folded in SALES:
-        return SALE
-    if folded in NOT_SALES:
-        return NOT_A_SALE
-    return UNKNOWN
-
-
 def folded_values(meaning_wanted: str) -> tuple[str, ...]:
-    """The folded values with that meaning, sorted (for engines that compare in SQL)."""
+    """The folded values with that meaning, sorted (``values.status`` compares them in SQL)."""
     values = SALES if meaning_wanted == SALE else NOT_SALES
     return tuple(sorted(values))
 

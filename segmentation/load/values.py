@@ -120,7 +120,7 @@ def _iso(text: ir.StringValue) -> ir.TimestampValue:
 
 
 def status(value: ir.Value) -> ir.StringValue:
-    """What a status means, as ``segmentation.load.status.meaning`` reads it: case, the
+    """What a status means (``segmentation.load.status`` lists the words): case, the
     ``wc-`` prefix, separators and the accents of the languages it knows ignored; null for
     a blank status (it says nothing)."""
     text = value.cast(idt.string).lower().translate(ACCENTED, PLAIN)
