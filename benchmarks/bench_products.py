@@ -34,6 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
+import pyarrow as pa  # noqa: E402
 
 from benchmarks.datasets import REAL_PARQUET  # noqa: E402
 
@@ -41,7 +42,7 @@ CUTS = (dt.date(2011, 9, 1), dt.date(2011, 7, 1))
 K = 5
 
 
-def split(transactions: pd.DataFrame, cut: dt.date) -> tuple[pd.DataFrame, dict[str, set]]:
+def split(transactions: pd.DataFrame, cut: dt.date) -> tuple[pa.Table, dict[str, set]]:
     """The history's customer-product rows before ``cut`` and, per customer, the products
     bought on or after it (both through segbot's own engine expressions)."""
     from segmentation.products.engine import local_lines
@@ -49,7 +50,9 @@ def split(transactions: pd.DataFrame, cut: dt.date) -> tuple[pd.DataFrame, dict[
 
     with local_lines(transactions, as_of=None) as engine:
         lines, cutoff = engine.lines, dt.datetime.combine(cut, dt.time())
-        history = engine.run(per_product(customer_products(lines.filter(lines.timestamp < cutoff))))
+        history = engine.fetch(
+            per_product(customer_products(lines.filter(lines.timestamp < cutoff)))
+        )
         later = engine.run(lines.filter(lines.timestamp >= cutoff).select("customer_id", "product"))
     after = later.groupby("customer_id")["product"].agg(set).to_dict()
     return history, after
@@ -98,7 +101,7 @@ def accuracy(cut: dt.date, transactions: pd.DataFrame) -> dict[str, float]:
     from segmentation.products.recommend import baskets, next_products, usual_products
 
     history, after = split(transactions, cut)
-    b = baskets(history, pd.Timestamp(cut))
+    b = baskets(history, cut)
     results = {
         "popularity": popularity_next(b),
         "co-occur": next_products(
@@ -131,15 +134,38 @@ for _ in range(3):  # the first call also compiles the queries: the median of th
     products = products_of_frame(export.table, labels, as_of=result.summary.as_of)
     seconds.append(time.perf_counter() - t)
     cpu.append(time.process_time() - c)
-print(json.dumps({{"seconds": sorted(seconds)[1], "cpu": sorted(cpu)[1], "customers": len(labels),
-                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
+print(json.dumps({{"seconds": sorted(seconds)[1], "cpu": sorted(cpu)[1], "customers": len(labels)}}))
+"""
+
+# One whole run (load, engine, clustering, predictions, and products when asked) in a fresh
+# process: its peak memory is the run's own, not that of the timing loop's repeats.
+PEAK = """
+import json, resource
+from segmentation.engine import prepare_frame
+from segmentation.load import load_export
+from segmentation.pipeline import segment_prepared
+from segmentation.products import products_of_frame
+export = load_export({path!r})
+prepared = prepare_frame(export.table, rows_read=export.rows_read)
+basket = (lambda labels, as_of: products_of_frame(export.table, labels, as_of=as_of)) if {products!r} else None
+segment_prepared(prepared, basket=basket)
+print(json.dumps({{"rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
 """
 
 
-def timed(path: Path) -> dict:
-    out = subprocess.run([sys.executable, "-c", TIMED.format(path=str(path))], check=True,
-                         capture_output=True, text=True, cwd=Path(__file__).parent.parent)  # fmt: skip
+def _subprocess(script: str) -> dict:
+    out = subprocess.run([sys.executable, "-c", script], check=True, capture_output=True,
+                         text=True, cwd=Path(__file__).parent.parent)  # fmt: skip
     return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def timed(path: Path) -> dict:
+    """The products' time in-process and the whole run's peak memory with and without them."""
+    got = _subprocess(TIMED.format(path=str(path)))
+    for products in (True, False):
+        peak = _subprocess(PEAK.format(path=str(path), products=products))["rss_mb"]
+        got["rss_mb" if products else "rss_mb_without"] = peak
+    return got
 
 
 def main() -> None:
@@ -173,8 +199,9 @@ def main() -> None:
     print("\nproducts + affinity + next products, in-process (after segmenting):")
     for label, path in cases:
         got = timed(path)
-        print(f"  {label:<12} {got['seconds']:.2f} s ({got['cpu']:.2f} CPU s), {got['customers']:,} customers, "
-              f"peak RSS of the whole run {got['rss_mb']:,.0f} MB")  # fmt: skip
+        print(f"  {label:<12} {got['seconds']:.2f} s ({got['cpu']:.2f} CPU s), {got['customers']:,} customers; "
+              f"peak RSS of a whole run {got['rss_mb']:,.0f} MB, "
+              f"{got['rss_mb_without']:,.0f} MB without products")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ from segmentation.load.limits import ReadLimits
 from segmentation.load.normalise import normalise
 from segmentation.load.readers import RawTable, read_table
 from segmentation.load.record import ExportRecord
+from segmentation.memory import give_back_freed_memory
 
 
 @dataclass
@@ -113,7 +114,7 @@ def load_export(
         *read_notes,
         *[n for n in [order.describe(), *currency_notes, *_reader_notes(raw)] if n],
     ]
-    return Export(
+    export = Export(
         table=table,
         mapping=raw.mapping,
         file_format=raw.file_format,
@@ -127,6 +128,9 @@ def load_export(
         file_name=name,
         sha256=sha256,
     )
+    del raw  # the file as read: freed, and handed back, before the engine's steps allocate
+    give_back_freed_memory()
+    return export
 
 
 def _file_bytes(source: str | Path | bytes, name: str | None) -> tuple[bytes, str]:

@@ -22,6 +22,7 @@ import segmentation.products.query as q
 from segmentation.affinity import PairLift, ProductLift, SegmentProducts
 from segmentation.engine.local import OPTIONAL, database, sql
 from segmentation.engine.query import NORMALISED
+from segmentation.memory import give_back_freed_memory
 from segmentation.offers import SEPARATOR
 from segmentation.products.recommend import baskets, next_products, usual_products
 from segmentation.result import PRODUCT_COLUMNS
@@ -80,13 +81,15 @@ def products_of_table(table: ir.Table, labels: ir.Table, *, as_of: dt.date) -> P
 class Engine:
     """Where the queries run: ``run`` an expression, the purchases that count (``lines``),
     the customers' segments (``labels``) and, in-process only, ``hold`` an expression's rows
-    as a table of their own (as Arrow: they never become Python objects)."""
+    as a table of their own (as Arrow: they never become Python objects) and ``let_go`` of
+    them once read for the last time."""
 
     run: Run
     fetch: Callable[[ir.Table], pa.Table]
     lines: ir.Table
     labels: ir.Table | None = None
     hold: Callable[[ir.Table, str], ir.Table] | None = None
+    let_go: Callable[[str], None] | None = None
 
 
 @contextmanager
@@ -114,14 +117,19 @@ def local_lines(
         def fetch(expr: ir.Table) -> pa.Table:
             return con.sql(sql(expr.op())).to_arrow_table()
 
+        def let_go(name: str) -> None:
+            con.unregister(name)
+            give_back_freed_memory()
+
         table = register(arrow, "transactions")
         held = None
         if labels is not None:
             held = register(pa.table({"customer_id": labels.index.astype(str).to_numpy(dtype=object),
                                   "segment": labels.to_numpy(dtype=np.int64)}), "segment_labels")  # fmt: skip
         yield Engine(
-            run=run, fetch=fetch, lines=q.purchases(table, as_of=as_of), labels=held, hold=hold
-        )
+            run=run, fetch=fetch, lines=q.purchases(table, as_of=as_of), labels=held, hold=hold,
+            let_go=let_go,
+        )  # fmt: skip
 
 
 def _products(engine: Engine, as_of: dt.date) -> Products:
@@ -140,8 +148,16 @@ def _products(engine: Engine, as_of: dt.date) -> Products:
         with_category = bought.filter(bought.category.notnull())
         categories = run(q.top(q.over_indexed(with_category, labels, key="category")))
     segments = _segments(top, pairs, categories, names)
-    customers = _per_customer(_coded(engine.fetch(q.per_product(bought))), names, as_of)
+    customers = _per_customer(_read_last(engine, q.per_product(bought)), names, as_of)
     return Products(segments=segments, customers=customers, notes=_name_notes(names))
+
+
+def _read_last(engine: Engine, expr: ir.Table) -> pa.Table:
+    """``expr``'s rows, the held rows let go: the recommender's matrices need the room."""
+    rows = engine.fetch(expr)
+    if engine.let_go is not None:
+        engine.let_go("customer_products")
+    return rows
 
 
 def _name_notes(names: pd.DataFrame) -> tuple[str, ...]:
@@ -214,22 +230,11 @@ def _pairs(rows: pd.DataFrame, names: pd.DataFrame) -> tuple[PairLift, ...]:
     return tuple(chosen)
 
 
-def _coded(rows: pa.Table) -> pd.DataFrame:
-    """Rows per customer and product with both ids as categories: a 10× export's 2.7 M rows
-    as Python strings took 400 MB; as dictionary codes they take a tenth of it."""
-    ids = ("customer_id", "product")
-    frame = pa.table(
-        {c: rows[c].dictionary_encode() if c in ids else rows[c] for c in rows.column_names}
-    ).to_pandas()
-    # Categories in text order, whatever order the backend returned the rows in.
-    return frame.assign(
-        **{c: frame[c].cat.reorder_categories(frame[c].cat.categories.sort_values()) for c in ids}
-    )
-
-
-def _per_customer(pairs: pd.DataFrame, names: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
-    """``PRODUCT_COLUMNS`` per customer who bought a named product."""
-    b = baskets(pairs, pd.Timestamp(as_of))
+def _per_customer(rows: pa.Table, names: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
+    """``PRODUCT_COLUMNS`` per customer who bought a named product; ``rows`` has one row
+    per customer and product (``q.per_product``)."""
+    b = baskets(rows, as_of)
+    del rows  # the caller holds no other reference: freed before the scores are worked out
     product_ids = np.asarray(b.products, dtype=object)
     named = names_of(names, product_ids)
     columns = {}

@@ -18,10 +18,13 @@ it against the popularity baseline, plain co-occurrence and implicit's ALS.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import scipy.sparse as sp
 
 TOP = 5
@@ -51,7 +54,8 @@ CHUNK = 4_096  # customers scored at once (a chunk's scores are CHUNK × CANDIDA
 class Baskets:
     """Customers × products as sparse matrices: ``bought`` (1 where bought), ``weight``
     (log lines bought, halved every ``RECENCY_DAYS`` since the last), ``recent`` (1 halved
-    every ``LEARN_DAYS``) and ``lines``, with the ids of rows and columns."""
+    every ``LEARN_DAYS``) and ``lines``, with the ids of rows and columns. The four share
+    one structure (row pointers and column indices): only their values differ."""
 
     customers: pd.Index
     products: pd.Index
@@ -61,27 +65,48 @@ class Baskets:
     lines: sp.csr_matrix
 
 
-def baskets(pairs: pd.DataFrame, as_of: pd.Timestamp) -> Baskets:
-    """The matrices of ``pairs`` (``customer_id``, ``product``, ``lines``, ``last_bought``)."""
-    rows, customers = pd.factorize(pairs["customer_id"], sort=True)
-    cols, products = pd.factorize(pairs["product"], sort=True)
+def baskets(pairs: pa.Table, as_of: dt.date) -> Baskets:
+    """The matrices of ``pairs`` (``customer_id``, ``product``, ``lines``, ``last_bought``;
+    one row per customer and product), rows and columns in the ids' text order."""
+    rows, customers = _sorted_codes(pairs["customer_id"])
+    cols, products = _sorted_codes(pairs["product"])
     shape = (len(customers), len(products))
-    days = (as_of - pd.to_datetime(pairs["last_bought"])).dt.days.to_numpy(dtype=np.float64)
-    lines = pairs["lines"].to_numpy(dtype=np.float32)
+    # Rows of the matrices in (customer, product) order: the CSR structure is then read off.
+    order = np.argsort(rows.astype(np.int64) * shape[1] + cols)
+    indices = cols[order]
+    indptr = np.zeros(shape[0] + 1, dtype=np.int32)
+    np.cumsum(np.bincount(rows, minlength=shape[0]), out=indptr[1:])
+    del rows, cols
+    last = pairs["last_bought"].to_numpy(zero_copy_only=False)[order]
+    days = (np.datetime64(as_of, "D") - last.astype("datetime64[D]")).astype(np.float64)
     days = np.clip(days, 0, None)
-    weight = np.log1p(lines) * np.exp2(-days / RECENCY_DAYS)
+    # Cast by Arrow: an engine sums counts as a wide decimal, which numpy would read as objects.
+    lines = pairs["lines"].cast(pa.float64()).to_numpy()[order].astype(np.float32)
 
     def matrix(values: np.ndarray) -> sp.csr_matrix:
-        return sp.csr_matrix((values.astype(np.float32), (rows, cols)), shape=shape)
+        m = sp.csr_matrix((values.astype(np.float32, copy=False), indices, indptr), shape=shape)
+        m.has_sorted_indices = True
+        return m
 
     return Baskets(
-        customers=pd.Index(np.asarray(customers, dtype=object), name="customer_id"),
-        products=pd.Index(np.asarray(products, dtype=object), name="product"),
-        bought=matrix(np.ones(len(pairs))),
-        weight=matrix(weight),
+        customers=pd.Index(customers, name="customer_id"),
+        products=pd.Index(products, name="product"),
+        bought=matrix(np.ones(len(order), dtype=np.float32)),
+        weight=matrix(np.log1p(lines) * np.exp2(-days / RECENCY_DAYS)),
         recent=matrix(np.exp2(-days / LEARN_DAYS)),
         lines=matrix(lines),
     )
+
+
+def _sorted_codes(column: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
+    """Each value's position among the column's distinct values in text order, and those
+    values (as Python text)."""
+    encoded = pc.dictionary_encode(column.combine_chunks())
+    order = pc.sort_indices(encoded.dictionary).to_numpy()
+    rank = np.empty(len(order), dtype=np.int32)
+    rank[order] = np.arange(len(order), dtype=np.int32)
+    codes = rank[encoded.indices.to_numpy(zero_copy_only=False)]
+    return codes, np.asarray(encoded.dictionary.take(order).to_pylist(), dtype=object)
 
 
 def similarity(
@@ -102,22 +127,31 @@ def similarity(
     learn = b.bought[rows]
     first = b.recent[rows] if recent else learn
     both = (first.T.tocsr() @ learn[:, candidates]).tocsr()
-    both = _without_self(both, candidates)
+    scale = np.ones(both.shape[0], dtype=np.float32)
     if cosine:
         buyers = np.asarray(learn.sum(axis=0)).ravel()
-        norm = np.sqrt(np.maximum(buyers, 1.0)).astype(np.float32)
-        both = sp.diags(1 / norm) @ both @ sp.diags(1 / norm[candidates])
-    return _nearest(both.tocsr(), neighbours)
+        scale = (1 / np.sqrt(np.maximum(buyers, 1.0))).astype(np.float32)
+    return _nearest(both, candidates, scale, neighbours)
 
 
-def _nearest(sim: sp.csr_matrix, neighbours: int | None) -> sp.csr_matrix:
-    """Each row's ``neighbours`` largest entries (all of them when None), in row chunks
-    made dense: at most ``CHUNK`` × candidates floats at a time."""
-    if neighbours is None or neighbours >= sim.shape[1]:
-        return sim
+def _nearest(
+    both: sp.csr_matrix, candidates: np.ndarray, scale: np.ndarray, neighbours: int | None
+) -> sp.csr_matrix:
+    """``both`` without each candidate's similarity to itself, scaled by ``scale`` of its
+    row and its column's product, each row's ``neighbours`` largest entries kept (all when
+    None). Most products share a customer with most candidates, so each chunk of rows is
+    worked on dense: at most ``CHUNK`` × candidates floats at a time."""
     kept = []
-    for start in range(0, sim.shape[0], CHUNK):
-        dense = sim[start : start + CHUNK].toarray()
+    column_scale = scale[candidates]
+    for start in range(0, both.shape[0], CHUNK):
+        dense = both[start : start + CHUNK].toarray()
+        own = (candidates >= start) & (candidates < start + dense.shape[0])
+        dense[candidates[own] - start, np.flatnonzero(own)] = 0.0
+        dense *= scale[start : start + dense.shape[0], None]
+        dense *= column_scale[None, :]
+        if neighbours is None or neighbours >= dense.shape[1]:
+            kept.append(sp.csr_matrix(dense))
+            continue
         top = np.argpartition(-dense, neighbours - 1, axis=1)[:, :neighbours]
         values = np.take_along_axis(dense, top, axis=1)
         rows = np.repeat(np.arange(dense.shape[0]), neighbours)
@@ -125,17 +159,6 @@ def _nearest(sim: sp.csr_matrix, neighbours: int | None) -> sp.csr_matrix:
     pruned = sp.vstack(kept).tocsr()
     pruned.eliminate_zeros()
     return pruned
-
-
-def _without_self(both: sp.csr_matrix, candidates: np.ndarray) -> sp.csr_matrix:
-    """``both`` without each candidate's similarity to itself (its own product's row)."""
-    own = sp.csr_matrix(
-        (np.ones(len(candidates), dtype=np.float32), (candidates, np.arange(len(candidates)))),
-        shape=both.shape,
-    )
-    cleared = both - both.multiply(own)
-    cleared.eliminate_zeros()
-    return cleared.tocsr()
 
 
 def popular(b: Baskets, n: int) -> np.ndarray:
