@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -20,7 +21,7 @@ from segmentation.facts import PREDICTED
 from segmentation.lifecycle import Lifecycle, lifecycle_from, lifecycle_states
 from segmentation.load import Export, ExportRecord, load_export
 from segmentation.model import SegmentModel, explain_k
-from segmentation.products import Products, products_of_frame
+from segmentation.products import Products, offers_of_frame, products_of_frame
 from segmentation.result import CUSTOMER_COLUMNS, PRODUCT_COLUMNS, SegmentationResult
 from segmentation.sample import sample_export
 from segmentation.summary import FEATURES, RunSummary, finite_or_none
@@ -95,18 +96,22 @@ def segment_transactions(
     """
     on_step("cleaning")
     prepared = prepare_frame(transactions, rows_read=rows_read, as_of=as_of)
+    # What to offer each customer needs no segments: worked out while the run clusters and
+    # predicts (the engine and the sparse products leave the interpreter to the clustering).
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="offers") as pool:
+        offers = pool.submit(offers_of_frame, transactions, as_of=prepared.as_of)
 
-    def basket(labels: pd.Series, as_of: dt.date) -> Products:
-        return products_of_frame(transactions, labels, as_of=as_of)
+        def basket(labels: pd.Series, as_of: dt.date) -> Products:
+            return products_of_frame(transactions, labels, as_of=as_of, offers=offers.result)
 
-    return segment_prepared(
-        prepared,
-        k=k,
-        random_state=random_state,
-        on_step=on_step,
-        provenance=provenance,
-        basket=basket,
-    )
+        return segment_prepared(
+            prepared,
+            k=k,
+            random_state=random_state,
+            on_step=on_step,
+            provenance=provenance,
+            basket=basket,
+        )
 
 
 def segment_prepared(
@@ -138,8 +143,8 @@ def segment_prepared(
     ).fit(features[list(FEATURES)].to_numpy())
     lifecycle = lifecycle_from(features)
     labelled = _customers(features, model.labels_, lifecycle)
-    bought = basket(labelled["segment"], as_of) if basket is not None else Products()
     customers, unavailable, check = _with_predictions(labelled, prepared.holdout)
+    bought = basket(labelled["segment"], as_of) if basket is not None else Products()
     customers = _with_products(customers, bought)
     summary = _summary(
         audit, customers, model, lifecycle, as_of, random_state, provenance, bought,

@@ -14,6 +14,7 @@ import hashlib
 import os
 import stat
 import tempfile
+import threading
 from pathlib import Path
 
 import ibis
@@ -86,8 +87,9 @@ def _folder() -> Path | None:
 
 
 def _write(path: Path, text: str) -> None:
-    """Write under a temporary name first: a reader never sees half a statement."""
-    partial = path.with_name(f"{path.name}.{os.getpid()}.part")
+    """Write under a temporary name first (the process's and thread's own): a reader never
+    sees half a statement."""
+    partial = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.part")
     try:
         if sum(1 for _ in os.scandir(path.parent)) >= MOST_KEPT:
             return

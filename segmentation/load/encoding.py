@@ -7,9 +7,13 @@ mid-character loses its last, incomplete line, which is said in a note.
 
 from __future__ import annotations
 
+import numpy as np
+
 from segmentation.errors import ExportError
 
 SAMPLE = 8192
+MAX_HIGH = 100_000  # past this many non-ASCII bytes, the whole file is decoded at once
+BLOCK = 1 << 20
 BOMS_16 = (b"\xff\xfe", b"\xfe\xff")
 
 
@@ -26,21 +30,75 @@ def without_bom(data: bytes, name: str) -> tuple[bytes, str, list[str]]:
     return data, "utf-8", []
 
 
-def is_utf8(head: bytes) -> bool:
+def as_utf8(data: bytes) -> tuple[bytes, str]:
+    """``data`` as UTF-8 and the encoding it was read as.
+
+    An export is mostly ASCII, the same bytes in UTF-8, cp1252 and latin-1, so only its runs
+    of bytes above 127 are looked at (the real data's 45 MB have 32). A UTF-8 character is
+    such a run on its own, so a file whose runs all read as UTF-8 is UTF-8, and one where
+    none does is cp1252 (or latin-1) and is transcoded here. A file with both is returned as
+    UTF-8: its reader transcodes it only when a column it reads is not (``transcoded``).
+    """
+    runs = _non_ascii_runs(data)
+    if runs is None or not runs or any(_reads_as_utf8(data[a:b]) for a, b in runs):
+        # (So much non-ASCII text that the reader finds out faster: UTF-8 unless a column
+        # it reads says otherwise.)
+        return data, "utf-8"
+    return transcoded(data, runs)
+
+
+def transcoded(data: bytes, runs: list[tuple[int, int]] | None = None) -> tuple[bytes, str]:
+    """Re-encode a cp1252 (or, failing that, latin-1) file as UTF-8; ``runs`` are its
+    non-ASCII bytes (``_non_ascii_runs``) when already found."""
+    runs = _non_ascii_runs(data) if runs is None else runs
+    for codec in ("cp1252", "latin-1"):
+        try:
+            if runs is None:
+                return data.decode(codec).encode("utf-8"), codec
+            return _runs_transcoded(data, runs, codec), codec
+        except UnicodeDecodeError:
+            continue
+    raise AssertionError("latin-1 decodes every byte")
+
+
+def _reads_as_utf8(run: bytes) -> bool:
     try:
-        head.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        # A multi-byte character cut at the end of the sample is still UTF-8.
-        return exc.start >= len(head) - 3
+        run.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
     return True
 
 
-def transcoded(data: bytes) -> tuple[bytes, str]:
-    """Re-encode a cp1252 (or, failing that, latin-1) file as UTF-8."""
-    try:
-        return data.decode("cp1252").encode("utf-8"), "cp1252"
-    except UnicodeDecodeError:
-        return data.decode("latin-1").encode("utf-8"), "latin-1"
+def _non_ascii_runs(data: bytes) -> list[tuple[int, int]] | None:
+    """Where ``data`` has bytes above 127, as (start, end) runs; None past ``MAX_HIGH`` such
+    bytes. Looked for a block at a time, and only in blocks that are not all ASCII."""
+    found, total = [], 0
+    view = memoryview(data)
+    for offset in range(0, len(data), BLOCK):
+        block = bytes(view[offset : offset + BLOCK])
+        if block.isascii():
+            continue
+        high = np.flatnonzero(np.frombuffer(block, dtype=np.uint8) >= 0x80) + offset
+        total += len(high)
+        if total > MAX_HIGH:
+            return None
+        found.append(high)
+    if not found:
+        return []
+    high = np.concatenate(found)
+    breaks = np.flatnonzero(np.diff(high) != 1) + 1
+    starts = high[np.concatenate(([0], breaks))]
+    ends = high[np.concatenate((breaks - 1, [len(high) - 1]))] + 1
+    return list(zip(starts.tolist(), ends.tolist(), strict=True))
+
+
+def _runs_transcoded(data: bytes, runs: list[tuple[int, int]], codec: str) -> bytes:
+    view, pieces, done = memoryview(data), [], 0
+    for start, end in runs:
+        pieces += [view[done:start], bytes(view[start:end]).decode(codec).encode("utf-8")]
+        done = end
+    pieces.append(view[done:])
+    return b"".join(pieces)
 
 
 def _utf16_codec(head: bytes) -> str | None:

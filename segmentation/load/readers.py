@@ -19,7 +19,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from segmentation.errors import ExportError
-from segmentation.load.encoding import is_utf8, transcoded, without_bom
+from segmentation.load.encoding import as_utf8, transcoded, without_bom
 from segmentation.load.fields import FIELDS
 from segmentation.load.limits import ReadLimits, inflate_gzip, read_member
 from segmentation.load.spreadsheet import check_formulas, check_xlsx, has_formulas, read_xlsx
@@ -159,8 +159,8 @@ def _parquet_bytes(metadata: pq.FileMetaData, columns: set[str]) -> int:
 
 def _read_text(data: bytes, name: str, select: SelectColumns) -> RawTable:
     data, encoding, notes = without_bom(data, name)
-    if not is_utf8(data[:65536]):
-        data, encoding = transcoded(data)
+    if encoding == "utf-8":  # no byte-order mark said otherwise
+        data, encoding = as_utf8(data)
     head = bytes(data[:65536]).decode("utf-8", errors="ignore")
     lines = [line for line in head.splitlines()[:50] if line.strip()]
     delimiter = _sniff_delimiter(lines)

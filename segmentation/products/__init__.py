@@ -4,7 +4,9 @@ from segmentation.affinity import PairLift, ProductLift, SegmentProducts
 from segmentation.products.engine import (
     NO_PRODUCTS,
     PRODUCT_COLUMNS,
+    Offers,
     Products,
+    offers_of_frame,
     products_of_frame,
     products_of_table,
 )
@@ -12,10 +14,12 @@ from segmentation.products.engine import (
 __all__ = [
     "NO_PRODUCTS",
     "PRODUCT_COLUMNS",
+    "Offers",
     "PairLift",
     "ProductLift",
     "Products",
     "SegmentProducts",
+    "offers_of_frame",
     "products_of_frame",
     "products_of_table",
 ]

@@ -44,19 +44,48 @@ class Products:
     notes: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class Offers:
+    """What each customer (``customers``) should be offered next and buys most, as column
+    numbers of ``products`` (their ids) per row, -1 past the last."""
+
+    customers: pd.Index
+    products: np.ndarray
+    next: np.ndarray
+    usual: np.ndarray
+
+
+def offers_of_frame(transactions: pa.Table | pd.DataFrame, *, as_of: dt.date) -> Offers | None:
+    """Each customer's ``Offers`` in an upload's normalised table, on the in-process DuckDB
+    (None when it has no product column). They need no segments: a run works them out while
+    it clusters (``segmentation.pipeline``)."""
+    arrow = _arrow(transactions)
+    if not _has_products(arrow):
+        return None
+    with local_lines(arrow, as_of=as_of) as engine:
+        rows = engine.fetch(q.per_product(q.customer_products(engine.lines)))
+    return _offers(rows, as_of)
+
+
 def products_of_frame(
-    transactions: pa.Table | pd.DataFrame, labels: pd.Series, *, as_of: dt.date
+    transactions: pa.Table | pd.DataFrame,
+    labels: pd.Series,
+    *,
+    as_of: dt.date,
+    offers: Callable[[], Offers | None] | None = None,
 ) -> Products:
     """``products_of_table`` for an upload's normalised table (Arrow as loaded and stored,
-    or pandas), on the in-process DuckDB."""
+    or pandas), on the in-process DuckDB; ``offers`` gives the customers' ``Offers`` when
+    they were worked out already (``offers_of_frame``)."""
     arrow = _arrow(transactions)
-    if (
-        arrow.column("product").null_count == len(arrow)
-        and "product_name" not in arrow.column_names
-    ):
+    if not _has_products(arrow):
         return Products(notes=(NO_PRODUCTS,))
     with local_lines(arrow, as_of=as_of, labels=labels) as engine:
-        return _products(engine, as_of)
+        return _products(engine, as_of, offers)
+
+
+def _has_products(arrow: pa.Table) -> bool:
+    return arrow.column("product").null_count < len(arrow) or "product_name" in arrow.column_names
 
 
 def _arrow(transactions: pa.Table | pd.DataFrame) -> pa.Table:
@@ -132,8 +161,12 @@ def local_lines(
         )  # fmt: skip
 
 
-def _products(engine: Engine, as_of: dt.date) -> Products:
+def _products(
+    engine: Engine, as_of: dt.date, offers: Callable[[], Offers | None] | None = None
+) -> Products:
     run, labels = engine.run, engine.labels
+    # Waited for first: the customers' offers and the held rows are not in memory at once.
+    ready = offers() if offers is not None else None
     bought = q.customer_products(engine.lines)
     if engine.hold is not None:  # in-process: the rest reads these rows, not every line again
         bought = engine.hold(bought, "customer_products")
@@ -148,7 +181,9 @@ def _products(engine: Engine, as_of: dt.date) -> Products:
         with_category = bought.filter(bought.category.notnull())
         categories = run(q.top(q.over_indexed(with_category, labels, key="category")))
     segments = _segments(top, pairs, categories, names)
-    customers = _per_customer(_read_last(engine, q.per_product(bought)), names, as_of)
+    if ready is None:
+        ready = _offers(_read_last(engine, q.per_product(bought)), as_of)
+    customers = _per_customer(ready, names)
     return Products(segments=segments, customers=customers, notes=_name_notes(names))
 
 
@@ -230,18 +265,22 @@ def _pairs(rows: pd.DataFrame, names: pd.DataFrame) -> tuple[PairLift, ...]:
     return tuple(chosen)
 
 
-def _per_customer(rows: pa.Table, names: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
-    """``PRODUCT_COLUMNS`` per customer who bought a named product; ``rows`` has one row
-    per customer and product (``q.per_product``)."""
+def _offers(rows: pa.Table, as_of: dt.date) -> Offers:
+    """The ``Offers`` of ``rows`` (one per customer and product, ``q.per_product``)."""
     b = baskets(rows, as_of)
     del rows  # the caller holds no other reference: freed before the scores are worked out
-    product_ids = np.asarray(b.products, dtype=object)
-    named = names_of(names, product_ids)
+    return Offers(customers=b.customers, products=np.asarray(b.products, dtype=object),
+                  next=next_products(b), usual=usual_products(b))  # fmt: skip
+
+
+def _per_customer(offers: Offers, names: pd.DataFrame) -> pd.DataFrame:
+    """``PRODUCT_COLUMNS`` per customer who bought a named product."""
+    named = names_of(names, offers.products)
     columns = {}
-    for column, chosen in (("next", next_products(b)), ("usual", usual_products(b))):
+    for column, chosen in (("next", offers.next), ("usual", offers.usual)):
         columns[f"{column}_products"] = _joined(chosen, named)
-        columns[f"{column}_product_ids"] = _joined(chosen, product_ids)
-    return pd.DataFrame(columns, index=b.customers)[list(PRODUCT_COLUMNS)]
+        columns[f"{column}_product_ids"] = _joined(chosen, offers.products)
+    return pd.DataFrame(columns, index=offers.customers)[list(PRODUCT_COLUMNS)]
 
 
 def _joined(chosen: np.ndarray, values: np.ndarray) -> list[str]:
