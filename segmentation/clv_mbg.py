@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import betaln, gammaln, hyp2f1
+from scipy.special import betaln, digamma, gammaln, hyp2f1
 
 from segmentation.clv_models import arrays, fit_by_likelihood
 
@@ -78,12 +78,44 @@ def mbgnbd_log_likelihood(log_params, x, t_x, T, weights=None) -> float:
     return float(np.sum(per_row if weights is None else per_row * weights))
 
 
+def mbgnbd_log_likelihood_and_gradient(
+    log_params, x, t_x, T, weights=None
+) -> tuple[float, np.ndarray]:
+    """``mbgnbd_log_likelihood`` and its gradient in the log-parameters, worked out by hand:
+    the optimiser then needs one evaluation per step instead of five."""
+    r, alpha, a, b = np.exp(log_params)
+    x, t_x, T = arrays(x, t_x, T)
+    w = np.ones_like(x) if weights is None else weights
+    log_alive, log_dead = np.log(alpha + T), np.log(alpha + t_x)
+    head = gammaln(r + x) - gammaln(r) + r * np.log(alpha) - betaln(a, b)
+    alive = betaln(a, b + x + 1) - (r + x) * log_alive
+    dead = betaln(a + 1, b + x) - (r + x) * log_dead
+    both = np.logaddexp(alive, dead)
+    value = float(np.sum((head + both) * w))
+    # The two branches' shares of the likelihood: each weighs its own derivatives.
+    p_alive, p_dead = np.exp(alive - both), np.exp(dead - both)
+    psi_all = digamma(a + b + x + 1)
+    d_r = digamma(r + x) - digamma(r) + np.log(alpha) - p_alive * log_alive - p_dead * log_dead
+    d_alpha = r / alpha - (r + x) * (p_alive / (alpha + T) + p_dead / (alpha + t_x))
+    d_a = (
+        digamma(a + b) - digamma(a)
+        + p_alive * (digamma(a) - psi_all) + p_dead * (digamma(a + 1) - psi_all)
+    )  # fmt: skip
+    d_b = (
+        digamma(a + b) - digamma(b)
+        + p_alive * (digamma(b + x + 1) - psi_all) + p_dead * (digamma(b + x) - psi_all)
+    )  # fmt: skip
+    per_parameter = np.array([np.sum(d * w) for d in (d_r, d_alpha, d_a, d_b)])
+    return value, per_parameter * np.array([r, alpha, a, b])  # d/d log θ = θ · d/dθ
+
+
 def fit_mbgnbd(x, t_x, T) -> ModifiedBgNbd:
     """Fit MBG/NBD by maximum likelihood (inputs as ``clv_models.fit_bgnbd``).
 
     ``converged`` is False when the optimiser failed or a parameter ran to the edge.
     """
     (r, alpha, a, b), loglik, ok = fit_by_likelihood(
-        mbgnbd_log_likelihood, x, t_x, T, scales=(False, True, False, False)
-    )
+        mbgnbd_log_likelihood_and_gradient, x, t_x, T, scales=(False, True, False, False),
+        with_gradient=True,
+    )  # fmt: skip
     return ModifiedBgNbd(float(r), float(alpha), float(a), float(b), ok, loglik)

@@ -148,19 +148,23 @@ def fit_bgnbd(x, t_x, T) -> BgNbd:
 
 
 def fit_by_likelihood(
-    loglik: Callable[..., float], x, t_x, T, *, scales: tuple[bool, ...]
-) -> tuple[np.ndarray, float, bool]:
+    loglik: Callable[..., float], x, t_x, T, *, scales: tuple[bool, ...],
+    with_gradient: bool = False,
+) -> tuple[np.ndarray, float, bool]:  # fmt: skip
     """Fit a model of per-customer (x, t_x, T) by maximum likelihood (``loglik`` as
     ``bgnbd_log_likelihood``): its parameters, log-likelihood and whether it converged.
 
-    ``scales`` marks the parameters that start near the mean age (the others start at 1).
+    ``scales`` marks the parameters that start near the mean age (the others start at 1);
+    ``with_gradient``: ``loglik`` returns the value and its gradient in the log-parameters.
     """
     x, t_x, T = arrays(x, t_x, T)
     rows, weights = collapse(np.column_stack([x, t_x, T]))
     columns = (rows[:, 0], rows[:, 1], rows[:, 2])
     age = max(float(np.mean(T)), 1e-3)
     start = np.log([age if scale else 1.0 for scale in scales])
-    log_params, value, ok = maximise(loglik, start, columns, weights)
+    log_params, value, ok = maximise(
+        loglik, start, columns, weights, with_gradient=with_gradient
+    )
     return np.exp(log_params), value, ok
 
 
@@ -184,24 +188,33 @@ def fit_gamma_gamma(frequency_repeat, mean_value) -> GammaGamma:
 
 
 def maximise(
-    loglik: Callable[..., float], start: np.ndarray, columns: tuple, weights: np.ndarray
-) -> tuple[np.ndarray, float, bool]:
-    """Maximise ``loglik(log_params, *columns, weights)`` from ``start``.
+    loglik: Callable[..., float], start: np.ndarray, columns: tuple, weights: np.ndarray,
+    *, with_gradient: bool = False,
+) -> tuple[np.ndarray, float, bool]:  # fmt: skip
+    """Maximise ``loglik(log_params, *columns, weights)`` from ``start`` (with its gradient
+    as a second value when ``with_gradient``; else the optimiser estimates it).
 
     Returns (log-parameters, log-likelihood, converged). The log-likelihood is divided by
     the number of customers so the optimiser's tolerances mean the same at any data size.
     """
     total = float(np.sum(weights))
 
-    def objective(log_params: np.ndarray) -> float:
-        value = -loglik(log_params, *columns, weights) / total
-        return value if np.isfinite(value) else 1e10  # an overflow is a bad step, not a crash
+    def objective(log_params: np.ndarray):
+        if not with_gradient:
+            value = -loglik(log_params, *columns, weights) / total
+            return value if np.isfinite(value) else 1e10  # an overflow: a bad step, not a crash
+        value, gradient = loglik(log_params, *columns, weights)
+        gradient = -gradient / total
+        if not (np.isfinite(value) and np.all(np.isfinite(gradient))):
+            return 1e10, np.zeros_like(gradient)
+        return -value / total, gradient
 
     bounds = [(-_LOG_BOUND, _LOG_BOUND)] * len(start)
     options = {"maxiter": 1000, "ftol": 1e-13, "gtol": 1e-9}  # tight: the papers' 3 digits
     # L-BFGS-B's tiny BLAS calls are 4-5× slower with OpenBLAS's thread pool than without.
     with threadpool_limits(limits=1, user_api="blas"):
-        result = minimize(objective, start, method="L-BFGS-B", bounds=bounds, options=options)
+        result = minimize(objective, start, method="L-BFGS-B", jac=with_gradient,
+                          bounds=bounds, options=options)  # fmt: skip
     inside = bool(np.all(np.abs(result.x) < _LOG_BOUND - 1e-3))
     ok = bool(result.success and inside and np.isfinite(result.fun))
     return result.x, -float(result.fun) * total, ok
