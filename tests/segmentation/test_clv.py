@@ -72,6 +72,25 @@ def test_mbgnbd_reproduces_batislam_et_al_on_cdnow(cdnow):
     assert model.log_likelihood == pytest.approx(-9582.1, abs=0.1)
 
 
+def test_mbgnbd_gradient_is_the_likelihoods_own(cdnow):
+    """The hand-worked gradient the fit uses agrees with central differences of the
+    log-likelihood, at the CDNOW estimates and at points far from them."""
+    from segmentation.clv_mbg import mbgnbd_log_likelihood, mbgnbd_log_likelihood_and_gradient
+
+    x, t_x, T = (cdnow[c].to_numpy(dtype=float) for c in ("x", "t_x", "T"))
+    for point in ([0.525, 6.183, 0.891, 1.614], [3.0, 0.2, 5.0, 0.1], [0.05, 80.0, 0.3, 9.0]):
+        log_params = np.log(point)
+        value, gradient = mbgnbd_log_likelihood_and_gradient(log_params, x, t_x, T)
+        assert value == pytest.approx(mbgnbd_log_likelihood(log_params, x, t_x, T), rel=1e-12)
+        step = 1e-5
+        numeric = [
+            (mbgnbd_log_likelihood(log_params + step * e, x, t_x, T)
+             - mbgnbd_log_likelihood(log_params - step * e, x, t_x, T)) / (2 * step)
+            for e in np.eye(4)
+        ]  # fmt: skip
+        assert gradient == pytest.approx(numeric, rel=1e-5, abs=1e-4)
+
+
 def test_pareto_nbd_reproduces_fader_hardie_lee_2005(cdnow):
     model = fit_pareto_nbd(cdnow["x"], cdnow["t_x"], cdnow["T"])
     assert model.converged
