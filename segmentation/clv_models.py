@@ -24,7 +24,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import minimize
 from scipy.special import betaln, gammaln, hyp2f1
-from threadpoolctl import threadpool_limits
+
+from segmentation.threads import one_thread
 
 # Log-parameters are kept in this box: a fit that runs into it has not found an interior
 # maximum (e.g. the data show no drop-out at all), which we report as not converged.
@@ -162,9 +163,7 @@ def fit_by_likelihood(
     columns = (rows[:, 0], rows[:, 1], rows[:, 2])
     age = max(float(np.mean(T)), 1e-3)
     start = np.log([age if scale else 1.0 for scale in scales])
-    log_params, value, ok = maximise(
-        loglik, start, columns, weights, with_gradient=with_gradient
-    )
+    log_params, value, ok = maximise(loglik, start, columns, weights, with_gradient=with_gradient)
     return np.exp(log_params), value, ok
 
 
@@ -212,7 +211,7 @@ def maximise(
     bounds = [(-_LOG_BOUND, _LOG_BOUND)] * len(start)
     options = {"maxiter": 1000, "ftol": 1e-13, "gtol": 1e-9}  # tight: the papers' 3 digits
     # L-BFGS-B's tiny BLAS calls are 4-5× slower with OpenBLAS's thread pool than without.
-    with threadpool_limits(limits=1, user_api="blas"):
+    with one_thread("blas"):
         result = minimize(objective, start, method="L-BFGS-B", jac=with_gradient,
                           bounds=bounds, options=options)  # fmt: skip
     inside = bool(np.all(np.abs(result.x) < _LOG_BOUND - 1e-3))

@@ -10,12 +10,12 @@ from sklearn.base import BaseEstimator, ClusterMixin
 from sklearn.cluster import KMeans
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
-from threadpoolctl import threadpool_limits
 
 from segmentation.choices import K_MAX, K_MIN
 from segmentation.elbow import elbow as find_elbow
 from segmentation.scale import fit_scale, on_scale
 from segmentation.summary import KScore, finite_or_none
+from segmentation.threads import one_thread
 
 MIN_SEGMENT_SHARE = 0.05
 
@@ -106,7 +106,7 @@ class SegmentModel(ClusterMixin, BaseEstimator):
         X = validate_data(self, X, dtype=np.float64, ensure_min_samples=2)
         # Thousands of 4-d points gain nothing from OpenMP threads, and on a busy machine
         # spinning threads make K-Means 10-100× slower.
-        with threadpool_limits(limits=1):
+        with one_thread():
             return self._fit(X)
 
     def _fit(self, X: np.ndarray):

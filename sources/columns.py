@@ -25,6 +25,7 @@ from segmentation.engine import NORMALISED
 from segmentation.errors import ExportError, MappingNeeded
 from segmentation.load.columns import match_columns, normalise_header
 from segmentation.load.contacts import CONTACT_FIELDS
+from segmentation.load.fields import NUMBER_FIELDS, TEXT_FIELDS
 from sources.errors import SourceError
 
 # Kept when the source has them: the country takes part in telling exact repeats apart;
@@ -45,14 +46,10 @@ def normalise_table(raw: ir.Table, columns: Mapping[str, str], *, what: str) -> 
     """
     mapping = _mapping(raw, columns, what=what)
     readers = {
-        "customer": cells.identifier,
-        "invoice": cells.identifier,
-        "product": cells.identifier,
-        "country": cells.identifier,
-        **{f: cells.identifier for f in ("product_name", "category", *CONTACT_FIELDS)},
+        **{f: cells.identifier for f in TEXT_FIELDS},
+        **{f: cells.number for f in NUMBER_FIELDS},
         "date": cells.timestamp,
         "status": cells.status,
-        **{f: cells.number for f in ("quantity", "price", "amount", "refunded")},
     }
     t = raw.select(**{f: readers[f](raw[c]) for f, c in mapping.items() if f in readers})
     layout = platforms.detect(normalise_header(c) for c in raw.columns)

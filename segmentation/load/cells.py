@@ -26,8 +26,8 @@ from segmentation.currency import sign_in_text
 from segmentation.engine.local import database, sql
 from segmentation.errors import ExportError
 from segmentation.load.dates import DateOrder, date_reading
+from segmentation.load.fields import NUMBER_FIELDS
 
-NUMBER_FIELDS = ("quantity", "price", "amount", "refunded")
 MEANINGS = (statuses.SALE, statuses.NOT_A_SALE, statuses.UNKNOWN)
 TABLE = "cells"
 

@@ -22,6 +22,13 @@ FIELDS = (
     *contacts.CONTACT_FIELDS,
 )
 
+# How each field's cells are read (``segmentation.load.values``), by an upload's reader and
+# normaliser and by a connected source alike: numbers as people write them, the date as a
+# timestamp, a status as what it means, the currency as its code; every other field is
+# text read by the ids' rule (stripped, blanks null, "17850.0" as 17850).
+NUMBER_FIELDS = ("quantity", "price", "amount", "refunded")
+TEXT_FIELDS = tuple(f for f in FIELDS if f not in (*NUMBER_FIELDS, "date", "status", "currency"))
+
 # Aliases in priority order, already normalised (lower case, no spaces/underscores/dashes/dots).
 ALIASES: dict[str, tuple[str, ...]] = {
     "customer": (

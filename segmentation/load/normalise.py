@@ -25,6 +25,7 @@ import pyarrow as pa
 import segmentation.load.cells as cells
 from segmentation.errors import ExportError
 from segmentation.load.dates import DateOrder
+from segmentation.load.fields import NUMBER_FIELDS, TEXT_FIELDS
 from segmentation.load.lines import rules_for
 from segmentation.load.notes import orphan_notes, refund_notes, status_notes, value_notes
 from segmentation.load.platforms import Layout
@@ -32,8 +33,7 @@ from segmentation.load.values import DECIMAL_ID
 
 # Field read → normalised column. Ids keep their field's name, but for these two.
 RENAMED = {"customer": "customer_id", "date": "timestamp"}
-IDS = ("customer", "invoice", "product", "country")
-NUMBERS = ("quantity", "price", "amount", "refunded")
+ENGINE_TEXT = ("customer", "invoice", "product", "country")  # text fields every table has
 TRANSACTION_COLUMNS = (
     "customer_id",
     "invoice",
@@ -65,7 +65,9 @@ def normalise(
     notes = value_notes(fields, mapping)  # raises when there is no value to read
     columns = {f: cells.encoded(raw.column(f), f) for f in raw.column_names}
     signs: Counter[str] = Counter()
-    numbers = {f: cells.numbers(columns[f], f, mapping, signs) for f in NUMBERS if f in fields}
+    numbers = {
+        f: cells.numbers(columns[f], f, mapping, signs) for f in NUMBER_FIELDS if f in fields
+    }
     rules = rules_for(fields, mapping, layout)
     dates, order, carried_dates = cells.dates(columns["date"], mapping)
     lines = cells.run_lines(columns, numbers, carried_dates, rules, mapping)
@@ -96,7 +98,7 @@ def _assembled(
     normalised dictionary, dates taken from their readings, numbers as read, statuses as
     what each entry means (``meant``)."""
     out: dict[str, pa.Array] = {}
-    for field in IDS:
+    for field in ENGINE_TEXT:  # the engine's own: present, if only as nulls
         out[RENAMED.get(field, field)] = (
             cells.identifiers(lines.get(field, columns[field].indices), columns[field].dictionary)
             if field in columns
@@ -110,7 +112,7 @@ def _assembled(
         out["status"] = cells.meanings(lines["status"], meant)
     if "refunded" in lines:
         out["refunded"] = lines["refunded"]
-    for field in sorted(set(columns) - {*IDS, *NUMBERS, "date", "status", "currency"}):
+    for field in sorted(set(columns) & set(TEXT_FIELDS) - set(ENGINE_TEXT)):
         out[field] = cells.texts(columns[field])
     ordered = [*TRANSACTION_COLUMNS, *(c for c in out if c not in TRANSACTION_COLUMNS)]
     return pa.table({name: out[name] for name in ordered})

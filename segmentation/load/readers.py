@@ -20,7 +20,7 @@ import pyarrow.parquet as pq
 
 from segmentation.errors import ExportError
 from segmentation.load.encoding import as_utf8, transcoded, without_bom
-from segmentation.load.fields import FIELDS
+from segmentation.load.fields import FIELDS, NUMBER_FIELDS
 from segmentation.load.limits import ReadLimits, inflate_gzip, read_member
 from segmentation.load.spreadsheet import check_formulas, check_xlsx, has_formulas, read_xlsx
 
@@ -30,10 +30,9 @@ GZIP_MAGIC = b"\x1f\x8b"
 PARQUET_MAGIC = b"PAR1"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy .xls
 DELIMITERS = (",", ";", "\t", "|")
-NUMBER_FIELDS = ("quantity", "price", "amount", "refunded")
 SelectColumns = Callable[[list[str]], dict[str, str]]
 # Every field but the date and the numbers is text, read as a dictionary.
-TEXT_FIELDS = tuple(f for f in FIELDS if f not in (*NUMBER_FIELDS, "date"))
+DICTIONARY_FIELDS = tuple(f for f in FIELDS if f not in (*NUMBER_FIELDS, "date"))
 
 
 @dataclass
@@ -132,7 +131,7 @@ def _read_parquet(data: bytes, name: str, select: SelectColumns, limits: ReadLim
         if _parquet_bytes(metadata, wanted) > limits.inflated_bytes:
             raise limits.expands(name)
         # Text as dictionaries: far less memory for 5M rows, and each value is read once.
-        text = [c for f, c in mapping.items() if f in TEXT_FIELDS]
+        text = [c for f, c in mapping.items() if f in DICTIONARY_FIELDS]
         table = pq.read_table(
             pa.BufferReader(data),
             columns=list(dict.fromkeys(mapping.values())),
@@ -175,7 +174,7 @@ def _read_text(data: bytes, name: str, select: SelectColumns) -> RawTable:
 
     wanted = list(dict.fromkeys(mapping.values()))
     dictionary = pa.dictionary(pa.int32(), pa.string())
-    types = {c: dictionary for f, c in mapping.items() if f in (*TEXT_FIELDS, "date")}
+    types = {c: dictionary for f, c in mapping.items() if f in (*DICTIONARY_FIELDS, "date")}
     numbers = {c: pa.float64() for f, c in mapping.items() if f in NUMBER_FIELDS}
     try:
         try:
