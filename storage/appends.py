@@ -19,7 +19,6 @@ import pyarrow as pa
 import pyarrow.feather as feather
 import sqlite_utils
 
-from segmentation.load.arrow_frame import frame_from_arrow
 from segmentation.load.record import ExportRecord
 from storage.datasets import TRANSACTIONS_FOLDER, _write_arrow
 from storage.jobs import UNFINISHED
@@ -135,12 +134,13 @@ def _pending(row: dict) -> PendingUpload:
 
 def pending_transactions(
     db: sqlite_utils.Database, scope: Scope, append_id: int, *, data_dir: str | Path
-) -> pd.DataFrame | None:
-    """The pending upload's lines, or None when it is not this channel's or its file is gone."""
+) -> pa.Table | None:
+    """The pending upload's lines (memory-mapped), or None when it is not this channel's or
+    its file is gone."""
     path = _path(db, scope, append_id, data_dir)
     if path is None or not path.exists():
         return None
-    return frame_from_arrow(feather.read_table(path, memory_map=True))
+    return feather.read_table(path, memory_map=True)
 
 
 def set_pending_question(db: sqlite_utils.Database, append_id: int, **where: str | None) -> None:

@@ -1,7 +1,8 @@
 """Adding an export to stored transactions: which lines are new, the combined table, and
 whether the new file looks like more of the same data (the default of the add/replace question).
 
-All functions take normalised transaction tables (``segmentation.load.normalise``). A line is
+All functions take normalised transaction tables as Arrow (``segmentation.load.normalise``,
+as stored). A line is
 *already stored* when every normalised column equals that of a stored line (missing values
 equal each other); such lines are not counted twice. Lines repeated inside the new file but
 absent from the stored ones are all kept, as a single upload keeps them.
@@ -12,8 +13,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+import ibis.expr.types as ir
 import numpy as np
-import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from segmentation.engine.local import query_tables
 
 # Line dates outside these years are unreadable dates the reader saturated (cleaning drops
 # them too); they must not stretch the span a question quotes.
@@ -46,15 +51,18 @@ class Overlap:
     columns: tuple[tuple[str, str | None, str | None], ...] = ()
 
 
-def line_span(transactions: pd.DataFrame) -> Span | None:
+def line_span(transactions: pa.Table) -> Span | None:
     """First and last date of the lines that have a customer and a sane date (None if none)."""
     stamps = transactions["timestamp"]
-    low, high = (pd.Timestamp(year=y, month=1, day=1) for y in SANE_YEARS)
-    usable = transactions["customer_id"].notna() & (stamps >= low) & (stamps < high)
-    if not usable.any():
+    low, high = (pa.scalar(dt.datetime(y, 1, 1), stamps.type) for y in SANE_YEARS)
+    usable = pc.and_(
+        pc.is_valid(transactions["customer_id"]),
+        pc.and_(pc.greater_equal(stamps, low), pc.less(stamps, high)),
+    )
+    found = pc.min_max(pc.filter(stamps, usable))
+    if not found["min"].is_valid:
         return None
-    kept = stamps[usable]
-    return Span(kept.min().to_pydatetime(), kept.max().to_pydatetime())
+    return Span(found["min"].as_py(), found["max"].as_py())
 
 
 def compare(
@@ -82,73 +90,49 @@ def compare(
     return Overlap("add" if kind in ("continues", "overlaps") else "replace", kind, new, stored)
 
 
-def new_lines(stored: pd.DataFrame, upload: pd.DataFrame) -> np.ndarray:
-    """Boolean mask over ``upload``: True for lines no stored line equals in every column.
+def new_lines(stored: pa.Table, upload: pa.Table) -> np.ndarray:
+    """Boolean mask over ``upload``: True for lines no stored line equals in every one of the
+    stored columns (two missing values are equal; a column the upload lacks is missing).
 
-    Each line is hashed (64-bit, over the values, so differently coded categoricals agree);
-    a hash also found among the stored lines is then checked column by column against that
-    stored line, so a hash collision can never drop a new line (at worst, two distinct stored
-    lines sharing a hash make an equal upload line count as new, never the reverse).
+    The engine joins the two on every column, so only the numbers of the upload's lines
+    already stored come back.
     """
-    columns = list(stored.columns)
-    upload = _aligned(upload[columns], stored)
-    stored_hash = pd.util.hash_pandas_object(stored, index=False).to_numpy()
-    upload_hash = pd.util.hash_pandas_object(upload, index=False).to_numpy()
-    hashes, first_row = np.unique(stored_hash, return_index=True)
-    if len(hashes) == 0:
-        return np.ones(len(upload), dtype=bool)
-    slot = np.minimum(np.searchsorted(hashes, upload_hash), len(hashes) - 1)
-    candidates = np.flatnonzero(hashes[slot] == upload_hash)
-    stored_rows = first_row[slot[candidates]]
-    same = np.ones(len(candidates), dtype=bool)
-    for name in columns:
-        same &= _equal(stored[name], stored_rows, upload[name], candidates)
-    mask = np.ones(len(upload), dtype=bool)
-    mask[candidates[same]] = False
+    lines = _like(upload, stored).append_column("_line", pa.array(np.arange(upload.num_rows)))
+
+    def already_stored(stored: ir.Table, upload: ir.Table) -> ir.Table:
+        same = [upload[c].identical_to(stored[c]) for c in stored.columns]
+        return upload.semi_join(stored, same).select("_line")
+
+    found = query_tables(already_stored, stored=stored, upload=lines)["_line"]
+    mask = np.ones(upload.num_rows, dtype=bool)
+    mask[found.to_numpy()] = False
     return mask
 
 
-def combine(stored: pd.DataFrame, added: pd.DataFrame) -> pd.DataFrame:
-    """``stored`` then ``added`` as one table with ``stored``'s columns; categorical columns
-    stay categorical (their categories united)."""
-    added = _aligned(added[list(stored.columns)], stored)
-    columns = {}
-    for name in stored.columns:
-        left, right = stored[name], added[name]
-        if isinstance(left.dtype, pd.CategoricalDtype):
-            columns[name] = pd.api.types.union_categoricals(
-                [left, right.astype("category")], ignore_order=True
-            )
+def combine(stored: pa.Table, added: pa.Table) -> pa.Table:
+    """``stored`` then ``added`` as one table: ``stored``'s columns, then those only ``added``
+    has (missing where a table lacks them), each column one array over one dictionary."""
+    names = [*stored.column_names, *(c for c in added.column_names if c not in stored.schema.names)]
+    schema = pa.schema([
+        stored.schema.field(n) if n in stored.schema.names else added.schema.field(n)
+        for n in names
+    ])  # fmt: skip
+    both = pa.concat_tables([_like(stored, schema), _like(added, schema)])
+    return both.unify_dictionaries().combine_chunks()
+
+
+def _like(table: pa.Table, like: pa.Table | pa.Schema) -> pa.Table:
+    """``table`` with ``like``'s columns and types: a column it lacks all missing."""
+    schema = like if isinstance(like, pa.Schema) else like.schema
+    columns = []
+    for field in schema:
+        if field.name not in table.schema.names:
+            columns.append(pa.nulls(table.num_rows, field.type))
+        elif table.schema.field(field.name).type != field.type:
+            columns.append(table[field.name].cast(field.type))
         else:
-            columns[name] = np.concatenate([left.to_numpy(), right.to_numpy()])
-    return pd.DataFrame(columns)
-
-
-def _aligned(frame: pd.DataFrame, like: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` with the non-categorical dtypes of ``like`` (timestamps in the same unit
-    hash and compare alike)."""
-    casts = {
-        name: like[name].dtype
-        for name in like.columns
-        if not isinstance(like[name].dtype, pd.CategoricalDtype)
-        and frame[name].dtype != like[name].dtype
-    }
-    return frame.astype(casts) if casts else frame
-
-
-def _equal(
-    left: pd.Series, left_rows: np.ndarray, right: pd.Series, right_rows: np.ndarray
-) -> np.ndarray:
-    """Whether ``left`` at ``left_rows`` equals ``right`` at ``right_rows``, element-wise; two
-    missing values are equal. Categoricals are compared by code once ``right`` is coded with
-    ``left``'s categories (a value those lack gets -1 and must not match a missing one)."""
-    if isinstance(left.dtype, pd.CategoricalDtype):
-        theirs = right.take(right_rows).astype("category")
-        codes = theirs.cat.set_categories(left.dtype.categories).cat.codes.to_numpy()
-        known = (codes != -1) | theirs.isna().to_numpy()
-        return (left.cat.codes.to_numpy()[left_rows] == codes) & known
-    a, b = left.to_numpy()[left_rows], right.to_numpy()[right_rows]
-    return (a == b) | (pd.isna(a) & pd.isna(b))
+            columns.append(table[field.name])
+    return pa.table(columns, schema=schema)
 
 
 def added_note(added: int, already: int) -> str:

@@ -11,11 +11,10 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, replace
 
-import pandas as pd
+import pyarrow as pa
 
 import storage
 from segmentation.load import Export, ExportRecord
-from segmentation.load.arrow_frame import frame_from_arrow
 from segmentation.pipeline import Provenance
 from segmentation.summary import RunSummary
 from storage import Dataset
@@ -65,7 +64,7 @@ class Chosen:
     """The lines to segment and store, the ``export`` they are stored as, how to describe them
     (``provenance``: the channel's currency setting applied) and Slack's ``file_id``."""
 
-    transactions: pd.DataFrame
+    transactions: pa.Table
     export: ExportRecord
     provenance: Provenance
     file_id: str | None
@@ -96,14 +95,14 @@ def question_for(w: Where, export: Export, *, file_id: str | None) -> AppendQues
         if base is None:
             return None
         try:
-            stored = storage.load_transactions(db, base.id, w.scope, data_dir=w.data_dir)
+            stored = storage.transactions_table(db, base.id, w.scope, data_dir=w.data_dir)
         except FileNotFoundError:  # nothing left to add to: store the upload as today
             return None
     if stored is None:
         return None
-    # Only the two columns the span reads become pandas; the kept file is the table itself.
-    uploaded = line_span(frame_from_arrow(export.table.select(["customer_id", "timestamp"])))
-    overlap = compare(dict(export.mapping), base.mapping, uploaded, line_span(stored))
+    overlap = compare(
+        dict(export.mapping), base.mapping, line_span(export.table), line_span(stored)
+    )
     with storage.connect(w.db_path) as db:
         append_id = open_pending_upload(
             db, w.scope, export.record, transactions=export.table, data_dir=w.data_dir,
@@ -111,7 +110,7 @@ def question_for(w: Where, export: Export, *, file_id: str | None) -> AppendQues
             suggested=overlap.suggested,
         )  # fmt: skip
     lines = export.table.num_rows
-    return AppendQuestion(append_id, name, lines, base.file_name, len(stored), overlap)
+    return AppendQuestion(append_id, name, lines, base.file_name, stored.num_rows, overlap)
 
 
 def chosen_upload(w: Where, append_id: int, choice: str, currency: str | None) -> Chosen:
@@ -125,7 +124,7 @@ def chosen_upload(w: Where, append_id: int, choice: str, currency: str | None) -
         )
         stored = None
         if base is not None and choice == "add":
-            stored = storage.load_transactions(db, base.id, w.scope, data_dir=w.data_dir)
+            stored = storage.transactions_table(db, base.id, w.scope, data_dir=w.data_dir)
     if pending is None or lines is None:
         raise UserError(GONE)
     if choice == "replace":
@@ -139,9 +138,9 @@ def chosen_upload(w: Where, append_id: int, choice: str, currency: str | None) -
 def _added(
     currency: str | None,
     pending: PendingUpload,
-    lines: pd.DataFrame,
+    lines: pa.Table,
     base: Dataset,
-    stored: pd.DataFrame,
+    stored: pa.Table,
 ) -> Chosen:
     """The stored lines, then the upload's lines no stored line equals; the note says how many."""
     new = new_lines(stored, lines)
@@ -152,13 +151,17 @@ def _added(
         upload,
         file_name=f"{base.file_name} + {upload.file_name}",
         sha256=hashlib.sha256(f"{base.sha256}+{upload.sha256}".encode()).hexdigest(),
-        notes=(added_note(added, len(lines) - added),),
+        notes=(added_note(added, lines.num_rows - added),),
         currency=upload.currency if upload.currency == base.currency else None,
-        rows_read=(base.rows_read or len(stored)) + added + skipped,
+        rows_read=(base.rows_read or stored.num_rows) + added + skipped,
     )
     provenance = Provenance.of(both, currency=currency)
     return Chosen(
-        combine(stored, lines[new]), both, provenance, pending.slack_file_id, line=base.line
+        combine(stored, lines.filter(new)),
+        both,
+        provenance,
+        pending.slack_file_id,
+        line=base.line,
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -33,7 +34,9 @@ def prepare_frame(
     """Audit and per-customer features of a normalised table (see ``segmentation.load``),
     as Arrow (what loading and storage give) or pandas. DuckDB reads Arrow without a copy.
     """
-    present = transactions.column_names if isinstance(transactions, pa.Table) else transactions.columns
+    present = (
+        transactions.column_names if isinstance(transactions, pa.Table) else transactions.columns
+    )
     columns = [c for c in (*NORMALISED, *OPTIONAL) if c in present]
     if isinstance(transactions, pa.Table):
         arrow = transactions.select(columns)
@@ -61,6 +64,17 @@ def contacts_frame(transactions: pa.Table | pd.DataFrame) -> pd.DataFrame:
         con.register(TABLE, arrow)
         table = ibis.table(ibis.Schema.from_pyarrow(arrow.schema), name=TABLE)
         return as_frame(_executor(con)(contacts_query(table)))
+
+
+def query_tables(build: Callable[..., ir.Table], **tables: pa.Table) -> pa.Table:
+    """The rows of ``build``'s expression, given each of ``tables`` (Arrow, read without a
+    copy) as an ibis table of the same name, run in-process."""
+    with database().cursor() as con:
+        named = {}
+        for name, table in tables.items():
+            con.register(name, table)
+            named[name] = ibis.table(ibis.Schema.from_pyarrow(table.schema), name=name)
+        return con.sql(sql(build(**named).op())).to_arrow_table()
 
 
 @functools.cache
