@@ -7,9 +7,14 @@ no strategy names a product the segment does not buy more than the rest. Without
 (an export without a product column, or a segment that over-indexes on none) each returns
 None and the strategy keeps its general wording. Names are cut to ``NAME_CHARS``; escaping
 them for a message is the renderer's work.
+
+A customer's products (``PRODUCT_COLUMNS``) are one cell each: ``joined`` writes them, ``split``
+reads them back, whatever a name holds.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from segmentation.affinity import PairLift, ProductLift, SegmentProducts
 from segmentation.evidence import Evidence
@@ -17,7 +22,35 @@ from segmentation.formatting import count
 
 NAME_CHARS = 60
 SEPARATOR = "; "  # between the names and ids of a customer's products (``PRODUCT_COLUMNS``)
+ESCAPE = "\\"  # before a ";" or a backslash that is part of a name, so no name reads as two
 PER_CUSTOMER = "listed per customer in the CSV"
+
+
+def joined(values: Iterable[object]) -> str:
+    """Names or ids as one cell: joined by ``SEPARATOR``, each ";" and backslash inside a
+    value escaped with a backslash (``Tea; green`` and ``Cup`` → ``Tea\\; green; Cup``).
+    ``split`` reads it back."""
+    return SEPARATOR.join(
+        str(v).replace(ESCAPE, ESCAPE * 2).replace(";", ESCAPE + ";") for v in values
+    )
+
+
+def split(text: str | None) -> list[str]:
+    """The values of a ``joined`` cell, in order (none for an empty or missing cell). A cell
+    written before values were escaped reads as it did, unless a name held a backslash."""
+    values, value, i, text = [], [], 0, text or ""
+    while i < len(text):
+        if text[i] == ESCAPE and i + 1 < len(text):
+            value.append(text[i + 1])
+            i += 2
+        elif text.startswith(SEPARATOR, i):
+            values.append("".join(value))
+            value, i = [], i + len(SEPARATOR)
+        else:
+            value.append(text[i])
+            i += 1
+    values.append("".join(value))
+    return [v for v in values if v]
 
 
 def name(text: str) -> str:

@@ -10,7 +10,6 @@ from bot.render.blocks import clip, echo, escape
 from segmentation.choices import K_MAX, K_MIN
 from segmentation.formatting import money, number, utc_label
 from segmentation.lifecycle import STATE_WORDS
-from segmentation.offers import SEPARATOR
 from segmentation.summary import Segment
 from storage import CustomerRow, Dataset, RunRecord
 
@@ -100,7 +99,7 @@ def _product_lines(customer: CustomerRow) -> list[str]:
         ("Offer next", customer.next_products),
         ("Usually buys", customer.usual_products),
     ):
-        names = [escape(offers.name(n)) for n in (joined or "").split(SEPARATOR) if n]
+        names = [escape(offers.name(n)) for n in offers.split(joined)]
         if names:
             said.append(f"{label}: {', '.join(names)}")
     return said
