@@ -18,7 +18,7 @@ from collections.abc import Iterable
 
 from segmentation.affinity import PairLift, ProductLift, SegmentProducts
 from segmentation.evidence import Evidence
-from segmentation.formatting import count
+from segmentation.formatting import count, lift_label
 
 NAME_CHARS = 60
 SEPARATOR = "; "  # between the names and ids of a customer's products (``PRODUCT_COLUMNS``)
@@ -70,7 +70,7 @@ def _category(e: Evidence) -> ProductLift | None:
 
 
 def _figures(item: ProductLift) -> str:
-    return f"bought by {count(item.customers, 'customer')} here, {item.lift:.1f}× the store's rate"
+    return f"bought by {count(item.customers, 'customer')} here, {lift_label(item.lift)} the store's rate"
 
 
 def offer_items(e: Evidence, *, usual: str = "items they buy most") -> str | None:
@@ -104,7 +104,7 @@ def bundle_phrase(pair: PairLift) -> str:
     than chance"."""
     return (
         f"bundle {name(pair.a.name)} with {name(pair.b.name)}: bought together by "
-        f"{count(pair.customers, 'customer')} of this segment, {pair.lift:.1f}× more often "
+        f"{count(pair.customers, 'customer')} of this segment, {lift_label(pair.lift)} more often "
         "than chance"
     )
 
@@ -136,7 +136,7 @@ def products_line(products: SegmentProducts | None) -> str | None:
     if products.pairs:
         listed = "; ".join(
             f"{name(p.a.name)} + {name(p.b.name)} ({count(p.customers, 'customer')}, "
-            f"{p.confidence:.0%} of the first's buyers, {p.lift:.1f}× chance)"
+            f"{p.confidence:.0%} of the first's buyers, {lift_label(p.lift)} chance)"
             for p in products.pairs
         )
         parts.append(f"Bought together: {listed}.")
@@ -144,4 +144,4 @@ def products_line(products: SegmentProducts | None) -> str | None:
 
 
 def _item(item: ProductLift) -> str:
-    return f"{name(item.name)} ({item.share:.0%} of them, {item.lift:.1f}×)"
+    return f"{name(item.name)} ({item.share:.0%} of them, {lift_label(item.lift)})"

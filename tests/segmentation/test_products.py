@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from segmentation.formatting import lift_label
 from segmentation.offers import joined, split
 
 # The real data's lines that are a service or a correction, by their description.
@@ -79,7 +80,9 @@ def test_pairs_are_bought_together_above_chance(facts, real_result):
         assert len(a) <= len(b)
 
 
-FIGURES = re.compile(r"(?:on|as|whole) ([A-Z0-9][^()]*?) \(bought by ([\d,]+) customers here, ([\d.]+)×")
+FIGURES = re.compile(
+    r"(?:on|as|whole) ([A-Z0-9][^()]*?) \(bought by ([\d,]+) customers here, ([\d.]+)×"
+)
 
 
 def test_strategies_name_only_over_indexed_products_with_true_figures(facts, real_result):
@@ -93,7 +96,7 @@ def test_strategies_name_only_over_indexed_products_with_true_figures(facts, rea
                 product = by_name[name]
                 assert product in top.index  # the segment over-indexes on it
                 assert int(n.replace(",", "")) == top.loc[product, "buyers"]
-                assert float(lift) == round(top.loc[product, "lift"], 1)
+                assert f"{lift}×" == lift_label(top.loc[product, "lift"])
                 checked += 1
     assert checked >= 3
 
