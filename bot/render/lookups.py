@@ -6,7 +6,7 @@ import math
 
 import segmentation.offers as offers
 from bot.errors import NO_DATASET
-from bot.render.blocks import clip, echo, escape
+from bot.render.blocks import clip, echo, literal
 from segmentation.choices import K_MAX, K_MIN
 from segmentation.formatting import money, number, utc_label
 from segmentation.lifecycle import STATE_WORDS
@@ -93,13 +93,13 @@ def customer_text(
 
 def _product_lines(customer: CustomerRow) -> list[str]:
     """ "Offer next: A, B, C" and "Usually buys: D, E": names from the file, each cut and
-    escaped (none for runs stored before products, or a customer without any)."""
+    shown as written (none for runs stored before products, or a customer without any)."""
     said = []
     for label, joined in (
         ("Offer next", customer.next_products),
         ("Usually buys", customer.usual_products),
     ):
-        names = [escape(offers.name(n)) for n in offers.split(joined)]
+        names = [literal(offers.name(n)) for n in offers.split(joined)]
         if names:
             said.append(f"{label}: {', '.join(names)}")
     return said

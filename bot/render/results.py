@@ -19,6 +19,7 @@ from bot.render.blocks import (
     divider,
     escape,
     header,
+    literal,
     section,
 )
 from bot.render.campaign_form import campaign_select
@@ -109,10 +110,11 @@ def results_blocks(
         if s.facts is not None:
             blocks.append(context(facts_line(s.facts, summary)))
         bought = products_line(s.products)
-        if bought:  # product names are the file's text: escaped, as every strategy naming them
-            blocks.append(context(escape(bought, limit=MAX_TEXT)))
+        # Product names are the file's text: shown as written, as in every strategy naming them.
+        if bought:
+            blocks.append(context(literal(bought, limit=MAX_TEXT)))
         if s.strategies:
-            blocks.append(section(bullets([escape(text) for text in s.strategies])))
+            blocks.append(section(bullets([literal(text) for text in s.strategies])))
     blocks.append(controls_block(run_id, summary.segments[:MAX_SEGMENTS]))
     return blocks
 

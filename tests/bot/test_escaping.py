@@ -1,13 +1,15 @@
 """User text echoed into mrkdwn is escaped (and long echoes cut): a header or file name such as
-``<!channel>`` or ``<https://evil.example|Re-upload here>`` is shown, never a mention or link."""
+``<!channel>`` or ``<https://evil.example|Re-upload here>`` is shown, never a mention or link,
+and a product or category name such as ``*FREE* _gift_`` is shown as written, never formatted."""
 
 from __future__ import annotations
 
 import re
 
+import pandas as pd
 import pytest
 
-from bot.render.blocks import echo, escape
+from bot.render.blocks import echo, escape, literal
 from bot.render.lookups import help_text
 from bot.render.progress import failure_text, progress_text
 from tests.bot.conftest import Running
@@ -18,12 +20,26 @@ EVIL = "<https://evil.example/login|Re-upload here>,<!channel>,x"
 ACTIVE = re.compile(r"<(!|@|#|https?:|mailto:)")
 
 
+# A product and a category named with every mrkdwn formatting pair, a mention and an entity.
+HOSTILE, CATEGORY = "*FREE* _gift_ ~x~ `code` <!channel> &amp;", "~x~ _cat_"
+SHOWN = (
+    "\u2217FREE\u2217 \u02cdgift\u02cd \u223cx\u223c \u02cbcode\u02cb &lt;!channel&gt; &amp;amp;"
+)
+FORMATTED = ("*FREE*", "_gift_", "~x~", "`code`", "<!channel>", "_cat_")
+
+
 def test_escape_and_echo() -> None:
     assert escape("a & <b> `c`") == "a &amp; &lt;b&gt; `c`"
     assert echo("<!channel>") == "&lt;!channel&gt;"
     assert echo("x" * 500) == "x" * 99 + "…"  # cut before escaping: no half entity
     assert echo("a`b") == "a\u02cbb"  # cannot close the code span it is quoted in
     assert echo("<" * 200).endswith("&lt;…") and "&l…" not in echo("<" * 200)
+
+
+def test_literal_text_is_escaped_and_formats_nothing() -> None:
+    assert literal(HOSTILE) == SHOWN
+    assert literal(HOSTILE, limit=13) == "\u2217FREE\u2217 \u02cdgift…"
+    assert escape(HOSTILE) == "*FREE* _gift_ ~x~ `code` &lt;!channel&gt; &amp;amp;"
 
 
 def test_renderers_escape_what_users_sent() -> None:
@@ -85,3 +101,44 @@ def test_command_text_is_escaped_in_answers(segmented: Running, command: str) ->
     text = say(env.slack, command, channel=env.channel, user=env.user)
     assert not ACTIVE.search(text), text
     assert "Something went wrong" not in text
+
+
+def hostile_products_csv() -> bytes:
+    """60 frequent, lapsed, high-spending customers, half buying the hostile product with a cup
+    (both in the hostile category), and 180 small buyers of plates and bowls."""
+    rows = []
+    for c in range(240):
+        big = c < 60
+        if big:
+            items = [("P1", HOSTILE), ("P2", "Cup")] if c % 2 else [("P5", "Spoon")]
+            items = [(code, name, CATEGORY) for code, name in items]
+        else:
+            items = [("P3", "Plate", "Table"), ("P4", "Bowl", "Table")]
+        for o in range(6 + c % 4 if big else 1 + c % 2):
+            ago = 250 + (c * 37 + o * 53) % 150 if big else (c * 41 + o * 89) % 300
+            day = pd.Timestamp("2024-06-30") - pd.Timedelta(days=ago)
+            price = 40.0 if big else 3.0
+            rows += [(f"I{c}-{o}", code, name, cat, 2, f"{day:%Y-%m-%d}", price, f"C{c}")
+                     for code, name, cat in items]  # fmt: skip
+    columns = ["InvoiceNo", "StockCode", "Description", "Category", "Quantity", "InvoiceDate",
+               "UnitPrice", "CustomerID"]  # fmt: skip
+    return pd.DataFrame(rows, columns=columns).to_csv(index=False).encode()
+
+
+def test_product_and_category_names_are_shown_as_written_never_formatted(
+    running: Running,
+) -> None:
+    env = running
+    env.slack.share_file(
+        channel_id=env.channel, user_id=env.user, name="gifts.csv", content=hostile_products_csv()
+    )
+    (results,) = wait_results(env.slack, env.channel)
+    said = str(results["blocks"])
+    assert f"Buys more than the rest: {SHOWN} (50% of them" in said  # the products line
+    assert f"{SHOWN} + Cup" in said or f"Cup + {SHOWN}" in said  # the pair bought together
+    assert f"such as {SHOWN} (bought by 30 customers here" in said  # a strategy naming it
+    assert "offer on \u223cx\u223c \u02cdcat\u02cd (bought by 60" in said  # the category
+    answer = say(env.slack, "customer C1", channel=env.channel, user=env.user)
+    assert f"Usually buys: {SHOWN}, Cup" in answer
+    for text in all_texts(env):
+        assert not any(raw in text for raw in FORMATTED), text
