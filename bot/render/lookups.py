@@ -18,7 +18,7 @@ HELP = f"""*`/segment`* works on the latest export shared in this channel:
 • `/segment show`: the latest results again
 • `/segment customer ID`: a customer's segment and how they compare with its medians
 • `/segment export [all|SEGMENT]`: the segments as a CSV, sent to you
-• `/segment export [all|SEGMENT] as meta|google|email`: an ad audience of hashed contacts, or an e-mail tool's import file, sent to you
+• `/segment export [all|SEGMENT] as meta|google|email`: an ad audience of hashed contacts, or an e-mail tool's import file when the operator allows it, sent to you
 • `/segment map field=Column …`: the columns to use when I can't guess them, e.g. `customer="Client Ref"`
 • `/segment history`: recent runs
 • `/segment datasets`: exports this channel has shared
