@@ -20,6 +20,7 @@ import pandas as pd
 import pytest
 
 from bot.jobs.queue import JobQueue
+from segmentation.offers import split
 from tests.bot.conftest import Running, running_bot
 from tests.bot.helpers import say, wait_results
 
@@ -240,7 +241,7 @@ def test_nothing_of_the_contacts_reaches_a_channel_a_log_or_the_database(
     assert list(mary) == ["Email Address", "First Name", "Last Name", "Tags", "Next Products"]
     lines = pd.read_csv(io.BytesIO(contacts_csv))
     bought = set(lines.loc[lines["CustomerID"] == int(PLANTED), "Description"])
-    offered = [name for name in mary["Next Products"].split("; ") if name]
+    offered = split(mary["Next Products"])
     assert offered and not bought & set(offered)
     for asked in ("export as meta", "export as google", "export 1 as email", "customer 99999",
                   "export Nobody as meta", "campaign export none as google"):  # fmt: skip
