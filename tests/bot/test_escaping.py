@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import re
 
-import pandas as pd
 import pytest
 
 from bot.render.blocks import echo, escape, literal
 from bot.render.lookups import help_text
 from bot.render.progress import failure_text, progress_text
 from tests.bot.conftest import Running
-from tests.bot.helpers import say, wait_results
+from tests.bot.helpers import products_frame, say, wait_results
 
 EVIL = "<https://evil.example/login|Re-upload here>,<!channel>,x"
 # Slack acts on <…> (links, mentions, <!channel>) and on unescaped &; escaped text has neither.
@@ -103,34 +102,13 @@ def test_command_text_is_escaped_in_answers(segmented: Running, command: str) ->
     assert "Something went wrong" not in text
 
 
-def hostile_products_csv() -> bytes:
-    """60 frequent, lapsed, high-spending customers, half buying the hostile product with a cup
-    (both in the hostile category), and 180 small buyers of plates and bowls."""
-    rows = []
-    for c in range(240):
-        big = c < 60
-        if big:
-            items = [("P1", HOSTILE), ("P2", "Cup")] if c % 2 else [("P5", "Spoon")]
-            items = [(code, name, CATEGORY) for code, name in items]
-        else:
-            items = [("P3", "Plate", "Table"), ("P4", "Bowl", "Table")]
-        for o in range(6 + c % 4 if big else 1 + c % 2):
-            ago = 250 + (c * 37 + o * 53) % 150 if big else (c * 41 + o * 89) % 300
-            day = pd.Timestamp("2024-06-30") - pd.Timedelta(days=ago)
-            price = 40.0 if big else 3.0
-            rows += [(f"I{c}-{o}", code, name, cat, 2, f"{day:%Y-%m-%d}", price, f"C{c}")
-                     for code, name, cat in items]  # fmt: skip
-    columns = ["InvoiceNo", "StockCode", "Description", "Category", "Quantity", "InvoiceDate",
-               "UnitPrice", "CustomerID"]  # fmt: skip
-    return pd.DataFrame(rows, columns=columns).to_csv(index=False).encode()
-
-
 def test_product_and_category_names_are_shown_as_written_never_formatted(
     running: Running,
 ) -> None:
     env = running
+    content = products_frame(HOSTILE, CATEGORY).to_csv(index=False).encode()
     env.slack.share_file(
-        channel_id=env.channel, user_id=env.user, name="gifts.csv", content=hostile_products_csv()
+        channel_id=env.channel, user_id=env.user, name="gifts.csv", content=content
     )
     (results,) = wait_results(env.slack, env.channel)
     said = str(results["blocks"])
