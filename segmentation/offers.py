@@ -5,8 +5,10 @@ a category or a pair from ``Evidence.products`` (``segmentation.products``: boug
 least 5 % and at least 10 of the segment's customers, more often than by all customers), so
 no strategy names a product the segment does not buy more than the rest. Without products
 (an export without a product column, or a segment that over-indexes on none) each returns
-None and the strategy keeps its general wording. Names are cut to ``NAME_CHARS``; escaping
-them for a message is the renderer's work.
+None and the strategy keeps its general wording; where the CSV lists each customer's products
+but the segment over-indexes on none, ``usual_listed`` and ``next_listed`` say so and point
+there instead. Names are cut to ``NAME_CHARS``; escaping them for a message is the renderer's
+work.
 
 A customer's products (``PRODUCT_COLUMNS``) are one cell each: ``joined`` writes them, ``split``
 reads them back, whatever a name holds.
@@ -24,6 +26,7 @@ NAME_CHARS = 60
 SEPARATOR = "; "  # between the names and ids of a customer's products (``PRODUCT_COLUMNS``)
 ESCAPE = "\\"  # before a ";" or a backslash that is part of a name, so no name reads as two
 PER_CUSTOMER = "listed per customer in the CSV"
+NONE_MORE = "this segment buys no product markedly more than the rest"
 
 
 def joined(values: Iterable[object]) -> str:
@@ -91,6 +94,26 @@ def usual_items(e: Evidence) -> str | None:
     if lead is None:
         return None
     return f"their usual items ({PER_CUSTOMER}), such as {name(lead.name)} ({_figures(lead)})"
+
+
+def usual_listed(e: Evidence, usual: str = "usual items") -> str | None:
+    """ "their usual items (listed per customer in the CSV; this segment buys no product
+    markedly more than the rest)", for a segment that over-indexes on nothing while the CSV
+    lists its customers' products; else None."""
+    if e.products or not e.listed:
+        return None
+    return f"their {usual} ({PER_CUSTOMER}; {NONE_MORE})"
+
+
+def next_listed(e: Evidence) -> str | None:
+    """``next_items``'s per-customer products, for a segment that over-indexes on nothing while
+    the CSV lists its customers' products; else None."""
+    if e.products or not e.listed:
+        return None
+    return (
+        f"each customer's five next products ({PER_CUSTOMER}: what customers who bought the "
+        f"same items bought next; {NONE_MORE})"
+    )
 
 
 def bundle(e: Evidence) -> PairLift | None:
