@@ -131,6 +131,28 @@ def test_a_cell_of_names_reads_back_whatever_a_name_holds():
     assert split("A; B; C") == ["A", "B", "C"]  # a cell stored before names were escaped
 
 
+def test_a_name_with_the_separator_is_one_product_in_the_customer_columns():
+    from segmentation.products import products_of_frame
+
+    frame = hostile_export().rename(columns={"Customer": "customer_id", "Invoice": "invoice",
+                                             "Date": "timestamp", "SKU": "product",
+                                             "Item Name": "product_name", "Quantity": "quantity",
+                                             "Price": "price"})  # fmt: skip
+    frame["product_name"] = frame["product_name"].replace("Item 7", "Tea; green \\ mint")
+    frame["amount"] = frame["quantity"] * frame["price"]
+    customers = frame["customer_id"].unique()
+    labels = pd.Series(np.arange(len(customers)) % 2, index=customers)
+    found = products_of_frame(frame, labels, as_of=pd.Timestamp("2024-01-01").date()).customers
+    for column in ("next", "usual"):
+        names, ids = (
+            found[f"{column}_products"].map(split),
+            found[f"{column}_product_ids"].map(split),
+        )
+        assert (names.map(len) == ids.map(len)).all()
+        assert any("Tea; green \\ mint" in n for n in names)
+        assert not any("Tea" in item and "mint" not in item for n in names for item in n)
+
+
 def test_an_export_without_products_says_so_once(sample_csv_bytes, tmp_path):
     from segmentation.load import load_export
     from segmentation.pipeline import segment_export
