@@ -28,11 +28,15 @@ def describe_segments(
     """One ``Segment`` per id of ``customers["segment"]``, ordered by id.
 
     ``customers`` holds the four ``FEATURES``, ``tenure_days``, ``returns_value``,
-    ``lifecycle`` and ``segment`` per customer; ``products`` what each segment id
-    over-indexes on (``segmentation.products``), when the export names products.
+    ``lifecycle`` and ``segment`` per customer (and ``usual_product_ids`` when the export names
+    products); ``products`` what each segment id over-indexes on (``segmentation.products``).
     """
     evidence = segment_evidence(customers, lifecycle, currency=currency)
-    evidence = [replace(e, products=(products or {}).get(e.segment_id)) for e in evidence]
+    listed = _listed(customers)
+    evidence = [
+        replace(e, products=(products or {}).get(e.segment_id), listed=listed.get(e.segment_id, 0))
+        for e in evidence
+    ]
     names = name_segments(evidence)
     strategies = distinct_strategies(evidence)
     revenue = customers.groupby("segment")["total_spend"].sum()
@@ -85,6 +89,14 @@ def segment_evidence(
         )
         for sid in sorted(placed)
     ]
+
+
+def _listed(customers: pd.DataFrame) -> dict[int, int]:
+    """Per segment id, its customers with products listed (``usual_product_ids`` not empty)."""
+    if "usual_product_ids" not in customers.columns:
+        return {}
+    has = customers["usual_product_ids"].fillna("").astype(str) != ""
+    return {int(s): int(n) for s, n in has.groupby(customers["segment"]).sum().items()}
 
 
 def levels(e: Evidence) -> dict[str, str]:

@@ -96,6 +96,7 @@ class Evidence:
     overall: Medians
     currency: str | None = None
     products: SegmentProducts | None = None  # what it over-indexes on, when the export says
+    listed: int = 0  # its customers whose usual and next products the CSV lists
 
     def level(self, feature: str) -> str:
         """The relative level of a feature, held to absolute terms: "high" only when the

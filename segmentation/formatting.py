@@ -7,6 +7,7 @@ from segmentation.currency import currency_label
 # A spreadsheet runs a cell starting with one of these as a formula (OWASP "CSV injection");
 # the full-width forms are included because some spreadsheets normalise them.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+LIFT_PLACES = 6  # a lift closer to 1 than this is said as "over 1×"
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
@@ -52,6 +53,18 @@ def times(ratio: float) -> str:
     """``1.2549`` → ``1.25×``, ``23.95`` → ``24×``: two decimals below 10, so a ratio held
     to a threshold such as 1.25 never reads as below it."""
     return f"{ratio:,.2f}×" if ratio < 10 else f"{ratio:,.0f}×"
+
+
+def lift_label(lift: float) -> str:
+    """How many times as often, e.g. a segment's rate of buying a product over everyone's:
+    one decimal (``1.26`` → ``1.3×``, ``3.1`` → ``3.1×``), and as many more as it takes for a
+    lift other than 1 never to read as 1 (``1.04`` → ``1.04×``, ``1.004`` → ``1.004×``): a
+    product said to be bought more than by the rest is never shown at "1.0×"."""
+    for places in range(1, LIFT_PLACES + 1):
+        text = f"{lift:,.{places}f}"
+        if lift == 1 or float(text.replace(",", "")) != 1:
+            return f"{text}×"
+    return f"{'over' if lift > 1 else 'under'} 1×"
 
 
 def neutralise(text: str) -> str:

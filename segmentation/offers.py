@@ -5,19 +5,55 @@ a category or a pair from ``Evidence.products`` (``segmentation.products``: boug
 least 5 % and at least 10 of the segment's customers, more often than by all customers), so
 no strategy names a product the segment does not buy more than the rest. Without products
 (an export without a product column, or a segment that over-indexes on none) each returns
-None and the strategy keeps its general wording. Names are cut to ``NAME_CHARS``; escaping
-them for a message is the renderer's work.
+None and the strategy keeps its general wording; where the CSV lists each customer's products
+but the segment over-indexes on none, ``usual_listed`` and ``next_listed`` say so and point
+there instead. Names are cut to ``NAME_CHARS``; escaping them for a message is the renderer's
+work.
+
+A customer's products (``PRODUCT_COLUMNS``) are one cell each: ``joined`` writes them, ``split``
+reads them back, whatever a name holds.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from segmentation.affinity import PairLift, ProductLift, SegmentProducts
 from segmentation.evidence import Evidence
-from segmentation.formatting import count
+from segmentation.formatting import count, lift_label
 
 NAME_CHARS = 60
 SEPARATOR = "; "  # between the names and ids of a customer's products (``PRODUCT_COLUMNS``)
+ESCAPE = "\\"  # before a ";" or a backslash that is part of a name, so no name reads as two
 PER_CUSTOMER = "listed per customer in the CSV"
+NONE_MORE = "this segment buys no product markedly more than the rest"
+
+
+def joined(values: Iterable[object]) -> str:
+    """Names or ids as one cell: joined by ``SEPARATOR``, each ";" and backslash inside a
+    value escaped with a backslash (``Tea; green`` and ``Cup`` → ``Tea\\; green; Cup``).
+    ``split`` reads it back."""
+    return SEPARATOR.join(
+        str(v).replace(ESCAPE, ESCAPE * 2).replace(";", ESCAPE + ";") for v in values
+    )
+
+
+def split(text: str | None) -> list[str]:
+    """The values of a ``joined`` cell, in order (none for an empty or missing cell). A cell
+    written before values were escaped reads as it did, unless a name held a backslash."""
+    values, value, i, text = [], [], 0, text or ""
+    while i < len(text):
+        if text[i] == ESCAPE and i + 1 < len(text):
+            value.append(text[i + 1])
+            i += 2
+        elif text.startswith(SEPARATOR, i):
+            values.append("".join(value))
+            value, i = [], i + len(SEPARATOR)
+        else:
+            value.append(text[i])
+            i += 1
+    values.append("".join(value))
+    return [v for v in values if v]
 
 
 def name(text: str) -> str:
@@ -37,7 +73,7 @@ def _category(e: Evidence) -> ProductLift | None:
 
 
 def _figures(item: ProductLift) -> str:
-    return f"bought by {count(item.customers, 'customer')} here, {item.lift:.1f}× the store's rate"
+    return f"bought by {count(item.customers, 'customer')} here, {lift_label(item.lift)} the store's rate"
 
 
 def offer_items(e: Evidence, *, usual: str = "items they buy most") -> str | None:
@@ -60,6 +96,26 @@ def usual_items(e: Evidence) -> str | None:
     return f"their usual items ({PER_CUSTOMER}), such as {name(lead.name)} ({_figures(lead)})"
 
 
+def usual_listed(e: Evidence, usual: str = "usual items") -> str | None:
+    """ "their usual items (listed per customer in the CSV; this segment buys no product
+    markedly more than the rest)", for a segment that over-indexes on nothing while the CSV
+    lists its customers' products; else None."""
+    if e.products or not e.listed:
+        return None
+    return f"their {usual} ({PER_CUSTOMER}; {NONE_MORE})"
+
+
+def next_listed(e: Evidence) -> str | None:
+    """``next_items``'s per-customer products, for a segment that over-indexes on nothing while
+    the CSV lists its customers' products; else None."""
+    if e.products or not e.listed:
+        return None
+    return (
+        f"each customer's five next products ({PER_CUSTOMER}: what customers who bought the "
+        f"same items bought next; {NONE_MORE})"
+    )
+
+
 def bundle(e: Evidence) -> PairLift | None:
     """The pair of over-indexed products this segment's customers buy together most."""
     pairs = e.products.pairs if e.products is not None else ()
@@ -71,7 +127,7 @@ def bundle_phrase(pair: PairLift) -> str:
     than chance"."""
     return (
         f"bundle {name(pair.a.name)} with {name(pair.b.name)}: bought together by "
-        f"{count(pair.customers, 'customer')} of this segment, {pair.lift:.1f}× more often "
+        f"{count(pair.customers, 'customer')} of this segment, {lift_label(pair.lift)} more often "
         "than chance"
     )
 
@@ -103,7 +159,7 @@ def products_line(products: SegmentProducts | None) -> str | None:
     if products.pairs:
         listed = "; ".join(
             f"{name(p.a.name)} + {name(p.b.name)} ({count(p.customers, 'customer')}, "
-            f"{p.confidence:.0%} of the first's buyers, {p.lift:.1f}× chance)"
+            f"{p.confidence:.0%} of the first's buyers, {lift_label(p.lift)} chance)"
             for p in products.pairs
         )
         parts.append(f"Bought together: {listed}.")
@@ -111,4 +167,4 @@ def products_line(products: SegmentProducts | None) -> str | None:
 
 
 def _item(item: ProductLift) -> str:
-    return f"{name(item.name)} ({item.share:.0%} of them, {item.lift:.1f}×)"
+    return f"{name(item.name)} ({item.share:.0%} of them, {lift_label(item.lift)})"

@@ -8,8 +8,10 @@ import pandas as pd
 
 from segmentation.summary import KScore, Medians, RunSummary, Segment
 
-# What to offer each customer (``segmentation.products``): names, and ids, joined by "; ";
-# empty for a customer with no named product, or a run without products.
+# What to offer each customer (``segmentation.products``): names, and ids, joined by "; "
+# (``segmentation.offers.joined``: a ";" or a backslash inside a name is escaped with a
+# backslash; ``offers.split`` reads them back); empty for a customer with no named product, or
+# a run without products.
 PRODUCT_COLUMNS = ("next_products", "usual_products", "next_product_ids", "usual_product_ids")
 CUSTOMER_COLUMNS = (
     "recency_days",

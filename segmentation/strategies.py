@@ -72,7 +72,11 @@ def _win_back(e: Evidence) -> str:
     """Led by the customers the model finds likely gone, when it finds any; the audience
     stays those at risk or lapsed, the lifecycle's own reading of the same silence."""
     slipping = e.facts.count("at_risk") + e.facts.count("lapsed")
-    items = offers.offer_items(e) or "their most-bought category"
+    items = (
+        offers.offer_items(e)
+        or offers.usual_listed(e, "most-bought items")
+        or "their most-bought category"
+    )
     action = (
         f"within 2 weeks, a time-limited offer on {items}; one reminder after 7 days, then stop."
     )
@@ -130,7 +134,8 @@ def _premium(e: Evidence) -> str:
 def _subscription(e: Evidence) -> str:
     return (
         f"Replenishment plan: they reorder every {e.facts.median_gap_days:,.0f} days (median); "
-        f"offer a subscription on {offers.usual_items(e) or 'their usual items'} at a small saving."
+        f"offer a subscription on {offers.usual_items(e) or offers.usual_listed(e) or 'their usual items'} "
+        "at a small saving."
     )
 
 
@@ -159,7 +164,9 @@ def _returns(e: Evidence) -> str:
 
 
 def _offers(e: Evidence) -> str:
-    what = offers.next_items(e) or "what is bought with their favourite items"
+    what = (
+        offers.next_items(e) or offers.next_listed(e) or "what is bought with their favourite items"
+    )
     return (
         f"Personalised offers for these {count(e.customers, 'customer')}: recommend {what}, "
         f"around their median order of {money(e.median.average_spend, e.currency)}."
@@ -179,7 +186,8 @@ def _reorder(e: Evidence) -> str:
     return (
         f"Reorder reminder for the {count(slipping, 'customer')} at risk or lapsed: they used to "
         f"order every {e.facts.median_gap_days or 0:,.0f} days (median); send "
-        f"{offers.usual_items(e) or 'their most-bought items'} with a one-click reorder link."
+        f"{offers.usual_items(e) or offers.usual_listed(e, 'most-bought items') or 'their most-bought items'} "
+        "with a one-click reorder link."
     )
 
 
@@ -201,8 +209,9 @@ def _bundle(e: Evidence) -> str:
         )
     return (
         f"Bundles as a step up: their median order is {money(e.median.average_spend, e.currency)} "
-        f"({times(e.ratio('average_spend'))} the store's median); offer their usual items as a "
-        f"bundle priced near the store's median order of "
+        f"({times(e.ratio('average_spend'))} the store's median); offer "
+        f"{offers.usual_listed(e) or 'their usual items'} as a bundle priced near the store's "
+        "median order of "
         f"{money(e.overall.average_spend, e.currency)}."
     )
 

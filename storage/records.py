@@ -122,7 +122,8 @@ class CustomerRow:
     p_active: float | None = None
     expected_orders_90d: float | None = None
     expected_value_90d: float | None = None
-    # Names and ids joined by "; " ("" when none); None for runs stored before products.
+    # Names and ids as ``segmentation.offers.joined`` writes them ("" when none; ``offers.split``
+    # reads them); None for runs stored before products.
     next_products: str | None = None
     usual_products: str | None = None
     next_product_ids: str | None = None

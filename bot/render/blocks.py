@@ -5,6 +5,9 @@
 command text, messages quoting them) into mrkdwn: ``&``, ``<`` and ``>`` are escaped as Slack
 asks, so a header such as ``<!channel>`` or ``<https://evil.example|Re-upload>`` is shown, never
 acted on. Backticks and asterisks are left alone: the bot's own formatting still works.
+``literal`` escapes text that holds no formatting of the bot's (a product's name, a sentence
+naming one) and also swaps mrkdwn's formatting characters for look-alikes, so a product called
+``*FREE* _gift_`` reads as typed, never bold or italic.
 
 Text is escaped once, where it is put into a message: ``echo`` for a user string a renderer
 quotes; an error's message is plain text (it quotes user strings with ``bot.errors.quote``,
@@ -18,7 +21,12 @@ MAX_TEXT = 2900  # below Slack's 3,000-character section limit
 MAX_FIELDS = 10
 MAX_HEADER = 150
 MAX_ECHO = MAX_QUOTE
-_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+# Slack's mrkdwn has no escape for its formatting characters: each is swapped for a character
+# that looks the same and formats nothing (the backtick's as ``segmentation.errors.quoted``'s).
+_LOOKALIKES = {"*": "\u2217", "_": "\u02cd", "~": "\u223c", "`": "\u02cb"}
+_ESCAPES = str.maketrans(_ENTITIES)
+_LITERAL = str.maketrans(_ENTITIES | _LOOKALIKES)
 
 
 def clip(text: str, limit: int = MAX_TEXT) -> str:
@@ -30,12 +38,22 @@ def escape(text: str, limit: int | None = None) -> str:
     """``text`` with ``&``, ``<`` and ``>`` escaped for mrkdwn (shown as typed, never a link
     or mention). Escape once, where the text is put into a message. With ``limit``, the escaped
     text is cut to at most that many characters, never inside an entity, ending in "…"."""
-    escaped = str(text).translate(_ESCAPES)
+    return _escaped(text, limit, _ESCAPES)
+
+
+def literal(text: str, limit: int | None = None) -> str:
+    """``escape`` for text with no formatting of the bot's in it: also ``*``, ``_``, ``~`` and
+    backticks become look-alikes, so nothing in it is bold, italic, struck or code."""
+    return _escaped(text, limit, _LITERAL)
+
+
+def _escaped(text: str, limit: int | None, table: dict[int, str]) -> str:
+    escaped = str(text).translate(table)
     if limit is None or len(escaped) <= limit:
         return escaped
     kept, size = [], 0
     for char in str(text):
-        piece = char.translate(_ESCAPES)
+        piece = char.translate(table)
         if size + len(piece) > limit - 1:
             break
         kept.append(piece)

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.render.blocks import actions, bullets, button, context, echo, escape, header, section
+from bot.render.blocks import (
+    actions,
+    bullets,
+    button,
+    context,
+    echo,
+    escape,
+    header,
+    literal,
+    section,
+)
 from segmentation.facts import LIKELY_GONE
 from segmentation.formatting import count, money, utc_label
 from segmentation.movement import INTO_LAPSING, NEWLY_GONE, Movement
@@ -223,7 +233,8 @@ def digest_blocks(digest: Digest) -> list[dict]:
         blocks.append(section("*What changed in the data*\n" + bullets(change_lines(d))))
         blocks.append(section("*Movement since the last digest*\n" + bullets(movement_lines(d))))
     if d.actions:
-        blocks.append(section("*What to do now*\n" + bullets(list(d.actions))))
+        done = [f"{what}. {literal(strategy)}" for what, strategy in d.actions]
+        blocks.append(section("*What to do now*\n" + bullets(done)))
     return blocks + _campaigns(d) + _notes(d)
 
 

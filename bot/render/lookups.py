@@ -6,11 +6,10 @@ import math
 
 import segmentation.offers as offers
 from bot.errors import NO_DATASET
-from bot.render.blocks import clip, echo, escape
+from bot.render.blocks import clip, echo, literal
 from segmentation.choices import K_MAX, K_MIN
 from segmentation.formatting import money, number, utc_label
 from segmentation.lifecycle import STATE_WORDS
-from segmentation.offers import SEPARATOR
 from segmentation.summary import Segment
 from storage import CustomerRow, Dataset, RunRecord
 
@@ -19,7 +18,7 @@ HELP = f"""*`/segment`* works on the latest export shared in this channel:
 • `/segment show`: the latest results again
 • `/segment customer ID`: a customer's segment and how they compare with its medians
 • `/segment export [all|SEGMENT]`: the segments as a CSV, sent to you
-• `/segment export [all|SEGMENT] as meta|google|email`: an ad audience of hashed contacts, or an e-mail tool's import file, sent to you
+• `/segment export [all|SEGMENT] as meta|google|email`: an ad audience of hashed contacts, or an e-mail tool's import file when the operator allows it, sent to you
 • `/segment map field=Column …`: the columns to use when I can't guess them, e.g. `customer="Client Ref"`
 • `/segment history`: recent runs
 • `/segment datasets`: exports this channel has shared
@@ -94,13 +93,13 @@ def customer_text(
 
 def _product_lines(customer: CustomerRow) -> list[str]:
     """ "Offer next: A, B, C" and "Usually buys: D, E": names from the file, each cut and
-    escaped (none for runs stored before products, or a customer without any)."""
+    shown as written (none for runs stored before products, or a customer without any)."""
     said = []
     for label, joined in (
         ("Offer next", customer.next_products),
         ("Usually buys", customer.usual_products),
     ):
-        names = [escape(offers.name(n)) for n in (joined or "").split(SEPARATOR) if n]
+        names = [literal(offers.name(n)) for n in offers.split(joined)]
         if names:
             said.append(f"{label}: {', '.join(names)}")
     return said

@@ -1,9 +1,14 @@
-"""The column-mapping message: one select per missing field over the file's columns, and a
-*Segment* button that runs the upload again with the columns picked."""
+"""The column-mapping message: one select per missing field over the file's columns, one per
+optional field (what was bought, how to reach the customer), and a *Segment* button that runs
+the upload again with the columns picked.
+
+At most 3 selects for missing fields and 10 optional ones, the question, two context lines and
+the button: 17 blocks, well under Slack's 50 per message."""
 
 from __future__ import annotations
 
 from bot.render.blocks import actions, button, clip, context, echo, section
+from segmentation.engine.contacts import CONTACT_FIELDS
 
 MAP_COLUMN_ACTION = "map_column"  # + "_" + field: action ids must differ within a message
 MAP_SEGMENT_ACTION = "map_segment"
@@ -16,7 +21,24 @@ FIELD_LABELS = {
     "amount": "Amount (value of the line or order)",
     "quantity": "Quantity (units)",
     "price": "Unit price",
+    "product": "Product code (what was bought)",
+    "product_name": "Product name or description",
+    "category": "Product category",
+    "email": "E-mail",
+    "phone": "Phone",
+    "first_name": "First name",
+    "last_name": "Last name",
+    "full_name": "Full name (when there is no first and last name)",
+    "postcode": "Postcode or zip",
+    "country": "Country",
 }
+# Fields a file may have and a run uses when it does: products name what each segment buys
+# more than the rest and what to offer each customer; contacts make the audiences.
+OPTIONAL_FIELDS = ("product", "product_name", "category", *CONTACT_FIELDS, "country")
+OPTIONAL_NOTE = (
+    "Optional: what was bought, and how to reach each customer for audiences. Left empty, I "
+    "use the column whose name says it, if there is one."
+)
 
 
 def option(headers: tuple[str, ...], index: int, request_id: int, field: str) -> dict:
@@ -58,17 +80,13 @@ def mapping_blocks(
     missing: tuple[str, ...],
     chosen: dict[str, str],
 ) -> list[dict]:
-    """The question, one labelled select per missing field, and the *Segment* button."""
+    """The question, one labelled select per missing field, one per optional field the
+    question does not ask for, and the *Segment* button."""
     blocks: list[dict] = [section(mapping_text(file_name, missing))]
-    for field in missing:
-        blocks.append(
-            {
-                "type": "section",
-                "block_id": f"map-{request_id}-{field}",
-                "text": {"type": "mrkdwn", "text": f"*{FIELD_LABELS.get(field, field)}*"},
-                "accessory": column_select(request_id, field, headers, chosen.get(field)),
-            }
-        )
+    blocks += [_field_block(request_id, f, headers, chosen) for f in missing]
+    optional = [f for f in OPTIONAL_FIELDS if f not in missing]
+    blocks.append(context(OPTIONAL_NOTE))
+    blocks += [_field_block(request_id, f, headers, chosen, optional=True) for f in optional]
     if len(headers) > MAX_OPTIONS:
         blocks.append(
             context(
@@ -80,6 +98,24 @@ def mapping_blocks(
     go["style"] = "primary"
     blocks.append(actions(f"map-go-{request_id}", [go]))
     return blocks
+
+
+def _field_block(
+    request_id: int,
+    field: str,
+    headers: tuple[str, ...],
+    chosen: dict[str, str],
+    *,
+    optional: bool = False,
+) -> dict:
+    """A field's label and its select of the file's columns."""
+    label = f"*{FIELD_LABELS.get(field, field)}*" + (" (optional)" if optional else "")
+    return {
+        "type": "section",
+        "block_id": f"map-{request_id}-{field}",
+        "text": {"type": "mrkdwn", "text": label},
+        "accessory": column_select(request_id, field, headers, chosen.get(field)),
+    }
 
 
 def columns_unread_text(file_name: str) -> str:

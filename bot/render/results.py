@@ -19,6 +19,7 @@ from bot.render.blocks import (
     divider,
     escape,
     header,
+    literal,
     section,
 )
 from bot.render.campaign_form import campaign_select
@@ -94,9 +95,10 @@ def results_text(summary: RunSummary, *, title: str = "Customer segments") -> st
 
 
 def results_blocks(
-    summary: RunSummary, *, run_id: int, title: str = "Customer segments"
+    summary: RunSummary, *, run_id: int, title: str = "Customer segments", email_tool: bool = False
 ) -> list[dict]:
-    """Header, audit, k and why, one section per segment with strategies, and the controls."""
+    """Header, audit, k and why, one section per segment with strategies, and the controls
+    (the e-mail tool among the audiences only when the operator turned it on: ``email_tool``)."""
     blocks: list[dict] = [
         header(title),
         section(audit_line(summary)),
@@ -109,18 +111,21 @@ def results_blocks(
         if s.facts is not None:
             blocks.append(context(facts_line(s.facts, summary)))
         bought = products_line(s.products)
-        if bought:  # product names are the file's text: escaped, as every strategy naming them
-            blocks.append(context(escape(bought, limit=MAX_TEXT)))
+        # Product names are the file's text: shown as written, as in every strategy naming them.
+        if bought:
+            blocks.append(context(literal(bought, limit=MAX_TEXT)))
         if s.strategies:
-            blocks.append(section(bullets([escape(text) for text in s.strategies])))
-    blocks.append(controls_block(run_id, summary.segments[:MAX_SEGMENTS]))
+            blocks.append(section(bullets([literal(text) for text in s.strategies])))
+    blocks.append(controls_block(run_id, summary.segments[:MAX_SEGMENTS], email_tool=email_tool))
     return blocks
 
 
-def controls_block(run_id: int, segments: Sequence[Segment] = ()) -> dict:
+def controls_block(
+    run_id: int, segments: Sequence[Segment] = (), *, email_tool: bool = False
+) -> dict:
     """**Export CSV**, **Re-run with k =** (the k range), **Schedule weekly digest**,
-    **Export audience** (all or one segment, for Meta or Google) and **Start a campaign** (one
-    segment)."""
+    **Export audience** (all or one segment, for Meta or Google, and with ``email_tool`` an
+    e-mail tool) and **Start a campaign** (one segment)."""
     options = [
         {"text": {"type": "plain_text", "text": str(n)}, "value": f"{run_id}:{n}"} for n in K_RANGE
     ]
@@ -131,15 +136,17 @@ def controls_block(run_id: int, segments: Sequence[Segment] = ()) -> dict:
         "options": options,
     }
     export = button(EXPORT_ACTION, "Export CSV", str(run_id))
-    controls = [export, rerun, schedule_button(run_id), audience_select(run_id, segments)]
+    audience = audience_select(run_id, segments, email_tool=email_tool)
+    controls = [export, rerun, schedule_button(run_id), audience]
     if segments:
         controls.append(campaign_select(run_id, segments))
     return actions(f"controls-{run_id}", controls)
 
 
-def audience_select(run_id: int, segments: Sequence[Segment]) -> dict:
+def audience_select(run_id: int, segments: Sequence[Segment], *, email_tool: bool = False) -> dict:
     """A select grouped by platform: all segments, or one, as a customer list for an ad
-    platform (hashed contacts) or an e-mail tool (raw e-mails, when the operator allows it).
+    platform (hashed contacts) or, with ``email_tool`` (the operator allows it), an e-mail
+    tool (raw e-mails). Without it the e-mail tool is not offered (and refused if asked for).
 
     Option values are ``run:platform:segment`` (segment empty: all)."""
     targets = [("", "All segments"), *((str(s.id), s.name) for s in segments)]
@@ -155,6 +162,7 @@ def audience_select(run_id: int, segments: Sequence[Segment]) -> dict:
             ],
         }
         for key, label in AUDIENCES.items()
+        if key != "email" or email_tool
     ]
     return {
         "type": "static_select",

@@ -118,7 +118,12 @@ def deliver(deps: Deps, thread: Thread, outcome: Outcome, *, title: str) -> None
             job.channel_id,
             results_text(outcome.summary, title=title),
             thread_ts=job.thread_ts,
-            blocks=results_blocks(outcome.summary, run_id=outcome.run_id, title=title),
+            blocks=results_blocks(
+                outcome.summary,
+                run_id=outcome.run_id,
+                title=title,
+                email_tool=deps.settings.email_tool_export,
+            ),
         )
     except Exception as e:
         log.warning("job %s: results message refused", job.id, exc_info=True)

@@ -23,7 +23,12 @@ def show(deps: Deps, place: Place) -> Reply:
     title = f"Segments of {run.file_name}"
     return Reply(
         results_text(run.summary, title=title),
-        results_blocks(run.summary, run_id=run.id, title=title),
+        results_blocks(
+            run.summary,
+            run_id=run.id,
+            title=title,
+            email_tool=deps.settings.email_tool_export,
+        ),
     )
 
 

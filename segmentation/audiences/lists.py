@@ -18,6 +18,7 @@ import pandas as pd
 
 import segmentation.audiences.rules as rules
 from segmentation.formatting import neutralise
+from segmentation.offers import joined
 
 Row = dict[str, str]
 
@@ -186,7 +187,7 @@ def _products(value: object) -> str:
     if value is None or (isinstance(value, float) and value != value):
         return ""
     if isinstance(value, list | tuple):
-        return "; ".join(str(v) for v in value)
+        return joined(value)
     return str(value)
 
 

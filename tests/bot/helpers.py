@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import time
 
+import pandas as pd
+
 from localslack import LocalSlack
 
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -57,3 +59,26 @@ def file_share_event(slack: LocalSlack, channel: str, user: str, content: bytes,
         "ts": posted["ts"],
         "files": [{**file, "url_private_download": url_of(file["url_private_download"])}],
     }
+
+
+def products_frame(name: str, category: str) -> pd.DataFrame:
+    """An export (the Online Retail columns and a Category) whose segments name products: 60
+    frequent, lapsed, high-spending customers, half of them buying ``name`` (P1) with a cup,
+    the other half a spoon, all three in ``category``; 180 small buyers of plates and bowls."""
+    rows = []
+    for c in range(240):
+        big = c < 60
+        if big:
+            items = [("P1", name), ("P2", "Cup")] if c % 2 else [("P5", "Spoon")]
+            items = [(code, label, category) for code, label in items]
+        else:
+            items = [("P3", "Plate", "Table"), ("P4", "Bowl", "Table")]
+        for o in range(6 + c % 4 if big else 1 + c % 2):
+            ago = 250 + (c * 37 + o * 53) % 150 if big else (c * 41 + o * 89) % 300
+            day = pd.Timestamp("2024-06-30") - pd.Timedelta(days=ago)
+            price = 40.0 if big else 3.0
+            rows += [(f"I{c}-{o}", code, label, cat, 2, f"{day:%Y-%m-%d}", price, f"C{c}")
+                     for code, label, cat in items]  # fmt: skip
+    columns = ["InvoiceNo", "StockCode", "Description", "Category", "Quantity", "InvoiceDate",
+               "UnitPrice", "CustomerID"]  # fmt: skip
+    return pd.DataFrame(rows, columns=columns)

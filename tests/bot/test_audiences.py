@@ -7,6 +7,7 @@ here the doc's hashes are checked once more, on what the bot sent."""
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import logging
@@ -19,6 +20,7 @@ import pandas as pd
 import pytest
 
 from bot.jobs.queue import JobQueue
+from segmentation.offers import split
 from tests.bot.conftest import Running, running_bot
 from tests.bot.helpers import say, wait_results
 
@@ -158,6 +160,57 @@ def test_the_email_tool_list_is_off_unless_the_operator_turns_it_on(
     assert slack.calls("files.getUploadURLExternal") == []
 
 
+def _audience_menu(message: dict) -> dict:
+    controls = message["blocks"][-1]
+    return next(e for e in controls["elements"] if e["action_id"] == "export_audience")
+
+
+def _platforms(message: dict) -> list[str]:
+    """The platforms a results message's *Export audience* menu offers, as each option says."""
+    groups = _audience_menu(message)["option_groups"]
+    return sorted({o["value"].split(":")[1] for g in groups for o in g["options"]})
+
+
+def test_the_audience_menu_offers_the_email_tool_only_while_it_is_on(
+    running: Running, contacts_csv: bytes, jobs: JobQueue
+) -> None:
+    env, slack = running, running.slack
+    slack.share_file(
+        channel_id=env.channel, user_id=env.user, name="shop.csv", content=contacts_csv
+    )
+    (results,) = wait_results(slack, env.channel)
+    assert _platforms(results) == ["google", "meta"]  # off: the menu does not offer it
+    say(slack, "show", channel=env.channel, user=env.user)
+    assert _platforms(slack.ephemeral(env.channel, env.user)[-1]) == ["google", "meta"]
+    # The operator turns it on (SEGBOT_EMAIL_TOOL_EXPORT=true) and restarts the bot.
+    env.settings = dataclasses.replace(env.settings, email_tool_export=True)
+    env.restart(jobs)
+    say(slack, "show", channel=env.channel, user=env.user)
+    shown = slack.ephemeral(env.channel, env.user)[-1]
+    assert _platforms(shown) == ["email", "google", "meta"]
+    groups = _audience_menu(shown)["option_groups"]
+    assert [g["label"]["text"] for g in groups][-1] == "E-mail tool (raw e-mails)"
+    slack.clear_calls()
+    slack.choose_option(
+        channel_id=env.channel, user_id=env.user, message_ts=shown["ts"],
+        action_id="export_audience", selected_value=groups[-1]["options"][0]["value"],
+    )  # fmt: skip
+    ((channel, tool),) = _sent(env, 1)
+    assert channel == _dm(env) and list(_rows(tool)[0])[:4] == [
+        "Email Address", "First Name", "Last Name", "Tags",
+    ]  # fmt: skip
+    # Off again: the menu shown while it was on still offers it, and picking it is refused.
+    env.settings = dataclasses.replace(env.settings, email_tool_export=False)
+    env.restart(jobs)
+    slack.clear_calls()
+    slack.choose_option(
+        channel_id=env.channel, user_id=env.user, message_ts=shown["ts"],
+        action_id="export_audience", selected_value=groups[-1]["options"][0]["value"],
+    )  # fmt: skip
+    slack.wait_for("hook", where=lambda c: "e-mail tool export is off" in str(c.body))
+    assert slack.calls("files.getUploadURLExternal") == []
+
+
 @pytest.fixture
 def email_tool_on(tmp_path: Path, jobs: JobQueue) -> Iterator[Running]:
     with running_bot(tmp_path, jobs, email_tool_export=True) as env:
@@ -188,7 +241,7 @@ def test_nothing_of_the_contacts_reaches_a_channel_a_log_or_the_database(
     assert list(mary) == ["Email Address", "First Name", "Last Name", "Tags", "Next Products"]
     lines = pd.read_csv(io.BytesIO(contacts_csv))
     bought = set(lines.loc[lines["CustomerID"] == int(PLANTED), "Description"])
-    offered = [name for name in mary["Next Products"].split("; ") if name]
+    offered = split(mary["Next Products"])
     assert offered and not bought & set(offered)
     for asked in ("export as meta", "export as google", "export 1 as email", "customer 99999",
                   "export Nobody as meta", "campaign export none as google"):  # fmt: skip

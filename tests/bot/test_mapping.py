@@ -12,9 +12,9 @@ import storage
 from localslack import payloads
 from localslack.files_and_hooks import Hook
 from storage import Scope
-from storage.mappings import ANY_HEADER, mapping_request, remembered_mapping
+from storage.mappings import ANY_HEADER, header_hash, mapping_request, remembered_mapping
 from tests.bot.conftest import Running
-from tests.bot.helpers import say, wait_results
+from tests.bot.helpers import products_frame, say, wait_results
 
 HEADERS = ("InvoiceNo", "StockCode", "Quantity", "InvoiceDate", "Each", "Buyer", "Shopper")
 
@@ -96,7 +96,8 @@ def test_selects_and_segment_button_then_the_same_header_is_remembered(
     status = slack.messages(env.channel, thread_ts=ts)[0]["text"]
     assert "I couldn't find these columns" in status  # the loader's own sentence, unchanged
     selects = _selects(question)
-    assert set(selects) == {"map_column_customer", "map_column_price"}
+    assert list(selects)[:2] == ["map_column_customer", "map_column_price"]
+    assert "map_column_product" in selects and "map_column_date" not in selects
     customer = selects["map_column_customer"]
     assert [o["text"]["text"] for o in customer["options"]] == list(HEADERS)
     assert customer["initial_option"]["text"]["text"] == "Buyer"  # the tie's first, preselected
@@ -193,3 +194,39 @@ def test_a_mapping_given_first_is_used_for_the_next_upload_that_needs_it(
     with storage.connect(env.settings.db_path) as db:
         assert remembered_mapping(db, _scope(env), ANY_HEADER) is None  # now kept by header
         assert storage.latest_dataset(db, _scope(env)).mapping["customer"] == "Shopper"
+
+
+def test_products_mapped_in_the_question_name_what_each_segment_buys(running: Running) -> None:
+    """The customer in two columns that tie, the price in "Each", and the product's code, name
+    and category under headers nothing guesses: picked in the question's optional selects."""
+    env, slack = running, running.slack
+    frame = products_frame("Teapot", "Tea things").rename(columns={
+        "StockCode": "Goods", "Description": "Label", "Category": "Shelf", "UnitPrice": "Each",
+        "CustomerID": "Buyer",
+    })  # fmt: skip
+    frame["Shopper"] = frame["Buyer"]
+    ts = _share(env, frame.to_csv(index=False).encode(), name="shop.csv")
+    question = _question(env, ts)
+    selects = _selects(question)
+    for field, column in (("price", "Each"), ("product", "Goods"), ("product_name", "Label"),
+                          ("category", "Shelf")):  # fmt: skip
+        slack.choose_option(
+            channel_id=env.channel, user_id=env.user, message_ts=question["ts"],
+            action_id=f"map_column_{field}",
+            selected_value=_value_of(selects[f"map_column_{field}"], column),
+        )  # fmt: skip
+    slack.click_button(
+        channel_id=env.channel, user_id=env.user, message_ts=question["ts"], action_id="map_segment"
+    )
+    (results,) = wait_results(slack, env.channel)
+    said = json.dumps(results["blocks"], ensure_ascii=False)
+    assert "Buys more than the rest: Teapot (50% of them, 4.0×)" in said
+    assert "Categories: Tea things (100% of them" in said
+    assert "such as Teapot (bought by 30 customers here" in said  # a strategy names it
+    with storage.connect(env.settings.db_path) as db:
+        dataset = storage.latest_dataset(db, _scope(env))
+        remembered = remembered_mapping(db, _scope(env), header_hash(tuple(frame.columns)))
+    assert {f: dataset.mapping[f] for f in ("product", "product_name", "category")} == {
+        "product": "Goods", "product_name": "Label", "category": "Shelf",
+    }  # fmt: skip
+    assert remembered is not None and remembered["product"] == "Goods"

@@ -214,7 +214,6 @@ def test_the_digest_action_names_where_the_newly_gone_are(real_result):
     now = _run([0, 1], [100.0, 200], [0.9, 0.2]).assign(segment=[0, segments[1].id])
     m = movement(before, now, previous_lapsing=set(), current_lapsing=set())
     rows = segment_rows(segments, segments, {s.id: s.id for s in segments})
-    [first] = actions(rows, segments, m)
-    assert first.startswith(
-        f"1 customer who spent 190 net is now likely gone, most in *{segments[1].name}*"
-    )
+    [(what, strategy)] = actions(rows, segments, m)
+    assert what == f"1 customer who spent 190 net is now likely gone, most in *{segments[1].name}*"
+    assert strategy == segments[1].strategies[0]

@@ -9,7 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from segmentation.offers import SEPARATOR
+from segmentation.formatting import lift_label
+from segmentation.offers import joined, split
 
 # The real data's lines that are a service or a correction, by their description.
 SERVICE = {"POSTAGE", "Discount", "CARRIAGE", "DOTCOM POSTAGE", "Manual", "Bank Charges",
@@ -79,7 +80,9 @@ def test_pairs_are_bought_together_above_chance(facts, real_result):
         assert len(a) <= len(b)
 
 
-FIGURES = re.compile(r"(?:on|as|whole) ([A-Z0-9][^()]*?) \(bought by ([\d,]+) customers here, ([\d.]+)×")
+FIGURES = re.compile(
+    r"(?:on|as|whole) ([A-Z0-9][^()]*?) \(bought by ([\d,]+) customers here, ([\d.]+)×"
+)
 
 
 def test_strategies_name_only_over_indexed_products_with_true_figures(facts, real_result):
@@ -93,7 +96,7 @@ def test_strategies_name_only_over_indexed_products_with_true_figures(facts, rea
                 product = by_name[name]
                 assert product in top.index  # the segment over-indexes on it
                 assert int(n.replace(",", "")) == top.loc[product, "buyers"]
-                assert float(lift) == round(top.loc[product, "lift"], 1)
+                assert f"{lift}×" == lift_label(top.loc[product, "lift"])
                 checked += 1
     assert checked >= 3
 
@@ -105,15 +108,49 @@ def test_next_products_are_new_to_the_customer_and_usual_ones_their_most_bought(
     sample = customers.index[:: max(1, len(customers) // 300)]
     for customer in sample:
         mine = per.get_group(customer).set_index("product")["lines"]
-        offered = [p for p in customers.at[customer, "next_product_ids"].split(SEPARATOR) if p]
-        usual = [p for p in customers.at[customer, "usual_product_ids"].split(SEPARATOR) if p]
+        offered = split(customers.at[customer, "next_product_ids"])
+        usual = split(customers.at[customer, "usual_product_ids"])
         assert len(offered) == 5 and not set(offered) & set(mine.index)
         assert len(usual) == min(5, len(mine)) and set(usual) <= set(mine.index)
         assert mine[usual].tolist() == sorted(mine[usual].tolist(), reverse=True)
         rest = mine.drop(usual)
         assert rest.empty or mine[usual].min() >= rest.max()
-        shown = customers.at[customer, "usual_products"].split(SEPARATOR)
+        shown = split(customers.at[customer, "usual_products"])
         assert shown == [names.get(p, p) for p in usual]
+
+
+NAMES = ["Tea; green", "Cup", "ends;", "; starts", "a\\b", "back\\", "x\\; y", ";;", "Mug"]
+
+
+def test_a_cell_of_names_reads_back_whatever_a_name_holds():
+    cell = joined(NAMES)
+    assert split(cell) == NAMES
+    assert cell.startswith("Tea\\; green; Cup; ends\\;; ")  # still readable in the CSV
+    assert split(joined(["P1", "P2"])) == ["P1", "P2"] and joined(["P1", "P2"]) == "P1; P2"
+    assert split("") == [] and split(None) == [] and split(joined([])) == []
+    assert split("A; B; C") == ["A", "B", "C"]  # a cell stored before names were escaped
+
+
+def test_a_name_with_the_separator_is_one_product_in_the_customer_columns():
+    from segmentation.products import products_of_frame
+
+    frame = hostile_export().rename(columns={"Customer": "customer_id", "Invoice": "invoice",
+                                             "Date": "timestamp", "SKU": "product",
+                                             "Item Name": "product_name", "Quantity": "quantity",
+                                             "Price": "price"})  # fmt: skip
+    frame["product_name"] = frame["product_name"].replace("Item 7", "Tea; green \\ mint")
+    frame["amount"] = frame["quantity"] * frame["price"]
+    customers = frame["customer_id"].unique()
+    labels = pd.Series(np.arange(len(customers)) % 2, index=customers)
+    found = products_of_frame(frame, labels, as_of=pd.Timestamp("2024-01-01").date()).customers
+    for column in ("next", "usual"):
+        names, ids = (
+            found[f"{column}_products"].map(split),
+            found[f"{column}_product_ids"].map(split),
+        )
+        assert (names.map(len) == ids.map(len)).all()
+        assert any("Tea; green \\ mint" in n for n in names)
+        assert not any("Tea" in item and "mint" not in item for n in names for item in n)
 
 
 def test_an_export_without_products_says_so_once(sample_csv_bytes, tmp_path):
@@ -211,4 +248,4 @@ def test_fifty_thousand_products_stay_fast():
     found = products_of_frame(frame, labels, as_of=pd.Timestamp("2024-01-01").date())
     assert time.perf_counter() - started < 20
     assert len(found.customers) == 20_000
-    assert found.customers["next_product_ids"].str.count(SEPARATOR).max() == 4
+    assert found.customers["next_product_ids"].map(lambda cell: len(split(cell))).max() == 5

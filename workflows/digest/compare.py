@@ -87,7 +87,9 @@ class Digest:
     gone: tuple[str, ...] = ()
     movement: Movement | None = None
     flows: tuple[str, ...] = ()
-    actions: tuple[str, ...] = ()
+    # ``(what happened, the strategy for it)``: the first is mrkdwn with segment names in bold,
+    # the second a strategy's text, which may name products (the file's text, shown as written).
+    actions: tuple[tuple[str, str], ...] = ()
     skipped: tuple[str, ...] = ()
     charts: Mapping[str, bytes] = field(default_factory=dict, repr=False)
     # The data the last digest reported, when the channel's data were replaced since: another
@@ -169,8 +171,9 @@ def flow_sentences(
 
 def actions(
     rows: Sequence[SegmentRow], segments: Sequence[Segment], movement: Movement | None
-) -> tuple[str, ...]:
-    """One recommended action per notable change (at most three), from the strategy library.
+) -> tuple[tuple[str, str], ...]:
+    """One recommended action per notable change (at most three), from the strategy library:
+    ``(what happened, the strategy)``.
 
     Customers slipping into a lapsing segment come first, then new segments and the largest
     changes; a strategy is recommended once.
@@ -193,7 +196,7 @@ def actions(
     for key, strategy, what in picks:
         if key and key not in seen:
             seen.add(key)
-            lines.append(f"{what}. {strategy}")
+            lines.append((what, strategy))
     return tuple(lines[:MAX_ACTIONS])
 
 

@@ -45,7 +45,7 @@ def digest(**changes: object) -> Digest:
         ),
         moved_with_new_data=1,
         flows=("12 customers slipped from Loyal to Lapsing",),
-        actions=("*Lapsing* grew by 12. Win-back: …",), skipped=("2030-03-25T09:00:00+00:00",),
+        actions=(("*Lapsing* grew by 12", "Win-back: an offer on *FREE* <!here>"),), skipped=("2030-03-25T09:00:00+00:00",),
         charts={"segment-migration.png": b""},
     )  # fmt: skip
     return Digest(**(fields | changes))
@@ -73,6 +73,7 @@ def test_digest_shows_change_movement_actions_and_missed_slots() -> None:
         "measured to 2030-03-12.",
         "*Revenue at risk: 3,456.50*, the historic spend of 12 customers",
         "*What to do now*",
+        "• *Lapsing* grew by 12. Win-back: an offer on \u2217FREE\u2217 &lt;!here&gt;",
         "Missed while I was offline (too late to post): 2030-03-25 09:00 UTC.",
         "Charts and the movers' CSV are in the thread.",
     ):

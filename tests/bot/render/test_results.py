@@ -12,6 +12,7 @@ from bot.render.lookups import customer_text, datasets_text, history_text
 from bot.render.progress import progress_text
 from bot.render.results import results_blocks, results_text, segment_fields
 from segmentation.choices import K_RANGE
+from segmentation.offers import joined
 from segmentation.summary import Medians, RunParams, RunSummary, Segment
 from storage import CustomerRow, RunRecord
 
@@ -99,6 +100,18 @@ def test_customer_and_lists() -> None:
         file_name="a.csv", customers=6, summary=None,
     )  # fmt: skip
     assert "• #3 2024-01-01 09:00 UTC: `a.csv`, k=2, sizes 3, 3" in history_text([(run, [3, 3])])
+
+
+def test_a_customers_products_are_shown_one_per_name_whatever_the_names_hold() -> None:
+    names, ids = ["Tea; green", "Cup & <saucer>", "a\\b"], ["T;1", "C2", "A3"]
+    row = CustomerRow(
+        customer_id="12347", segment=1, recency_days=3, frequency=4, average_spend=12.5,
+        total_spend=50, returns_value=0.0, next_products=joined(names[:2]),
+        next_product_ids=joined(ids[:2]), usual_products=joined(names[2:]),
+        usual_product_ids=joined(ids[2:]),
+    )  # fmt: skip
+    lines = customer_text("12347", SUMMARY.segments[1], row).splitlines()
+    assert lines[-2:] == ["Offer next: Tea; green, Cup &amp; &lt;saucer&gt;", "Usually buys: a\\b"]
 
 
 @pytest.mark.parametrize(("frequency", "shown"), [(1.0, "1 order"), (3.0, "3 orders")])
