@@ -109,12 +109,11 @@ def load_export(
         column_name=raw.mapping.get("currency"),
         written=signs,
     )
-    notes = [
-        *_layout_notes(layout, seen, raw.mapping),
-        *read_notes,
-        *[n for n in [order.describe(), *currency_notes, *_reader_notes(raw)] if n],
-    ]
-    export = Export(
+    raw.table = raw.table.schema.empty_table()  # the file as read: freed, and handed back
+    give_back_freed_memory()
+    notes = [*_layout_notes(layout, seen, raw.mapping), *read_notes]
+    notes += [n for n in [order.describe(), *currency_notes, *_reader_notes(raw)] if n]
+    return Export(
         table=table,
         mapping=raw.mapping,
         file_format=raw.file_format,
@@ -128,9 +127,6 @@ def load_export(
         file_name=name,
         sha256=sha256,
     )
-    del raw  # the file as read: freed, and handed back, before the engine's steps allocate
-    give_back_freed_memory()
-    return export
 
 
 def _file_bytes(source: str | Path | bytes, name: str | None) -> tuple[bytes, str]:

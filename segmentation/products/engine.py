@@ -23,7 +23,7 @@ from segmentation.affinity import PairLift, ProductLift, SegmentProducts
 from segmentation.engine.local import OPTIONAL, database, sql
 from segmentation.engine.query import NORMALISED
 from segmentation.memory import give_back_freed_memory
-from segmentation.offers import SEPARATOR
+from segmentation.offers import joined
 from segmentation.products.recommend import baskets, next_products, usual_products
 from segmentation.result import PRODUCT_COLUMNS
 
@@ -37,7 +37,7 @@ NO_PRODUCTS = (
 @dataclass(frozen=True)
 class Products:
     """Per segment id, what it over-indexes on; per customer (indexed by ``customer_id``), the
-    ``PRODUCT_COLUMNS`` (names and ids joined by ``SEPARATOR``); and notes for the reader."""
+    ``PRODUCT_COLUMNS`` (names and ids joined by ``segmentation.offers.joined``); and notes for the reader."""
 
     segments: Mapping[int, SegmentProducts] = field(default_factory=dict)
     customers: pd.DataFrame | None = None
@@ -284,4 +284,4 @@ def _per_customer(offers: Offers, names: pd.DataFrame) -> pd.DataFrame:
 
 
 def _joined(chosen: np.ndarray, values: np.ndarray) -> list[str]:
-    return [SEPARATOR.join(values[j] for j in row if j >= 0) for row in chosen]
+    return [joined(values[j] for j in row if j >= 0) for row in chosen]
