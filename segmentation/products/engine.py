@@ -44,6 +44,12 @@ class Products:
     notes: tuple[str, ...] = ()
 
 
+# Past this many lines, a run's offers are waited for before the segments' queries hold
+# their rows: on the 10× export the two at once would pass 1.5 GB. Below it, the queries
+# run while the offers are worked out (``segmentation.pipeline``).
+OVERLAP_LINES = 2_000_000
+
+
 @dataclass(frozen=True)
 class Offers:
     """What each customer (``customers``) should be offered next and buys most, as column
@@ -81,7 +87,7 @@ def products_of_frame(
     if not _has_products(arrow):
         return Products(notes=(NO_PRODUCTS,))
     with local_lines(arrow, as_of=as_of, labels=labels) as engine:
-        return _products(engine, as_of, offers)
+        return _products(engine, as_of, offers, wait_first=arrow.num_rows > OVERLAP_LINES)
 
 
 def _has_products(arrow: pa.Table) -> bool:
@@ -162,11 +168,16 @@ def local_lines(
 
 
 def _products(
-    engine: Engine, as_of: dt.date, offers: Callable[[], Offers | None] | None = None
+    engine: Engine,
+    as_of: dt.date,
+    offers: Callable[[], Offers | None] | None = None,
+    *,
+    wait_first: bool = False,
 ) -> Products:
+    """The products of ``engine``'s lines; ``offers`` (when given) waited for before the
+    segments' queries when ``wait_first``, else after them."""
     run, labels = engine.run, engine.labels
-    # Waited for first: the customers' offers and the held rows are not in memory at once.
-    ready = offers() if offers is not None else None
+    ready = offers() if offers is not None and wait_first else None
     bought = q.customer_products(engine.lines)
     if engine.hold is not None:  # in-process: the rest reads these rows, not every line again
         bought = engine.hold(bought, "customer_products")
@@ -181,6 +192,8 @@ def _products(
         with_category = bought.filter(bought.category.notnull())
         categories = run(q.top(q.over_indexed(with_category, labels, key="category")))
     segments = _segments(top, pairs, categories, names)
+    if ready is None and offers is not None:
+        ready = offers()
     if ready is None:
         ready = _offers(_read_last(engine, q.per_product(bought)), as_of)
     customers = _per_customer(ready, names)
