@@ -33,9 +33,18 @@ def joined(values: Iterable[object]) -> str:
     """Names or ids as one cell: joined by ``SEPARATOR``, each ";" and backslash inside a
     value escaped with a backslash (``Tea; green`` and ``Cup`` → ``Tea\\; green; Cup``).
     ``split`` reads it back."""
-    return SEPARATOR.join(
-        str(v).replace(ESCAPE, ESCAPE * 2).replace(";", ESCAPE + ";") for v in values
-    )
+    return joined_escaped(escaped(v) for v in values)
+
+
+def escaped(value: object) -> str:
+    """One value as it stands in a ``joined`` cell."""
+    return str(value).replace(ESCAPE, ESCAPE * 2).replace(";", ESCAPE + ";")
+
+
+def joined_escaped(values: Iterable[str]) -> str:
+    """``joined`` of values already ``escaped`` (a run escapes each product once, not once
+    per customer who is offered it)."""
+    return SEPARATOR.join(values)
 
 
 def split(text: str | None) -> list[str]:

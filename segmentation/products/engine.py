@@ -23,7 +23,7 @@ from segmentation.affinity import PairLift, ProductLift, SegmentProducts
 from segmentation.engine.local import OPTIONAL, database, sql
 from segmentation.engine.query import NORMALISED
 from segmentation.memory import give_back_freed_memory
-from segmentation.offers import joined
+from segmentation.offers import escaped, joined_escaped
 from segmentation.products.recommend import baskets, next_products, usual_products
 from segmentation.result import PRODUCT_COLUMNS
 
@@ -297,4 +297,5 @@ def _per_customer(offers: Offers, names: pd.DataFrame) -> pd.DataFrame:
 
 
 def _joined(chosen: np.ndarray, values: np.ndarray) -> list[str]:
-    return [joined(values[j] for j in row if j >= 0) for row in chosen]
+    cells = [escaped(v) for v in values]
+    return [joined_escaped(cells[j] for j in row if j >= 0) for row in chosen.tolist()]
