@@ -7,6 +7,7 @@ database) are imported inside the function that needs them.
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 
 from cli import campaigns, segment, sources, stored
@@ -60,10 +61,22 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
+def run() -> None:
+    """The ``segbot`` command: ``main``, then exit with its code.
+
+    What the command built goes with the process. Frozen first, it is not walked by the
+    interpreter's last garbage collection on the way out, which took 0.3 s after segmenting
+    the real data (the memory is the system's again either way).
+    """
+    code = main()
+    gc.freeze()
+    sys.exit(code)
+
+
 def _fail(message: str) -> int:
     print(f"segbot: {message}", file=sys.stderr)
     return 2
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run()
