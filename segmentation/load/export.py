@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -86,7 +87,7 @@ def load_export(
     option = None if currency is None else currencies.checked_code(currency)
     limits = limits or ReadLimits.for_upload()
     data, name = _file_bytes(source, name)
-    sha256 = hashlib.sha256(data).hexdigest()
+    sha256 = _sha256_meanwhile(data)
     seen: list[str] = []  # the file's headers, as the reader found them
 
     def select(headers: list[str]) -> dict[str, str]:
@@ -125,8 +126,17 @@ def load_export(
         currency=code,
         currency_source=code_source,
         file_name=name,
-        sha256=sha256,
+        sha256=sha256(),
     )
+
+
+def _sha256_meanwhile(data: bytes) -> Callable[[], str]:
+    """SHA-256 of ``data`` worked out on a thread while the file is read (hashing lets go
+    of the interpreter): call the result for the hex digest."""
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sha256")
+    digest = pool.submit(lambda: hashlib.sha256(data).hexdigest())
+    pool.shutdown(wait=False)
+    return digest.result
 
 
 def _file_bytes(source: str | Path | bytes, name: str | None) -> tuple[bytes, str]:

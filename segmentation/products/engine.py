@@ -19,12 +19,13 @@ import pandas as pd
 import pyarrow as pa
 
 import segmentation.products.query as q
-from segmentation.affinity import PairLift, ProductLift, SegmentProducts
+from segmentation.affinity import SegmentProducts
 from segmentation.engine.local import OPTIONAL, database, sql
 from segmentation.engine.query import NORMALISED
 from segmentation.memory import give_back_freed_memory
 from segmentation.offers import escaped, joined_escaped
 from segmentation.products.recommend import baskets, next_products, usual_products
+from segmentation.products.rows import name_notes, names_of, segments_of
 from segmentation.result import PRODUCT_COLUMNS
 
 Run = Callable[[ir.Expr], pd.DataFrame]
@@ -191,13 +192,13 @@ def _products(
     if "category" in bought.columns:
         with_category = bought.filter(bought.category.notnull())
         categories = run(q.top(q.over_indexed(with_category, labels, key="category")))
-    segments = _segments(top, pairs, categories, names)
+    segments = segments_of(top, pairs, categories, names)
     if ready is None and offers is not None:
         ready = offers()
     if ready is None:
         ready = _offers(_read_last(engine, q.per_product(bought)), as_of)
     customers = _per_customer(ready, names)
-    return Products(segments=segments, customers=customers, notes=_name_notes(names))
+    return Products(segments=segments, customers=customers, notes=name_notes(names))
 
 
 def _read_last(engine: Engine, expr: ir.Table) -> pa.Table:
@@ -206,76 +207,6 @@ def _read_last(engine: Engine, expr: ir.Table) -> pa.Table:
     if engine.let_go is not None:
         engine.let_go("customer_products")
     return rows
-
-
-def _name_notes(names: pd.DataFrame) -> tuple[str, ...]:
-    if "names" not in names:
-        return ()
-    several = int((names["names"].fillna(1) > 1).sum())
-    if not several:
-        return ()
-    ids = "1 product id has" if several == 1 else f"{several:,} product ids have"
-    return (f"{ids} more than one name; each is shown under its most frequent name.",)
-
-
-def name_of(names: pd.DataFrame, product: str) -> str:
-    """The product's most frequent name (its id when it has none)."""
-    return str(names_of(names, np.array([product], dtype=object))[0])
-
-
-def names_of(names: pd.DataFrame, products: np.ndarray) -> np.ndarray:
-    """Each product's most frequent name (its id when it has none), as text."""
-    if "name" not in names:
-        return products.astype(object)
-    found = names["name"].reindex(products).to_numpy(dtype=object)
-    return np.where(pd.isna(found), products, found).astype(object)
-
-
-def _segments(top: pd.DataFrame, pairs: pd.DataFrame, categories: pd.DataFrame | None,
-              names: pd.DataFrame) -> dict[int, SegmentProducts]:  # fmt: skip
-    found: dict[int, SegmentProducts] = {}
-    ids = set(top["segment"]) | (set() if categories is None else set(categories["segment"]))
-    for segment in sorted(int(s) for s in ids):
-        mine = top[top["segment"] == segment].sort_values("rank")
-        products = tuple(
-            _lift(row.product, name_of(names, row.product), row) for row in mine.itertuples()
-        )
-        cats = ()
-        if categories is not None:
-            theirs = categories[categories["segment"] == segment].sort_values("rank")
-            cats = tuple(_lift(row.category, row.category, row) for row in theirs.itertuples())
-        own = pairs[pairs["segment"] == segment]
-        found[segment] = SegmentProducts(products, cats, _pairs(own, names))
-    return found
-
-
-def _lift(key: str, name: str, row) -> ProductLift:
-    return ProductLift(id=str(key), name=name, customers=int(row.buyers),
-                       share=float(row.share), lift=float(row.lift))  # fmt: skip
-
-
-def _pairs(rows: pd.DataFrame, names: pd.DataFrame) -> tuple[PairLift, ...]:
-    """The pairs bought together most (then by lift), only those above chance."""
-    if rows.empty:
-        return ()
-    size = rows["size"].astype(float)
-    lift = rows["both"] * size / (rows["buyers_a"] * rows["buyers_b"])
-    rows = rows.assign(pair_lift=lift)
-    rows = rows[rows["pair_lift"] > 1.0].sort_values(["both", "pair_lift", "a", "b"],
-                                                      ascending=[False, False, True, True])  # fmt: skip
-    chosen = []
-    for row in rows.head(q.TOP_PAIRS).itertuples():
-        # ``a`` is the side with fewer buyers: the larger confidence, "of those who buy a…".
-        a, b, na, nb = row.a, row.b, row.buyers_a, row.buyers_b
-        if nb < na:
-            a, b, na, nb = b, a, nb, na
-        chosen.append(PairLift(
-            a=ProductLift(str(a), name_of(names, a), int(na), na / row.size, 0.0),
-            b=ProductLift(str(b), name_of(names, b), int(nb), nb / row.size, 0.0),
-            customers=int(row.both), support=row.both / row.size,
-            confidence=row.both / na, lift=float(row.pair_lift),
-        ))  # fmt: skip
-    return tuple(chosen)
 
 
 def _offers(rows: pa.Table, as_of: dt.date) -> Offers:
