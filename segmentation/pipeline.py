@@ -99,10 +99,10 @@ def segment_transactions(
     # What to offer each customer needs no segments: worked out while the run clusters and
     # predicts (the engine and the sparse products leave the interpreter to the clustering).
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="offers") as pool:
-        offers = pool.submit(offers_of_frame, transactions, as_of=prepared.as_of)
+        offers = _meanwhile(pool, offers_of_frame, transactions, as_of=prepared.as_of)
 
         def basket(labels: pd.Series, as_of: dt.date) -> Products:
-            return products_of_frame(transactions, labels, as_of=as_of, offers=offers.result)
+            return products_of_frame(transactions, labels, as_of=as_of, offers=offers)
 
         return segment_prepared(
             prepared,
@@ -112,6 +112,15 @@ def segment_transactions(
             provenance=provenance,
             basket=basket,
         )
+
+
+def _meanwhile(pool: ThreadPoolExecutor, work: Callable, *args, **kwargs) -> Callable | None:
+    """``work`` started on ``pool``: call the result to wait for its value. None when no
+    thread can start (near a worker's memory cap): the caller then does the work itself."""
+    try:
+        return pool.submit(work, *args, **kwargs).result
+    except RuntimeError:  # "can't start new thread"
+        return None
 
 
 def segment_prepared(

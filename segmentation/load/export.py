@@ -132,10 +132,16 @@ def load_export(
 
 def _sha256_meanwhile(data: bytes) -> Callable[[], str]:
     """SHA-256 of ``data`` worked out on a thread while the file is read (hashing lets go
-    of the interpreter): call the result for the hex digest."""
+    of the interpreter): call the result for the hex digest. Near a worker's memory cap
+    a thread's stack may not fit: then it is worked out here and now."""
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sha256")
-    digest = pool.submit(lambda: hashlib.sha256(data).hexdigest())
-    pool.shutdown(wait=False)
+    try:
+        digest = pool.submit(lambda: hashlib.sha256(data).hexdigest())
+    except RuntimeError:  # "can't start new thread"
+        done = hashlib.sha256(data).hexdigest()
+        return lambda: done
+    finally:
+        pool.shutdown(wait=False)
     return digest.result
 
 
