@@ -8,6 +8,7 @@ mid-character loses its last, incomplete line, which is said in a note.
 from __future__ import annotations
 
 import numpy as np
+import pyarrow as pa
 
 from segmentation.errors import ExportError
 
@@ -30,21 +31,43 @@ def without_bom(data: bytes, name: str) -> tuple[bytes, str, list[str]]:
     return data, "utf-8", []
 
 
-def as_utf8(data: bytes) -> tuple[bytes, str]:
-    """``data`` as UTF-8 and the encoding it was read as.
+def single_byte_codec(data: bytes) -> str | None:
+    """ "cp1252" (or "latin-1") when ``data`` is text in that encoding, else None (UTF-8,
+    or a file too mixed to tell before its columns are read).
 
     An export is mostly ASCII, the same bytes in UTF-8, cp1252 and latin-1, so only its runs
     of bytes above 127 are looked at (the real data's 45 MB have 32). A UTF-8 character is
-    such a run on its own, so a file whose runs all read as UTF-8 is UTF-8, and one where
-    none does is cp1252 (or latin-1) and is transcoded here. A file with both is returned as
-    UTF-8: its reader transcodes it only when a column it reads is not (``transcoded``).
+    such a run on its own, so a file where no run reads as UTF-8 is single-byte text. Its
+    reader then decodes each distinct value of the columns it reads (``decoded_text``):
+    transcoding a 1 GB file whole held a second gigabyte while it was parsed.
     """
     runs = _non_ascii_runs(data)
-    if runs is None or not runs or any(_reads_as_utf8(data[a:b]) for a, b in runs):
-        # (So much non-ASCII text that the reader finds out faster: UTF-8 unless a column
-        # it reads says otherwise.)
-        return data, "utf-8"
-    return transcoded(data, runs)
+    if not runs or any(_reads_as_utf8(data[a:b]) for a, b in runs):
+        return None  # (None: so much non-ASCII text that the reader finds out faster)
+    try:
+        for start, end in runs:
+            data[start:end].decode("cp1252")
+    except UnicodeDecodeError:
+        return "latin-1"
+    return "cp1252"
+
+
+def decoded_text(values: pa.Array, codec: str) -> pa.Array:
+    """Binary ``values`` (a single-byte file's distinct cells, read undecoded) as text in
+    ``codec``: as they are when all ASCII, else each decoded."""
+    if len(values) == 0:
+        return values.cast(pa.string())
+    _, offsets, data = values.buffers()
+    offsets = np.frombuffer(offsets, dtype=np.int32)[
+        values.offset : values.offset + len(values) + 1
+    ]
+    used = np.zeros(0, np.uint8) if data is None else np.frombuffer(data, dtype=np.uint8)
+    used = used[offsets[0] : offsets[-1]]
+    if used.size == 0 or used.max() < 0x80:
+        return values.cast(pa.string())
+    return pa.array(
+        [None if v is None else v.decode(codec) for v in values.to_pylist()], pa.string()
+    )
 
 
 def transcoded(data: bytes, runs: list[tuple[int, int]] | None = None) -> tuple[bytes, str]:

@@ -19,7 +19,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from segmentation.errors import ExportError
-from segmentation.load.encoding import as_utf8, transcoded, without_bom
+from segmentation.load.encoding import decoded_text, single_byte_codec, transcoded, without_bom
 from segmentation.load.fields import FIELDS, NUMBER_FIELDS
 from segmentation.load.limits import ReadLimits, inflate_gzip, read_member
 from segmentation.load.spreadsheet import check_formulas, check_xlsx, has_formulas, read_xlsx
@@ -158,9 +158,13 @@ def _parquet_bytes(metadata: pq.FileMetaData, columns: set[str]) -> int:
 
 def _read_text(data: bytes, name: str, select: SelectColumns) -> RawTable:
     data, encoding, notes = without_bom(data, name)
-    if encoding == "utf-8":  # no byte-order mark said otherwise
-        data, encoding = as_utf8(data)
-    head = bytes(data[:65536]).decode("utf-8", errors="ignore")
+    codec = single_byte_codec(data) if encoding == "utf-8" else None  # no byte-order mark
+    first_line = bytes(data[: data.find(b"\n") if b"\n" in data[:65536] else 65536])
+    if codec is not None and not first_line.isascii():  # headers Arrow would read as UTF-8
+        data, encoding = transcoded(data)
+        codec = None
+    encoding = codec or encoding
+    head = bytes(data[:65536]).decode(codec or "utf-8", errors="ignore")
     lines = [line for line in head.splitlines()[:50] if line.strip()]
     delimiter = _sniff_delimiter(lines)
     headers = next(csv.reader(lines[:1], delimiter=delimiter))
@@ -173,7 +177,9 @@ def _read_text(data: bytes, name: str, select: SelectColumns) -> RawTable:
         return "skip"
 
     wanted = list(dict.fromkeys(mapping.values()))
-    dictionary = pa.dictionary(pa.int32(), pa.string())
+    # A single-byte file's text is read undecoded and decoded value by value after.
+    text = pa.string() if codec is None else pa.binary()
+    dictionary = pa.dictionary(pa.int32(), text)
     types = {c: dictionary for f, c in mapping.items() if f in (*DICTIONARY_FIELDS, "date")}
     numbers = {c: pa.float64() for f, c in mapping.items() if f in NUMBER_FIELDS}
     try:
@@ -191,13 +197,30 @@ def _read_text(data: bytes, name: str, select: SelectColumns) -> RawTable:
         # A stray "N/A" or "£12.50" in a number column: read those columns as text and let
         # normalisation count the rows it cannot use.
         malformed = 0
-        as_text = {c: pa.string() for c in numbers}
+        as_text = {c: text for c in numbers}
         try:
             table = _parse_csv(data, delimiter, wanted, {**types, **as_text}, skip_malformed)
         except pa.ArrowInvalid as exc:
             _refuse_long_lines(exc, name)
             raise ExportError(f"`{name}` could not be read as a table: {exc}") from exc
+    if codec is not None:
+        table = _decoded(table, codec)
     return RawTable(_renamed(table, mapping), mapping, "csv", encoding, malformed, notes)
+
+
+def _decoded(table: pa.Table, codec: str) -> pa.Table:
+    """``table`` with its binary columns (plain, or dictionaries: each distinct value once)
+    as text in ``codec``."""
+    columns = []
+    for column in table.columns:
+        if pa.types.is_dictionary(column.type) and pa.types.is_binary(column.type.value_type):
+            chunks = [pa.DictionaryArray.from_arrays(c.indices, decoded_text(c.dictionary, codec))
+                      for c in column.chunks]  # fmt: skip
+            column = pa.chunked_array(chunks, pa.dictionary(pa.int32(), pa.string()))
+        elif pa.types.is_binary(column.type):
+            column = pa.chunked_array([decoded_text(c, codec) for c in column.chunks], pa.string())
+        columns.append(column)
+    return pa.table(columns, names=table.column_names)
 
 
 def _refuse_long_lines(exc: pa.ArrowInvalid, name: str) -> None:

@@ -84,6 +84,30 @@ def test_latin1_and_cp1252_files_are_read():
         assert "Côte" in export.transactions["country"].astype(str).iloc[3]
 
 
+@pytest.mark.parametrize(
+    ("encoding", "header"),
+    [
+        ("cp1252", "Note"),
+        ("latin-1", "Note"),  # \x81 and the like: undefined in cp1252
+        ("cp1252", "Année"),  # a header that is not ASCII: the file is transcoded whole
+    ],
+)
+def test_a_single_byte_file_reads_as_its_utf8_twin(encoding, header):
+    """Every column read, ids, names and dates alike, equals the UTF-8 file's; the text
+    outside ASCII is in the columns read and in one the reader skips."""
+    lines = TINY.replace("France", "Côte d'Ivoire").splitlines()
+    lines = [f"{lines[0]},{header}", *(f"{line},Noël \x81" for line in lines[1:])]
+    if encoding == "cp1252":
+        lines = [line.replace(" \x81", " €") for line in lines]
+    text = "\n".join(lines) + "\n"
+    single = load_export(text.encode(encoding), name="x.csv")
+    twin = load_export(text.encode("utf-8"), name="x.csv")
+    assert single.record.rows_read == twin.record.rows_read
+    assert single.table.to_pylist() == twin.table.to_pylist()
+    assert "Côte d'Ivoire" in single.table["country"].to_pylist()
+    assert single.encoding == encoding
+
+
 def test_parquet_and_xlsx_round_trip(tmp_path):
     frame = pd.read_csv(io.StringIO(TINY))
     frame["InvoiceDate"] = pd.to_datetime(frame["InvoiceDate"], format="%m/%d/%Y %H:%M")
