@@ -22,6 +22,7 @@ from segmentation.lifecycle import Lifecycle, lifecycle_from, lifecycle_states
 from segmentation.load import Export, ExportRecord, load_export
 from segmentation.model import SegmentModel, explain_k
 from segmentation.products import Products, offers_of_frame, products_of_frame
+from segmentation.products.engine import OFFERS_ALONGSIDE
 from segmentation.result import CUSTOMER_COLUMNS, PRODUCT_COLUMNS, SegmentationResult
 from segmentation.sample import sample_export
 from segmentation.summary import FEATURES, RunSummary, finite_or_none
@@ -98,8 +99,12 @@ def segment_transactions(
     prepared = prepare_frame(transactions, rows_read=rows_read, as_of=as_of)
     # What to offer each customer needs no segments: worked out while the run clusters and
     # predicts (the engine and the sparse products leave the interpreter to the clustering).
+    # Past OFFERS_ALONGSIDE lines, clustering works on a sample and hides little, and reading
+    # every line a second time for the offers costs more than it saves: one pass after.
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="offers") as pool:
-        offers = _meanwhile(pool, offers_of_frame, transactions, as_of=prepared.as_of)
+        offers = None
+        if len(transactions) <= OFFERS_ALONGSIDE:
+            offers = _meanwhile(pool, offers_of_frame, transactions, as_of=prepared.as_of)
 
         def basket(labels: pd.Series, as_of: dt.date) -> Products:
             return products_of_frame(transactions, labels, as_of=as_of, offers=offers)
