@@ -7,6 +7,7 @@ tuples). Nothing here talks to the Slack Web API; the download is a plain authen
 
 from __future__ import annotations
 
+import ctypes
 import functools
 import gc
 import resource
@@ -40,6 +41,8 @@ from workflows.segmenting import (
 )
 
 _progress: Any = None
+M_ARENA_MAX = -8  # glibc's mallopt parameter (malloc.h)
+MALLOC_ARENAS = 2
 
 
 def init(progress: Any, memory_bytes: int | None = None) -> None:
@@ -61,11 +64,25 @@ def init(progress: Any, memory_bytes: int | None = None) -> None:
 
 
 def limit_memory(memory_bytes: int) -> None:
-    """RLIMIT_AS for this process (never above a hard limit already set)."""
+    """RLIMIT_AS for this process (never above a hard limit already set), with at most
+    ``MALLOC_ARENAS`` malloc arenas."""
+    _few_malloc_arenas()
     _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     if hard != resource.RLIM_INFINITY:
         memory_bytes = min(memory_bytes, hard)
     resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, hard))
+
+
+def _few_malloc_arenas() -> None:
+    """glibc gives each thread that allocates its own arena, reserving 64 MB or more of
+    address space that RLIMIT_AS counts though little of it is used: on a 1 GB upload the
+    worker's peak address space was 6.0 GB under its 6 GB cap, 5.3 GB with two arenas
+    (resident memory the same). Elsewhere than glibc, nothing to do."""
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+    except OSError:
+        return
+    libc.mallopt(M_ARENA_MAX, MALLOC_ARENAS)
 
 
 def warm_up() -> int:
