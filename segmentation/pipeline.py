@@ -21,8 +21,14 @@ from segmentation.facts import PREDICTED
 from segmentation.lifecycle import Lifecycle, lifecycle_from, lifecycle_states
 from segmentation.load import Export, ExportRecord, load_export
 from segmentation.model import SegmentModel, explain_k
-from segmentation.products import Products, offers_of_frame, products_of_frame
-from segmentation.products.engine import OFFERS_ALONGSIDE
+from segmentation.products import Products, products_of_frame
+from segmentation.products.engine import (
+    OFFERS_ALONGSIDE,
+    Bought,
+    Offers,
+    bought_of_frame,
+    offers_of_bought,
+)
 from segmentation.result import CUSTOMER_COLUMNS, PRODUCT_COLUMNS, SegmentationResult
 from segmentation.sample import sample_export
 from segmentation.summary import FEATURES, RunSummary, finite_or_none
@@ -102,12 +108,16 @@ def segment_transactions(
     # Past OFFERS_ALONGSIDE lines, clustering works on a sample and hides little, and reading
     # every line a second time for the offers costs more than it saves: one pass after.
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="offers") as pool:
-        offers = None
+        bought = offers = None
         if len(transactions) <= OFFERS_ALONGSIDE:
-            offers = _meanwhile(pool, offers_of_frame, transactions, as_of=prepared.as_of)
+            bought = _meanwhile(pool, bought_of_frame, transactions, as_of=prepared.as_of)
+        if bought is not None:  # the same thread, once it has read what was bought
+            offers = _meanwhile(pool, _offers_after, bought, prepared.as_of)
 
         def basket(labels: pd.Series, as_of: dt.date) -> Products:
-            return products_of_frame(transactions, labels, as_of=as_of, offers=offers)
+            return products_of_frame(
+                transactions, labels, as_of=as_of, bought=bought, offers=offers
+            )
 
         return segment_prepared(
             prepared,
@@ -117,6 +127,11 @@ def segment_transactions(
             provenance=provenance,
             basket=basket,
         )
+
+
+def _offers_after(bought: Callable[[], Bought | None], as_of: dt.date) -> Offers | None:
+    read = bought()
+    return None if read is None else offers_of_bought(read, as_of=as_of)
 
 
 def _meanwhile(pool: ThreadPoolExecutor, work: Callable, *args, **kwargs) -> Callable | None:

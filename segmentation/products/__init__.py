@@ -6,7 +6,6 @@ from segmentation.products.engine import (
     PRODUCT_COLUMNS,
     Offers,
     Products,
-    offers_of_frame,
     products_of_frame,
     products_of_table,
 )
@@ -19,7 +18,6 @@ __all__ = [
     "ProductLift",
     "Products",
     "SegmentProducts",
-    "offers_of_frame",
     "products_of_frame",
     "products_of_table",
 ]

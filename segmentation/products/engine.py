@@ -20,7 +20,7 @@ import pyarrow as pa
 
 import segmentation.products.query as q
 from segmentation.affinity import SegmentProducts
-from segmentation.engine.local import OPTIONAL, database, sql
+from segmentation.engine.local import OPTIONAL, database, query_tables, sql
 from segmentation.engine.query import NORMALISED
 from segmentation.memory import give_back_freed_memory
 from segmentation.offers import escaped, joined_escaped
@@ -63,15 +63,31 @@ class Offers:
     usual: np.ndarray
 
 
-def offers_of_frame(transactions: pa.Table | pd.DataFrame, *, as_of: dt.date) -> Offers | None:
-    """Each customer's ``Offers`` in an upload's normalised table, on the in-process DuckDB
-    (None when it has no product column). They need no segments: a run works them out while
-    it clusters (``segmentation.pipeline``)."""
+@dataclass(frozen=True)
+class Bought:
+    """An upload's rows per customer and product (``q.customer_products``, as Arrow) and
+    each product's names (``q.product_names``, indexed by product)."""
+
+    rows: pa.Table
+    names: pd.DataFrame
+
+
+def bought_of_frame(transactions: pa.Table | pd.DataFrame, *, as_of: dt.date) -> Bought | None:
+    """What each customer bought in an upload's normalised table, on the in-process DuckDB
+    (None when it has no product column). It needs no segments: a run reads it, and works
+    out the ``offers_of_bought``, while it clusters (``segmentation.pipeline``)."""
     arrow = _arrow(transactions)
     if not _has_products(arrow):
         return None
     with local_lines(arrow, as_of=as_of) as engine:
-        rows = engine.fetch(q.per_product(q.customer_products(engine.lines)))
+        rows = engine.fetch(q.customer_products(engine.lines))
+        names = engine.run(q.product_names(engine.keep(rows, "customer_products")))
+    return Bought(rows, names.set_index("product"))
+
+
+def offers_of_bought(bought: Bought, *, as_of: dt.date) -> Offers:
+    """Each customer's ``Offers``, from what they bought."""
+    rows = query_tables(lambda held: q.per_product(held), held=bought.rows)
     return _offers(rows, as_of)
 
 
@@ -80,16 +96,17 @@ def products_of_frame(
     labels: pd.Series,
     *,
     as_of: dt.date,
+    bought: Callable[[], Bought | None] | None = None,
     offers: Callable[[], Offers | None] | None = None,
 ) -> Products:
     """``products_of_table`` for an upload's normalised table (Arrow as loaded and stored,
-    or pandas), on the in-process DuckDB; ``offers`` gives the customers' ``Offers`` when
-    they were worked out already (``offers_of_frame``)."""
+    or pandas), on the in-process DuckDB. ``bought`` and ``offers`` give what was read and
+    worked out already (``bought_of_frame``, ``offers_of_bought``), waited for when needed."""
     arrow = _arrow(transactions)
     if not _has_products(arrow):
         return Products(notes=(NO_PRODUCTS,))
     with local_lines(arrow, as_of=as_of, labels=labels) as engine:
-        return _products(engine, as_of, offers)
+        return _products(engine, as_of, offers, None if bought is None else bought())
 
 
 def _has_products(arrow: pa.Table) -> bool:
@@ -118,14 +135,15 @@ def products_of_table(table: ir.Table, labels: ir.Table, *, as_of: dt.date) -> P
 class Engine:
     """Where the queries run: ``run`` an expression, the purchases that count (``lines``),
     the customers' segments (``labels``) and, in-process only, ``hold`` an expression's rows
-    as a table of their own (as Arrow: they never become Python objects) and ``let_go`` of
-    them once read for the last time."""
+    as a table of their own (as Arrow: they never become Python objects), ``keep`` Arrow rows
+    as one, and ``let_go`` of them once read for the last time."""
 
     run: Run
     fetch: Callable[[ir.Table], pa.Table]
     lines: ir.Table
     labels: ir.Table | None = None
     hold: Callable[[ir.Table, str], ir.Table] | None = None
+    keep: Callable[[pa.Table, str], ir.Table] | None = None
     let_go: Callable[[str], None] | None = None
 
 
@@ -165,7 +183,7 @@ def local_lines(
                                   "segment": labels.to_numpy(dtype=np.int64)}), "segment_labels")  # fmt: skip
         yield Engine(
             run=run, fetch=fetch, lines=q.purchases(table, as_of=as_of), labels=held, hold=hold,
-            let_go=let_go,
+            keep=register, let_go=let_go,
         )  # fmt: skip
 
 
@@ -173,14 +191,19 @@ def _products(
     engine: Engine,
     as_of: dt.date,
     offers: Callable[[], Offers | None] | None = None,
+    read: Bought | None = None,
 ) -> Products:
-    """The products of ``engine``'s lines; ``offers`` (when given, being worked out apart)
-    waited for once the segments' queries have run."""
+    """The products of ``engine``'s lines, from what each customer bought (``read`` when it
+    was read already); ``offers`` (when given, being worked out apart) waited for once the
+    segments' queries have run."""
     run, labels = engine.run, engine.labels
-    bought = q.customer_products(engine.lines)
-    if engine.hold is not None:  # in-process: the rest reads these rows, not every line again
-        bought = engine.hold(bought, "customer_products")
-    names = run(q.product_names(bought)).set_index("product")
+    if read is not None and engine.keep is not None:
+        bought, names = engine.keep(read.rows, "customer_products"), read.names
+    else:
+        bought = q.customer_products(engine.lines)
+        if engine.hold is not None:  # in-process: the rest reads these rows, not every line
+            bought = engine.hold(bought, "customer_products")
+        names = run(q.product_names(bought)).set_index("product")
     if len(names) == 0:  # no line names a product: the export has no product column
         return Products(notes=(NO_PRODUCTS,))
     ranked = q.over_indexed(bought, labels)
