@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -21,23 +20,14 @@ from segmentation.facts import PREDICTED
 from segmentation.lifecycle import Lifecycle, lifecycle_from, lifecycle_states
 from segmentation.load import Export, ExportRecord, load_export
 from segmentation.model import SegmentModel, explain_k
-from segmentation.products import Products, products_of_frame
-from segmentation.products.engine import (
-    OFFERS_ALONGSIDE,
-    Bought,
-    Offers,
-    bought_of_frame,
-    offers_of_bought,
-)
+from segmentation.products import Products
+from segmentation.products.alongside import Basket, products_alongside
 from segmentation.result import CUSTOMER_COLUMNS, PRODUCT_COLUMNS, SegmentationResult
 from segmentation.sample import sample_export
 from segmentation.summary import FEATURES, RunSummary, finite_or_none
 
 HORIZON_DAYS = 90  # the predictions' horizon: a quarter, what a marketer plans for
 OnStep = Callable[[str], None]
-# What the segments and customers bought, given each customer's segment and the as-of
-# (``segmentation.products``); a run without one says nothing of products.
-Basket = Callable[[pd.Series, dt.date], Products]
 
 
 def _no_step(_step: str) -> None: ...
@@ -103,22 +93,7 @@ def segment_transactions(
     """
     on_step("cleaning")
     prepared = prepare_frame(transactions, rows_read=rows_read, as_of=as_of)
-    # What to offer each customer needs no segments: worked out while the run clusters and
-    # predicts (the engine and the sparse products leave the interpreter to the clustering).
-    # Past OFFERS_ALONGSIDE lines, clustering works on a sample and hides little, and reading
-    # every line a second time for the offers costs more than it saves: one pass after.
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="offers") as pool:
-        bought = offers = None
-        if len(transactions) <= OFFERS_ALONGSIDE:
-            bought = _meanwhile(pool, bought_of_frame, transactions, as_of=prepared.as_of)
-        if bought is not None:  # the same thread, once it has read what was bought
-            offers = _meanwhile(pool, _offers_after, bought, prepared.as_of)
-
-        def basket(labels: pd.Series, as_of: dt.date) -> Products:
-            return products_of_frame(
-                transactions, labels, as_of=as_of, bought=bought, offers=offers
-            )
-
+    with products_alongside(transactions, as_of=prepared.as_of) as basket:
         return segment_prepared(
             prepared,
             k=k,
@@ -127,20 +102,6 @@ def segment_transactions(
             provenance=provenance,
             basket=basket,
         )
-
-
-def _offers_after(bought: Callable[[], Bought | None], as_of: dt.date) -> Offers | None:
-    read = bought()
-    return None if read is None else offers_of_bought(read, as_of=as_of)
-
-
-def _meanwhile(pool: ThreadPoolExecutor, work: Callable, *args, **kwargs) -> Callable | None:
-    """``work`` started on ``pool``: call the result to wait for its value. None when no
-    thread can start (near a worker's memory cap): the caller then does the work itself."""
-    try:
-        return pool.submit(work, *args, **kwargs).result
-    except RuntimeError:  # "can't start new thread"
-        return None
 
 
 def segment_prepared(
