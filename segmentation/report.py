@@ -236,8 +236,8 @@ def _strategy_section(result: SegmentationResult) -> list[str]:
     lines = ["## What to do with each segment"]
     for s in result.summary.segments:
         lines += ["", f"### {_cell(s.name)}", ""]
-        lines += [f"{_cell(line)}", ""] if (line := products_line(s.products)) else []
-        lines += [f"- {_cell(text)}" for text in s.strategies] or ["- No specific action."]
+        lines += [f"{_literal(line)}", ""] if (line := products_line(s.products)) else []
+        lines += [f"- {_literal(text)}" for text in s.strategies] or ["- No specific action."]
     return lines
 
 
@@ -253,3 +253,16 @@ def _chart_section(chart_files: Sequence[str | Path]) -> list[str]:
 def _cell(text: object) -> str:
     """Text safe inside a Markdown table row: pipes escaped, one line."""
     return " ".join(str(text).split()).replace("|", "\\|")
+
+
+# Markdown's formatting characters, and HTML's opening bracket: in text that names products
+# (an export's own words, "*FREE* gift"), each stands for itself.
+_MARKDOWN = str.maketrans(
+    {**{c: "\\" + c for c in "\\`*_~[]#"}, "<": "&lt;", ">": "&gt;", "&": "&amp;"}
+)
+
+
+def _literal(text: object) -> str:
+    """``_cell`` for text with no formatting of the report's own (strategies, what a segment
+    buys): nothing in it is bold, code, a link or HTML."""
+    return _cell(" ".join(str(text).split()).translate(_MARKDOWN))

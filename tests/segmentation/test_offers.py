@@ -126,3 +126,14 @@ def test_a_segment_over_indexing_names_its_products_not_the_general_pointer(
     said = [t for s in result.summary.segments for t in s.strategies]
     assert any("Teapot (bought by 12 customers here, 2.0× the store's rate)" in t for t in said)
     assert not any(NONE_MORE in t for t in said)
+
+
+def test_product_names_in_the_report_are_written_literally(small_run: SegmentationResult) -> None:
+    """report.md is Markdown: a name's own stars, underscores, backticks and tags must not
+    format (a Markdown viewer shows the name as the export wrote it)."""
+    odd = ProductLift("P9", "*FREE* _gift_ `tin` <b>box</b> [x](y)", 12, 0.3, 2.0)
+    result = redescribed(small_run, {s.id: SegmentProducts(products=(odd,)) for s in small_run.summary.segments})  # fmt: skip
+    report = report_markdown(result, [])
+    written = r"\*FREE\* \_gift\_ \`tin\` &lt;b&gt;box&lt;/b&gt; \[x\](y)"
+    assert report.count(written) >= len(result.summary.segments)
+    assert "*FREE*" not in report.replace(r"\*FREE\*", "") and "<b>" not in report
