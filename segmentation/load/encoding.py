@@ -42,8 +42,10 @@ def single_byte_codec(data: bytes) -> str | None:
     transcoding a 1 GB file whole held a second gigabyte while it was parsed.
     """
     runs = _non_ascii_runs(data)
+    # No run: ASCII, UTF-8 as it is. None: so much non-ASCII text that parsing it as UTF-8
+    # finds out faster.
     if not runs or any(_reads_as_utf8(data[a:b]) for a, b in runs):
-        return None  # (None: so much non-ASCII text that the reader finds out faster)
+        return None
     try:
         for start, end in runs:
             data[start:end].decode("cp1252")
@@ -70,10 +72,9 @@ def decoded_text(values: pa.Array, codec: str) -> pa.Array:
     )
 
 
-def transcoded(data: bytes, runs: list[tuple[int, int]] | None = None) -> tuple[bytes, str]:
-    """Re-encode a cp1252 (or, failing that, latin-1) file as UTF-8; ``runs`` are its
-    non-ASCII bytes (``_non_ascii_runs``) when already found."""
-    runs = _non_ascii_runs(data) if runs is None else runs
+def transcoded(data: bytes) -> tuple[bytes, str]:
+    """Re-encode a cp1252 (or, failing that, latin-1) file as UTF-8."""
+    runs = _non_ascii_runs(data)
     for codec in ("cp1252", "latin-1"):
         try:
             if runs is None:

@@ -159,8 +159,9 @@ def _parquet_bytes(metadata: pq.FileMetaData, columns: set[str]) -> int:
 def _read_text(data: bytes, name: str, select: SelectColumns) -> RawTable:
     data, encoding, notes = without_bom(data, name)
     codec = single_byte_codec(data) if encoding == "utf-8" else None  # no byte-order mark
-    first_line = bytes(data[: data.find(b"\n") if b"\n" in data[:65536] else 65536])
-    if codec is not None and not first_line.isascii():  # headers Arrow would read as UTF-8
+    header_end = data.find(b"\n", 0, 65536)
+    header = bytes(data[: header_end if header_end >= 0 else 65536])
+    if codec is not None and not header.isascii():  # column names Arrow reads as UTF-8
         data, encoding = transcoded(data)
         codec = None
     encoding = codec or encoding

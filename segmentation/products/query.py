@@ -13,7 +13,6 @@ the export has no id on that line).
 from __future__ import annotations
 
 import datetime as dt
-import math
 
 import ibis
 import ibis.expr.types as ir
@@ -153,8 +152,3 @@ def pairs_query(bought: ir.Table, labels: ir.Table, candidates: ir.Table) -> ir.
     counted = counted.join(sizes, ["segment", "a"])
     other = candidates.select("segment", b="product", buyers_b="buyers")
     return counted.join(other, ["segment", "b"])
-
-
-def floor_for(size: int) -> int:
-    """The fewest of a segment's ``size`` customers a product needs (``MIN_SHARE``, ``MIN_BUYERS``)."""
-    return max(MIN_BUYERS, math.ceil(MIN_SHARE * size))
