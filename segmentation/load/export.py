@@ -24,6 +24,7 @@ from segmentation.load.normalise import normalise
 from segmentation.load.readers import RawTable, read_table
 from segmentation.load.record import ExportRecord
 from segmentation.memory import give_back_freed_memory
+from segmentation.threads import meanwhile
 
 
 @dataclass
@@ -135,14 +136,12 @@ def _sha256_meanwhile(data: bytes) -> Callable[[], str]:
     of the interpreter): call the result for the hex digest. Near a worker's memory cap
     a thread's stack may not fit: then it is worked out here and now."""
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sha256")
-    try:
-        digest = pool.submit(lambda: hashlib.sha256(data).hexdigest())
-    except RuntimeError:  # "can't start new thread"
+    digest = meanwhile(pool, lambda: hashlib.sha256(data).hexdigest())
+    pool.shutdown(wait=False)
+    if digest is None:
         done = hashlib.sha256(data).hexdigest()
         return lambda: done
-    finally:
-        pool.shutdown(wait=False)
-    return digest.result
+    return digest
 
 
 def _file_bytes(source: str | Path | bytes, name: str | None) -> tuple[bytes, str]:

@@ -26,6 +26,7 @@ from segmentation.products.engine import (
     offers_of_bought,
     products_of_frame,
 )
+from segmentation.threads import meanwhile
 
 # What the segments and customers bought, given each customer's segment and the as-of; a
 # run without one says nothing of products (``segmentation.pipeline``).
@@ -41,9 +42,9 @@ def products_alongside(
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="offers") as pool:
         bought = offers = None
         if len(transactions) <= OFFERS_ALONGSIDE:
-            bought = _meanwhile(pool, bought_of_frame, transactions, as_of=as_of)
+            bought = meanwhile(pool, bought_of_frame, transactions, as_of=as_of)
         if bought is not None:  # the same thread, once it has read what was bought
-            offers = _meanwhile(pool, _offers_after, bought, as_of)
+            offers = meanwhile(pool, _offers_after, bought, as_of)
 
         def basket(labels: pd.Series, as_of: dt.date) -> Products:
             return products_of_frame(
@@ -56,12 +57,3 @@ def products_alongside(
 def _offers_after(bought: Callable[[], Bought | None], as_of: dt.date) -> Offers | None:
     read = bought()
     return None if read is None else offers_of_bought(read, as_of=as_of)
-
-
-def _meanwhile(pool: ThreadPoolExecutor, work: Callable, *args, **kwargs) -> Callable | None:
-    """``work`` started on ``pool``: call the result to wait for its value. None when no
-    thread can start (near a worker's memory cap): the caller then does the work itself."""
-    try:
-        return pool.submit(work, *args, **kwargs).result
-    except RuntimeError:  # "can't start new thread"
-        return None
