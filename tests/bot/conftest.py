@@ -18,13 +18,22 @@ from localslack import LocalSlack
 from tests.bot.helpers import wait_results
 
 
+@contextmanager
+def warm_jobs(workers: int) -> Iterator[JobQueue]:
+    """A job queue with ``workers`` worker processes started and warm, closed after."""
+    queue = JobQueue(workers=workers, capacity=5)
+    queue.warm_up()
+    try:
+        yield queue
+    finally:
+        queue.close()
+
+
 @pytest.fixture(scope="session")
 def jobs() -> Iterator[JobQueue]:
     """One warm worker process for the whole session (starting one costs seconds)."""
-    queue = JobQueue(workers=1, capacity=5)
-    queue.warm_up()
-    yield queue
-    queue.close()
+    with warm_jobs(1) as queue:
+        yield queue
 
 
 @pytest.fixture(scope="session")

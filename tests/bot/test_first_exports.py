@@ -15,16 +15,14 @@ import storage
 from bot.jobs.queue import JobQueue
 from localslack import LocalSlack
 from storage import Scope
-from tests.bot.conftest import settings_for, start_bot
+from tests.bot.conftest import settings_for, start_bot, warm_jobs
 from tests.bot.helpers import thread_texts
 
 
 @pytest.fixture(scope="module")
 def two_workers() -> Iterator[JobQueue]:
-    queue = JobQueue(workers=2, capacity=5)
-    queue.warm_up()
-    yield queue
-    queue.close()
+    with warm_jobs(2) as queue:
+        yield queue
 
 
 def _answered(slack: LocalSlack, channel: str, ts: str) -> str | None:

@@ -12,7 +12,6 @@ import http.server
 import json
 import logging
 import sqlite3
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,6 +25,7 @@ from segmentation.sample import sample_export
 from sources import SourceError, load_catalog, prepare_source
 from tests.bot.conftest import settings_for
 from tests.bot.helpers import say, wait_results
+from tests.http_serving import serving
 
 SECRETS = (
     "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",  # X-Amz-Signature
@@ -65,14 +65,8 @@ def origin() -> Iterator[str]:
             self.end_headers()
             self.wfile.write(body)
 
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
+    with serving(Handler) as served:
+        yield served
 
 
 def _sources(folder: Path, origin: str, path: str) -> Path:

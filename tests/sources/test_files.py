@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import http.server
 import tempfile
-import threading
 
 import ibis
 import pandas as pd
@@ -14,6 +13,7 @@ import pytest
 
 from sources import Source, SourceError, load_catalog, prepare_source
 from sources.columns import normalise_table
+from tests.http_serving import serving
 
 LINES = pd.DataFrame(
     {
@@ -122,13 +122,8 @@ def file_server(tmp_path):
                 return
             super().do_GET()
 
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+    with serving(Handler) as served:
+        yield served
 
 
 def test_a_url_on_an_allowed_host_is_fetched_and_read(tmp_path, file_server, monkeypatch):
