@@ -360,3 +360,25 @@ def _zipped(*name_and_bytes) -> bytes:
         for name, data in zip(name_and_bytes[::2], name_and_bytes[1::2], strict=True):
             archive.writestr(name, data)
     return buffer.getvalue()
+
+
+def test_the_real_data_as_its_latin1_csv_reports_the_money_the_file_states(real_frame, tmp_path):
+    """The widely shared copy of the real data is a latin-1 CSV: read undecoded and decoded
+    value by value, it must give the customers and the spend the file itself gives (lines
+    with a customer, a positive quantity and a positive price; amount = quantity × price)."""
+    from benchmarks.datasets import as_uci_csv
+    from segmentation.pipeline import segment_export
+
+    path = as_uci_csv(real_frame, tmp_path / "Online Retail.csv")
+    assert not path.read_bytes().isascii()  # the names the file writes outside ASCII
+    file = pd.read_csv(path, encoding="latin-1", dtype={"CustomerID": str, "InvoiceNo": str})
+    kept = file[file["CustomerID"].notna() & (file["Quantity"] > 0) & (file["UnitPrice"] > 0)]
+    export = load_export(path)
+    assert export.encoding in ("cp1252", "latin-1")
+    summary = segment_export(export).summary
+    assert summary.rows_kept == len(kept)
+    assert summary.customers == kept["CustomerID"].nunique()
+    assert summary.total_spend == round(float((kept["Quantity"] * kept["UnitPrice"]).sum()), 2)
+    names = set(export.table["product_name"].to_pylist())  # stripped, as ids are
+    written = {d.strip() for d in file["Description"].dropna()} - {""}
+    assert names >= written and any(not n.isascii() for n in written)
