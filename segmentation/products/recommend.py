@@ -48,6 +48,7 @@ NEIGHBOURS = 20
 # enough for co-occurrence counts to settle, and a 10× export then costs what a large one does.
 LEARN_FROM = 25_000
 CHUNK = 4_096  # customers scored at once (a chunk's scores are CHUNK × CANDIDATES floats)
+ROWS_AT_ONCE = 512  # products pruned to their neighbours at once: the work stays in cache
 
 
 @dataclass(frozen=True)
@@ -126,7 +127,7 @@ def similarity(
         rows = np.linspace(0, b.bought.shape[0] - 1, LEARN_FROM).astype(np.int64)
     learn = b.bought[rows]
     first = b.recent[rows] if recent else learn
-    both = (first.T.tocsr() @ learn[:, candidates]).tocsr()
+    both = _co_bought(first, learn[:, candidates].tocsr())
     scale = np.ones(both.shape[0], dtype=np.float32)
     if cosine:
         buyers = np.asarray(learn.sum(axis=0)).ravel()
@@ -134,24 +135,33 @@ def similarity(
     return _nearest(both, candidates, scale, neighbours)
 
 
+def _co_bought(first: sp.csr_matrix, chosen: sp.csr_matrix) -> np.ndarray:
+    """``first``ᵀ × ``chosen`` (customers in rows of both), dense: most products share a
+    customer with most candidates, so a sparse result would be larger and slower to build.
+    Customers are taken ``CHUNK`` at a time, so only a chunk of ``chosen`` is ever dense."""
+    both = np.zeros((first.shape[1], chosen.shape[1]), dtype=np.float32)
+    for start in range(0, first.shape[0], CHUNK):
+        part = slice(start, start + CHUNK)
+        both += first[part].T @ chosen[part].toarray()
+    return both
+
+
 def _nearest(
-    both: sp.csr_matrix, candidates: np.ndarray, scale: np.ndarray, neighbours: int | None
+    both: np.ndarray, candidates: np.ndarray, scale: np.ndarray, neighbours: int | None
 ) -> sp.csr_matrix:
-    """``both`` without each candidate's similarity to itself, scaled by ``scale`` of its
-    row and its column's product, each row's ``neighbours`` largest entries kept (all when
-    None). Most products share a customer with most candidates, so each chunk of rows is
-    worked on dense: at most ``CHUNK`` × candidates floats at a time."""
+    """``both`` (changed in place) without each candidate's similarity to itself, scaled by
+    ``scale`` of its row and its column's product, each row's ``neighbours`` largest
+    entries kept (all when None)."""
+    both[candidates, np.arange(len(candidates))] = 0.0
+    both *= scale[:, None]
+    both *= scale[candidates][None, :]
+    if neighbours is None or neighbours >= both.shape[1]:
+        pruned = sp.csr_matrix(both)
+        pruned.eliminate_zeros()
+        return pruned
     kept = []
-    column_scale = scale[candidates]
-    for start in range(0, both.shape[0], CHUNK):
-        dense = both[start : start + CHUNK].toarray()
-        own = (candidates >= start) & (candidates < start + dense.shape[0])
-        dense[candidates[own] - start, np.flatnonzero(own)] = 0.0
-        dense *= scale[start : start + dense.shape[0], None]
-        dense *= column_scale[None, :]
-        if neighbours is None or neighbours >= dense.shape[1]:
-            kept.append(sp.csr_matrix(dense))
-            continue
+    for start in range(0, both.shape[0], ROWS_AT_ONCE):
+        dense = both[start : start + ROWS_AT_ONCE]
         top = np.argpartition(-dense, neighbours - 1, axis=1)[:, :neighbours]
         values = np.take_along_axis(dense, top, axis=1)
         rows = np.repeat(np.arange(dense.shape[0]), neighbours)
@@ -186,14 +196,15 @@ def next_products(
     sim = similarity(b, candidates, cosine=cosine, recent=recent, neighbours=neighbours)
     history = b.weight if history is None else history
     # A small tie-break by popularity: customers with nothing similar still get best-sellers.
-    buyers = np.asarray(b.bought[:, candidates].sum(axis=0)).ravel()
+    owned = b.bought[:, candidates].tocsr()
+    buyers = np.asarray(owned.sum(axis=0)).ravel()
     prior = (1e-6 * buyers / max(buyers.max(), 1)).astype(np.float32)
     chosen = np.full((b.bought.shape[0], top), -1, dtype=np.int64)
     for start in range(0, b.bought.shape[0], CHUNK):
         rows = slice(start, start + CHUNK)
-        scores = (history[rows] @ sim).toarray().astype(np.float32) + prior
-        owned = b.bought[rows][:, candidates]
-        scores[owned.nonzero()] = -np.inf
+        scores = (history[rows] @ sim).toarray()
+        scores += prior
+        scores[owned[rows].nonzero()] = -np.inf
         chosen[rows] = _best(scores, candidates, top)
     return chosen
 
