@@ -18,6 +18,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from segmentation.affinity import PairLift, ProductLift, SegmentProducts
 from segmentation.evidence import Evidence
 from segmentation.formatting import count, lift_label
@@ -33,7 +37,7 @@ def joined(values: Iterable[object]) -> str:
     """Names or ids as one cell: joined by ``SEPARATOR``, each ";" and backslash inside a
     value escaped with a backslash (``Tea; green`` and ``Cup`` → ``Tea\\; green; Cup``).
     ``split`` reads it back."""
-    return joined_escaped(escaped(v) for v in values)
+    return SEPARATOR.join(escaped(v) for v in values)
 
 
 def escaped(value: object) -> str:
@@ -41,10 +45,17 @@ def escaped(value: object) -> str:
     return str(value).replace(ESCAPE, ESCAPE * 2).replace(";", ESCAPE + ";")
 
 
-def joined_escaped(values: Iterable[str]) -> str:
-    """``joined`` of values already ``escaped`` (a run escapes each product once, not once
-    per customer who is offered it)."""
-    return SEPARATOR.join(values)
+def joined_rows(chosen: np.ndarray, values: Iterable[object]) -> np.ndarray:
+    """``joined`` of each row of ``chosen`` (positions in ``values``, -1 for none), as text
+    cells. Each value is escaped once, and the cells are joined by Arrow: a run writes four
+    for every customer."""
+    cells = pa.array([escaped(v) for v in values], type=pa.string())
+    present = chosen >= 0
+    offsets = np.zeros(len(chosen) + 1, dtype=np.int32)
+    np.cumsum(present.sum(axis=1), out=offsets[1:])
+    named = cells.take(pa.array(chosen[present], type=pa.int64()))
+    rows = pa.ListArray.from_arrays(pa.array(offsets), named)
+    return pc.binary_join(rows, SEPARATOR).to_numpy(zero_copy_only=False)
 
 
 def split(text: str | None) -> list[str]:

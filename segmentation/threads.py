@@ -4,11 +4,14 @@ and work started alongside on a thread of its own when one can start."""
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import Any, TypeVar
 
 from threadpoolctl import ThreadpoolController
+
+Item = TypeVar("Item")
 
 
 @functools.cache
@@ -33,3 +36,24 @@ def meanwhile(
         return pool.submit(work, *args, **kwargs).result
     except RuntimeError:  # "can't start new thread"
         return None
+
+
+def on_two_threads(work: Callable[[Item], None], items: Iterable[Item]) -> None:
+    """``work`` done on each of ``items``, by this thread and one more taking the next item
+    as each is free (for work whose native code lets go of the interpreter). This thread
+    does them all when the other cannot start."""
+    pending, lock, done = iter(items), threading.Lock(), object()
+
+    def take_until_none_left() -> None:
+        while True:
+            with lock:
+                item = next(pending, done)
+            if item is done:
+                return
+            work(item)
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="alongside") as pool:
+        other = meanwhile(pool, take_until_none_left)
+        take_until_none_left()
+        if other is not None:
+            other()

@@ -23,7 +23,7 @@ from segmentation.affinity import SegmentProducts
 from segmentation.engine.local import OPTIONAL, database, query_tables, sql
 from segmentation.engine.query import NORMALISED
 from segmentation.memory import give_back_freed_memory
-from segmentation.offers import escaped, joined_escaped
+from segmentation.offers import joined_rows
 from segmentation.products.recommend import baskets, next_products, usual_products
 from segmentation.products.rows import name_notes, names_of, segments_of
 from segmentation.result import PRODUCT_COLUMNS
@@ -242,11 +242,6 @@ def _per_customer(offers: Offers, names: pd.DataFrame) -> pd.DataFrame:
     named = names_of(names, offers.products)
     columns = {}
     for column, chosen in (("next", offers.next), ("usual", offers.usual)):
-        columns[f"{column}_products"] = _joined(chosen, named)
-        columns[f"{column}_product_ids"] = _joined(chosen, offers.products)
+        columns[f"{column}_products"] = joined_rows(chosen, named)
+        columns[f"{column}_product_ids"] = joined_rows(chosen, offers.products)
     return pd.DataFrame(columns, index=offers.customers)[list(PRODUCT_COLUMNS)]
-
-
-def _joined(chosen: np.ndarray, values: np.ndarray) -> list[str]:
-    cells = [escaped(v) for v in values]
-    return [joined_escaped(cells[j] for j in row if j >= 0) for row in chosen.tolist()]

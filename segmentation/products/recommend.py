@@ -27,6 +27,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import scipy.sparse as sp
 
+from segmentation.threads import on_two_threads
+
 TOP = 5
 # A purchase's weight halves every this many days before the as-of: what a customer bought
 # last quarter says more about their next order than what they bought two years ago.
@@ -200,12 +202,16 @@ def next_products(
     buyers = np.asarray(owned.sum(axis=0)).ravel()
     prior = (1e-6 * buyers / max(buyers.max(), 1)).astype(np.float32)
     chosen = np.full((b.bought.shape[0], top), -1, dtype=np.int64)
-    for start in range(0, b.bought.shape[0], CHUNK):
+
+    def score(start: int) -> None:
         rows = slice(start, start + CHUNK)
         scores = (history[rows] @ sim).toarray()
         scores += prior
         scores[owned[rows].nonzero()] = -np.inf
         chosen[rows] = _best(scores, candidates, top)
+
+    # Sparse products and partitions run outside the interpreter: chunks go two at a time.
+    on_two_threads(score, range(0, b.bought.shape[0], CHUNK))
     return chosen
 
 
@@ -214,10 +220,13 @@ def usual_products(b: Baskets, *, top: int = TOP) -> np.ndarray:
     ties to the product most customers buy), -1 where they bought fewer."""
     buyers = np.asarray(b.bought.sum(axis=0)).ravel()
     lines = b.lines.tocsr()
+    if not lines.has_sorted_indices:  # a copy: the four matrices share one structure
+        lines = lines.sorted_indices()
     # Lines are whole numbers: a share of buyers below one only orders the ties.
     value = lines.data + 0.5 * buyers[lines.indices] / max(buyers.max(), 1)
     rows = np.repeat(np.arange(lines.shape[0]), np.diff(lines.indptr))
-    order = np.lexsort((lines.indices, -value, rows))
+    # A stable sort keeps each row's columns in their (ascending) order: ties go to the lower.
+    order = np.lexsort((-value, rows))
     rank = np.arange(len(order)) - lines.indptr[rows[order]]
     kept = order[rank < top]
     chosen = np.full((lines.shape[0], top), -1, dtype=np.int64)
