@@ -112,9 +112,11 @@ def run_segment(args: argparse.Namespace) -> int:
 
             summary = add_run(Path(args.db), export)
         else:
+            # Each customer's offers are only worked out for a report or a database to hold.
             result = segment_export(
-                export, k=params.k, as_of=params.as_of, random_state=params.random_state
-            )
+                export, k=params.k, as_of=params.as_of, random_state=params.random_state,
+                offers=out is not None or bool(args.db),
+            )  # fmt: skip
             summary = result.summary
     except ExportError as exc:
         print(f"segbot: {exc}", file=sys.stderr)

@@ -24,15 +24,18 @@ def describe_segments(
     *,
     currency: str | None = None,
     products: Mapping[int, SegmentProducts] | None = None,
+    listed: Mapping[int, int] | None = None,
 ) -> list[Segment]:
     """One ``Segment`` per id of ``customers["segment"]``, ordered by id.
 
     ``customers`` holds the four ``FEATURES``, ``tenure_days``, ``returns_value``,
     ``lifecycle`` and ``segment`` per customer (and ``usual_product_ids`` when the export names
-    products); ``products`` what each segment id over-indexes on (``segmentation.products``).
+    products); ``products`` what each segment id over-indexes on (``segmentation.products``);
+    ``listed`` how many of each segment's customers have their products listed, when their
+    ``usual_product_ids`` were not worked out.
     """
     evidence = segment_evidence(customers, lifecycle, currency=currency)
-    listed = _listed(customers)
+    listed = _listed(customers) if listed is None else listed
     evidence = [
         replace(e, products=(products or {}).get(e.segment_id), listed=listed.get(e.segment_id, 0))
         for e in evidence

@@ -61,6 +61,7 @@ def segment_export(
     as_of: dt.date | None = None,
     random_state: int = 0,
     on_step: OnStep = _no_step,
+    offers: bool = True,
 ) -> SegmentationResult:
     """Segment a loaded export (see ``segment_transactions``)."""
     return segment_transactions(
@@ -71,6 +72,7 @@ def segment_export(
         random_state=random_state,
         on_step=on_step,
         provenance=Provenance.of(export.record),
+        offers=offers,
     )
 
 
@@ -83,17 +85,20 @@ def segment_transactions(
     random_state: int = 0,
     on_step: OnStep = _no_step,
     provenance: Provenance = Provenance(),
+    offers: bool = True,
 ) -> SegmentationResult:
     """Clean, build features, cluster, name and recommend.
 
     Takes the normalised transaction table; ``as_of`` defaults to the day after
     the last purchase. ``on_step`` is called with "cleaning" and then "clustering"
-    as the run reaches each (the bot turns them into progress updates). Raises
+    as the run reaches each (the bot turns them into progress updates). Without
+    ``offers`` (a summary that is only read, not stored or written out) what each customer
+    should be offered is not worked out, and their product columns are empty. Raises
     NotEnoughCustomersError when too few customers remain for the segments asked for.
     """
     on_step("cleaning")
     prepared = prepare_frame(transactions, rows_read=rows_read, as_of=as_of)
-    with products_alongside(transactions, as_of=prepared.as_of) as basket:
+    with products_alongside(transactions, as_of=prepared.as_of, offers=offers) as basket:
         return segment_prepared(
             prepared,
             k=k,
@@ -231,8 +236,9 @@ def _summary(
         notes=tuple(provenance.notes) + bought.notes + _left_out_note(left_out, as_of),
         segments=tuple(
             describe_segments(
-                customers, lifecycle, currency=provenance.currency, products=bought.segments
-            )
+                customers, lifecycle, currency=provenance.currency, products=bought.segments,
+                listed=bought.listed,
+            )  # fmt: skip
         ),
         lifecycle=lifecycle,
         currency=provenance.currency,

@@ -35,21 +35,23 @@ Basket = Callable[[pd.Series, dt.date], Products]
 
 @contextmanager
 def products_alongside(
-    transactions: pa.Table | pd.DataFrame, *, as_of: dt.date
+    transactions: pa.Table | pd.DataFrame, *, as_of: dt.date, offers: bool = True
 ) -> Iterator[Basket]:
     """The products of ``transactions`` as of ``as_of``, given each customer's segment:
-    what was bought read, and the customers' offers scored, from the moment this is entered."""
+    what was bought read, and (with ``offers``) the customers' offers scored, from the moment
+    this is entered."""
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="offers") as pool:
-        bought = offers = None
+        bought = scored = None
         if len(transactions) <= OFFERS_ALONGSIDE:
             bought = meanwhile(pool, bought_of_frame, transactions, as_of=as_of)
-        if bought is not None:  # the same thread, once it has read what was bought
-            offers = meanwhile(pool, _offers_after, bought, as_of)
+        if bought is not None and offers:  # the same thread, once it has read what was bought
+            scored = meanwhile(pool, _offers_after, bought, as_of)
 
         def basket(labels: pd.Series, as_of: dt.date) -> Products:
             return products_of_frame(
-                transactions, labels, as_of=as_of, bought=bought, offers=offers
-            )
+                transactions, labels, as_of=as_of, bought=bought, offers=scored,
+                per_customer=offers,
+            )  # fmt: skip
 
         yield basket
 

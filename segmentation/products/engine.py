@@ -38,11 +38,14 @@ NO_PRODUCTS = (
 @dataclass(frozen=True)
 class Products:
     """Per segment id, what it over-indexes on; per customer (indexed by ``customer_id``), the
-    ``PRODUCT_COLUMNS`` (names and ids joined by ``segmentation.offers.joined``); and notes for the reader."""
+    ``PRODUCT_COLUMNS`` (names and ids joined by ``segmentation.offers.joined``); and notes for the reader.
+    A run that works out no customer's offers says instead how many each segment would
+    list (``listed``: segment id → customers), so that its strategies read the same."""
 
     segments: Mapping[int, SegmentProducts] = field(default_factory=dict)
     customers: pd.DataFrame | None = None
     notes: tuple[str, ...] = ()
+    listed: Mapping[int, int] | None = None
 
 
 # Up to this many lines a run works out the customers' offers apart, while it clusters
@@ -98,15 +101,18 @@ def products_of_frame(
     as_of: dt.date,
     bought: Callable[[], Bought | None] | None = None,
     offers: Callable[[], Offers | None] | None = None,
+    per_customer: bool = True,
 ) -> Products:
     """``products_of_table`` for an upload's normalised table (Arrow as loaded and stored,
     or pandas), on the in-process DuckDB. ``bought`` and ``offers`` give what was read and
-    worked out already (``bought_of_frame``, ``offers_of_bought``), waited for when needed."""
+    worked out already (``bought_of_frame``, ``offers_of_bought``), waited for when needed;
+    without ``per_customer`` only the segments' products are worked out."""
     arrow = _arrow(transactions)
     if not _has_products(arrow):
         return Products(notes=(NO_PRODUCTS,))
     with local_lines(arrow, as_of=as_of, labels=labels) as engine:
-        return _products(engine, as_of, offers, None if bought is None else bought())
+        read = None if bought is None else bought()
+        return _products(engine, as_of, offers, read, per_customer=per_customer)
 
 
 def _has_products(arrow: pa.Table) -> bool:
@@ -192,10 +198,12 @@ def _products(
     as_of: dt.date,
     offers: Callable[[], Offers | None] | None = None,
     read: Bought | None = None,
+    *,
+    per_customer: bool = True,
 ) -> Products:
     """The products of ``engine``'s lines, from what each customer bought (``read`` when it
     was read already); ``offers`` (when given, being worked out apart) waited for once the
-    segments' queries have run."""
+    segments' queries have run. Without ``per_customer``, the segments' alone."""
     run, labels = engine.run, engine.labels
     if read is not None and engine.keep is not None:
         bought, names = engine.keep(read.rows, "customer_products"), read.names
@@ -214,6 +222,10 @@ def _products(
         with_category = bought.filter(bought.category.notnull())
         categories = run(q.top(q.over_indexed(with_category, labels, key="category")))
     segments = segments_of(top, pairs, categories, names)
+    if not per_customer:
+        counts = run(q.listed(bought, labels))
+        listed = dict(zip(counts["segment"].astype(int), counts["listed"].astype(int)))
+        return Products(segments=segments, notes=name_notes(names), listed=listed)
     ready = None if offers is None else offers()
     if ready is None:
         ready = _offers(_read_last(engine, q.per_product(bought)), as_of)

@@ -122,6 +122,13 @@ def over_indexed(bought: ir.Table, labels: ir.Table, *, key: str = "product") ->
     )
 
 
+def listed(bought: ir.Table, labels: ir.Table) -> ir.Table:
+    """Per segment, its customers whose products a run lists (``segment``, ``listed``): those
+    who bought a product at all, as each has a usual product then."""
+    who = bought.select("customer_id").distinct().join(labels, "customer_id")
+    return who.group_by("segment").aggregate(listed=who.count())
+
+
 def top(ranked: ir.Table) -> ir.Table:
     """``over_indexed``'s ``TOP`` per segment, by lift."""
     return ranked.filter(ranked["rank"] < TOP)

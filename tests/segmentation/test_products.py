@@ -119,6 +119,28 @@ def test_next_products_are_new_to_the_customer_and_usual_ones_their_most_bought(
         assert shown == [names.get(p, p) for p in usual]
 
 
+def test_a_summary_without_each_customers_offers_reads_as_with_them(facts, real_path, real_result):
+    from segmentation.load import load_export
+    from segmentation.pipeline import segment_export
+    from segmentation.products import products_of_frame
+    from segmentation.result import PRODUCT_COLUMNS
+
+    export = load_export(str(real_path))
+    lean = segment_export(export, offers=False)
+
+    assert lean.summary.to_json() == real_result.summary.to_json()
+    assert (lean.customers[list(PRODUCT_COLUMNS)] == "").all().all()
+    # What the strategies count as listed is who bought a product, as pandas reads the file,
+    # and as the customers' own columns say when the offers are worked out.
+    bought, labels, _ = facts
+    expected = bought.groupby("segment")["customer_id"].nunique().to_dict()
+    counted = products_of_frame(export.table, labels, as_of=real_result.summary.as_of,
+                                per_customer=False).listed  # fmt: skip
+    assert counted == expected
+    has_usual = real_result.customers["usual_product_ids"] != ""
+    assert has_usual.groupby(real_result.customers["segment"]).sum().to_dict() == expected
+
+
 NAMES = ["Tea; green", "Cup", "ends;", "; starts", "a\\b", "back\\", "x\\; y", ";;", "Mug"]
 
 
