@@ -50,6 +50,7 @@ NEIGHBOURS = 20
 # enough for co-occurrence counts to settle, and a 10× export then costs what a large one does.
 LEARN_FROM = 25_000
 CHUNK = 4_096  # customers scored at once (a chunk's scores are CHUNK × CANDIDATES floats)
+KEY_BITS = 21  # each of a customer's row, lines and buyers in one 63-bit sort key
 ROWS_AT_ONCE = 512  # products pruned to their neighbours at once: the work stays in cache
 
 
@@ -222,16 +223,28 @@ def usual_products(b: Baskets, *, top: int = TOP) -> np.ndarray:
     lines = b.lines.tocsr()
     if not lines.has_sorted_indices:  # a copy: the four matrices share one structure
         lines = lines.sorted_indices()
-    # Lines are whole numbers: a share of buyers below one only orders the ties.
-    value = lines.data + 0.5 * buyers[lines.indices] / max(buyers.max(), 1)
-    rows = np.repeat(np.arange(lines.shape[0]), np.diff(lines.indptr))
-    # A stable sort keeps each row's columns in their (ascending) order: ties go to the lower.
-    order = np.lexsort((-value, rows))
+    rows = np.repeat(np.arange(lines.shape[0], dtype=np.int64), np.diff(lines.indptr))
+    order = _most_first(rows, lines.data.astype(np.int64), buyers.astype(np.int64)[lines.indices])
     rank = np.arange(len(order)) - lines.indptr[rows[order]]
     kept = order[rank < top]
     chosen = np.full((lines.shape[0], top), -1, dtype=np.int64)
     chosen[rows[kept], rank[rank < top]] = lines.indices[kept]
     return chosen
+
+
+def _most_first(rows: np.ndarray, lines: np.ndarray, buyers: np.ndarray) -> np.ndarray:
+    """The order of entries by row, then most ``lines``, then most ``buyers``; a stable sort
+    keeps each row's columns in their (ascending) order, so the last ties go to the lower.
+    The three whole numbers are packed into one key when they fit: one sort of integers
+    takes a fifth of the time of sorting on three keys."""
+    fits = len(rows) and max(rows[-1], lines.max(), buyers.max()) < 1 << KEY_BITS
+    if not fits:
+        return np.lexsort((-buyers, -lines, rows))
+    most = (1 << KEY_BITS) - 1
+    key = rows << (2 * KEY_BITS)
+    key |= (most - lines) << KEY_BITS
+    key |= most - buyers
+    return np.argsort(key, kind="stable")
 
 
 def _best(scores: np.ndarray, candidates: np.ndarray, top: int) -> np.ndarray:

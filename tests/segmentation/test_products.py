@@ -271,3 +271,30 @@ def test_fifty_thousand_products_stay_fast():
     assert time.perf_counter() - started < 20
     assert len(found.customers) == 20_000
     assert found.customers["next_product_ids"].map(lambda cell: len(split(cell))).max() == 5
+
+
+def test_usual_products_rank_by_lines_then_buyers_then_id_at_any_size():
+    import datetime as dt
+
+    import pyarrow as pa
+
+    from segmentation.products.recommend import baskets, usual_products
+
+    def usual(pairs: list[tuple[str, str, int]]) -> dict[str, list[str]]:
+        table = pa.table({
+            "customer_id": [c for c, _, _ in pairs], "product": [p for _, p, _ in pairs],
+            "lines": [n for _, _, n in pairs],
+            "last_bought": pa.array([dt.datetime(2024, 1, 1)] * len(pairs), pa.timestamp("us")),
+        })  # fmt: skip
+        b = baskets(table, dt.date(2024, 1, 2))
+        chosen = usual_products(b, top=5)
+        return {c: [b.products[j] for j in row if j >= 0] for c, row in zip(b.customers, chosen)}
+
+    # "a": B and C tie on lines, C has more buyers; D and E tie on both, D has the lower id.
+    small = [("a", "B", 2), ("a", "C", 2), ("a", "D", 1), ("a", "E", 1), ("a", "A", 5),
+             ("b", "C", 1), ("c", "C", 1), ("b", "A", 1), ("c", "E", 1), ("d", "D", 1)]  # fmt: skip
+    assert usual(small)["a"] == ["A", "C", "B", "D", "E"]
+    assert usual(small)["b"] == ["C", "A"]
+    # Past two million lines on one product the packed sort key does not fit: same rule.
+    huge = [("a", "A", 3_000_000), ("a", "B", 5_000_000), ("a", "C", 3_000_000), ("b", "C", 1)]
+    assert usual(huge)["a"] == ["B", "C", "A"]
