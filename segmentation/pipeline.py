@@ -236,9 +236,12 @@ def _summary(
         notes=tuple(provenance.notes) + bought.notes + _left_out_note(left_out, as_of),
         segments=tuple(
             describe_segments(
-                customers, lifecycle, currency=provenance.currency, products=bought.segments,
+                customers,
+                lifecycle,
+                currency=provenance.currency,
+                products=bought.segments,
                 listed=bought.listed,
-            )  # fmt: skip
+            )
         ),
         lifecycle=lifecycle,
         currency=provenance.currency,

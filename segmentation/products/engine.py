@@ -224,7 +224,7 @@ def _products(
     segments = segments_of(top, pairs, categories, names)
     if not per_customer:
         counts = run(q.listed(bought, labels))
-        listed = dict(zip(counts["segment"].astype(int), counts["listed"].astype(int)))
+        listed = dict(zip(counts["segment"].astype(int), counts["listed"].astype(int), strict=True))
         return Products(segments=segments, notes=name_notes(names), listed=listed)
     ready = None if offers is None else offers()
     if ready is None:

@@ -288,7 +288,10 @@ def test_usual_products_rank_by_lines_then_buyers_then_id_at_any_size():
         })  # fmt: skip
         b = baskets(table, dt.date(2024, 1, 2))
         chosen = usual_products(b, top=5)
-        return {c: [b.products[j] for j in row if j >= 0] for c, row in zip(b.customers, chosen)}
+        return {
+            c: [b.products[j] for j in row if j >= 0]
+            for c, row in zip(b.customers, chosen, strict=True)
+        }
 
     # "a": B and C tie on lines, C has more buyers; D and E tie on both, D has the lower id.
     small = [("a", "B", 2), ("a", "C", 2), ("a", "D", 1), ("a", "E", 1), ("a", "A", 5),
