@@ -215,6 +215,8 @@ def _products(
     if len(names) == 0:  # no line names a product: the export has no product column
         return Products(notes=(NO_PRODUCTS,))
     ranked = q.over_indexed(bought, labels)
+    if engine.hold is not None:  # read by the top products and the pairs: worked out once
+        ranked = engine.hold(ranked, "ranked")
     top = run(q.top(ranked))
     pairs = run(q.pairs_query(bought, labels, q.candidates(ranked)))
     categories = None
