@@ -42,20 +42,27 @@ CUTS = (dt.date(2011, 9, 1), dt.date(2011, 7, 1))
 K = 5
 
 
-def split(transactions: pd.DataFrame, cut: dt.date) -> tuple[pa.Table, dict[str, set]]:
+def split(transactions: pd.DataFrame | pa.Table, cut: dt.date) -> tuple[pa.Table, dict[str, set]]:
     """The history's customer-product rows before ``cut`` and, per customer, the products
     bought on or after it (both through segbot's own engine expressions)."""
-    from segmentation.products.engine import local_lines
-    from segmentation.products.query import customer_products, per_product
+    from segmentation.engine.local import query_tables
+    from segmentation.products.query import customer_products, per_product, purchases
 
-    with local_lines(transactions, as_of=None) as engine:
-        lines, cutoff = engine.lines, dt.datetime.combine(cut, dt.time())
-        history = engine.fetch(
-            per_product(customer_products(lines.filter(lines.timestamp < cutoff)))
-        )
-        later = engine.run(lines.filter(lines.timestamp >= cutoff).select("customer_id", "product"))
-    after = later.groupby("customer_id")["product"].agg(set).to_dict()
-    return history, after
+    if isinstance(transactions, pd.DataFrame):
+        transactions = pa.Table.from_pandas(transactions, preserve_index=False)
+    cutoff = dt.datetime.combine(cut, dt.time())
+
+    def before(transactions):
+        lines = purchases(transactions, as_of=None)
+        return per_product(customer_products(lines.filter(lines.timestamp < cutoff)))
+
+    def after(transactions):
+        lines = purchases(transactions, as_of=None)
+        return lines.filter(lines.timestamp >= cutoff).select("customer_id", "product")
+
+    history = query_tables(before, transactions=transactions)
+    later = query_tables(after, transactions=transactions).to_pandas()
+    return history, later.groupby("customer_id")["product"].agg(set).to_dict()
 
 
 def hits(chosen: np.ndarray, b, after: dict[str, set]) -> tuple[float, int]:

@@ -26,6 +26,7 @@ from segmentation.errors import ExportError, MappingNeeded
 from segmentation.load.columns import match_columns, normalise_header
 from segmentation.load.contacts import CONTACT_FIELDS
 from segmentation.load.fields import NUMBER_FIELDS, TEXT_FIELDS
+from segmentation.load.orders import rules_for
 from sources.errors import SourceError
 
 # Kept when the source has them: the country takes part in telling exact repeats apart;
@@ -53,7 +54,7 @@ def normalise_table(raw: ir.Table, columns: Mapping[str, str], *, what: str) -> 
     }
     t = raw.select(**{f: readers[f](raw[c]) for f, c in mapping.items() if f in readers})
     layout = platforms.detect(normalise_header(c) for c in raw.columns)
-    rules = line_rules.rules_for(set(t.columns), mapping, layout)
+    rules = rules_for(set(t.columns), mapping, layout)
     t = t.mutate(amount=line_rules.line_value(t, mapping))
     t = line_rules.order_rules(t, rules, line=None)
     values = {

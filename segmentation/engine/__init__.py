@@ -5,6 +5,7 @@ backend holds an ibis table (a team's database or warehouse). Either way only th
 one row per customer come back to Python.
 """
 
+from segmentation.engine.columns import DROP_REASONS, NORMALISED
 from segmentation.engine.contacts import CONTACT_COLUMNS, contacts_table
 from segmentation.engine.local import contacts_frame, limit_memory, prepare_frame
 from segmentation.engine.prepared import (
@@ -14,7 +15,6 @@ from segmentation.engine.prepared import (
     Prepared,
     default_as_of,
 )
-from segmentation.engine.query import DROP_REASONS, NORMALISED
 from segmentation.engine.run import prepare_table
 
 __all__ = [

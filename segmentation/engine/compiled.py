@@ -1,59 +1,145 @@
-"""DuckDB SQL for ibis expressions, compiled once per machine rather than once per process.
+"""DuckDB SQL for the engine's queries, compiled once per machine rather than once per process.
 
-Compiling an expression costs 10–100 ms (sqlglot), and a command that segments one file
-compiles a handful: more than the work itself on a small export. The SQL depends only on
-the expression, so it is kept in a private folder, named by a fingerprint of the whole
-expression tree (every node's kind and arguments, literals written out in full) and of
-the ibis and sqlglot versions. A changed expression has another name; nothing is ever
-looked up by anything less than the whole tree.
+Compiling an expression costs 10–100 ms (sqlglot), and importing ibis to build one 0.2 s: more
+than the work itself for a command that segments one file. The SQL is kept in a private folder.
+
+- ``query_sql`` names a query by its builder (``Query``: module and function, so naming it
+  imports nothing), the names and Arrow schemas of the tables it reads, its arguments, a
+  digest of segbot's own code and the versions of ibis, sqlglot and DuckDB. A run whose
+  queries were all compiled before never imports ibis. Arguments are written out in full;
+  one that cannot be (an array, an object) keeps its query out of the folder.
+- ``duckdb_sql`` names an expression already built by a fingerprint of its whole tree (every
+  node's kind and arguments, literals in full) and of the same versions.
+
+A changed query, input, argument or code has another name; nothing is ever looked up by
+anything less.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
+import enum
+import functools
 import hashlib
+import importlib
+import importlib.metadata
 import os
 import stat
 import tempfile
 import threading
+from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-import ibis
-import ibis.expr.operations as ops
-import sqlglot
-from ibis.common.grounds import Concrete
+import pyarrow as pa
 
-VERSIONS = f"ibis {ibis.__version__}; sqlglot {sqlglot.__version__}; duckdb"
-# segbot compiles a few dozen shapes; past this many files something makes fingerprints
-# differ between runs, and the folder stops growing.
+if TYPE_CHECKING:
+    import ibis.expr.operations as ops
+    import ibis.expr.types as ir
+
+# segbot compiles a few dozen shapes; past this many files something makes names differ
+# between runs, and the folder stops growing.
 MOST_KEPT = 1000
+CODE = Path(__file__).resolve().parents[1]  # the package whose code builds the queries
+
+
+@dataclasses.dataclass(frozen=True)
+class Query:
+    """A query's builder named without importing it: ``function`` of ``module``, called with
+    an ibis table per input and then the query's arguments."""
+
+    module: str
+    function: str
+
+    def build(self, *tables_and_args: Any, **kwargs: Any) -> ir.Table:
+        builder = getattr(importlib.import_module(self.module), self.function)
+        return builder(*tables_and_args, **kwargs)
+
+
+def query_sql(query: Query, inputs: Mapping[str, pa.Schema], *args: Any, **kwargs: Any) -> str:
+    """The DuckDB SQL of ``query`` over tables named and shaped as ``inputs`` (in its
+    parameters' order), with ``args`` and ``kwargs``; from the folder when compiled before."""
+    described = _described((query, dict(inputs), args, kwargs))
+    name = None if described is None else _digest(described)
+    text = _remembered(name)
+    if text is None:
+        import ibis  # only to compile: a warm run never pays for it
+
+        tables = [ibis.table(ibis.Schema.from_pyarrow(s), name=n) for n, s in inputs.items()]
+        text = _compiled(query.build(*tables, *args, **kwargs))
+        _remember(name, text)
+    return text
 
 
 def duckdb_sql(node: ops.Node) -> str:
     """The DuckDB SQL of ``node``'s expression, from the folder when it was compiled before."""
-    folder = _folder()
-    path = None if folder is None else folder / f"{fingerprint(node)}.sql"
-    if path is not None:
-        try:
-            return path.read_text(encoding="utf-8")
-        except OSError:
-            pass
-    text = str(ibis.to_sql(node.to_expr(), dialect="duckdb"))
-    if path is not None:
-        _write(path, text)
+    name = fingerprint(node)
+    text = _remembered(name)
+    if text is None:
+        text = _compiled(node.to_expr())
+        _remember(name, text)
     return text
 
 
 def fingerprint(node: ops.Node) -> str:
     """A digest of the whole expression tree: equal for equal trees in any process."""
-    digest = hashlib.sha256(VERSIONS.encode())
-    seen: dict[int, str] = {}
-    digest.update(_describe(node, seen).encode())
-    return digest.hexdigest()[:40]
+    return _digest(_describe(node, {}))
+
+
+def _compiled(expr: ir.Expr) -> str:
+    import ibis
+
+    return str(ibis.to_sql(expr, dialect="duckdb"))
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(f"{_versions()}\n{text}".encode()).hexdigest()[:40]
+
+
+@functools.cache
+def _versions() -> str:
+    """The libraries that turn a builder into SQL, and a digest of segbot's own code."""
+    names = ("ibis-framework", "sqlglot", "duckdb")
+    code = hashlib.sha256()
+    for path in sorted(CODE.rglob("*.py")):
+        code.update(str(path.relative_to(CODE)).encode() + b"\0" + path.read_bytes())
+    return "; ".join(f"{n} {importlib.metadata.version(n)}" for n in names) + code.hexdigest()
+
+
+def _described(value: object) -> str | None:
+    """A text that determines ``value`` (a query's name, schemas and plain arguments), or
+    None when it holds anything whose text would not (an array, a function, an object)."""
+    if value is None or isinstance(value, (bool, int, float, str, dt.date, dt.time)):
+        return f"{type(value).__qualname__}:{value!r}"
+    if isinstance(value, pa.Schema):
+        return "schema:" + repr(value.to_string(show_field_metadata=False))
+    if isinstance(value, enum.Enum):
+        return f"{type(value).__module__}.{type(value).__qualname__}.{value.name}"
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
+        inner = _described(fields)
+        return None if inner is None else f"{type(value).__module__}.{type(value).__qualname__}{inner}"
+    if isinstance(value, Mapping):
+        parts = [(_described(k), _described(v)) for k, v in value.items()]
+        if any(k is None or v is None for k, v in parts):
+            return None
+        return "{" + ",".join(f"{k}:{v}" for k, v in parts) + "}"
+    if isinstance(value, (tuple, list, frozenset, set)):
+        parts = [_described(v) for v in value]
+        if any(p is None for p in parts):
+            return None
+        if isinstance(value, (frozenset, set)):
+            parts = sorted(parts)
+        return f"{type(value).__qualname__}(" + ",".join(parts) + ")"
+    return None
 
 
 def _describe(value: object, seen: dict[int, str]) -> str:
     """A text that determines ``value``: nodes by kind and arguments (each shared node
     written once and referred to after), collections item by item, sets sorted."""
+    from ibis.common.grounds import Concrete
+
     if isinstance(value, Concrete):
         key = id(value)
         if key not in seen:
@@ -73,6 +159,16 @@ def _describe(value: object, seen: dict[int, str]) -> str:
     return f"{type(value).__qualname__}:{value!r}"
 
 
+def _remembered(name: str | None) -> str | None:
+    folder = _folder()
+    if name is None or folder is None:
+        return None
+    try:
+        return (folder / f"{name}.sql").read_text(encoding="utf-8")
+    except OSError:
+        return None
+
+
 def _folder() -> Path | None:
     """This user's own folder for compiled SQL, or None when it cannot be made private
     (SQL read back from a folder another user can write to would run as ours)."""
@@ -86,12 +182,16 @@ def _folder() -> Path | None:
     return folder if private and not info.st_mode & 0o077 else None
 
 
-def _write(path: Path, text: str) -> None:
+def _remember(name: str | None, text: str) -> None:
     """Write under a temporary name first (the process's and thread's own): a reader never
     sees half a statement."""
+    folder = _folder()
+    if name is None or folder is None:
+        return
+    path = folder / f"{name}.sql"
     partial = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.part")
     try:
-        if sum(1 for _ in os.scandir(path.parent)) >= MOST_KEPT:
+        if sum(1 for _ in os.scandir(folder)) >= MOST_KEPT:
             return
         partial.write_text(text, encoding="utf-8")
         os.replace(partial, path)

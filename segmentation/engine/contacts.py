@@ -8,8 +8,12 @@ run by DuckDB over an upload or by a team's own database, never lines pulled int
 
 from __future__ import annotations
 
-import ibis.expr.types as ir
+from typing import TYPE_CHECKING
+
 import pandas as pd
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
 
 # The contact fields a normalised table may carry, as text (``segmentation.load.contacts``
 # finds them in an export's headers); ``full_name`` is a single name column ("Billing

@@ -7,21 +7,24 @@ import functools
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-import ibis
-import ibis.expr.operations as ops
-import ibis.expr.types as ir
 import pandas as pd
 import pyarrow as pa
 
-from segmentation.engine.compiled import duckdb_sql
-from segmentation.engine.contacts import CONTACT_COLUMNS, as_frame, contacts_query, empty_contacts
+from segmentation.engine.columns import NORMALISED, PRODUCT_COLUMNS, STATUS_COLUMNS
+from segmentation.engine.compiled import Query, duckdb_sql, query_sql
+from segmentation.engine.contacts import CONTACT_COLUMNS, as_frame, empty_contacts
 from segmentation.engine.prepared import Prepared
-from segmentation.engine.query import NORMALISED, PRODUCT_COLUMNS, STATUS_COLUMNS
 from segmentation.engine.run import prepare
 
+if TYPE_CHECKING:
+    import ibis.expr.operations as ops
+    import ibis.expr.types as ir
+
 TABLE = "transactions"
+CONTACTS = Query("segmentation.engine.contacts", "contacts_query")
 OPTIONAL = ("country", *STATUS_COLUMNS, *PRODUCT_COLUMNS)  # read when present (see ``query``)
 
 
@@ -44,8 +47,7 @@ def prepare_frame(
         arrow = pa.Table.from_pandas(transactions[columns], preserve_index=False)
     with database().cursor() as con:  # a cursor: its own view of TABLE
         con.register(TABLE, arrow)
-        table = ibis.table(ibis.Schema.from_pyarrow(arrow.schema), name=TABLE)
-        return prepare(_executor(con), table, rows_read=rows_read, as_of=as_of)
+        return prepare(run_on(con, {TABLE: arrow.schema}), rows_read=rows_read, as_of=as_of)
 
 
 def contacts_frame(transactions: pa.Table | pd.DataFrame) -> pd.DataFrame:
@@ -62,13 +64,14 @@ def contacts_frame(transactions: pa.Table | pd.DataFrame) -> pd.DataFrame:
         arrow = pa.Table.from_pandas(transactions[columns], preserve_index=False)
     with database().cursor() as con:
         con.register(TABLE, arrow)
-        table = ibis.table(ibis.Schema.from_pyarrow(arrow.schema), name=TABLE)
-        return as_frame(_executor(con)(contacts_query(table)))
+        return as_frame(run_on(con, {TABLE: arrow.schema})(CONTACTS))
 
 
 def query_tables(build: Callable[..., ir.Table], **tables: pa.Table) -> pa.Table:
     """The rows of ``build``'s expression, given each of ``tables`` (Arrow, read without a
     copy) as an ibis table of the same name, run in-process."""
+    import ibis
+
     with database().cursor() as con:
         named = {}
         for name, table in tables.items():
@@ -97,11 +100,14 @@ def limit_memory(megabytes: int) -> None:
     database().execute(f"SET memory_limit = '{int(megabytes)}MB'")
 
 
-def _executor(con: duckdb.DuckDBPyConnection):
-    def execute(expr: ir.Expr) -> pd.DataFrame:
-        return con.sql(sql(expr.op())).df()
+def run_on(con: duckdb.DuckDBPyConnection, inputs: dict[str, pa.Schema]):
+    """How ``segmentation.engine.run`` runs a query on ``con``, over its tables named and
+    shaped as ``inputs`` (registered): the SQL looked up by name (``compiled.query_sql``)."""
 
-    return execute
+    def run(query: Query, *args: Any, **kwargs: Any) -> pd.DataFrame:
+        return con.sql(query_sql(query, inputs, *args, **kwargs)).df()
+
+    return run
 
 
 @functools.lru_cache(maxsize=64)

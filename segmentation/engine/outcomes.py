@@ -16,8 +16,8 @@ import pandas as pd
 import pyarrow as pa
 
 from segmentation.engine import query
+from segmentation.engine.columns import NORMALISED
 from segmentation.engine.local import OPTIONAL, TABLE, database, sql
-from segmentation.engine.query import NORMALISED
 
 OUTCOMES = ("orders_before", "revenue_before", "orders", "revenue")
 MEMBERS = "campaign_members"

@@ -13,28 +13,15 @@ import ibis
 import ibis.expr.datatypes as idt
 import ibis.expr.types as ir
 
-# The columns the expressions read. ``invoice`` and ``product`` may be all null; ``country``
-# is optional (when present it takes part in telling exact repeats apart).
-NORMALISED = ("customer_id", "invoice", "timestamp", "product", "quantity", "price", "amount")
-# Read when present: ``status`` holds what a line's status means (segmentation.load.status:
-# "sale", "not a sale", "unknown" or null) and ``refunded`` money refunded, once per order.
-STATUS_COLUMNS = ("status", "refunded")
-# Read when present by ``segmentation.products``: a product's name and category.
-PRODUCT_COLUMNS = ("product_name", "category")
-NOT_A_SALE, UNKNOWN_STATUS = "not a sale", "unknown"
-# Drop reasons in the order they are checked; each dropped line is counted once, under the first.
-DROP_REASONS = (
-    "not a sale (status)",
-    "unknown status",
-    "missing customer",
-    "unreadable date",
-    "date out of range",
-    "not a number",
-    "number too large",
-    "quantity not positive",
-    "price not positive",
-    "amount not positive",
+from segmentation.engine.columns import (
+    DROP_REASONS,
+    NOT_A_SALE,
+    PRODUCT_COLUMNS,
+    STATUS_COLUMNS,
+    UNKNOWN_STATUS,
 )
+from segmentation.engine.contacts import CONTACT_FIELDS
+
 # Purchase dates outside these are typing errors or placeholders (1600-01-01, 9999-12-31);
 # the reader saturates dates pandas cannot hold at its ends, so they land outside too.
 EARLIEST, LATEST = dt.datetime(1900, 1, 1), dt.datetime(2100, 1, 1)
@@ -136,6 +123,15 @@ def different_lines_query(t: ir.Table, *, backend: str | None = None) -> ir.Tabl
     first, second = fingerprint(t)
     lines = t.aggregate(by=[first.name("_first"), second.name("_second")], _lines=t.count())
     return lines.aggregate(distinct_lines=lines.count())
+
+
+def different_sold_lines(t: ir.Table, *, backend: str | None = None) -> ir.Table:
+    """``different_lines_query`` over the columns that say what was sold. Exact repeats
+    compare the line as sold; a status's meaning and an order's refund are read from those
+    same columns, a product's name and category from its code (and a ninth column would
+    slow the fingerprint). Contact columns are who bought, not what was sold."""
+    aside = (*STATUS_COLUMNS, *PRODUCT_COLUMNS, *CONTACT_FIELDS)
+    return different_lines_query(t.select([c for c in t.columns if c not in aside]), backend=backend)
 
 
 @ibis.udf.scalar.builtin(name="hash")

@@ -9,13 +9,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import replace
+from typing import TYPE_CHECKING, Any
 
-import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
 
-import segmentation.engine.query as query
-from segmentation.engine.contacts import CONTACT_FIELDS
+from segmentation.engine.columns import DROP_REASONS
+from segmentation.engine.compiled import Query
 from segmentation.engine.prepared import (
     CUSTOMER_FEATURES,
     CleaningAudit,
@@ -25,37 +25,41 @@ from segmentation.engine.prepared import (
     default_as_of,
 )
 
-Execute = Callable[[ir.Expr], pd.DataFrame]
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
+
+# How a query's rows are got: ``run(query, *args, **kwargs)`` over the table being prepared.
+Run = Callable[..., pd.DataFrame]
+AUDIT = Query("segmentation.engine.query", "audit_query")
+DIFFERENT_LINES = Query("segmentation.engine.query", "different_sold_lines")
+CUSTOMERS = Query("segmentation.engine.query", "customers_query")
 
 
 def prepare_table(
     table: ir.Table, *, rows_read: int | None = None, as_of: dt.date | None = None
 ) -> Prepared:
-    """Audit and per-customer features of ``table`` (``query.NORMALISED`` columns), computed
+    """Audit and per-customer features of ``table`` (``columns.NORMALISED``), computed
     by the table's own backend. ``rows_read`` counts lines a reader skipped as malformed too;
     ``as_of`` defaults to the day after the last purchase (later purchases are ignored)."""
     backend = table.get_backend()
-    return prepare(backend.execute, table, rows_read=rows_read, as_of=as_of, backend=backend.name)
+
+    def run(query: Query, *args: Any, **kwargs: Any) -> pd.DataFrame:
+        return backend.execute(query.build(table, *args, **kwargs))
+
+    return prepare(run, rows_read=rows_read, as_of=as_of, backend=backend.name)
 
 
 def prepare(
-    execute: Execute,
-    table: ir.Table,
+    run: Run,
     *,
     rows_read: int | None,
     as_of: dt.date | None,
     backend: str = "duckdb",
 ) -> Prepared:
-    """``prepare_table`` with the way to run an expression given (see ``local``) on the
-    ``backend`` named (DuckDB, the default: ``local`` runs there)."""
-    totals = execute(query.audit_query(table)).iloc[0]
-    # Exact repeats compare the line as sold; a status's meaning and an order's refund are
-    # read from those same columns, a product's name and category from its code (and a
-    # ninth column would slow the fingerprint). Contact columns are who bought, not what
-    # was sold.
-    aside = (*query.STATUS_COLUMNS, *query.PRODUCT_COLUMNS, *CONTACT_FIELDS)
-    line = table.select([c for c in table.columns if c not in aside])
-    different = execute(query.different_lines_query(line, backend=backend)).iloc[0]
+    """``prepare_table`` with the way to run a query over the table given (see ``local``),
+    on the ``backend`` named (DuckDB, the default: ``local`` runs there)."""
+    totals = run(AUDIT).iloc[0]
+    different = run(DIFFERENT_LINES, backend=backend).iloc[0]
     audit = _audit(totals, int(different["distinct_lines"]), rows_read)
     if audit.rows_kept == 0:
         return Prepared(audit=audit, as_of=as_of or dt.date.min, customers=_empty())
@@ -67,13 +71,11 @@ def prepare(
     # The check's stretch ends where the data do, even for an as-of long after them.
     check_end = min(as_of, default_as_of(audit.last_purchase))
     check_from = check_start(audit.first_purchase, check_end)
-    rows = execute(
-        query.customers_query(
-            table,
-            as_of=cutoff,
-            orders_by_invoice=bool(totals["kept_invoices"]),
-            check_from=check_from,
-        )
+    rows = run(
+        CUSTOMERS,
+        as_of=cutoff,
+        orders_by_invoice=bool(totals["kept_invoices"]),
+        check_from=check_from,
     )
     # Everyone who ever bought is counted; those who bought before ``as_of`` are segmented.
     audit = replace(audit, customers=len(rows))
@@ -106,7 +108,7 @@ def _audit(totals: pd.Series, distinct_lines: int, rows_read: int | None) -> Cle
     rows_read = lines if rows_read is None else rows_read
     dropped = {
         reason: int(totals[f"dropped_{i}"])
-        for i, reason in enumerate(query.DROP_REASONS)
+        for i, reason in enumerate(DROP_REASONS)
         if totals[f"dropped_{i}"]
     }
     if rows_read > lines:

@@ -10,30 +10,31 @@ from __future__ import annotations
 
 import functools
 from collections import Counter
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 
-import ibis
-import ibis.expr.types as ir
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-import segmentation.load.lines as line_rules
 import segmentation.load.status as statuses
-import segmentation.load.values as values
 from segmentation.currency import sign_in_text
-from segmentation.engine.local import database, sql
+from segmentation.engine.compiled import Query, query_sql
+from segmentation.engine.local import database
 from segmentation.errors import ExportError
 from segmentation.load.dates import DateOrder, date_reading
 from segmentation.load.fields import NUMBER_FIELDS
+from segmentation.load.orders import OrderRules
 
 MEANINGS = (statuses.SALE, statuses.NOT_A_SALE, statuses.UNKNOWN)
 TABLE = "cells"
+READING = Query("segmentation.load.values", "reading_table")
+LINES = Query("segmentation.load.lines", "lines_query")
 
 
-def evaluate(column: pa.Array, reading: Callable[..., ir.Value], *args: Hashable) -> pa.Array:
-    """``reading(value, *args)`` of each value of ``column``, in order, computed by DuckDB."""
+def evaluate(column: pa.Array, reading: str, *args: Hashable) -> pa.Array:
+    """``values.READINGS[reading](value, *args)`` of each value of ``column``, in order,
+    computed by DuckDB."""
     table = pa.table({"v": column})
     with database().cursor() as con:
         con.register(TABLE, table)
@@ -42,11 +43,10 @@ def evaluate(column: pa.Array, reading: Callable[..., ir.Value], *args: Hashable
 
 
 @functools.lru_cache(maxsize=64)
-def _reading_sql(reading: Callable[..., ir.Value], schema: pa.Schema, args: tuple) -> str:
-    """The SQL of a reading over a one-column table: built once per process for each
+def _reading_sql(reading: str, schema: pa.Schema, args: tuple) -> str:
+    """The SQL of a reading over a one-column table: looked up once per process for each
     reading, type and arguments (an upload reads a few columns of a few types)."""
-    t = ibis.table(ibis.Schema.from_pyarrow(schema), name=TABLE)
-    return sql(reading(t.v, *args).name("r").as_table().op())
+    return query_sql(READING, {TABLE: schema}, reading, *args)
 
 
 def encoded(column: pa.ChunkedArray, field: str) -> pa.Array:
@@ -80,7 +80,7 @@ def numbers(
             return pa.nulls(len(column), pa.float64())
         return column.cast(pa.float64())
     texts = column.dictionary.cast(pa.string())
-    parsed = evaluate(texts, values.number)
+    parsed = evaluate(texts, "number")
     codes = _codes(column)
     rows = np.bincount(codes[codes >= 0], minlength=len(texts))
     if field in ("price", "amount"):  # parsing drops the "£": note it first
@@ -118,13 +118,13 @@ def dates(column: pa.Array, mapping: Mapping[str, str]) -> tuple[Dates, DateOrde
     if pa.types.is_dictionary(column.type):
         texts = column.dictionary.cast(pa.string())
         formats, order = date_reading(texts)
-        readings = evaluate(texts, values.timestamp, formats)
+        readings = evaluate(texts, "timestamp", formats)
         used = pc.unique(column.indices.drop_null())
         readable = len(used) and pc.take(readings, used).null_count < len(used)
         result = Dates(readings, True), order, column.indices
         examples = [t for t in pc.take(texts, used).to_pylist()[:3]]
     else:
-        readings = evaluate(column, values.timestamp) if len(column) else column
+        readings = evaluate(column, "timestamp") if len(column) else column
         readable = readings.null_count < len(readings)
         result = Dates(readings, False), DateOrder("native"), readings
         examples = []
@@ -141,7 +141,7 @@ def run_lines(
     columns: Mapping[str, pa.Array],
     numbers_read: Mapping[str, pa.Array],
     carried_dates: pa.Array,
-    rules: line_rules.OrderRules,
+    rules: OrderRules,
     mapping: Mapping[str, str],
 ) -> dict[str, pa.Array]:
     """The line rules on DuckDB: each line's value, and with orders, the order fields
@@ -155,26 +155,22 @@ def run_lines(
         for field in {"invoice", *rules.carried} & {*columns, "date"}:
             inputs[field] = carried_dates if field == "date" else columns[field].indices
     table = pa.table(inputs)
-    t = ibis.table(ibis.Schema.from_pyarrow(table.schema), name=TABLE)
-    t = t.mutate(amount=line_rules.line_value(t, mapping))
     outputs = ["amount"]
     if by_order:
-        t = line_rules.order_rules(t, rules, "line")
         outputs += [*rules.carried, "orphan"] + (
             ["refunded", "over_refunded"] if "refunded" in numbers_read else []
         )
-        t = t.order_by("line")
-    query = t.select(*outputs)
+    text = query_sql(LINES, {TABLE: table.schema}, dict(mapping), rules, by_order, tuple(outputs))
     with database().cursor() as con:
         con.register(TABLE, table)
-        result = con.sql(sql(query.op())).to_arrow_table()
+        result = con.sql(text).to_arrow_table()
     return {name: result.column(name).combine_chunks() for name in result.column_names}
 
 
 def identifiers(codes: pa.Array, dictionary: pa.Array) -> pa.DictionaryArray:
     """Lines' codes over ``dictionary`` as normalised ids: each entry read by
     ``values.identifier`` once, entries that read the same merged, blanks null."""
-    read = evaluate(dictionary, values.identifier)
+    read = evaluate(dictionary, "identifier")
     merged = pc.dictionary_encode(read)
     codes = codes.cast(pa.int32())
     unchanged = (
@@ -198,7 +194,7 @@ def no_text(n: int) -> pa.DictionaryArray:
 
 def meaning_of_entries(dictionary: pa.Array) -> pa.Array:
     """What each status entry means (``values.status``): an index into ``MEANINGS``."""
-    read = evaluate(dictionary.cast(pa.string()), values.status)
+    read = evaluate(dictionary.cast(pa.string()), "status")
     return pc.index_in(read, value_set=pa.array(MEANINGS))
 
 

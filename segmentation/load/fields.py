@@ -28,6 +28,7 @@ FIELDS = (
 # text read by the ids' rule (stripped, blanks null, "17850.0" as 17850).
 NUMBER_FIELDS = ("quantity", "price", "amount", "refunded")
 TEXT_FIELDS = tuple(f for f in FIELDS if f not in (*NUMBER_FIELDS, "date", "status", "currency"))
+DECIMAL_ID = r"^([0-9]+)\.0+$"  # "17850.0" is how a spreadsheet writes the id 17850
 
 # Aliases in priority order, already normalised (lower case, no spaces/underscores/dashes/dots).
 ALIASES: dict[str, tuple[str, ...]] = {

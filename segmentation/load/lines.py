@@ -15,46 +15,18 @@ passes its dictionary codes), as the rules only compare them with null.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 import ibis
 import ibis.expr.datatypes as idt
 import ibis.expr.types as ir
 
 from segmentation.load.columns import normalise_header
-from segmentation.load.platforms import NET_QUANTITIES, ORDER_TOTALS, Layout
+from segmentation.load.orders import OrderRules
+from segmentation.load.platforms import ORDER_TOTALS
 
 # A refund larger than what its order sold by more than this (a rounding cent) gave back
 # shipping or tax as well.
 REFUND_SLACK = 0.005
-
-
-@dataclass(frozen=True)
-class OrderRules:
-    """Which order-level rules apply to an export: the order fields carried down (with the
-    one whose absence marks a line cut from its order), whether a refund counts once per
-    order, and whether refunds are already out of the quantities."""
-
-    carried: tuple[str, ...] = ()
-    orphan_marker: str | None = None
-    refund_once: bool = False
-    refunds_netted: bool = False
-
-    @property
-    def by_order(self) -> bool:
-        return bool(self.carried) or self.refund_once
-
-
-def rules_for(fields: set[str], mapping: Mapping[str, str], layout: Layout | None) -> OrderRules:
-    """The rules for an export with these ``fields``, columns (``mapping``) and layout."""
-    has_orders = "invoice" in fields
-    carried = ()
-    if has_orders and layout is not None:
-        carried = tuple(sorted(layout.order_fields & fields))
-    marker = ("status" if "status" in carried else "customer") if carried else None
-    netted = normalise_header(mapping.get("quantity", "")) in NET_QUANTITIES
-    once = has_orders and layout is not None and "refunded" in layout.once_per_order and not netted
-    return OrderRules(carried, marker, once, netted)
 
 
 def line_value(t: ir.Table, mapping: Mapping[str, str]) -> ir.FloatingValue:
@@ -133,3 +105,18 @@ def order_rules(t: ir.Table, rules: OrderRules, line: str | None) -> ir.Table:
         return t.mutate(orphan=ibis.literal(False))
     t = carry_down(t, rules, line)
     return refunds(t, rules, line) if "refunded" in t.columns else t
+
+
+def lines_query(
+    cells: ir.Table,
+    mapping: Mapping[str, str],
+    rules: OrderRules,
+    by_order: bool,
+    outputs: tuple[str, ...],
+) -> ir.Table:
+    """An upload's line rules over its cells (``segmentation.load.cells.run_lines``): each
+    line's ``amount`` and, ``by_order``, the order rules, in the lines' order; ``outputs``."""
+    t = cells.mutate(amount=line_value(cells, mapping))
+    if by_order:
+        t = order_rules(t, rules, "line").order_by("line")
+    return t.select(*outputs)

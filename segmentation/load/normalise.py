@@ -25,11 +25,10 @@ import pyarrow as pa
 import segmentation.load.cells as cells
 from segmentation.errors import ExportError
 from segmentation.load.dates import DateOrder
-from segmentation.load.fields import NUMBER_FIELDS, TEXT_FIELDS
-from segmentation.load.lines import rules_for
+from segmentation.load.fields import DECIMAL_ID, NUMBER_FIELDS, TEXT_FIELDS
 from segmentation.load.notes import orphan_notes, refund_notes, status_notes, value_notes
+from segmentation.load.orders import rules_for
 from segmentation.load.platforms import Layout
-from segmentation.load.values import DECIMAL_ID
 
 # Field read → normalised column. Ids keep their field's name, but for these two.
 RENAMED = {"customer": "customer_id", "date": "timestamp"}

@@ -14,7 +14,7 @@ import segmentation.load.status as statuses
 from segmentation.errors import ExportError
 from segmentation.load.cells import MEANINGS
 from segmentation.load.columns import normalise_header
-from segmentation.load.lines import OrderRules
+from segmentation.load.orders import OrderRules
 from segmentation.load.platforms import ORDER_TOTALS, Layout
 
 SHOWN_ORDERS = 5  # orders named in a note; the rest are counted

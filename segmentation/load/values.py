@@ -17,8 +17,8 @@ import ibis.expr.datatypes as idt
 import ibis.expr.types as ir
 
 import segmentation.load.status as statuses
+from segmentation.load.fields import DECIMAL_ID
 
-DECIMAL_ID = r"^([0-9]+)\.0+$"  # "17850.0" is how a spreadsheet writes the id 17850
 NOT_AN_ID = ("", "nan", "NaN", "None", "NULL", "null")
 # Words such as the "EUR" in "EUR 12.50" go first (single letters stay: "1e5" needs its "e"),
 # then anything that is not part of a number.
@@ -132,3 +132,12 @@ def status(value: ir.Value) -> ir.StringValue:
         (text.isin(statuses.folded_values(statuses.NOT_A_SALE)), statuses.NOT_A_SALE),
         else_=statuses.UNKNOWN,
     )
+
+
+# What ``reading_table`` reads by: an upload names its readings, so naming one imports none.
+READINGS = {"identifier": identifier, "number": number, "timestamp": timestamp, "status": status}
+
+
+def reading_table(cells: ir.Table, reading: str, *args: object) -> ir.Table:
+    """The ``READINGS`` ``reading`` of each value of ``cells.v`` (with ``args``), as ``r``."""
+    return READINGS[reading](cells.v, *args).name("r").as_table()

@@ -11,24 +11,35 @@ import datetime as dt
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
-import ibis
-import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-import segmentation.products.query as q
 from segmentation.affinity import SegmentProducts
-from segmentation.engine.local import OPTIONAL, database, query_tables, sql
-from segmentation.engine.query import NORMALISED
+from segmentation.engine.columns import NORMALISED
+from segmentation.engine.compiled import Query, query_sql
+from segmentation.engine.local import OPTIONAL, database
 from segmentation.memory import give_back_freed_memory
 from segmentation.offers import joined_rows
 from segmentation.products.recommend import baskets, next_products, usual_products
 from segmentation.products.rows import name_notes, names_of, segments_of
 from segmentation.result import PRODUCT_COLUMNS
 
-Run = Callable[[ir.Expr], pd.DataFrame]
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
+
+QUERIES = "segmentation.products.query"  # the builders, imported only to compile
+BOUGHT = Query(QUERIES, "bought_rows")
+NAMES = Query(QUERIES, "product_names")
+PER_PRODUCT = Query(QUERIES, "per_product")
+RANKED = Query(QUERIES, "over_indexed")
+TOP = Query(QUERIES, "top")
+PAIRS = Query(QUERIES, "ranked_pairs")
+CATEGORIES = Query(QUERIES, "top_categories")
+LISTED = Query(QUERIES, "listed")
+BOTH = ("customer_products", "segment_labels")
 NO_PRODUCTS = (
     "The export has no product column, so segments are not described by what they buy and "
     "no products are recommended (map one with product=… or product_name=…)."
@@ -68,8 +79,8 @@ class Offers:
 
 @dataclass(frozen=True)
 class Bought:
-    """An upload's rows per customer and product (``q.customer_products``, as Arrow) and
-    each product's names (``q.product_names``, indexed by product)."""
+    """An upload's rows per customer and product (``query.customer_products``, as Arrow) and
+    each product's names (``query.product_names``, indexed by product)."""
 
     rows: pa.Table
     names: pd.DataFrame
@@ -82,15 +93,18 @@ def bought_of_frame(transactions: pa.Table | pd.DataFrame, *, as_of: dt.date) ->
     arrow = _arrow(transactions)
     if not _has_products(arrow):
         return None
-    with local_lines(arrow, as_of=as_of) as engine:
-        rows = engine.fetch(q.customer_products(engine.lines))
-        names = engine.run(q.product_names(engine.keep(rows, "customer_products")))
+    with local_lines(arrow) as engine:
+        rows = engine.fetch(BOUGHT, ("transactions",), as_of=as_of)
+        engine.keep(rows, "customer_products")
+        names = engine.run(NAMES, ("customer_products",))
     return Bought(rows, names.set_index("product"))
 
 
 def offers_of_bought(bought: Bought, *, as_of: dt.date) -> Offers:
     """Each customer's ``Offers``, from what they bought."""
-    rows = query_tables(lambda held: q.per_product(held), held=bought.rows)
+    with local_lines() as engine:
+        engine.keep(bought.rows, "customer_products")
+        rows = engine.fetch(PER_PRODUCT, ("customer_products",))
     return _offers(rows, as_of)
 
 
@@ -110,7 +124,7 @@ def products_of_frame(
     arrow = _arrow(transactions)
     if not _has_products(arrow):
         return Products(notes=(NO_PRODUCTS,))
-    with local_lines(arrow, as_of=as_of, labels=labels) as engine:
+    with local_lines(arrow, labels=labels) as engine:
         read = None if bought is None else bought()
         return _products(engine, as_of, offers, read, per_customer=per_customer)
 
@@ -132,119 +146,135 @@ def _arrow(transactions: pa.Table | pd.DataFrame) -> pa.Table:
 def products_of_table(table: ir.Table, labels: ir.Table, *, as_of: dt.date) -> Products:
     """Products of ``table`` (the engine's columns) for the customers of ``labels``
     (``customer_id``, ``segment``), computed by the table's own backend."""
-    engine = Engine(run=table.get_backend().execute, fetch=lambda expr: expr.to_pyarrow(), lines=q.purchases(table, as_of=as_of),
-                    labels=labels)  # fmt: skip
-    return _products(engine, as_of)
+    tables = {"transactions": table, "segment_labels": labels}
+    return _products(Backend(table.get_backend(), tables), as_of)
 
 
-@dataclass(frozen=True)
-class Engine:
-    """Where the queries run: ``run`` an expression, the purchases that count (``lines``),
-    the customers' segments (``labels``) and, in-process only, ``hold`` an expression's rows
-    as a table of their own (as Arrow: they never become Python objects), ``keep`` Arrow rows
-    as one, and ``let_go`` of them once read for the last time."""
+class Backend:
+    """Queries built on a source's own ibis tables, run where those live; a table held is
+    its expression, for the backend to work out as part of each query that reads it."""
 
-    run: Run
-    fetch: Callable[[ir.Table], pa.Table]
-    lines: ir.Table
-    labels: ir.Table | None = None
-    hold: Callable[[ir.Table, str], ir.Table] | None = None
-    keep: Callable[[pa.Table, str], ir.Table] | None = None
-    let_go: Callable[[str], None] | None = None
+    def __init__(self, backend: Any, tables: dict[str, ir.Table]) -> None:
+        self.backend, self.tables = backend, tables
+
+    def expr(self, query: Query, inputs: tuple[str, ...], **params: Any) -> ir.Table:
+        return query.build(*(self.tables[n] for n in inputs), **params)
+
+    def run(self, query: Query, inputs: tuple[str, ...], **params: Any) -> pd.DataFrame:
+        return self.backend.execute(self.expr(query, inputs, **params))
+
+    def fetch(self, query: Query, inputs: tuple[str, ...], **params: Any) -> pa.Table:
+        return self.expr(query, inputs, **params).to_pyarrow()
+
+    def hold(self, query: Query, inputs: tuple[str, ...], name: str, **params: Any) -> None:
+        self.tables[name] = self.expr(query, inputs, **params)
+
+    def columns(self, name: str) -> list[str]:
+        return list(self.tables[name].columns)
+
+
+class Local:
+    """Queries on a cursor of the in-process DuckDB over Arrow tables registered by name;
+    their SQL found by name, shape and arguments (``compiled.query_sql``). A table held is
+    worked out once, kept as Arrow (its rows never become Python objects) and let go once
+    read for the last time."""
+
+    def __init__(self, con: Any) -> None:
+        self.con, self.schemas = con, {}
+
+    def keep(self, rows: pa.Table, name: str) -> None:
+        self.con.register(name, rows)
+        self.schemas[name] = rows.schema
+
+    def sql(self, query: Query, inputs: tuple[str, ...], **params: Any) -> str:
+        return query_sql(query, {n: self.schemas[n] for n in inputs}, **params)
+
+    def run(self, query: Query, inputs: tuple[str, ...], **params: Any) -> pd.DataFrame:
+        return self.con.sql(self.sql(query, inputs, **params)).df()
+
+    def fetch(self, query: Query, inputs: tuple[str, ...], **params: Any) -> pa.Table:
+        return self.con.sql(self.sql(query, inputs, **params)).to_arrow_table()
+
+    def hold(self, query: Query, inputs: tuple[str, ...], name: str, **params: Any) -> None:
+        self.keep(self.fetch(query, inputs, **params), name)
+
+    def columns(self, name: str) -> list[str]:
+        return list(self.schemas[name].names)
+
+    def let_go(self, name: str) -> None:
+        self.con.unregister(name)
+        del self.schemas[name]
+        give_back_freed_memory()
 
 
 @contextmanager
 def local_lines(
-    transactions: pa.Table | pd.DataFrame,
+    transactions: pa.Table | pd.DataFrame | None = None,
     *,
-    as_of: dt.date | None,
     labels: pd.Series | None = None,
-) -> Iterator[Engine]:
-    """The ``Engine`` on a cursor of the in-process DuckDB, over ``transactions`` as of
-    ``as_of`` and, given ``labels`` (segment per customer id), them as a table."""
-    arrow = _arrow(transactions)
+) -> Iterator[Local]:
+    """The in-process engine on a cursor of DuckDB, over ``transactions`` (as
+    ``transactions``) and, given ``labels`` (segment per customer id), them as
+    ``segment_labels``."""
     with database().cursor() as con:
-
-        def register(held: pa.Table, name: str) -> ir.Table:
-            con.register(name, held)
-            return ibis.table(ibis.Schema.from_pyarrow(held.schema), name=name)
-
-        def hold(expr: ir.Table, name: str) -> ir.Table:
-            return register(con.sql(sql(expr.op())).to_arrow_table(), name)
-
-        def run(expr: ir.Expr) -> pd.DataFrame:
-            return con.sql(sql(expr.op())).df()
-
-        def fetch(expr: ir.Table) -> pa.Table:
-            return con.sql(sql(expr.op())).to_arrow_table()
-
-        def let_go(name: str) -> None:
-            con.unregister(name)
-            give_back_freed_memory()
-
-        table = register(arrow, "transactions")
-        held = None
+        engine = Local(con)
+        if transactions is not None:
+            engine.keep(_arrow(transactions), "transactions")
         if labels is not None:
-            held = register(pa.table({"customer_id": labels.index.astype(str).to_numpy(dtype=object),
+            engine.keep(pa.table({"customer_id": labels.index.astype(str).to_numpy(dtype=object),
                                   "segment": labels.to_numpy(dtype=np.int64)}), "segment_labels")  # fmt: skip
-        yield Engine(
-            run=run, fetch=fetch, lines=q.purchases(table, as_of=as_of), labels=held, hold=hold,
-            keep=register, let_go=let_go,
-        )  # fmt: skip
+        yield engine
 
 
 def _products(
-    engine: Engine,
+    engine: Local | Backend,
     as_of: dt.date,
     offers: Callable[[], Offers | None] | None = None,
     read: Bought | None = None,
     *,
     per_customer: bool = True,
 ) -> Products:
-    """The products of ``engine``'s lines, from what each customer bought (``read`` when it
-    was read already); ``offers`` (when given, being worked out apart) waited for once the
-    segments' queries have run. Without ``per_customer``, the segments' alone."""
-    run, labels = engine.run, engine.labels
-    if read is not None and engine.keep is not None:
-        bought, names = engine.keep(read.rows, "customer_products"), read.names
-    else:
-        bought = q.customer_products(engine.lines)
-        if engine.hold is not None:  # in-process: the rest reads these rows, not every line
-            bought = engine.hold(bought, "customer_products")
-        names = run(q.product_names(bought)).set_index("product")
+    """The products of ``engine``'s ``transactions`` for its ``segment_labels``, from what
+    each customer bought (``read`` when it was read already); ``offers`` (when given, being
+    worked out apart) waited for once the segments' queries have run. Without
+    ``per_customer``, the segments' alone."""
+    if read is not None and isinstance(engine, Local):
+        engine.keep(read.rows, "customer_products")
+        names = read.names
+    else:  # in-process the rest reads these rows, not every line
+        engine.hold(BOUGHT, ("transactions",), "customer_products", as_of=as_of)
+        names = engine.run(NAMES, ("customer_products",)).set_index("product")
     if len(names) == 0:  # no line names a product: the export has no product column
         return Products(notes=(NO_PRODUCTS,))
-    ranked = q.over_indexed(bought, labels)
-    if engine.hold is not None:  # read by the top products and the pairs: worked out once
-        ranked = engine.hold(ranked, "ranked")
-    top = run(q.top(ranked))
-    pairs = run(q.pairs_query(bought, labels, q.candidates(ranked)))
+    engine.hold(RANKED, BOTH, "ranked")  # read by the top products and the pairs
+    top = engine.run(TOP, ("ranked",))
+    pairs = engine.run(PAIRS, (*BOTH, "ranked"))
     categories = None
-    if "category" in bought.columns:
-        with_category = bought.filter(bought.category.notnull())
-        categories = run(q.top(q.over_indexed(with_category, labels, key="category")))
+    if "category" in engine.columns("customer_products"):
+        categories = engine.run(CATEGORIES, BOTH)
     segments = segments_of(top, pairs, categories, names)
     if not per_customer:
-        counts = run(q.listed(bought, labels))
+        counts = engine.run(LISTED, BOTH)
         listed = dict(zip(counts["segment"].astype(int), counts["listed"].astype(int), strict=True))
         return Products(segments=segments, notes=name_notes(names), listed=listed)
     ready = None if offers is None else offers()
     if ready is None:
-        ready = _offers(_read_last(engine, q.per_product(bought)), as_of)
+        ready = _offers(_read_last(engine), as_of)
     customers = _per_customer(ready, names)
     return Products(segments=segments, customers=customers, notes=name_notes(names))
 
 
-def _read_last(engine: Engine, expr: ir.Table) -> pa.Table:
-    """``expr``'s rows, the held rows let go: the recommender's matrices need the room."""
-    rows = engine.fetch(expr)
-    if engine.let_go is not None:
+def _read_last(engine: Local | Backend) -> pa.Table:
+    """The rows per customer and product, the held ones let go: the recommender's matrices
+    need the room."""
+    rows = engine.fetch(PER_PRODUCT, ("customer_products",))
+    if isinstance(engine, Local):
         engine.let_go("customer_products")
     return rows
 
 
 def _offers(rows: pa.Table, as_of: dt.date) -> Offers:
-    """The ``Offers`` of ``rows`` (one per customer and product, ``q.per_product``)."""
+    """The ``Offers`` of ``rows`` (one per customer and product, ``query.per_product``)."""
     b = baskets(rows, as_of)
     del rows  # the caller holds no other reference: freed before the scores are worked out
     return Offers(customers=b.customers, products=np.asarray(b.products, dtype=object),

@@ -18,24 +18,13 @@ import ibis
 import ibis.expr.types as ir
 
 from segmentation.engine.query import cancelled, drop_reason
-
-# A segment over-indexes on a product when at least MIN_SHARE of its customers, and at least
-# MIN_BUYERS of them, bought it, and that share is above the share among all customers. The
-# share keeps a segment's line about what many of its customers do; the count keeps a lift
-# from resting on a handful of people (3 buyers of 40 is 7.5 %, and one more or less moves
-# it by a third).
-MIN_SHARE = 0.05
-MIN_BUYERS = 10
-TOP = 5  # products and categories per segment
-PAIR_CANDIDATES = 60  # a segment's most-bought over-indexed products, paired among themselves
-TOP_PAIRS = 3
-PRODUCT_TEXT = ("product_name", "category")  # read when present
-# Lines that are a service or a correction, not something to offer: postage, carriage,
-# fees, bank charges, discounts, manual adjustments, samples (the real data's POST, DOT, C2,
-# BANK CHARGES, AMAZONFEE, D, M, S lines). Read from the name, or the id when there is none.
-NOT_A_PRODUCT = (
-    r"(?i)^\s*(dotcom )?(postage|carriage|shipping|delivery|manual|discount|amazon fee|fees?|"
-    r"bank charges|charges|adjustment|adjust bad debt|samples?)\s*$"
+from segmentation.products.rules import (
+    MIN_BUYERS,
+    MIN_SHARE,
+    NOT_A_PRODUCT,
+    PAIR_CANDIDATES,
+    PRODUCT_TEXT,
+    TOP,
 )
 
 
@@ -159,3 +148,24 @@ def pairs_query(bought: ir.Table, labels: ir.Table, candidates: ir.Table) -> ir.
     counted = counted.join(sizes, ["segment", "a"])
     other = candidates.select("segment", b="product", buyers_b="buyers")
     return counted.join(other, ["segment", "b"])
+
+
+# What ``segmentation.products.engine`` runs, by name (``compiled.Query``), over the tables
+# it names: ``transactions``, ``customer_products`` (``bought``), ``segment_labels`` and
+# ``ranked`` (``over_indexed`` of the two).
+
+
+def bought_rows(transactions: ir.Table, *, as_of: dt.date | None) -> ir.Table:
+    """``customer_products`` of the lines that count as of ``as_of``."""
+    return customer_products(purchases(transactions, as_of=as_of))
+
+
+def ranked_pairs(bought: ir.Table, labels: ir.Table, ranked: ir.Table) -> ir.Table:
+    """``pairs_query`` among the ``candidates`` of a held ``over_indexed``."""
+    return pairs_query(bought, labels, candidates(ranked))
+
+
+def top_categories(bought: ir.Table, labels: ir.Table) -> ir.Table:
+    """``top`` of the categories each segment over-indexes on."""
+    with_category = bought.filter(bought.category.notnull())
+    return top(over_indexed(with_category, labels, key="category"))

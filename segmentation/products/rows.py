@@ -7,8 +7,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-import segmentation.products.query as q
 from segmentation.affinity import PairLift, ProductLift, SegmentProducts
+from segmentation.products.rules import TOP_PAIRS
 
 
 def name_notes(names: pd.DataFrame) -> tuple[str, ...]:
@@ -67,7 +67,7 @@ def _pairs(rows: pd.DataFrame, names: pd.DataFrame) -> tuple[PairLift, ...]:
     rows = rows[rows["pair_lift"] > 1.0].sort_values(["both", "pair_lift", "a", "b"],
                                                       ascending=[False, False, True, True])  # fmt: skip
     chosen = []
-    for row in rows.head(q.TOP_PAIRS).itertuples():
+    for row in rows.head(TOP_PAIRS).itertuples():
         # ``a`` is the side with fewer buyers: the larger confidence, "of those who buy a…".
         a, b, na, nb = row.a, row.b, row.buyers_a, row.buyers_b
         if nb < na:
