@@ -57,19 +57,73 @@ class Query:
         return builder(*tables_and_args, **kwargs)
 
 
-def query_sql(query: Query, inputs: Mapping[str, pa.Schema], *args: Any, **kwargs: Any) -> str:
+@dataclasses.dataclass(frozen=True)
+class CompiledQuery:
+    """A query's SQL and the values of its parameters (``$name`` in the text)."""
+
+    text: str
+    params: dict[str, Any]
+
+    def on(self, con: Any) -> Any:
+        """The query as a relation of ``con`` (a DuckDB connection or cursor)."""
+        return con.sql(self.text, params=self.params or None)
+
+
+def query_sql(
+    query: Query, inputs: Mapping[str, pa.Schema], *args: Any, **kwargs: Any
+) -> CompiledQuery:
     """The DuckDB SQL of ``query`` over tables named and shaped as ``inputs`` (in its
-    parameters' order), with ``args`` and ``kwargs``; from the folder when compiled before."""
-    described = _described((query, dict(inputs), args, kwargs))
+    parameters' order), with ``args`` and ``kwargs``; from the folder when compiled before.
+
+    A date given by keyword is a parameter of the SQL, not part of it: an export with other
+    dates finds the same statement. It is compiled with two stand-in dates, and is only kept
+    so when both give the same statement once each stand-in is the parameter (a builder that
+    did arithmetic on the date would not); otherwise the date is written into it.
+    """
+    dates = {k: v for k, v in kwargs.items() if type(v) is dt.date}
+    shape = {k: ("date parameter" if k in dates else v) for k, v in kwargs.items()}
+    described = _described((query, dict(inputs), args, shape))
     name = None if described is None else _digest(described)
+    params = {k: dt.datetime.combine(v, dt.time()) for k, v in dates.items()}
     text = _remembered(name)
     if text is None:
-        import ibis  # only to compile: a warm run never pays for it
-
-        tables = [ibis.table(ibis.Schema.from_pyarrow(s), name=n) for n, s in inputs.items()]
-        text = _compiled(query.build(*tables, *args, **kwargs))
+        texts = {_with_parameters(query, inputs, args, kwargs, stand_in) for stand_in in STAND_INS}
+        if len(texts) != 1:  # a date the builder changes: written in, and kept by value
+            name = (
+                None
+                if described is None
+                else _digest(_described((query, dict(inputs), args, kwargs)))
+            )
+            text, params = _remembered(name) or _compiled(_built(query, inputs, args, kwargs)), {}
+        else:
+            text = texts.pop()
         _remember(name, text)
+    return CompiledQuery(text, {k: v for k, v in params.items() if f"CAST(${k} AS" in text})
+
+
+# Dates no export holds, standing in for a query's date parameters while it is compiled.
+STAND_INS = (dt.date(1234, 5, 6), dt.date(1357, 9, 11))
+
+
+def _with_parameters(
+    query: Query, inputs: Mapping[str, pa.Schema], args: tuple, kwargs: dict, stand_in: dt.date
+) -> str:
+    """The SQL built with ``stand_in`` for each keyword date (shifted a day per date, so no
+    two coincide), each written as its parameter."""
+    dates = [k for k, v in kwargs.items() if type(v) is dt.date]
+    stand = {k: stand_in + dt.timedelta(days=i) for i, k in enumerate(dates)}
+    text = _compiled(_built(query, inputs, args, {**kwargs, **stand}))
+    for key, day in stand.items():
+        text = text.replace(f"MAKE_TIMESTAMP({day.year}, {day.month}, {day.day}, 0, 0, 0.0)",
+                            f"CAST(${key} AS TIMESTAMP)")  # fmt: skip
     return text
+
+
+def _built(query: Query, inputs: Mapping[str, pa.Schema], args: tuple, kwargs: dict) -> ir.Table:
+    import ibis  # only to compile: a warm run never pays for it
+
+    tables = [ibis.table(ibis.Schema.from_pyarrow(s), name=n) for n, s in inputs.items()]
+    return query.build(*tables, *args, **kwargs)
 
 
 def duckdb_sql(node: ops.Node) -> str:
@@ -119,7 +173,9 @@ def _described(value: object) -> str | None:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         fields = {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
         inner = _described(fields)
-        return None if inner is None else f"{type(value).__module__}.{type(value).__qualname__}{inner}"
+        return (
+            None if inner is None else f"{type(value).__module__}.{type(value).__qualname__}{inner}"
+        )
     if isinstance(value, Mapping):
         parts = [(_described(k), _described(v)) for k, v in value.items()]
         if any(k is None or v is None for k, v in parts):

@@ -105,7 +105,7 @@ def run_on(con: duckdb.DuckDBPyConnection, inputs: dict[str, pa.Schema]):
     shaped as ``inputs`` (registered): the SQL looked up by name (``compiled.query_sql``)."""
 
     def run(query: Query, *args: Any, **kwargs: Any) -> pd.DataFrame:
-        return con.sql(query_sql(query, inputs, *args, **kwargs)).df()
+        return query_sql(query, inputs, *args, **kwargs).on(con).df()
 
     return run
 

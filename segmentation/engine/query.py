@@ -131,7 +131,9 @@ def different_sold_lines(t: ir.Table, *, backend: str | None = None) -> ir.Table
     same columns, a product's name and category from its code (and a ninth column would
     slow the fingerprint). Contact columns are who bought, not what was sold."""
     aside = (*STATUS_COLUMNS, *PRODUCT_COLUMNS, *CONTACT_FIELDS)
-    return different_lines_query(t.select([c for c in t.columns if c not in aside]), backend=backend)
+    return different_lines_query(
+        t.select([c for c in t.columns if c not in aside]), backend=backend
+    )
 
 
 @ibis.udf.scalar.builtin(name="hash")

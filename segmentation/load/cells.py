@@ -19,7 +19,7 @@ import pyarrow.compute as pc
 
 import segmentation.load.status as statuses
 from segmentation.currency import sign_in_text
-from segmentation.engine.compiled import Query, query_sql
+from segmentation.engine.compiled import CompiledQuery, Query, query_sql
 from segmentation.engine.local import database
 from segmentation.errors import ExportError
 from segmentation.load.dates import DateOrder, date_reading
@@ -38,12 +38,12 @@ def evaluate(column: pa.Array, reading: str, *args: Hashable) -> pa.Array:
     table = pa.table({"v": column})
     with database().cursor() as con:
         con.register(TABLE, table)
-        result = con.sql(_reading_sql(reading, table.schema, args)).to_arrow_table()
+        result = _reading_sql(reading, table.schema, args).on(con).to_arrow_table()
     return result.column("r").combine_chunks()
 
 
 @functools.lru_cache(maxsize=64)
-def _reading_sql(reading: str, schema: pa.Schema, args: tuple) -> str:
+def _reading_sql(reading: str, schema: pa.Schema, args: tuple) -> CompiledQuery:
     """The SQL of a reading over a one-column table: looked up once per process for each
     reading, type and arguments (an upload reads a few columns of a few types)."""
     return query_sql(READING, {TABLE: schema}, reading, *args)
@@ -160,10 +160,10 @@ def run_lines(
         outputs += [*rules.carried, "orphan"] + (
             ["refunded", "over_refunded"] if "refunded" in numbers_read else []
         )
-    text = query_sql(LINES, {TABLE: table.schema}, dict(mapping), rules, by_order, tuple(outputs))
+    lines = query_sql(LINES, {TABLE: table.schema}, dict(mapping), rules, by_order, tuple(outputs))
     with database().cursor() as con:
         con.register(TABLE, table)
-        result = con.sql(text).to_arrow_table()
+        result = lines.on(con).to_arrow_table()
     return {name: result.column(name).combine_chunks() for name in result.column_names}
 
 

@@ -186,14 +186,14 @@ class Local:
         self.con.register(name, rows)
         self.schemas[name] = rows.schema
 
-    def sql(self, query: Query, inputs: tuple[str, ...], **params: Any) -> str:
-        return query_sql(query, {n: self.schemas[n] for n in inputs}, **params)
+    def query(self, query: Query, inputs: tuple[str, ...], **params: Any) -> Any:
+        return query_sql(query, {n: self.schemas[n] for n in inputs}, **params).on(self.con)
 
     def run(self, query: Query, inputs: tuple[str, ...], **params: Any) -> pd.DataFrame:
-        return self.con.sql(self.sql(query, inputs, **params)).df()
+        return self.query(query, inputs, **params).df()
 
     def fetch(self, query: Query, inputs: tuple[str, ...], **params: Any) -> pa.Table:
-        return self.con.sql(self.sql(query, inputs, **params)).to_arrow_table()
+        return self.query(query, inputs, **params).to_arrow_table()
 
     def hold(self, query: Query, inputs: tuple[str, ...], name: str, **params: Any) -> None:
         self.keep(self.fetch(query, inputs, **params), name)

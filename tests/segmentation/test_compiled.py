@@ -1,0 +1,87 @@
+"""Compiled SQL found by a query's name: dates bound as parameters, never a stale statement."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pyarrow as pa
+import pytest
+
+import segmentation.engine.compiled as compiled
+from segmentation.engine.compiled import Query, query_sql
+from segmentation.engine.local import database
+
+SALES = pa.table({
+    "ts": pa.array([dt.datetime(2024, 1, d) for d in (1, 5, 9, 20)], pa.timestamp("us")),
+    "amount": [1.0, 2.0, 4.0, 8.0],
+})  # fmt: skip
+HERE = "tests.segmentation.test_compiled"
+
+
+def before(sales, *, as_of: dt.date):
+    """Spend before ``as_of``."""
+    kept = sales.filter(sales.ts < dt.datetime.combine(as_of, dt.time()))
+    return kept.aggregate(spend=kept.amount.sum())
+
+
+def week_before(sales, *, as_of: dt.date):
+    """Spend in the seven days before ``as_of``: the date is worked on, not only compared."""
+    start = dt.datetime.combine(as_of - dt.timedelta(days=7), dt.time())
+    kept = sales.filter((sales.ts >= start) & (sales.ts < dt.datetime.combine(as_of, dt.time())))
+    return kept.aggregate(spend=kept.amount.sum())
+
+
+def above(sales, limits):
+    """Spend on lines above the first of ``limits``."""
+    kept = sales.filter(sales.amount > float(limits[0]))
+    return kept.aggregate(spend=kept.amount.sum())
+
+
+@pytest.fixture(autouse=True)
+def own_folder(tmp_path, monkeypatch):
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    monkeypatch.setattr("tempfile.tempdir", None)  # read TMPDIR again
+    yield tmp_path / f"segbot-sql-{__import__('os').getuid()}"
+
+
+def spend(query: Query, *args, **kwargs) -> tuple[float, compiled.CompiledQuery]:
+    with database().cursor() as con:
+        con.register("sales", SALES)
+        compiled_query = query_sql(query, {"sales": SALES.schema}, *args, **kwargs)
+        return compiled_query.on(con).fetchall()[0][0], compiled_query
+
+
+def test_a_date_is_a_parameter_and_other_dates_read_the_same_statement(own_folder):
+    first, one = spend(Query(HERE, "before"), as_of=dt.date(2024, 1, 6))
+    second, other = spend(Query(HERE, "before"), as_of=dt.date(2024, 1, 10))
+    assert (first, second) == (3.0, 7.0)
+    assert "$as_of" in one.text and one.text == other.text
+    assert len(list(own_folder.glob("*.sql"))) == 1
+
+
+def test_a_date_the_builder_works_on_is_written_in_and_kept_by_value(own_folder):
+    first, one = spend(Query(HERE, "week_before"), as_of=dt.date(2024, 1, 10))
+    second, other = spend(Query(HERE, "week_before"), as_of=dt.date(2024, 1, 21))
+    assert (first, second) == (6.0, 8.0)  # 5 and 9 January; then 20 January
+    assert "$" not in one.text and one.text != other.text and not one.params
+    assert len(list(own_folder.glob("*.sql"))) == 2
+
+
+def test_an_argument_that_cannot_be_written_out_is_compiled_each_time_and_never_kept(own_folder):
+    assert spend(Query(HERE, "above"), np.array([1.5]))[0] == 14.0
+    assert spend(Query(HERE, "above"), np.array([4.5]))[0] == 8.0
+    assert not list(own_folder.glob("*.sql"))
+
+
+def test_the_code_digest_changes_with_the_code(tmp_path, monkeypatch):
+    (tmp_path / "a.py").write_text("x = 1\n")
+    monkeypatch.setattr(compiled, "CODE", tmp_path)
+    compiled._versions.cache_clear()
+    try:
+        before_change = compiled._versions()
+        (tmp_path / "a.py").write_text("x = 2\n")
+        compiled._versions.cache_clear()
+        assert compiled._versions() != before_change
+    finally:
+        compiled._versions.cache_clear()
