@@ -61,21 +61,22 @@ def _pairs(rows: pd.DataFrame, names: pd.DataFrame) -> tuple[PairLift, ...]:
     """The pairs bought together most (then by lift), only those above chance."""
     if rows.empty:
         return ()
-    size = rows["size"].astype(float)
-    lift = rows["both"] * size / (rows["buyers_a"] * rows["buyers_b"])
-    rows = rows.assign(pair_lift=lift)
-    rows = rows[rows["pair_lift"] > 1.0].sort_values(["both", "pair_lift", "a", "b"],
-                                                      ascending=[False, False, True, True])  # fmt: skip
+    a, b = rows["a"].tolist(), rows["b"].tolist()
+    both, size = rows["both"].to_numpy(float), rows["size"].to_numpy(float)
+    buyers_a, buyers_b = rows["buyers_a"].to_numpy(float), rows["buyers_b"].to_numpy(float)
+    lift = both * size / (buyers_a * buyers_b)
+    # Most customers first, then the larger lift, then by ids (a segment's pairs are few).
+    ranked = sorted(np.flatnonzero(lift > 1.0), key=lambda i: (-both[i], -lift[i], a[i], b[i]))
     chosen = []
-    for row in rows.head(TOP_PAIRS).itertuples():
+    for i in ranked[:TOP_PAIRS]:
         # ``a`` is the side with fewer buyers: the larger confidence, "of those who buy a…".
-        a, b, na, nb = row.a, row.b, row.buyers_a, row.buyers_b
+        first, second, na, nb = a[i], b[i], buyers_a[i], buyers_b[i]
         if nb < na:
-            a, b, na, nb = b, a, nb, na
+            first, second, na, nb = second, first, nb, na
         chosen.append(PairLift(
-            a=ProductLift(str(a), name_of(names, a), int(na), na / row.size, 0.0),
-            b=ProductLift(str(b), name_of(names, b), int(nb), nb / row.size, 0.0),
-            customers=int(row.both), support=row.both / row.size,
-            confidence=row.both / na, lift=float(row.pair_lift),
+            a=ProductLift(str(first), name_of(names, first), int(na), na / size[i], 0.0),
+            b=ProductLift(str(second), name_of(names, second), int(nb), nb / size[i], 0.0),
+            customers=int(both[i]), support=both[i] / size[i],
+            confidence=both[i] / na, lift=float(lift[i]),
         ))  # fmt: skip
     return tuple(chosen)
