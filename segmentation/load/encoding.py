@@ -7,6 +7,8 @@ mid-character loses its last, incomplete line, which is said in a note.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pyarrow as pa
 
@@ -67,9 +69,43 @@ def decoded_text(values: pa.Array, codec: str) -> pa.Array:
     used = used[offsets[0] : offsets[-1]]
     if used.size == 0 or used.max() < 0x80:
         return values.cast(pa.string())
+    utf8, lengths = _utf8_of_bytes(codec)
+    if values.offset or (lengths[np.unique(used)] == 0).any():  # a byte the codec lacks
+        return _one_by_one(values, codec)
+    # One byte is one character: each byte's UTF-8 bytes, in order, and the values' new ends.
+    each = lengths[used]
+    text = utf8[used][np.arange(utf8.shape[1]) < each[:, None]]
+    ends = np.concatenate([[0], np.cumsum(each, dtype=np.int64)])
+    if ends[-1] >= 2**31:  # past what a string array's offsets hold
+        return _one_by_one(values, codec)
+    starts = ends[(offsets - offsets[0])].astype(np.int32)
+    return pa.StringArray.from_buffers(
+        len(values), pa.py_buffer(starts), pa.py_buffer(text.tobytes()),
+        values.buffers()[0], values.null_count,
+    )  # fmt: skip
+
+
+def _one_by_one(values: pa.Array, codec: str) -> pa.Array:
+    """Each value decoded on its own (raising UnicodeDecodeError as ``bytes.decode`` does)."""
     return pa.array(
         [None if v is None else v.decode(codec) for v in values.to_pylist()], pa.string()
     )
+
+
+@functools.cache
+def _utf8_of_bytes(codec: str) -> tuple[np.ndarray, np.ndarray]:
+    """Per byte value, its character in ``codec`` as UTF-8 (up to three bytes, zero-padded)
+    and how many bytes that is (0 for a byte the codec does not define)."""
+    utf8 = np.zeros((256, 3), dtype=np.uint8)
+    lengths = np.zeros(256, dtype=np.int64)
+    for byte in range(256):
+        try:
+            encoded = bytes([byte]).decode(codec).encode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        utf8[byte, : len(encoded)] = np.frombuffer(encoded, dtype=np.uint8)
+        lengths[byte] = len(encoded)
+    return utf8, lengths
 
 
 def transcoded(data: bytes) -> tuple[bytes, str]:

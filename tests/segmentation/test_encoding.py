@@ -1,0 +1,40 @@
+"""A single-byte file's distinct cells decoded all at once read as each decoded alone."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+import pytest
+
+from segmentation.load.encoding import decoded_text
+
+
+def defined(codec: str) -> list[int]:
+    found = []
+    for byte in range(256):
+        try:
+            bytes([byte]).decode(codec)
+        except UnicodeDecodeError:
+            continue
+        found.append(byte)
+    return found
+
+
+@pytest.mark.parametrize("codec", ["cp1252", "latin-1"])
+def test_every_value_reads_as_decoding_it_alone(codec):
+    rng = np.random.default_rng(3)
+    known = np.array(defined(codec), dtype=np.uint8)
+    cells = [
+        None if rng.random() < 0.1 else bytes(rng.choice(known, rng.integers(0, 12)))
+        for _ in range(3_000)
+    ]
+    cells += ["Café €5 – “Noël”".encode(codec, errors="replace"), b"", b"plain"]
+    values = pa.array(cells, pa.binary())
+    expected = [None if c is None else c.decode(codec) for c in cells]
+    assert decoded_text(values, codec).to_pylist() == expected
+    assert decoded_text(values.slice(5, 40), codec).to_pylist() == expected[5:45]
+
+
+def test_a_byte_the_codec_lacks_fails_as_decoding_it_would():
+    with pytest.raises(UnicodeDecodeError):
+        decoded_text(pa.array([b"caf\xe9", b"\x81"], pa.binary()), "cp1252")
