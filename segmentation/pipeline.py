@@ -138,7 +138,8 @@ def segment_prepared(
     ).fit(features[list(FEATURES)].to_numpy())
     lifecycle = lifecycle_from(features)
     labelled = _customers(features, model.labels_, lifecycle)
-    customers, unavailable, check = _with_predictions(labelled, prepared.holdout)
+    predicted, unavailable, check = _predictions(features, prepared.holdout)
+    customers = labelled.join(predicted[list(PREDICTED)])
     bought = basket(labelled["segment"], as_of) if basket is not None else Products()
     customers = _with_products(customers, bought)
     summary = _summary(
@@ -166,24 +167,24 @@ def _with_products(customers: pd.DataFrame, bought: Products) -> pd.DataFrame:
     return customers.join(offers)[list(CUSTOMER_COLUMNS)]
 
 
-def _with_predictions(
-    customers: pd.DataFrame, holdout: Holdout | None
+def _predictions(
+    features: pd.DataFrame, holdout: Holdout | None
 ) -> tuple[pd.DataFrame, str | None, str | None]:
-    """The table with the ``PREDICTED`` columns, None and the sentence saying how they were
-    checked on ``holdout``; or, when the export cannot support them or they fail the check,
-    the columns as NaN, the plain reason and None (segmentation goes on without)."""
+    """The ``PREDICTED`` columns per customer of ``features``, None and the sentence saying
+    how they were checked on ``holdout``; or, when the export cannot support them or they
+    fail the check, the columns as NaN, the plain reason and None (segmentation goes on
+    without)."""
     check = None
     try:
-        prediction, backtest = checked_predictions(customers, holdout, horizon_days=HORIZON_DAYS)
+        prediction, backtest = checked_predictions(features, holdout, horizon_days=HORIZON_DAYS)
         predicted, check = prediction.customers, backtest.sentence()
         reason = _missing_numbers(predicted)
     except ClvUnavailable as unavailable:
         predicted, reason = None, str(unavailable)
     if reason is not None:
-        predicted = pd.DataFrame(np.nan, index=customers.index, columns=list(PREDICTED))
+        predicted = pd.DataFrame(np.nan, index=features.index, columns=list(PREDICTED))
         check = None
-    joined = customers.join(predicted[list(PREDICTED)])
-    return joined, reason, check
+    return predicted, reason, check
 
 
 def _missing_numbers(predicted: pd.DataFrame) -> str | None:
