@@ -97,15 +97,17 @@ def segment_transactions(
     NotEnoughCustomersError when too few customers remain for the segments asked for.
     """
     on_step("cleaning")
-    prepared = prepare_frame(transactions, rows_read=rows_read, as_of=as_of)
-    with products_alongside(transactions, as_of=prepared.as_of, offers=offers) as basket:
+    # What each customer bought is read while the engine cleans and aggregates.
+    with products_alongside(transactions, as_of=as_of, offers=offers) as products:
+        prepared = prepare_frame(transactions, rows_read=rows_read, as_of=as_of)
+        products.measures_to(prepared.as_of)
         return segment_prepared(
             prepared,
             k=k,
             random_state=random_state,
             on_step=on_step,
             provenance=provenance,
-            basket=basket,
+            basket=products.basket,
         )
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 
 import pandas as pd
@@ -35,27 +35,48 @@ Basket = Callable[[pd.Series, dt.date], Products]
 
 @contextmanager
 def products_alongside(
-    transactions: pa.Table | pd.DataFrame, *, as_of: dt.date, offers: bool = True
-) -> Iterator[Basket]:
-    """The products of ``transactions`` as of ``as_of``, given each customer's segment:
-    what was bought read, and (with ``offers``) the customers' offers scored, from the moment
-    this is entered."""
+    transactions: pa.Table | pd.DataFrame, *, as_of: dt.date | None, offers: bool = True
+) -> Iterator[Alongside]:
+    """The products of ``transactions``, given each customer's segment: what was bought
+    read from the moment this is entered, as of ``as_of`` as the run was asked (None: the day
+    after the last purchase, which leaves every line that counts), and (with ``offers``)
+    the customers' offers scored once the run says the date it measures to
+    (``Alongside.measures_to``)."""
+    run_as_of: Future[dt.date | None] = Future()
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="offers") as pool:
-        bought = scored = None
-        if len(transactions) <= OFFERS_ALONGSIDE:
-            bought = meanwhile(pool, bought_of_frame, transactions, as_of=as_of)
-        if bought is not None and offers:  # the same thread, once it has read what was bought
-            scored = meanwhile(pool, _offers_after, bought, as_of)
-
-        def basket(labels: pd.Series, as_of: dt.date) -> Products:
-            return products_of_frame(
-                transactions, labels, as_of=as_of, bought=bought, offers=scored,
-                per_customer=offers,
-            )  # fmt: skip
-
-        yield basket
+        try:
+            bought = scored = None
+            if len(transactions) <= OFFERS_ALONGSIDE:
+                bought = meanwhile(pool, bought_of_frame, transactions, as_of=as_of)
+            if bought is not None and offers:  # the same thread, once it has read them
+                scored = meanwhile(pool, _offers_after, bought, run_as_of.result)
+            yield Alongside(transactions, run_as_of, bought, scored, offers)
+        finally:
+            if not run_as_of.done():  # the run stopped before its date was known
+                run_as_of.set_result(None)
 
 
-def _offers_after(bought: Callable[[], Bought | None], as_of: dt.date) -> Offers | None:
-    read = bought()
-    return None if read is None else offers_of_bought(read, as_of=as_of)
+class Alongside:
+    """The products being worked out alongside a run (``products_alongside``)."""
+
+    def __init__(self, transactions, run_as_of, bought, scored, offers) -> None:  # noqa: ANN001
+        self._transactions, self._run_as_of = transactions, run_as_of
+        self._bought, self._scored, self._offers = bought, scored, offers
+
+    def measures_to(self, as_of: dt.date) -> None:
+        """The run's own date: the customers' offers are scored as of it."""
+        self._run_as_of.set_result(as_of)
+
+    def basket(self, labels: pd.Series, as_of: dt.date) -> Products:
+        """The products of the run's segments (``labels``: segment per customer)."""
+        return products_of_frame(
+            self._transactions, labels, as_of=as_of, bought=self._bought, offers=self._scored,
+            per_customer=self._offers,
+        )  # fmt: skip
+
+
+def _offers_after(
+    bought: Callable[[], Bought | None], as_of: Callable[[], dt.date | None]
+) -> Offers | None:
+    read, measured_to = bought(), as_of()
+    return None if read is None or measured_to is None else offers_of_bought(read, as_of=measured_to)
