@@ -79,4 +79,6 @@ def _offers_after(
     bought: Callable[[], Bought | None], as_of: Callable[[], dt.date | None]
 ) -> Offers | None:
     read, measured_to = bought(), as_of()
-    return None if read is None or measured_to is None else offers_of_bought(read, as_of=measured_to)
+    return (
+        None if read is None or measured_to is None else offers_of_bought(read, as_of=measured_to)
+    )
