@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 import pandas as pd
 import pyarrow as pa
@@ -56,22 +57,27 @@ def products_alongside(
                 run_as_of.set_result(None)
 
 
+@dataclass(frozen=True)
 class Alongside:
-    """The products being worked out alongside a run (``products_alongside``)."""
+    """The products being worked out alongside a run (``products_alongside``): what was
+    bought and the customers' offers, each waited for by calling it (None when neither is
+    worked out apart), and the run's date, told once it is known."""
 
-    def __init__(self, transactions, run_as_of, bought, scored, offers) -> None:  # noqa: ANN001
-        self._transactions, self._run_as_of = transactions, run_as_of
-        self._bought, self._scored, self._offers = bought, scored, offers
+    transactions: pa.Table | pd.DataFrame
+    run_as_of: Future[dt.date | None]
+    bought: Callable[[], Bought | None] | None
+    scored: Callable[[], Offers | None] | None
+    offers: bool
 
     def measures_to(self, as_of: dt.date) -> None:
         """The run's own date: the customers' offers are scored as of it."""
-        self._run_as_of.set_result(as_of)
+        self.run_as_of.set_result(as_of)
 
     def basket(self, labels: pd.Series, as_of: dt.date) -> Products:
         """The products of the run's segments (``labels``: segment per customer)."""
         return products_of_frame(
-            self._transactions, labels, as_of=as_of, bought=self._bought, offers=self._scored,
-            per_customer=self._offers,
+            self.transactions, labels, as_of=as_of, bought=self.bought, offers=self.scored,
+            per_customer=self.offers,
         )  # fmt: skip
 
 
