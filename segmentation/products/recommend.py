@@ -223,27 +223,36 @@ def usual_products(b: Baskets, *, top: int = TOP) -> np.ndarray:
     lines = b.lines.tocsr()
     if not lines.has_sorted_indices:  # a copy: the four matrices share one structure
         lines = lines.sorted_indices()
-    rows = np.repeat(np.arange(lines.shape[0], dtype=np.int64), np.diff(lines.indptr))
-    order = _most_first(rows, lines.data.astype(np.int64), buyers.astype(np.int64)[lines.indices])
-    rank = np.arange(len(order)) - lines.indptr[rows[order]]
-    kept = order[rank < top]
+    counts = np.diff(lines.indptr)
+    order = _most_first(lines, counts, buyers)
+    rows = np.repeat(np.arange(lines.shape[0], dtype=np.int32), counts)[order]
+    rank = np.arange(len(order)) - lines.indptr[rows]
+    kept = rank < top
     chosen = np.full((lines.shape[0], top), -1, dtype=np.int64)
-    chosen[rows[kept], rank[rank < top]] = lines.indices[kept]
+    chosen[rows[kept], rank[kept]] = lines.indices[order[kept]]
     return chosen
 
 
-def _most_first(rows: np.ndarray, lines: np.ndarray, buyers: np.ndarray) -> np.ndarray:
-    """The order of entries by row, then most ``lines``, then most ``buyers``; a stable sort
-    keeps each row's columns in their (ascending) order, so the last ties go to the lower.
-    The three whole numbers are packed into one key when they fit: one sort of integers
-    takes a fifth of the time of sorting on three keys."""
-    fits = len(rows) and max(rows[-1], lines.max(), buyers.max()) < 1 << KEY_BITS
-    if not fits:
-        return np.lexsort((-buyers, -lines, rows))
+def _most_first(lines: sp.csr_matrix, counts: np.ndarray, buyers: np.ndarray) -> np.ndarray:
+    """The order of ``lines``' entries by row, then most lines, then most ``buyers`` of the
+    column; a stable sort keeps each row's columns in their (ascending) order, so the last
+    ties go to the lower. The three whole numbers are packed into one key when they fit
+    (one sort of integers takes a fifth of the time of sorting on three keys), the key built
+    in place: on the 1 GB export each array of it is 90 MB."""
+    rows = len(counts)
+    if max(rows, lines.data.max(initial=0), buyers.max(initial=0)) >= 1 << KEY_BITS:
+        row_of = np.repeat(np.arange(rows), counts)
+        return np.lexsort((-buyers[lines.indices], -lines.data, row_of))
     most = (1 << KEY_BITS) - 1
-    key = rows << (2 * KEY_BITS)
-    key |= (most - lines) << KEY_BITS
-    key |= most - buyers
+    key = np.repeat(np.arange(rows, dtype=np.int64) << (2 * KEY_BITS), counts)
+    part = lines.data.astype(np.int64)
+    np.subtract(most, part, out=part)
+    part <<= KEY_BITS
+    key |= part
+    np.take(buyers.astype(np.int64), lines.indices, out=part)
+    np.subtract(most, part, out=part)
+    key |= part
+    del part
     return np.argsort(key, kind="stable")
 
 
