@@ -16,6 +16,11 @@ def render_png(fig: Figure) -> bytes:
     plus anti-aliasing): a third of the size of full colour, faster to encode, and
     no timestamp or software version is written.
     """
+    return encoded(drawn(fig))
+
+
+def drawn(fig: Figure) -> Image.Image:
+    """The figure drawn with Agg, as an image of its own (the figure is closed)."""
     if fig.canvas.manager is not None:  # made by pyplot: release it from pyplot's registry
         import matplotlib.pyplot as plt
 
@@ -23,7 +28,12 @@ def render_png(fig: Figure) -> bytes:
     canvas = FigureCanvasAgg(fig)
     canvas.draw()
     size = canvas.get_width_height(physical=True)
-    image = Image.frombuffer("RGBA", size, canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+    return Image.frombuffer("RGBA", size, canvas.buffer_rgba(), "raw", "RGBA", 0, 1).copy()
+
+
+def encoded(image: Image.Image) -> bytes:
+    """``render_png``'s palette PNG of a drawn image. Pillow lets go of the interpreter while
+    it works, so a caller may encode one chart while the next is drawn."""
     buf = io.BytesIO()
     image.quantize(256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE).save(buf, "png")
     return buf.getvalue()

@@ -8,13 +8,16 @@ The pair plot lives in ``pair_plot.py``; the shared look in ``style.py``.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
+
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from segmentation.charts.pair_plot import pair_plot
-from segmentation.charts.png import render_png
+from segmentation.charts.png import drawn, encoded
 from segmentation.charts.style import (
     CHART_FILES,
     DPI,
@@ -36,6 +39,7 @@ from segmentation.charts.style import (
 from segmentation.model import MIN_SEGMENT_SHARE, KChoice, choose_k
 from segmentation.result import SegmentationResult
 from segmentation.summary import FEATURES, KScore, RunSummary
+from segmentation.threads import meanwhile
 
 
 def k_choice_chart(result: SegmentationResult, ax: Axes | None = None) -> Figure:
@@ -233,4 +237,9 @@ def segment_overview(result: SegmentationResult, ax: Axes | None = None) -> Figu
 def chart_pngs(result: SegmentationResult) -> dict[str, bytes]:
     """The four charts as PNG bytes by file name, in reading order."""
     figures = (k_choice_chart, pair_plot, box_plots, segment_overview)
-    return {name: render_png(draw(result)) for name, draw in zip(CHART_FILES, figures, strict=True)}
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="png") as pool:
+        encoding = {}
+        for name, draw in zip(CHART_FILES, figures, strict=True):
+            image = drawn(draw(result))  # the next is drawn while this one is encoded
+            encoding[name] = meanwhile(pool, encoded, image) or partial(encoded, image)
+        return {name: png() for name, png in encoding.items()}
