@@ -215,14 +215,24 @@ def _describe(value: object, seen: dict[int, str]) -> str:
     return f"{type(value).__qualname__}:{value!r}"
 
 
+# The statements this process has read, by file: a worker runs the same few for every upload.
+_READ: dict[str, str] = {}
+
+
 def _remembered(name: str | None) -> str | None:
     folder = _folder()
     if name is None or folder is None:
         return None
+    path = folder / f"{name}.sql"
+    if str(path) in _READ:
+        return _READ[str(path)]
     try:
-        return (folder / f"{name}.sql").read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8")
     except OSError:
         return None
+    if len(_READ) < MOST_KEPT:
+        _READ[str(path)] = text
+    return text
 
 
 def _folder() -> Path | None:

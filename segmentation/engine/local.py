@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +19,7 @@ from segmentation.engine.compiled import Query, duckdb_sql, query_sql
 from segmentation.engine.contacts import CONTACT_COLUMNS, as_frame, empty_contacts
 from segmentation.engine.prepared import Prepared
 from segmentation.engine.run import prepare
+from segmentation.memory import give_back_freed_memory
 
 if TYPE_CHECKING:
     import ibis.expr.operations as ops
@@ -45,9 +47,8 @@ def prepare_frame(
         arrow = transactions.select(columns)
     else:
         arrow = pa.Table.from_pandas(transactions[columns], preserve_index=False)
-    with database().cursor() as con:  # a cursor: its own view of TABLE
-        con.register(TABLE, arrow)
-        return prepare(run_on(con, {TABLE: arrow.schema}), rows_read=rows_read, as_of=as_of)
+    with in_process(**{TABLE: arrow}) as engine:  # a cursor: its own view of TABLE
+        return prepare(engine.over(TABLE), rows_read=rows_read, as_of=as_of)
 
 
 def contacts_frame(transactions: pa.Table | pd.DataFrame) -> pd.DataFrame:
@@ -62,9 +63,8 @@ def contacts_frame(transactions: pa.Table | pd.DataFrame) -> pd.DataFrame:
         arrow = transactions.select(columns)
     else:
         arrow = pa.Table.from_pandas(transactions[columns], preserve_index=False)
-    with database().cursor() as con:
-        con.register(TABLE, arrow)
-        return as_frame(run_on(con, {TABLE: arrow.schema})(CONTACTS))
+    with in_process(**{TABLE: arrow}) as engine:
+        return as_frame(engine.run(CONTACTS, (TABLE,)))
 
 
 def query_tables(build: Callable[..., ir.Table], **tables: pa.Table) -> pa.Table:
@@ -100,14 +100,55 @@ def limit_memory(megabytes: int) -> None:
     database().execute(f"SET memory_limit = '{int(megabytes)}MB'")
 
 
-def run_on(con: duckdb.DuckDBPyConnection, inputs: dict[str, pa.Schema]):
-    """How ``segmentation.engine.run`` runs a query on ``con``, over its tables named and
-    shaped as ``inputs`` (registered): the SQL looked up by name (``compiled.query_sql``)."""
+class Local:
+    """Queries on a cursor of the in-process DuckDB, over Arrow tables registered by name
+    (read without a copy); their SQL found by name, shape and arguments
+    (``compiled.query_sql``). A table held is worked out once and kept as Arrow (its rows
+    never become Python objects), and let go once read for the last time."""
 
-    def run(query: Query, *args: Any, **kwargs: Any) -> pd.DataFrame:
-        return query_sql(query, inputs, *args, **kwargs).on(con).df()
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+        self.schemas: dict[str, pa.Schema] = {}
 
-    return run
+    def keep(self, rows: pa.Table, name: str) -> None:
+        self.con.register(name, rows)
+        self.schemas[name] = rows.schema
+
+    def query(self, query: Query, inputs: tuple[str, ...], *args: Any, **params: Any) -> Any:
+        """``query`` over the tables named ``inputs``, as a DuckDB relation."""
+        shapes = {name: self.schemas[name] for name in inputs}
+        return query_sql(query, shapes, *args, **params).on(self.con)
+
+    def run(self, query: Query, inputs: tuple[str, ...], *args: Any, **params: Any) -> pd.DataFrame:
+        return self.query(query, inputs, *args, **params).df()
+
+    def fetch(self, query: Query, inputs: tuple[str, ...], *args: Any, **params: Any) -> pa.Table:
+        return self.query(query, inputs, *args, **params).to_arrow_table()
+
+    def hold(self, query: Query, inputs: tuple[str, ...], name: str, **params: Any) -> None:
+        self.keep(self.fetch(query, inputs, **params), name)
+
+    def columns(self, name: str) -> list[str]:
+        return list(self.schemas[name].names)
+
+    def let_go(self, name: str) -> None:
+        self.con.unregister(name)
+        del self.schemas[name]
+        give_back_freed_memory()
+
+    def over(self, *inputs: str) -> Callable[..., pd.DataFrame]:
+        """``run`` over ``inputs``: ``run(query, *args, **params)`` (``engine.run.prepare``)."""
+        return lambda query, *args, **params: self.run(query, inputs, *args, **params)
+
+
+@contextmanager
+def in_process(**tables: pa.Table) -> Iterator[Local]:
+    """The in-process engine on a cursor of its own, with ``tables`` registered by name."""
+    with database().cursor() as con:
+        engine = Local(con)
+        for name, table in tables.items():
+            engine.keep(table, name)
+        yield engine
 
 
 @functools.lru_cache(maxsize=64)

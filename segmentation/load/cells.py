@@ -8,7 +8,6 @@ lines keep their codes. ``run_lines`` then runs ``lines``' order rules on those 
 
 from __future__ import annotations
 
-import functools
 from collections import Counter
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
@@ -19,8 +18,8 @@ import pyarrow.compute as pc
 
 import segmentation.load.status as statuses
 from segmentation.currency import sign_in_text
-from segmentation.engine.compiled import CompiledQuery, Query, query_sql
-from segmentation.engine.local import database
+from segmentation.engine.compiled import Query
+from segmentation.engine.local import in_process
 from segmentation.errors import ExportError
 from segmentation.load.dates import DateOrder, date_reading
 from segmentation.load.fields import NUMBER_FIELDS
@@ -35,18 +34,9 @@ LINES = Query("segmentation.load.lines", "lines_query")
 def evaluate(column: pa.Array, reading: str, *args: Hashable) -> pa.Array:
     """``values.READINGS[reading](value, *args)`` of each value of ``column``, in order,
     computed by DuckDB."""
-    table = pa.table({"v": column})
-    with database().cursor() as con:
-        con.register(TABLE, table)
-        result = _reading_sql(reading, table.schema, args).on(con).to_arrow_table()
+    with in_process(**{TABLE: pa.table({"v": column})}) as engine:
+        result = engine.fetch(READING, (TABLE,), reading, *args)
     return result.column("r").combine_chunks()
-
-
-@functools.lru_cache(maxsize=64)
-def _reading_sql(reading: str, schema: pa.Schema, args: tuple) -> CompiledQuery:
-    """The SQL of a reading over a one-column table: looked up once per process for each
-    reading, type and arguments (an upload reads a few columns of a few types)."""
-    return query_sql(READING, {TABLE: schema}, reading, *args)
 
 
 def encoded(column: pa.ChunkedArray, field: str) -> pa.Array:
@@ -160,10 +150,8 @@ def run_lines(
         outputs += [*rules.carried, "orphan"] + (
             ["refunded", "over_refunded"] if "refunded" in numbers_read else []
         )
-    lines = query_sql(LINES, {TABLE: table.schema}, dict(mapping), rules, by_order, tuple(outputs))
-    with database().cursor() as con:
-        con.register(TABLE, table)
-        result = lines.on(con).to_arrow_table()
+    with in_process(**{TABLE: table}) as engine:
+        result = engine.fetch(LINES, (TABLE,), dict(mapping), rules, by_order, tuple(outputs))
     return {name: result.column(name).combine_chunks() for name in result.column_names}
 
 

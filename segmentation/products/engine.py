@@ -19,9 +19,8 @@ import pyarrow as pa
 
 from segmentation.affinity import SegmentProducts
 from segmentation.engine.columns import NORMALISED
-from segmentation.engine.compiled import Query, query_sql
-from segmentation.engine.local import OPTIONAL, database
-from segmentation.memory import give_back_freed_memory
+from segmentation.engine.compiled import Query
+from segmentation.engine.local import OPTIONAL, Local, in_process
 from segmentation.offers import joined_rows
 from segmentation.products.recommend import baskets, next_products, usual_products
 from segmentation.products.rows import name_notes, names_of, segments_of
@@ -173,56 +172,23 @@ class Backend:
         return list(self.tables[name].columns)
 
 
-class Local:
-    """Queries on a cursor of the in-process DuckDB over Arrow tables registered by name;
-    their SQL found by name, shape and arguments (``compiled.query_sql``). A table held is
-    worked out once, kept as Arrow (its rows never become Python objects) and let go once
-    read for the last time."""
-
-    def __init__(self, con: Any) -> None:
-        self.con, self.schemas = con, {}
-
-    def keep(self, rows: pa.Table, name: str) -> None:
-        self.con.register(name, rows)
-        self.schemas[name] = rows.schema
-
-    def query(self, query: Query, inputs: tuple[str, ...], **params: Any) -> Any:
-        return query_sql(query, {n: self.schemas[n] for n in inputs}, **params).on(self.con)
-
-    def run(self, query: Query, inputs: tuple[str, ...], **params: Any) -> pd.DataFrame:
-        return self.query(query, inputs, **params).df()
-
-    def fetch(self, query: Query, inputs: tuple[str, ...], **params: Any) -> pa.Table:
-        return self.query(query, inputs, **params).to_arrow_table()
-
-    def hold(self, query: Query, inputs: tuple[str, ...], name: str, **params: Any) -> None:
-        self.keep(self.fetch(query, inputs, **params), name)
-
-    def columns(self, name: str) -> list[str]:
-        return list(self.schemas[name].names)
-
-    def let_go(self, name: str) -> None:
-        self.con.unregister(name)
-        del self.schemas[name]
-        give_back_freed_memory()
-
-
 @contextmanager
 def local_lines(
     transactions: pa.Table | pd.DataFrame | None = None,
     *,
     labels: pd.Series | None = None,
 ) -> Iterator[Local]:
-    """The in-process engine on a cursor of DuckDB, over ``transactions`` (as
-    ``transactions``) and, given ``labels`` (segment per customer id), them as
-    ``segment_labels``."""
-    with database().cursor() as con:
-        engine = Local(con)
-        if transactions is not None:
-            engine.keep(_arrow(transactions), "transactions")
-        if labels is not None:
-            engine.keep(pa.table({"customer_id": labels.index.astype(str).to_numpy(dtype=object),
-                                  "segment": labels.to_numpy(dtype=np.int64)}), "segment_labels")  # fmt: skip
+    """The in-process engine over ``transactions`` (as ``transactions``) and, given
+    ``labels`` (segment per customer id), them as ``segment_labels``."""
+    tables = {}
+    if transactions is not None:
+        tables["transactions"] = _arrow(transactions)
+    if labels is not None:
+        tables["segment_labels"] = pa.table({
+            "customer_id": labels.index.astype(str).to_numpy(dtype=object),
+            "segment": labels.to_numpy(dtype=np.int64),
+        })  # fmt: skip
+    with in_process(**tables) as engine:
         yield engine
 
 
