@@ -17,6 +17,7 @@ anything less.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import enum
@@ -38,8 +39,9 @@ if TYPE_CHECKING:
     import ibis.expr.operations as ops
     import ibis.expr.types as ir
 
-# segbot compiles a few dozen shapes; past this many files something makes names differ
-# between runs, and the folder stops growing.
+# A run compiles a few dozen statements; an export of another layout, or a new version of
+# segbot, a few dozen more. Past this many files the older half goes (by when each was
+# written): those of an old version first, and a statement still in use is written again.
 MOST_KEPT = 1000
 CODE = Path(__file__).resolve().parents[1]  # the package whose code builds the queries
 
@@ -257,9 +259,24 @@ def _remember(name: str | None, text: str) -> None:
     path = folder / f"{name}.sql"
     partial = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.part")
     try:
-        if sum(1 for _ in os.scandir(folder)) >= MOST_KEPT:
-            return
+        entries = list(os.scandir(folder))
+        if len(entries) >= MOST_KEPT:
+            _forget_older_half(entries)
         partial.write_text(text, encoding="utf-8")
         os.replace(partial, path)
     except OSError:
         partial.unlink(missing_ok=True)
+
+
+def _forget_older_half(entries: list[os.DirEntry]) -> None:
+    """Remove the older half of the folder's files; one another process removed or is
+    reading is skipped (a reader that finds it gone compiles it again)."""
+    written = []
+    for entry in entries:
+        try:
+            written.append((entry.stat().st_mtime, entry.path))
+        except OSError:
+            continue
+    for _, path in sorted(written)[: len(written) // 2]:
+        with contextlib.suppress(OSError):
+            os.unlink(path)

@@ -85,3 +85,18 @@ def test_the_code_digest_changes_with_the_code(tmp_path, monkeypatch):
         assert compiled._versions() != before_change
     finally:
         compiled._versions.cache_clear()
+
+
+def test_a_full_folder_forgets_its_older_half_and_keeps_the_new(own_folder):
+    spend(Query(HERE, "before"), as_of=dt.date(2024, 1, 6))  # makes the folder
+    for i in range(compiled.MOST_KEPT):
+        old = own_folder / f"old-{i}.sql"
+        old.write_text("SELECT 1")
+        __import__("os").utime(old, (1_000_000 + i, 1_000_000 + i))
+    compiled._READ.clear()
+    assert spend(Query(HERE, "above"), (2.5,))[0] == 12.0
+    kept = {p.name for p in own_folder.glob("*.sql")}
+    assert len(kept) <= compiled.MOST_KEPT // 2 + 2
+    assert "old-0.sql" not in kept and f"old-{compiled.MOST_KEPT - 1}.sql" in kept
+    spend(Query(HERE, "above"), (2.5,))
+    assert len(list(own_folder.glob("*.sql"))) == len(kept)  # found again, not written again
