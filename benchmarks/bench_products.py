@@ -44,24 +44,17 @@ K = 5
 
 def split(transactions: pd.DataFrame | pa.Table, cut: dt.date) -> tuple[pa.Table, dict[str, set]]:
     """The history's customer-product rows before ``cut`` and, per customer, the products
-    bought on or after it (both through segbot's own engine expressions)."""
-    from segmentation.engine.local import query_tables
+    bought on or after it (both through segbot's own engine expressions, on ibis's DuckDB)."""
+    import ibis
+
     from segmentation.products.query import customer_products, per_product, purchases
 
     if isinstance(transactions, pd.DataFrame):
         transactions = pa.Table.from_pandas(transactions, preserve_index=False)
     cutoff = dt.datetime.combine(cut, dt.time())
-
-    def before(transactions):
-        lines = purchases(transactions, as_of=None)
-        return per_product(customer_products(lines.filter(lines.timestamp < cutoff)))
-
-    def after(transactions):
-        lines = purchases(transactions, as_of=None)
-        return lines.filter(lines.timestamp >= cutoff).select("customer_id", "product")
-
-    history = query_tables(before, transactions=transactions)
-    later = query_tables(after, transactions=transactions).to_pandas()
+    lines = purchases(ibis.duckdb.connect().create_table("transactions", transactions), as_of=None)
+    history = per_product(customer_products(lines.filter(lines.timestamp < cutoff))).to_pyarrow()
+    later = lines.filter(lines.timestamp >= cutoff).select("customer_id", "product").to_pandas()
     return history, later.groupby("customer_id")["product"].agg(set).to_dict()
 
 

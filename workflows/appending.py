@@ -12,17 +12,22 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import ibis.expr.types as ir
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from segmentation.engine.local import query_tables
+from segmentation.engine.compiled import Query
+from segmentation.engine.local import in_process
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
 
 # Line dates outside these years are unreadable dates the reader saturated (cleaning drops
 # them too); they must not stretch the span a question quotes.
 SANE_YEARS = (1900, 2100)
+ALREADY_STORED = Query("workflows.appending", "already_stored")
 
 
 @dataclass(frozen=True)
@@ -98,15 +103,18 @@ def new_lines(stored: pa.Table, upload: pa.Table) -> np.ndarray:
     already stored come back.
     """
     lines = _like(upload, stored).append_column("_line", pa.array(np.arange(upload.num_rows)))
-
-    def already_stored(stored: ir.Table, upload: ir.Table) -> ir.Table:
-        same = [upload[c].identical_to(stored[c]) for c in stored.columns]
-        return upload.semi_join(stored, same).select("_line")
-
-    found = query_tables(already_stored, stored=stored, upload=lines)["_line"]
+    with in_process(stored=stored, upload=lines) as engine:
+        found = engine.fetch(ALREADY_STORED, ("stored", "upload"))["_line"]
     mask = np.ones(upload.num_rows, dtype=bool)
     mask[found.to_numpy()] = False
     return mask
+
+
+def already_stored(stored: ir.Table, upload: ir.Table) -> ir.Table:
+    """The ``_line`` of each of ``upload``'s lines that a stored line equals in every stored
+    column (``new_lines``' query)."""
+    same = [upload[c].identical_to(stored[c]) for c in stored.columns]
+    return upload.semi_join(stored, same).select("_line")
 
 
 def combine(stored: pa.Table, added: pa.Table) -> pa.Table:

@@ -3,13 +3,11 @@
 Compiling an expression costs 10–100 ms (sqlglot), and importing ibis to build one 0.2 s: more
 than the work itself for a command that segments one file. The SQL is kept in a private folder.
 
-- ``query_sql`` names a query by its builder (``Query``: module and function, so naming it
-  imports nothing), the names and Arrow schemas of the tables it reads, its arguments, a
-  digest of segbot's own code and the versions of ibis, sqlglot and DuckDB. A run whose
-  queries were all compiled before never imports ibis. Arguments are written out in full;
-  one that cannot be (an array, an object) keeps its query out of the folder.
-- ``duckdb_sql`` names an expression already built by a fingerprint of its whole tree (every
-  node's kind and arguments, literals in full) and of the same versions.
+``query_sql`` names a query by its builder (``Query``: module and function, so naming it
+imports nothing), the names and Arrow schemas of the tables it reads, its arguments, a
+digest of segbot's own code and the versions of ibis, sqlglot and DuckDB. A run whose
+queries were all compiled before never imports ibis. Arguments are written out in full;
+one that cannot be (an array, an object) keeps its query out of the folder.
 
 A changed query, input, argument or code has another name; nothing is ever looked up by
 anything less.
@@ -36,7 +34,6 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 
 if TYPE_CHECKING:
-    import ibis.expr.operations as ops
     import ibis.expr.types as ir
 
 # A run compiles a few dozen statements; an export of another layout, or a new version of
@@ -128,21 +125,6 @@ def _built(query: Query, inputs: Mapping[str, pa.Schema], args: tuple, kwargs: d
     return query.build(*tables, *args, **kwargs)
 
 
-def duckdb_sql(node: ops.Node) -> str:
-    """The DuckDB SQL of ``node``'s expression, from the folder when it was compiled before."""
-    name = fingerprint(node)
-    text = _remembered(name)
-    if text is None:
-        text = _compiled(node.to_expr())
-        _remember(name, text)
-    return text
-
-
-def fingerprint(node: ops.Node) -> str:
-    """A digest of the whole expression tree: equal for equal trees in any process."""
-    return _digest(_describe(node, {}))
-
-
 def _compiled(expr: ir.Expr) -> str:
     import ibis
 
@@ -191,30 +173,6 @@ def _described(value: object) -> str | None:
             parts = sorted(parts)
         return f"{type(value).__qualname__}(" + ",".join(parts) + ")"
     return None
-
-
-def _describe(value: object, seen: dict[int, str]) -> str:
-    """A text that determines ``value``: nodes by kind and arguments (each shared node
-    written once and referred to after), collections item by item, sets sorted."""
-    from ibis.common.grounds import Concrete
-
-    if isinstance(value, Concrete):
-        key = id(value)
-        if key not in seen:
-            args = ",".join(
-                f"{name}={_describe(arg, seen)}"
-                for name, arg in zip(value.__argnames__, value.__args__, strict=True)
-            )
-            seen[key] = f"#{len(seen)}"
-            return f"{type(value).__module__}.{type(value).__qualname__}({args})"
-        return seen[key]
-    if isinstance(value, dict) or hasattr(value, "items"):
-        return "{" + ",".join(f"{k!r}:{_describe(v, seen)}" for k, v in value.items()) + "}"
-    if isinstance(value, (frozenset, set)):
-        return "set(" + ",".join(sorted(_describe(v, seen) for v in value)) + ")"
-    if isinstance(value, (tuple, list)):
-        return "(" + ",".join(_describe(v, seen) for v in value) + ")"
-    return f"{type(value).__qualname__}:{value!r}"
 
 
 # The statements this process has read, by file: a worker runs the same few for every upload.

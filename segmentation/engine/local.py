@@ -8,22 +8,18 @@ import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import duckdb
 import pandas as pd
 import pyarrow as pa
 
 from segmentation.engine.columns import NORMALISED, PRODUCT_COLUMNS, STATUS_COLUMNS
-from segmentation.engine.compiled import Query, duckdb_sql, query_sql
+from segmentation.engine.compiled import Query, query_sql
 from segmentation.engine.contacts import CONTACT_COLUMNS, as_frame, empty_contacts
 from segmentation.engine.prepared import Prepared
 from segmentation.engine.run import prepare
 from segmentation.memory import give_back_freed_memory
-
-if TYPE_CHECKING:
-    import ibis.expr.operations as ops
-    import ibis.expr.types as ir
 
 TABLE = "transactions"
 CONTACTS = Query("segmentation.engine.contacts", "contacts_query")
@@ -65,19 +61,6 @@ def contacts_frame(transactions: pa.Table | pd.DataFrame) -> pd.DataFrame:
         arrow = pa.Table.from_pandas(transactions[columns], preserve_index=False)
     with in_process(**{TABLE: arrow}) as engine:
         return as_frame(engine.run(CONTACTS, (TABLE,)))
-
-
-def query_tables(build: Callable[..., ir.Table], **tables: pa.Table) -> pa.Table:
-    """The rows of ``build``'s expression, given each of ``tables`` (Arrow, read without a
-    copy) as an ibis table of the same name, run in-process."""
-    import ibis
-
-    with database().cursor() as con:
-        named = {}
-        for name, table in tables.items():
-            con.register(name, table)
-            named[name] = ibis.table(ibis.Schema.from_pyarrow(table.schema), name=name)
-        return con.sql(sql(build(**named).op())).to_arrow_table()
 
 
 @functools.cache
@@ -149,10 +132,3 @@ def in_process(**tables: pa.Table) -> Iterator[Local]:
         for name, table in tables.items():
             engine.keep(table, name)
         yield engine
-
-
-@functools.lru_cache(maxsize=64)
-def sql(node: ops.Node) -> str:
-    """DuckDB SQL for an expression: compiled once per machine (``compiled``), kept here
-    for the process (a worker sees few shapes)."""
-    return duckdb_sql(node)

@@ -17,10 +17,13 @@ import pyarrow as pa
 
 from segmentation.engine import query
 from segmentation.engine.columns import NORMALISED
-from segmentation.engine.local import OPTIONAL, TABLE, database, sql
+from segmentation.engine.compiled import Query
+from segmentation.engine.local import OPTIONAL, TABLE, in_process
 
 OUTCOMES = ("orders_before", "revenue_before", "orders", "revenue")
 MEMBERS = "campaign_members"
+OUTCOMES = Query("segmentation.engine.outcomes", "outcomes_query")
+LAST_PURCHASE = Query("segmentation.engine.outcomes", "last_purchase_query")
 
 
 def outcomes_query(
@@ -77,13 +80,9 @@ def campaign_outcomes(
     columns = [c for c in (*NORMALISED, *OPTIONAL) if c in transactions.column_names]
     arrow = transactions.select(columns)
     ids = pa.table({"customer_id": pa.array(members, type=pa.string())})
-    with database().cursor() as con:  # a cursor: its own view of the two tables
-        con.register(TABLE, arrow)
-        con.register(MEMBERS, ids)
-        table = ibis.table(ibis.Schema.from_pyarrow(arrow.schema), name=TABLE)
-        chosen = ibis.table(ibis.Schema.from_pyarrow(ids.schema), name=MEMBERS)
-        rows = con.sql(sql(outcomes_query(table, chosen, start=start, end=end).op())).df()
-        last = con.sql(sql(last_purchase_query(table).op())).df()
+    with in_process(**{TABLE: arrow, MEMBERS: ids}) as engine:
+        rows = engine.run(OUTCOMES, (TABLE, MEMBERS), start=start, end=end)
+        last = engine.run(LAST_PURCHASE, (TABLE,))
     return _tidy(rows, last)
 
 

@@ -4,15 +4,10 @@ values are read: numbers as people write them, ids, dates in a decided order."""
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
-import sys
 
-import ibis
 import pyarrow as pa
 import pytest
 
-import segmentation.load.values as values
-from segmentation.engine.compiled import fingerprint
 from segmentation.load.cells import evaluate
 from segmentation.load.dates import date_reading
 
@@ -62,24 +57,3 @@ def test_dates_read_in_the_order_the_file_shows(texts, order, first) -> None:
     formats, found = date_reading(array)
     assert found.order == order
     assert evaluate(array, "timestamp", formats).to_pylist()[0] == first
-
-
-def test_compiled_sql_is_named_by_the_whole_expression_in_every_process() -> None:
-    t = ibis.table({"v": "string"}, name="cells")
-
-    def shape(word: str):
-        return values.number(t.v).name("r").as_table().op(), (t.v == word).name("r").as_table().op()
-
-    one, two = shape("paid"), shape("paid")
-    assert fingerprint(one[0]) == fingerprint(two[0])
-    assert fingerprint(one[1]) != fingerprint(shape("paid ")[1])  # one character differs
-    script = (
-        "import ibis, segmentation.load.values as v;"
-        "from segmentation.engine.compiled import fingerprint;"
-        "t = ibis.table({'v': 'string'}, name='cells');"
-        "print(fingerprint(v.number(t.v).name('r').as_table().op()))"
-    )
-    other = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=True
-    )
-    assert other.stdout.strip() == fingerprint(one[0])

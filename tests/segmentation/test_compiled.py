@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
@@ -17,6 +20,7 @@ SALES = pa.table({
     "amount": [1.0, 2.0, 4.0, 8.0],
 })  # fmt: skip
 HERE = "tests.segmentation.test_compiled"
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def before(sales, *, as_of: dt.date):
@@ -100,3 +104,22 @@ def test_a_full_folder_forgets_its_older_half_and_keeps_the_new(own_folder):
     assert "old-0.sql" not in kept and f"old-{compiled.MOST_KEPT - 1}.sql" in kept
     spend(Query(HERE, "above"), (2.5,))
     assert len(list(own_folder.glob("*.sql"))) == len(kept)  # found again, not written again
+
+
+def test_a_query_has_one_name_in_every_process_and_another_for_other_arguments(own_folder):
+    script = (
+        "import datetime as dt, pyarrow as pa;"
+        "from segmentation.engine.compiled import Query, query_sql;"
+        "from tests.segmentation.test_compiled import HERE, SALES;"
+        "query_sql(Query(HERE, 'above'), {'sales': SALES.schema}, (2.5,));"
+        "query_sql(Query(HERE, 'before'), {'sales': SALES.schema}, as_of=dt.date(2024, 3, 1))"
+    )
+    env = {**__import__("os").environ, "TMPDIR": str(own_folder.parent)}
+    subprocess.run([sys.executable, "-c", script], check=True, env=env, cwd=ROOT)
+    written = {p.name for p in own_folder.glob("*.sql")}
+    assert len(written) == 2
+    spend(Query(HERE, "above"), (2.5,))
+    spend(Query(HERE, "before"), as_of=dt.date(2024, 1, 6))  # another date: the same statement
+    assert {p.name for p in own_folder.glob("*.sql")} == written
+    spend(Query(HERE, "above"), (2.5000001,))  # one argument a hair apart: a statement of its own
+    assert len(list(own_folder.glob("*.sql"))) == 3
