@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -35,15 +35,7 @@ def prepare_frame(
     """Audit and per-customer features of a normalised table (see ``segmentation.load``),
     as Arrow (what loading and storage give) or pandas. DuckDB reads Arrow without a copy.
     """
-    present = (
-        transactions.column_names if isinstance(transactions, pa.Table) else transactions.columns
-    )
-    columns = [c for c in (*NORMALISED, *OPTIONAL) if c in present]
-    if isinstance(transactions, pa.Table):
-        arrow = transactions.select(columns)
-    else:
-        arrow = pa.Table.from_pandas(transactions[columns], preserve_index=False)
-    with in_process(**{TABLE: arrow}) as engine:  # a cursor: its own view of TABLE
+    with in_process(**{TABLE: engine_columns(transactions)}) as engine:  # its own cursor
         return prepare(engine.over(TABLE), rows_read=rows_read, as_of=as_of)
 
 
@@ -51,16 +43,22 @@ def contacts_frame(transactions: pa.Table | pd.DataFrame) -> pd.DataFrame:
     """Each customer's latest contact details in a normalised table (an upload's, or a stored
     dataset's Arrow table), one row per customer (``segmentation.engine.contacts``); no
     columns when the table has no contact column."""
-    names = list(transactions.column_names if isinstance(transactions, pa.Table) else transactions)
-    columns = ["customer_id", "timestamp", *[c for c in CONTACT_COLUMNS if c in names]]
-    if columns[2:] in ([], ["country"]):  # a country alone is nobody's contact
+    arrow = engine_columns(transactions, ("customer_id", "timestamp", *CONTACT_COLUMNS))
+    if arrow.column_names[2:] in ([], ["country"]):  # a country alone is nobody's contact
         return empty_contacts()
-    if isinstance(transactions, pa.Table):
-        arrow = transactions.select(columns)
-    else:
-        arrow = pa.Table.from_pandas(transactions[columns], preserve_index=False)
     with in_process(**{TABLE: arrow}) as engine:
         return as_frame(engine.run(CONTACTS, (TABLE,)))
+
+
+def engine_columns(
+    transactions: pa.Table | pd.DataFrame, columns: Iterable[str] = (*NORMALISED, *OPTIONAL)
+) -> pa.Table:
+    """Those of ``columns`` that ``transactions`` has, in that order, as Arrow (a normalised
+    table as loaded and stored is Arrow already: no copy)."""
+    if isinstance(transactions, pa.Table):
+        return transactions.select([c for c in columns if c in transactions.column_names])
+    chosen = [c for c in columns if c in transactions.columns]
+    return pa.Table.from_pandas(transactions[chosen], preserve_index=False)
 
 
 @functools.cache

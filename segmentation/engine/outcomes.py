@@ -16,9 +16,8 @@ import pandas as pd
 import pyarrow as pa
 
 from segmentation.engine import query
-from segmentation.engine.columns import NORMALISED
 from segmentation.engine.compiled import Query
-from segmentation.engine.local import OPTIONAL, TABLE, in_process
+from segmentation.engine.local import TABLE, engine_columns, in_process
 
 OUTCOMES = ("orders_before", "revenue_before", "orders", "revenue")
 MEMBERS = "campaign_members"
@@ -75,12 +74,8 @@ def campaign_outcomes(
     """``outcomes_query`` on DuckDB in-process over a normalised table (stored data, as Arrow
     or pandas): the members' rows indexed by ``customer_id`` (members without lines are
     absent), and the data's last purchase (None: none)."""
-    if isinstance(transactions, pd.DataFrame):
-        transactions = pa.Table.from_pandas(transactions, preserve_index=False)
-    columns = [c for c in (*NORMALISED, *OPTIONAL) if c in transactions.column_names]
-    arrow = transactions.select(columns)
     ids = pa.table({"customer_id": pa.array(members, type=pa.string())})
-    with in_process(**{TABLE: arrow, MEMBERS: ids}) as engine:
+    with in_process(**{TABLE: engine_columns(transactions), MEMBERS: ids}) as engine:
         rows = engine.run(OUTCOMES, (TABLE, MEMBERS), start=start, end=end)
         last = engine.run(LAST_PURCHASE, (TABLE,))
     return _tidy(rows, last)

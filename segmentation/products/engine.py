@@ -18,9 +18,8 @@ import pandas as pd
 import pyarrow as pa
 
 from segmentation.affinity import SegmentProducts
-from segmentation.engine.columns import NORMALISED
 from segmentation.engine.compiled import Query
-from segmentation.engine.local import OPTIONAL, Local, in_process
+from segmentation.engine.local import Local, engine_columns, in_process
 from segmentation.offers import joined_rows
 from segmentation.products.recommend import baskets, next_products, usual_products
 from segmentation.products.rows import name_notes, names_of, segments_of
@@ -89,7 +88,7 @@ def bought_of_frame(transactions: pa.Table | pd.DataFrame, *, as_of: dt.date) ->
     """What each customer bought in an upload's normalised table, on the in-process DuckDB
     (None when it has no product column). It needs no segments: a run reads it, and works
     out the ``offers_of_bought``, while it clusters (``segmentation.pipeline``)."""
-    arrow = _arrow(transactions)
+    arrow = engine_columns(transactions)
     if not _has_products(arrow):
         return None
     with local_lines(arrow) as engine:
@@ -120,7 +119,7 @@ def products_of_frame(
     or pandas), on the in-process DuckDB. ``bought`` and ``offers`` give what was read and
     worked out already (``bought_of_frame``, ``offers_of_bought``), waited for when needed;
     without ``per_customer`` only the segments' products are worked out."""
-    arrow = _arrow(transactions)
+    arrow = engine_columns(transactions)
     if not _has_products(arrow):
         return Products(notes=(NO_PRODUCTS,))
     with local_lines(arrow, labels=labels) as engine:
@@ -130,16 +129,6 @@ def products_of_frame(
 
 def _has_products(arrow: pa.Table) -> bool:
     return arrow.column("product").null_count < len(arrow) or "product_name" in arrow.column_names
-
-
-def _arrow(transactions: pa.Table | pd.DataFrame) -> pa.Table:
-    """The engine's columns of ``transactions`` as Arrow (no copy when it already is)."""
-    if isinstance(transactions, pa.Table):
-        return transactions.select(
-            [c for c in (*NORMALISED, *OPTIONAL) if c in transactions.column_names]
-        )
-    columns = [c for c in (*NORMALISED, *OPTIONAL) if c in transactions.columns]
-    return pa.Table.from_pandas(transactions[columns], preserve_index=False)
 
 
 def products_of_table(table: ir.Table, labels: ir.Table, *, as_of: dt.date) -> Products:
@@ -182,7 +171,7 @@ def local_lines(
     ``labels`` (segment per customer id), them as ``segment_labels``."""
     tables = {}
     if transactions is not None:
-        tables["transactions"] = _arrow(transactions)
+        tables["transactions"] = engine_columns(transactions)
     if labels is not None:
         tables["segment_labels"] = pa.table({
             "customer_id": labels.index.astype(str).to_numpy(dtype=object),
