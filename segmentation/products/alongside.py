@@ -38,17 +38,21 @@ Basket = Callable[[pd.Series, dt.date], Products]
 def products_alongside(
     transactions: pa.Table | pd.DataFrame, *, as_of: dt.date | None, offers: bool = True
 ) -> Iterator[Alongside]:
-    """The products of ``transactions``, given each customer's segment: what was bought
-    read from the moment this is entered, as of ``as_of`` as the run was asked (None: the day
-    after the last purchase, which leaves every line that counts), and (with ``offers``)
-    the customers' offers scored once the run says the date it measures to
-    (``Alongside.measures_to``)."""
+    """The products of ``transactions``, given each customer's segment: what was bought read
+    on a thread, as of ``as_of`` as the run was asked (None: the day after the last
+    purchase, which leaves every line that counts), and (with ``offers``) the customers'
+    offers scored once the run says the date it measures to (``Alongside.measures_to``)."""
     run_as_of: Future[dt.date | None] = Future()
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="offers") as pool:
         try:
             bought = scored = None
             if len(transactions) <= OFFERS_ALONGSIDE:
-                bought = meanwhile(pool, bought_of_frame, transactions, as_of=as_of)
+                # With offers to score (the longer part), read at once, while the engine
+                # cleans and aggregates; without, once the run's date is known, while the
+                # clustering leaves a core free (reading it earlier slowed the engine more
+                # than it saved: 0.07 s of a 1.6 s `segbot segment`).
+                ready = _now if offers else run_as_of.result
+                bought = meanwhile(pool, _bought_once, ready, transactions, as_of)
             if bought is not None and offers:  # the same thread, once it has read them
                 scored = meanwhile(pool, _offers_after, bought, run_as_of.result)
             yield Alongside(transactions, run_as_of, bought, scored, offers)
@@ -79,6 +83,17 @@ class Alongside:
             self.transactions, labels, as_of=as_of, bought=self.bought, offers=self.scored,
             per_customer=self.offers,
         )  # fmt: skip
+
+
+def _now() -> bool:
+    return True
+
+
+def _bought_once(
+    ready: Callable[[], object], transactions: pa.Table | pd.DataFrame, as_of: dt.date | None
+) -> Bought | None:
+    """What was bought, read once ``ready()`` returns (nothing when the run stopped first)."""
+    return None if ready() is None else bought_of_frame(transactions, as_of=as_of)
 
 
 def _offers_after(
