@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -24,6 +24,7 @@ from segmentation.engine.prepared import (
     check_start,
     default_as_of,
 )
+from segmentation.engine.remote import Backend
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
@@ -41,12 +42,9 @@ def prepare_table(
     """Audit and per-customer features of ``table`` (``columns.NORMALISED``), computed
     by the table's own backend. ``rows_read`` counts lines a reader skipped as malformed too;
     ``as_of`` defaults to the day after the last purchase (later purchases are ignored)."""
-    backend = table.get_backend()
-
-    def run(query: Query, *args: Any, **kwargs: Any) -> pd.DataFrame:
-        return backend.execute(query.build(table, *args, **kwargs))
-
-    return prepare(run, rows_read=rows_read, as_of=as_of, backend=backend.name)
+    engine = Backend({"transactions": table})
+    run = engine.over("transactions")
+    return prepare(run, rows_read=rows_read, as_of=as_of, backend=engine.backend.name)
 
 
 def prepare(

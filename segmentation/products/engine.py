@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -20,6 +20,7 @@ import pyarrow as pa
 from segmentation.affinity import SegmentProducts
 from segmentation.engine.compiled import Query
 from segmentation.engine.local import Local, engine_columns, in_process
+from segmentation.engine.remote import Backend
 from segmentation.offers import joined_rows
 from segmentation.products.recommend import baskets, next_products, usual_products
 from segmentation.products.rows import name_notes, names_of, segments_of
@@ -134,31 +135,7 @@ def _has_products(arrow: pa.Table) -> bool:
 def products_of_table(table: ir.Table, labels: ir.Table, *, as_of: dt.date) -> Products:
     """Products of ``table`` (the engine's columns) for the customers of ``labels``
     (``customer_id``, ``segment``), computed by the table's own backend."""
-    tables = {"transactions": table, "segment_labels": labels}
-    return _products(Backend(table.get_backend(), tables), as_of)
-
-
-class Backend:
-    """Queries built on a source's own ibis tables, run where those live; a table held is
-    its expression, for the backend to work out as part of each query that reads it."""
-
-    def __init__(self, backend: Any, tables: dict[str, ir.Table]) -> None:
-        self.backend, self.tables = backend, tables
-
-    def expr(self, query: Query, inputs: tuple[str, ...], **params: Any) -> ir.Table:
-        return query.build(*(self.tables[n] for n in inputs), **params)
-
-    def run(self, query: Query, inputs: tuple[str, ...], **params: Any) -> pd.DataFrame:
-        return self.backend.execute(self.expr(query, inputs, **params))
-
-    def fetch(self, query: Query, inputs: tuple[str, ...], **params: Any) -> pa.Table:
-        return self.expr(query, inputs, **params).to_pyarrow()
-
-    def hold(self, query: Query, inputs: tuple[str, ...], name: str, **params: Any) -> None:
-        self.tables[name] = self.expr(query, inputs, **params)
-
-    def columns(self, name: str) -> list[str]:
-        return list(self.tables[name].columns)
+    return _products(Backend({"transactions": table, "segment_labels": labels}), as_of)
 
 
 @contextmanager
