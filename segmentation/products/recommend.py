@@ -19,6 +19,7 @@ it against the popularity baseline, plain co-occurrence and implicit's ALS.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -67,6 +68,11 @@ class Baskets:
     weight: sp.csr_matrix
     recent: sp.csr_matrix
     lines: sp.csr_matrix
+
+    @functools.cached_property
+    def buyers(self) -> np.ndarray:
+        """Per product, how many customers bought it."""
+        return np.asarray(self.bought.sum(axis=0)).ravel()
 
 
 def baskets(pairs: pa.Table, as_of: dt.date) -> Baskets:
@@ -176,8 +182,7 @@ def _nearest(
 
 def popular(b: Baskets, n: int) -> np.ndarray:
     """The ``n`` products most customers bought, most first (ties: by id)."""
-    buyers = np.asarray(b.bought.sum(axis=0)).ravel()
-    order = np.lexsort((np.arange(len(buyers)), -buyers))
+    order = np.lexsort((np.arange(len(b.buyers)), -b.buyers))
     return order[:n]
 
 
@@ -200,7 +205,7 @@ def next_products(
     history = b.weight if history is None else history
     # A small tie-break by popularity: customers with nothing similar still get best-sellers.
     owned = b.bought[:, candidates].tocsr()
-    buyers = np.asarray(owned.sum(axis=0)).ravel()
+    buyers = b.buyers[candidates]
     prior = (1e-6 * buyers / max(buyers.max(), 1)).astype(np.float32)
     chosen = np.full((b.bought.shape[0], top), -1, dtype=np.int64)
 
@@ -219,12 +224,11 @@ def next_products(
 def usual_products(b: Baskets, *, top: int = TOP) -> np.ndarray:
     """Per customer, the column indices of their ``top`` most-bought products (by lines,
     ties to the product most customers buy), -1 where they bought fewer."""
-    buyers = np.asarray(b.bought.sum(axis=0)).ravel()
     lines = b.lines.tocsr()
     if not lines.has_sorted_indices:  # a copy: the four matrices share one structure
         lines = lines.sorted_indices()
     counts = np.diff(lines.indptr)
-    order = _most_first(lines, counts, buyers)
+    order = _most_first(lines, counts, b.buyers)
     rows = np.repeat(np.arange(lines.shape[0], dtype=np.int32), counts)[order]
     rank = np.arange(len(order)) - lines.indptr[rows]
     kept = rank < top
