@@ -58,7 +58,8 @@ def single_byte_codec(data: bytes) -> str | None:
 
 def decoded_text(values: pa.Array, codec: str) -> pa.Array:
     """Binary ``values`` (a single-byte file's distinct cells, read undecoded) as text in
-    ``codec``: as they are when all ASCII, else each decoded."""
+    ``codec``: as they are when all ASCII, else all at once through the codec's table of
+    256 characters (one at a time for a slice, or a byte the codec lacks)."""
     if len(values) == 0:
         return values.cast(pa.string())
     _, offsets, data = values.buffers()

@@ -178,7 +178,7 @@ def _read_text(data: bytes, name: str, select: SelectColumns) -> RawTable:
         return "skip"
 
     wanted = list(dict.fromkeys(mapping.values()))
-    # A single-byte file's text is read undecoded and decoded value by value after.
+    # A single-byte file's text is read undecoded; each distinct value is decoded after.
     text = pa.string() if codec is None else pa.binary()
     dictionary = pa.dictionary(pa.int32(), text)
     types = {c: dictionary for f, c in mapping.items() if f in (*DICTIONARY_FIELDS, "date")}
