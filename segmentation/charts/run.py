@@ -2,12 +2,14 @@
 
 Every chart function takes the result and an optional ``ax``/``fig`` and returns the
 Figure; nothing here touches pyplot's global state, so charts can be drawn from
-worker threads. ``chart_pngs`` turns the four into PNG bytes (``png.render_png``).
+worker threads. ``chart_pngs`` turns the four into PNG bytes (``png.render_png``), the pair
+plot in a forked copy of the process.
 The pair plot lives in ``pair_plot.py``; the shared look in ``style.py``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 
@@ -36,6 +38,7 @@ from segmentation.charts.style import (
     use_grid,
     wrap,
 )
+from segmentation.forked import forked
 from segmentation.model import MIN_SEGMENT_SHARE, KChoice, choose_k
 from segmentation.result import SegmentationResult
 from segmentation.summary import FEATURES, KScore, RunSummary
@@ -235,11 +238,27 @@ def segment_overview(result: SegmentationResult, ax: Axes | None = None) -> Figu
 
 
 def chart_pngs(result: SegmentationResult) -> dict[str, bytes]:
-    """The four charts as PNG bytes by file name, in reading order."""
-    figures = (k_choice_chart, pair_plot, box_plots, segment_overview)
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="png") as pool:
+    """The four charts as PNG bytes by file name, in reading order.
+
+    The pair plot, the longest to draw, is drawn by a forked copy of this process
+    (``segmentation.forked``) while this one draws the other three: each is encoded on a
+    thread while the next is drawn.
+    """
+    figures = dict(zip(CHART_FILES, (k_choice_chart, pair_plot, box_plots, segment_overview),
+                       strict=True))  # fmt: skip
+    apart = CHART_FILES[1]
+    with (
+        forked(partial(_png, figures.pop(apart), result)) as pairs,
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="png") as pool,
+    ):
         encoding = {}
-        for name, draw in zip(CHART_FILES, figures, strict=True):
+        for name, draw in figures.items():
             image = drawn(draw(result))  # the next is drawn while this one is encoded
             encoding[name] = meanwhile(pool, encoded, image) or partial(encoded, image)
-        return {name: png() for name, png in encoding.items()}
+        pngs = {name: png() for name, png in encoding.items()}
+        pngs[apart] = pairs()
+    return {name: pngs[name] for name in CHART_FILES}
+
+
+def _png(draw: Callable[[SegmentationResult], Figure], result: SegmentationResult) -> bytes:
+    return encoded(drawn(draw(result)))

@@ -277,3 +277,8 @@ def test_real_data_charts_are_small(real_result):
     pngs = chart_pngs(real_result)
     assert list(pngs) == list(CHART_FILES)
     assert max(len(p) for p in pngs.values()) < 400_000
+
+
+def test_the_pair_plot_drawn_by_a_copy_of_the_process_is_the_one_drawn_here(result, pngs):
+    assert pngs["pair-plot.png"] == render_png(pair_plot(result))
+    assert pngs["box-plots.png"] == render_png(box_plots(result))
