@@ -9,6 +9,7 @@ file the channel keeps) and chart_pngs, as bot/jobs/worker.py does them. Prints 
 the baseline is bench_pipeline's notebook-style pandas path on the same file, in this run.
 
     python -m benchmarks.bench_upload [--copies N] [--skip-baseline] [--skip-capped]
+                                      [--without-products]
 
 Targets (issue 13): ≤ 20 s to results and ≤ 3 GB peak RSS; the upload must also succeed
 under the worker's default memory cap (bot.settings: SEGBOT_WORKER_MEMORY_MB unset, RLIMIT_AS).
@@ -87,14 +88,17 @@ print(json.dumps({{"seconds": last - t, "cpu": time.process_time() - cpu, **stag
 """
 
 
-def big_csv(copies: int = COPIES) -> Path:
-    """The cached ~1 GB CSV: ``copies`` copies of the real data, written like the UCI CSV."""
-    path = CACHE / f"upload-{copies}x.csv"
+def big_csv(copies: int = COPIES, *, products: bool = True) -> Path:
+    """The cached ~1 GB CSV: ``copies`` copies of the real data, written like the UCI CSV
+    (without ``products``, with no product columns: about 0.7 GB)."""
+    path = CACHE / f"upload-{copies}x{'' if products else '-noproducts'}.csv"
     if path.exists():
         return path
     CACHE.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.part")
     frame = real_frame()
+    if not products:
+        frame = frame.drop(columns=["StockCode", "Description"])
     # Formatted once for every copy: month-first, no zero padding (as_uci_csv's spelling).
     frame["InvoiceDate"] = frame["InvoiceDate"].dt.strftime("%-m/%-d/%Y %-H:%M")
     try:
@@ -148,10 +152,15 @@ def main() -> None:
     parser.add_argument("--skip-baseline", action="store_true", help="pandas takes minutes")
     parser.add_argument("--skip-capped", action="store_true", help="no run under the cap")
     parser.add_argument(
+        "--without-products",
+        action="store_true",
+        help="the same lines without product columns: no products to work out",
+    )
+    parser.add_argument(
         "--cap-mb", type=int, action="append", help="a cap to try (default: the bot's; repeatable)"
     )
     args = parser.parse_args()
-    path = big_csv(args.copies)
+    path = big_csv(args.copies, products=not args.without_products)
     caps = [mb << 20 for mb in args.cap_mb] if args.cap_mb else [default_cap()]
     print(
         f"{path.name}: {path.stat().st_size / 1e9:.2f} GB; bot's worker cap {default_cap() >> 20:,} MB"

@@ -226,7 +226,9 @@ def cached(name: str) -> Path:
     """Path of a cached benchmark file, creating it on first use.
 
     Names: real.csv, real.parquet, real.xlsx, tenfold.csv, tenfold.parquet, and
-    sample.csv (a small generated export for warming up).
+    sample.csv (a small generated export for warming up); "-noproducts" before the suffix
+    (real-noproducts.csv) leaves out the product columns, as a payments tool's export has
+    none.
     """
     CACHE.mkdir(parents=True, exist_ok=True)
     path = CACHE / name
@@ -248,6 +250,8 @@ def _write(name: str, tmp: Path) -> None:
         sample_export(rows=3_000, seed=0)[0].to_csv(tmp, index=False)
         return
     frame = real_frame() if name.startswith("real") else tenfold(real_frame())
+    if "-noproducts." in name:
+        frame = frame.drop(columns=["StockCode", "Description"])
     if name.endswith(".csv"):
         as_uci_csv(frame, tmp)
     elif name.endswith(".xlsx"):
