@@ -84,7 +84,10 @@ def _collected(copy: tuple[int, int], work: Work) -> bytes:
     pid, read = copy
     with open(read, "rb", closefd=False) as pipe:
         data = pipe.read()
-    _pid, status = os.waitpid(pid, 0)
+    try:
+        _pid, status = os.waitpid(pid, 0)
+    except ChildProcessError:  # waited for by someone else: how it ended is not known
+        return work()
     return data if os.waitstatus_to_exitcode(status) == 0 else work()
 
 
