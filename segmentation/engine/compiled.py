@@ -83,25 +83,38 @@ def query_sql(
     shape = {k: ("date parameter" if k in dates else v) for k, v in kwargs.items()}
     described = _described((query, dict(inputs), args, shape))
     name = None if described is None else _digest(described)
-    params = {k: dt.datetime.combine(v, dt.time()) for k, v in dates.items()}
     text = _remembered(name)
+    if text == BY_VALUE:
+        return _by_value(query, inputs, args, kwargs)
     if text is None:
         texts = {_with_parameters(query, inputs, args, kwargs, stand_in) for stand_in in STAND_INS}
         if len(texts) != 1:  # a date the builder changes: written in, and kept by value
-            name = (
-                None
-                if described is None
-                else _digest(_described((query, dict(inputs), args, kwargs)))
-            )
-            text, params = _remembered(name) or _compiled(_built(query, inputs, args, kwargs)), {}
-        else:
-            text = texts.pop()
+            _remember(name, BY_VALUE)
+            return _by_value(query, inputs, args, kwargs)
+        text = texts.pop()
         _remember(name, text)
+    params = {k: dt.datetime.combine(v, dt.time()) for k, v in dates.items()}
     return CompiledQuery(text, {k: v for k, v in params.items() if f"CAST(${k} AS" in text})
+
+
+def _by_value(
+    query: Query, inputs: Mapping[str, pa.Schema], args: tuple, kwargs: dict
+) -> CompiledQuery:
+    """The SQL with the dates written in, kept under a name of the dates' values."""
+    described = _described((query, dict(inputs), args, kwargs))
+    name = None if described is None else _digest(described)
+    text = _remembered(name)
+    if text is None:
+        text = _compiled(_built(query, inputs, args, kwargs))
+        _remember(name, text)
+    return CompiledQuery(text, {})
 
 
 # Dates no export holds, standing in for a query's date parameters while it is compiled.
 STAND_INS = (dt.date(1234, 5, 6), dt.date(1357, 9, 11))
+# Kept under a query's name when its dates cannot be parameters: its statements are then
+# looked up by the dates' values at once, not compiled with the stand-ins again.
+BY_VALUE = "-- the dates are written into this query's statements: kept by value\n"
 
 
 def _with_parameters(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +21,7 @@ SALES = pa.table({
     "amount": [1.0, 2.0, 4.0, 8.0],
 })  # fmt: skip
 HERE = "tests.segmentation.test_compiled"
+BUILT: Counter[str] = Counter()  # how often each builder here was called
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -31,6 +33,7 @@ def before(sales, *, as_of: dt.date):
 
 def week_before(sales, *, as_of: dt.date):
     """Spend in the seven days before ``as_of``: the date is worked on, not only compared."""
+    BUILT["week_before"] += 1
     start = dt.datetime.combine(as_of - dt.timedelta(days=7), dt.time())
     kept = sales.filter((sales.ts >= start) & (sales.ts < dt.datetime.combine(as_of, dt.time())))
     return kept.aggregate(spend=kept.amount.sum())
@@ -69,7 +72,13 @@ def test_a_date_the_builder_works_on_is_written_in_and_kept_by_value(own_folder)
     second, other = spend(Query(HERE, "week_before"), as_of=dt.date(2024, 1, 21))
     assert (first, second) == (6.0, 8.0)  # 5 and 9 January; then 20 January
     assert "$" not in one.text and one.text != other.text and not one.params
-    assert len(list(own_folder.glob("*.sql"))) == 2
+    # The query's name says "by value"; then a statement per date.
+    assert len(list(own_folder.glob("*.sql"))) == 3
+    built = BUILT["week_before"]
+    assert spend(Query(HERE, "week_before"), as_of=dt.date(2024, 1, 10)) == (first, one)
+    assert BUILT["week_before"] == built  # read, not built again
+    spend(Query(HERE, "week_before"), as_of=dt.date(2024, 2, 1))
+    assert BUILT["week_before"] == built + 1  # built once, by value: no stand-ins any more
 
 
 def test_an_argument_that_cannot_be_written_out_is_compiled_each_time_and_never_kept(own_folder):
