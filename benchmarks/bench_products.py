@@ -15,8 +15,9 @@ Recommenders, all in the same run and on the same history:
                weighted by recency and lines (segmentation.products.recommend)
   ALS          implicit's AlternatingLeastSquares (a library recommender, bench extra)
 
-Then the timing: products + affinity + next products in-process on the real data and on the
-10× export (benchmarks.datasets' tenfold.parquet), each in a fresh subprocess for its own peak memory.
+Then the timing: products + affinity + next products in-process on a 50,000-product catalogue
+(benchmarks.datasets.wide_catalogue; limit 20 s), on the real data and on the 10× export
+(benchmarks.datasets' tenfold.parquet), each of these in a fresh subprocess for its own peak memory.
 
     python benchmarks/bench_products.py [--skip-10x]
 """
@@ -159,6 +160,23 @@ def _subprocess(script: str) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+WIDE_LIMIT = 20.0  # seconds: a catalogue this wide must not stall a worker
+
+
+def wide_catalogue_seconds() -> float:
+    """Seconds of ``products_of_frame`` on ``datasets.wide_catalogue``, in this process."""
+    import time
+
+    from benchmarks.datasets import wide_catalogue
+    from segmentation.products import products_of_frame
+
+    frame = wide_catalogue()
+    labels = pd.Series(np.arange(20_000) % 4, index=np.arange(20_000).astype(str))
+    started = time.perf_counter()
+    products_of_frame(frame, labels, as_of=dt.date(2024, 1, 1))
+    return time.perf_counter() - started
+
+
 def timed(path: Path) -> dict:
     """The products' time in-process and the whole run's peak memory with and without them."""
     got = _subprocess(TIMED.format(path=str(path)))
@@ -197,6 +215,9 @@ def main() -> None:
     if not args.skip_10x:
         cases.append(("10× export", cached("tenfold.parquet")))
     print("\nproducts + affinity + next products, in-process (after segmenting):")
+    wide = wide_catalogue_seconds()
+    print(f"  50,000-product catalogue (400,000 lines, 20,000 customers): {wide:.2f} s "
+          f"(limit {WIDE_LIMIT:g} s: {'yes' if wide <= WIDE_LIMIT else 'NO'})")  # fmt: skip
     for label, path in cases:
         got = timed(path)
         print(f"  {label:<12} {got['seconds']:.2f} s ({got['cpu']:.2f} CPU s), {got['customers']:,} customers; "

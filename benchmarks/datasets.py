@@ -222,6 +222,21 @@ def column_letter(index: int) -> str:
     return name
 
 
+def wide_catalogue(lines: int = 400_000, products: int = 50_000, seed: int = 1) -> pd.DataFrame:
+    """A normalised table of ``lines`` lines by 20,000 customers over a catalogue of
+    ``products`` products: half the lines on a few best-sellers (Zipf), half anywhere."""
+    rng = np.random.default_rng(seed)
+    customers = rng.integers(0, 20_000, lines)
+    popular = rng.zipf(1.3, lines) % products
+    chosen = np.where(rng.random(lines) < 0.5, popular, rng.integers(0, products, lines))
+    return pd.DataFrame({
+        "customer_id": pd.Categorical(customers.astype(str)),
+        "invoice": pd.Categorical((customers * 7 + rng.integers(0, 5, lines)).astype(str)),
+        "timestamp": pd.Timestamp("2023-01-01") + pd.to_timedelta(rng.integers(0, 365, lines), unit="D"),
+        "product": pd.Categorical(chosen.astype(str)), "quantity": 1.0, "price": 2.0, "amount": 2.0,
+    })  # fmt: skip
+
+
 def cached(name: str) -> Path:
     """Path of a cached benchmark file, creating it on first use.
 

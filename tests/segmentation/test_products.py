@@ -249,26 +249,15 @@ def test_a_product_id_with_two_names_is_shown_under_its_most_frequent_once():
     assert shown.get("P6", expected) == expected and "Old name" not in str(result.customers)
 
 
-def test_fifty_thousand_products_stay_fast():
-    import time
-
+def test_a_fifty_thousand_product_catalogue_gets_every_customer_five_offers():
+    """(How long it takes is ``benchmarks.bench_products``' to say.)"""
+    from benchmarks.datasets import wide_catalogue
     from segmentation.products import products_of_frame
 
-    rng = np.random.default_rng(1)
-    n = 400_000
-    customers = rng.integers(0, 20_000, n)
-    popular = rng.zipf(1.3, n) % 50_000  # half the lines on a few best-sellers, half anywhere
-    products = np.where(rng.random(n) < 0.5, popular, rng.integers(0, 50_000, n)).astype(str)
-    frame = pd.DataFrame({
-        "customer_id": pd.Categorical(customers.astype(str)), "invoice": pd.Categorical((customers * 7 + rng.integers(0, 5, n)).astype(str)),
-        "timestamp": pd.Timestamp("2023-01-01") + pd.to_timedelta(rng.integers(0, 365, n), unit="D"),
-        "product": pd.Categorical(products), "quantity": 1.0, "price": 2.0, "amount": 2.0,
-    })  # fmt: skip
+    frame = wide_catalogue()
     assert frame["product"].nunique() > 45_000
     labels = pd.Series(np.arange(20_000) % 4, index=np.arange(20_000).astype(str))
-    started = time.perf_counter()
     found = products_of_frame(frame, labels, as_of=pd.Timestamp("2024-01-01").date())
-    assert time.perf_counter() - started < 20
     assert len(found.customers) == 20_000
     assert found.customers["next_product_ids"].map(lambda cell: len(split(cell))).max() == 5
 
