@@ -11,12 +11,16 @@ import functools
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from segmentation.errors import ExportError
 
 SAMPLE = 8192
 MAX_HIGH = 100_000  # past this many non-ASCII bytes, the whole file is decoded at once
 BLOCK = 1 << 20
+# Up to one value in this many not ASCII, those are decoded one by one; more, all at once
+# through the codec's table (which costs about as much as a quarter of them one by one).
+FEW_NON_ASCII = 8
 BOMS_16 = (b"\xff\xfe", b"\xfe\xff")
 
 
@@ -58,18 +62,31 @@ def single_byte_codec(data: bytes) -> str | None:
 
 def decoded_text(values: pa.Array, codec: str) -> pa.Array:
     """Binary ``values`` (a single-byte file's distinct cells, read undecoded) as text in
-    ``codec``: as they are when all ASCII, else all at once through the codec's table of
-    256 characters (one at a time for a slice, or a byte the codec lacks)."""
+    ``codec``: as they are when all ASCII; a few values that are not (accented names in a
+    column of product names), each decoded alone; many, all at once through the codec's
+    table of 256 characters (one at a time for a slice, or a byte the codec lacks)."""
     if len(values) == 0:
         return values.cast(pa.string())
+    # Viewed as text without a check (the same layout): Arrow's ASCII test reads bytes alone.
+    viewed = values.view(pa.string())
+    other = pc.invert(pc.string_is_ascii(viewed)).fill_null(False)
+    count = pc.sum(other).as_py() or 0
+    if count == 0:
+        return viewed
+    if count * FEW_NON_ASCII <= len(values):
+        decoded = [v.decode(codec) for v in values.filter(other).to_pylist()]
+        return pc.replace_with_mask(viewed, other, pa.array(decoded, pa.string()))
+    return _through_table(values, codec)
+
+
+def _through_table(values: pa.Array, codec: str) -> pa.Array:
+    """``decoded_text`` of many values, each byte mapped through the codec's table."""
     _, offsets, data = values.buffers()
     offsets = np.frombuffer(offsets, dtype=np.int32)[
         values.offset : values.offset + len(values) + 1
     ]
     used = np.zeros(0, np.uint8) if data is None else np.frombuffer(data, dtype=np.uint8)
     used = used[offsets[0] : offsets[-1]]
-    if used.size == 0 or used.max() < 0x80:
-        return values.cast(pa.string())
     utf8, lengths = _utf8_of_bytes(codec)
     if values.offset or (lengths[np.unique(used)] == 0).any():  # a byte the codec lacks
         return _one_by_one(values, codec)

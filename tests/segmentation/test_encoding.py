@@ -38,3 +38,18 @@ def test_every_value_reads_as_decoding_it_alone(codec):
 def test_a_byte_the_codec_lacks_fails_as_decoding_it_would():
     with pytest.raises(UnicodeDecodeError):
         decoded_text(pa.array([b"caf\xe9", b"\x81"], pa.binary()), "cp1252")
+
+
+@pytest.mark.parametrize("codec", ["cp1252", "latin-1"])
+def test_a_few_accented_values_among_plain_ones_read_as_decoding_each_alone(codec):
+    cells = [f"PRODUCT {i}".encode() for i in range(997)] + [None]
+    cells[10], cells[500] = "Café crème".encode(codec), "Noël".encode(codec)
+    values = pa.array(cells, pa.binary())
+    expected = [None if c is None else c.decode(codec) for c in cells]
+    assert decoded_text(values, codec).to_pylist() == expected
+    assert decoded_text(values.slice(400, 200), codec).to_pylist() == expected[400:600]
+
+
+def test_a_lacking_byte_among_plain_values_fails_as_decoding_it_would():
+    with pytest.raises(UnicodeDecodeError):
+        decoded_text(pa.array([b"plain"] * 50 + [b"\x81"], pa.binary()), "cp1252")
