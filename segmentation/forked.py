@@ -4,8 +4,8 @@ Drawing a chart is interpreter work (matplotlib builds its artists in Python and
 out glyph by glyph), so a second thread only waits for the first; a copy of the process,
 which has the result and matplotlib loaded already, draws beside it on the other core, with
 nothing to send over but the PNG. Where no copy can be made (no ``fork`` on the platform,
-a process or memory limit) or the copy fails, the work is done here, so a caller always
-gets the same bytes.
+a process or memory limit), where the process may run on one processor only, or where the
+copy fails, the work is done here, so a caller always gets the same bytes.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ def forked(work: Work) -> Iterator[Work]:
     it tracks, so each memory page the two still share would be copied (drawing the charts
     took 0.52 s with it, 0.40 s without, and 0.57 s with no copy).
     """
-    copy = _fork(work) if hasattr(os, "fork") else None
+    copy = _fork(work) if hasattr(os, "fork") and _cores() > 1 else None
     if copy is None:
         yield work
         return
@@ -43,6 +43,14 @@ def forked(work: Work) -> Iterator[Work]:
         if collecting:
             gc.enable()
         _stop(pid, read)
+
+
+def _cores() -> int:
+    """The processors this process may run on: on one, a copy would only take turns with it."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # no affinity on this platform
+        return os.cpu_count() or 1
 
 
 def _fork(work: Work) -> tuple[int, int] | None:

@@ -7,6 +7,9 @@ from __future__ import annotations
 import gc
 import os
 import signal
+import subprocess
+import sys
+import textwrap
 import time
 from pathlib import Path
 
@@ -14,7 +17,14 @@ import pytest
 
 from segmentation.forked import forked
 
+ROOT = Path(__file__).resolve().parents[2]
+# A copy is only made where the process may run on two processors or more.
+copies = pytest.mark.skipif(
+    len(os.sched_getaffinity(0)) < 2, reason="one processor: the work is done in this process"
+)
 
+
+@copies
 def test_the_copy_does_the_work_and_its_bytes_come_back_whole():
     here = os.getpid()
     big = os.urandom(3 * 1024 * 1024)  # far more than a pipe holds at once
@@ -74,6 +84,7 @@ def test_a_copy_not_waited_for_is_stopped(tmp_path: Path):
     assert not marker.exists()
 
 
+@copies
 def test_the_collector_waits_only_while_the_copy_runs():
     assert gc.isenabled()
     with forked(lambda: b"x") as copy:
@@ -94,3 +105,15 @@ def test_without_fork_the_work_is_done_here(monkeypatch):
     here = os.getpid()
     with forked(lambda: str(os.getpid()).encode()) as copy:
         assert copy() == str(here).encode()
+
+
+def test_on_one_processor_the_work_is_done_here():
+    code = textwrap.dedent("""
+        import os
+        from segmentation.forked import forked
+        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
+        with forked(lambda: str(os.getpid()).encode()) as copy:
+            print(copy().decode() == str(os.getpid()))
+    """)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert done.stdout.strip() == "True", done.stderr
