@@ -17,9 +17,9 @@ import pyarrow as pa
 
 from segmentation.engine import query
 from segmentation.engine.compiled import Query
-from segmentation.engine.local import TABLE, engine_columns, in_process
+from segmentation.engine.local import TABLE, Local, engine_columns, in_process
+from segmentation.engine.remote import Backend
 
-OUTCOMES = ("orders_before", "revenue_before", "orders", "revenue")
 MEMBERS = "campaign_members"
 OUTCOMES = Query("segmentation.engine.outcomes", "outcomes_query")
 LAST_PURCHASE = Query("segmentation.engine.outcomes", "last_purchase_query")
@@ -74,11 +74,8 @@ def campaign_outcomes(
     """``outcomes_query`` on DuckDB in-process over a normalised table (stored data, as Arrow
     or pandas): the members' rows indexed by ``customer_id`` (members without lines are
     absent), and the data's last purchase (None: none)."""
-    ids = pa.table({"customer_id": pa.array(members, type=pa.string())})
-    with in_process(**{TABLE: engine_columns(transactions), MEMBERS: ids}) as engine:
-        rows = engine.run(OUTCOMES, (TABLE, MEMBERS), start=start, end=end)
-        last = engine.run(LAST_PURCHASE, (TABLE,))
-    return _tidy(rows, last)
+    with in_process(**{TABLE: engine_columns(transactions), MEMBERS: _members(members)}) as engine:
+        return _outcomes(engine, start=start, end=end)
 
 
 def table_outcomes(
@@ -86,10 +83,19 @@ def table_outcomes(
 ) -> tuple[pd.DataFrame, pd.Timestamp | None]:
     """``campaign_outcomes`` on the backend that holds ``table`` (a connected source's
     ``NORMALISED`` columns): the members go to it as a small table, the aggregate runs there."""
-    backend = table.get_backend()
-    chosen = ibis.memtable(pa.table({"customer_id": pa.array(members, type=pa.string())}))
-    rows = backend.execute(outcomes_query(table, chosen, start=start, end=end))
-    return _tidy(rows, backend.execute(last_purchase_query(table)))
+    engine = Backend({TABLE: table, MEMBERS: ibis.memtable(_members(members))})
+    return _outcomes(engine, start=start, end=end)
+
+
+def _members(members: list[str]) -> pa.Table:
+    return pa.table({"customer_id": pa.array(members, type=pa.string())})
+
+
+def _outcomes(
+    engine: Local | Backend, *, start: dt.datetime, end: dt.datetime
+) -> tuple[pd.DataFrame, pd.Timestamp | None]:
+    rows = engine.run(OUTCOMES, (TABLE, MEMBERS), start=start, end=end)
+    return _tidy(rows, engine.run(LAST_PURCHASE, (TABLE,)))
 
 
 def _tidy(rows: pd.DataFrame, last: pd.DataFrame) -> tuple[pd.DataFrame, pd.Timestamp | None]:
