@@ -265,4 +265,4 @@ _MARKDOWN = str.maketrans(
 def _literal(text: object) -> str:
     """``_cell`` for text with no formatting of the report's own (strategies, what a segment
     buys): nothing in it is bold, code, a link or HTML."""
-    return _cell(" ".join(str(text).split()).translate(_MARKDOWN))
+    return _cell(str(text).translate(_MARKDOWN))
