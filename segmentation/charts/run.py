@@ -19,7 +19,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from segmentation.charts.pair_plot import pair_plot
-from segmentation.charts.png import drawn, encoded
+from segmentation.charts.png import drawn, encoded, render_png
 from segmentation.charts.style import (
     CHART_FILES,
     DPI,
@@ -261,4 +261,4 @@ def chart_pngs(result: SegmentationResult) -> dict[str, bytes]:
 
 
 def _png(draw: Callable[[SegmentationResult], Figure], result: SegmentationResult) -> bytes:
-    return encoded(drawn(draw(result)))
+    return render_png(draw(result))
