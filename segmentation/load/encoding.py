@@ -74,8 +74,7 @@ def decoded_text(values: pa.Array, codec: str) -> pa.Array:
     if count == 0:
         return viewed
     if count * FEW_NON_ASCII <= len(values):
-        decoded = [v.decode(codec) for v in values.filter(other).to_pylist()]
-        return pc.replace_with_mask(viewed, other, pa.array(decoded, pa.string()))
+        return pc.replace_with_mask(viewed, other, _one_by_one(values.filter(other), codec))
     return _through_table(values, codec)
 
 
