@@ -20,6 +20,16 @@ def defined(codec: str) -> list[int]:
     return found
 
 
+def assert_read_as_each_alone(cells: list[bytes | None], codec: str, *, window: slice) -> None:
+    """``decoded_text`` of ``cells``, and of the slice ``window`` of them, reads as decoding
+    each cell alone."""
+    values = pa.array(cells, pa.binary())
+    expected = [None if c is None else c.decode(codec) for c in cells]
+    assert decoded_text(values, codec).to_pylist() == expected
+    part = values.slice(window.start, window.stop - window.start)
+    assert decoded_text(part, codec).to_pylist() == expected[window]
+
+
 @pytest.mark.parametrize("codec", ["cp1252", "latin-1"])
 def test_every_value_reads_as_decoding_it_alone(codec):
     rng = np.random.default_rng(3)
@@ -29,10 +39,7 @@ def test_every_value_reads_as_decoding_it_alone(codec):
         for _ in range(3_000)
     ]
     cells += ["Café €5 – “Noël”".encode(codec, errors="replace"), b"", b"plain"]
-    values = pa.array(cells, pa.binary())
-    expected = [None if c is None else c.decode(codec) for c in cells]
-    assert decoded_text(values, codec).to_pylist() == expected
-    assert decoded_text(values.slice(5, 40), codec).to_pylist() == expected[5:45]
+    assert_read_as_each_alone(cells, codec, window=slice(5, 45))
 
 
 def test_a_byte_the_codec_lacks_fails_as_decoding_it_would():
@@ -44,10 +51,7 @@ def test_a_byte_the_codec_lacks_fails_as_decoding_it_would():
 def test_a_few_accented_values_among_plain_ones_read_as_decoding_each_alone(codec):
     cells = [f"PRODUCT {i}".encode() for i in range(997)] + [None]
     cells[10], cells[500] = "Café crème".encode(codec), "Noël".encode(codec)
-    values = pa.array(cells, pa.binary())
-    expected = [None if c is None else c.decode(codec) for c in cells]
-    assert decoded_text(values, codec).to_pylist() == expected
-    assert decoded_text(values.slice(400, 200), codec).to_pylist() == expected[400:600]
+    assert_read_as_each_alone(cells, codec, window=slice(400, 600))
 
 
 def test_a_lacking_byte_among_plain_values_fails_as_decoding_it_would():
