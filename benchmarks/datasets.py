@@ -222,19 +222,32 @@ def column_letter(index: int) -> str:
     return name
 
 
-def wide_catalogue(lines: int = 400_000, products: int = 50_000, seed: int = 1) -> pd.DataFrame:
-    """A normalised table of ``lines`` lines by 20,000 customers over a catalogue of
-    ``products`` products: half the lines on a few best-sellers (Zipf), half anywhere."""
+def without_products(frame: pd.DataFrame) -> pd.DataFrame:
+    """The real data without its product columns, as a payments tool's export has none."""
+    return frame.drop(columns=["StockCode", "Description"])
+
+
+WIDE_CUSTOMERS = 20_000
+
+
+def wide_catalogue(
+    lines: int = 400_000, products: int = 50_000, seed: int = 1
+) -> tuple[pd.DataFrame, pd.Series]:
+    """A normalised table of ``lines`` lines by ``WIDE_CUSTOMERS`` customers over a catalogue
+    of ``products`` products (half the lines on a few best-sellers, Zipf, half anywhere), and
+    the customers' segments: four, in turn by id."""
     rng = np.random.default_rng(seed)
-    customers = rng.integers(0, 20_000, lines)
+    customers = rng.integers(0, WIDE_CUSTOMERS, lines)
     popular = rng.zipf(1.3, lines) % products
     chosen = np.where(rng.random(lines) < 0.5, popular, rng.integers(0, products, lines))
-    return pd.DataFrame({
+    frame = pd.DataFrame({
         "customer_id": pd.Categorical(customers.astype(str)),
         "invoice": pd.Categorical((customers * 7 + rng.integers(0, 5, lines)).astype(str)),
         "timestamp": pd.Timestamp("2023-01-01") + pd.to_timedelta(rng.integers(0, 365, lines), unit="D"),
         "product": pd.Categorical(chosen.astype(str)), "quantity": 1.0, "price": 2.0, "amount": 2.0,
     })  # fmt: skip
+    ids = np.arange(WIDE_CUSTOMERS)
+    return frame, pd.Series(ids % 4, index=ids.astype(str))
 
 
 def cached(name: str) -> Path:
@@ -266,7 +279,7 @@ def _write(name: str, tmp: Path) -> None:
         return
     frame = real_frame() if name.startswith("real") else tenfold(real_frame())
     if "-noproducts." in name:
-        frame = frame.drop(columns=["StockCode", "Description"])
+        frame = without_products(frame)
     if name.endswith(".csv"):
         as_uci_csv(frame, tmp)
     elif name.endswith(".xlsx"):
