@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import subprocess
 import sys
 from collections import Counter
@@ -49,7 +50,7 @@ def above(sales, limits):
 def own_folder(tmp_path, monkeypatch):
     monkeypatch.setenv("TMPDIR", str(tmp_path))
     monkeypatch.setattr("tempfile.tempdir", None)  # read TMPDIR again
-    yield tmp_path / f"segbot-sql-{__import__('os').getuid()}"
+    yield tmp_path / f"segbot-sql-{os.getuid()}"
 
 
 def spend(query: Query, *args, **kwargs) -> tuple[float, compiled.CompiledQuery]:
@@ -105,7 +106,7 @@ def test_a_full_folder_forgets_its_older_half_and_keeps_the_new(own_folder):
     for i in range(compiled.MOST_KEPT):
         old = own_folder / f"old-{i}.sql"
         old.write_text("SELECT 1")
-        __import__("os").utime(old, (1_000_000 + i, 1_000_000 + i))
+        os.utime(old, (1_000_000 + i, 1_000_000 + i))
     compiled._READ.clear()
     assert spend(Query(HERE, "above"), (2.5,))[0] == 12.0
     kept = {p.name for p in own_folder.glob("*.sql")}
@@ -123,7 +124,7 @@ def test_a_query_has_one_name_in_every_process_and_another_for_other_arguments(o
         "query_sql(Query(HERE, 'above'), {'sales': SALES.schema}, (2.5,));"
         "query_sql(Query(HERE, 'before'), {'sales': SALES.schema}, as_of=dt.date(2024, 3, 1))"
     )
-    env = {**__import__("os").environ, "TMPDIR": str(own_folder.parent)}
+    env = {**os.environ, "TMPDIR": str(own_folder.parent)}
     subprocess.run([sys.executable, "-c", script], check=True, env=env, cwd=ROOT)
     written = {p.name for p in own_folder.glob("*.sql")}
     assert len(written) == 2
