@@ -66,7 +66,8 @@ def test_a_hostile_header_is_shown_not_acted_on(running: Running) -> None:
     text = calls[-1].body["text"]
     assert "Something went wrong" not in text
     assert "`&lt;!channel&gt;.csv`" in text and "&lt;!channel&gt;" in text.split(":", 1)[1]
-    assert not any(ACTIVE.search(t) for t in all_texts(running) if "asked me" not in t)
+    acted_on = [t for t in all_texts(running) if "asked me" not in t and ACTIVE.search(t)]
+    assert not acted_on, acted_on
     assert "/segment" in say(running.slack, "help", channel=running.channel, user=running.user)
 
 
