@@ -48,13 +48,13 @@ def split(transactions: pd.DataFrame | pa.Table, cut: dt.date) -> tuple[pa.Table
     bought on or after it (both through segbot's own engine expressions, on ibis's DuckDB)."""
     import ibis
 
-    from segmentation.products.query import customer_products, per_product, purchases
+    from segmentation.products.query import customer_products, purchases
 
     if isinstance(transactions, pd.DataFrame):
         transactions = pa.Table.from_pandas(transactions, preserve_index=False)
     cutoff = dt.datetime.combine(cut, dt.time())
     lines = purchases(ibis.duckdb.connect().create_table("transactions", transactions), as_of=None)
-    history = per_product(customer_products(lines.filter(lines.timestamp < cutoff))).to_pyarrow()
+    history = customer_products(lines.filter(lines.timestamp < cutoff)).to_pyarrow()
     later = lines.filter(lines.timestamp >= cutoff).select("customer_id", "product").to_pandas()
     return history, later.groupby("customer_id")["product"].agg(set).to_dict()
 

@@ -19,7 +19,6 @@ from segmentation.engine.compiled import Query, query_sql
 from segmentation.engine.contacts import CONTACT_COLUMNS, as_frame, empty_contacts
 from segmentation.engine.prepared import Prepared
 from segmentation.engine.run import prepare
-from segmentation.memory import give_back_freed_memory
 
 TABLE = "transactions"
 CONTACTS = Query("segmentation.engine.contacts", "contacts_query")
@@ -85,19 +84,19 @@ class Local:
     """Queries on a cursor of the in-process DuckDB, over Arrow tables registered by name
     (read without a copy); their SQL found by name, shape and arguments
     (``compiled.query_sql``). A table held is worked out once and kept as Arrow (its rows
-    never become Python objects), and let go once read for the last time."""
+    never become Python objects), and taken back once read for the last time."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
         self.con = con
-        self.schemas: dict[str, pa.Schema] = {}
+        self.kept: dict[str, pa.Table] = {}
 
     def keep(self, rows: pa.Table, name: str) -> None:
         self.con.register(name, rows)
-        self.schemas[name] = rows.schema
+        self.kept[name] = rows
 
     def query(self, query: Query, inputs: tuple[str, ...], *args: Any, **params: Any) -> Any:
         """``query`` over the tables named ``inputs``, as a DuckDB relation."""
-        shapes = {name: self.schemas[name] for name in inputs}
+        shapes = {name: self.kept[name].schema for name in inputs}
         return query_sql(query, shapes, *args, **params).on(self.con)
 
     def run(self, query: Query, inputs: tuple[str, ...], *args: Any, **params: Any) -> pd.DataFrame:
@@ -110,12 +109,12 @@ class Local:
         self.keep(self.fetch(query, inputs, **params), name)
 
     def columns(self, name: str) -> list[str]:
-        return list(self.schemas[name].names)
+        return list(self.kept[name].schema.names)
 
-    def let_go(self, name: str) -> None:
+    def take(self, name: str) -> pa.Table:
+        """The table kept as ``name``, no longer registered: its rows are the caller's."""
         self.con.unregister(name)
-        del self.schemas[name]
-        give_back_freed_memory()
+        return self.kept.pop(name)
 
     def over(self, *inputs: str) -> Callable[..., pd.DataFrame]:
         """``run`` over ``inputs``: ``run(query, *args, **params)`` (``engine.run.prepare``)."""

@@ -21,6 +21,7 @@ from segmentation.affinity import SegmentProducts
 from segmentation.engine.compiled import Query
 from segmentation.engine.local import Local, engine_columns, in_process
 from segmentation.engine.remote import Backend
+from segmentation.memory import give_back_freed_memory
 from segmentation.offers import joined_rows
 from segmentation.products.recommend import baskets, next_products, usual_products
 from segmentation.products.rows import name_notes, names_of, segments_of
@@ -31,8 +32,8 @@ if TYPE_CHECKING:
 
 QUERIES = "segmentation.products.query"  # the builders, imported only to compile
 BOUGHT = Query(QUERIES, "bought_rows")
-NAMES = Query(QUERIES, "product_names")
-PER_PRODUCT = Query(QUERIES, "per_product")
+NAMES = Query(QUERIES, "names_of_products")
+HELD = Query(QUERIES, "held")
 RANKED = Query(QUERIES, "over_indexed")
 TOP = Query(QUERIES, "top")
 PAIRS = Query(QUERIES, "ranked_pairs")
@@ -94,17 +95,13 @@ def bought_of_frame(transactions: pa.Table | pd.DataFrame, *, as_of: dt.date) ->
         return None
     with local_lines(arrow) as engine:
         rows = engine.fetch(BOUGHT, ("transactions",), as_of=as_of)
-        engine.keep(rows, "customer_products")
-        names = engine.run(NAMES, ("customer_products",))
+        names = engine.run(NAMES, ("transactions",), as_of=as_of)
     return Bought(rows, names.set_index("product"))
 
 
 def offers_of_bought(bought: Bought, *, as_of: dt.date) -> Offers:
     """Each customer's ``Offers``, from what they bought."""
-    with local_lines() as engine:
-        engine.keep(bought.rows, "customer_products")
-        rows = engine.fetch(PER_PRODUCT, ("customer_products",))
-    return _offers(rows, as_of)
+    return _offers(bought.rows, as_of)
 
 
 def products_of_frame(
@@ -175,15 +172,15 @@ def _products(
         names = read.names
     else:  # in-process the rest reads these rows, not every line
         engine.hold(BOUGHT, ("transactions",), "customer_products", as_of=as_of)
-        names = engine.run(NAMES, ("customer_products",)).set_index("product")
+        names = engine.run(NAMES, ("transactions",), as_of=as_of).set_index("product")
     if len(names) == 0:  # no line names a product: the export has no product column
         return Products(notes=(NO_PRODUCTS,))
     engine.hold(RANKED, BOTH, "ranked")  # read by the top products and the pairs
     top = engine.run(TOP, ("ranked",))
     pairs = engine.run(PAIRS, (*BOTH, "ranked"))
     categories = None
-    if "category" in engine.columns("customer_products"):
-        categories = engine.run(CATEGORIES, BOTH)
+    if "category" in engine.columns("transactions"):
+        categories = engine.run(CATEGORIES, ("transactions", "segment_labels"), as_of=as_of)
     segments = segments_of(top, pairs, categories, names)
     if not per_customer:
         counts = engine.run(LISTED, BOTH)
@@ -197,18 +194,18 @@ def _products(
 
 
 def _read_last(engine: Local | Backend) -> pa.Table:
-    """The rows per customer and product, the held ones let go: the recommender's matrices
-    need the room."""
-    rows = engine.fetch(PER_PRODUCT, ("customer_products",))
+    """The rows per customer and product, read for the last time: in-process, the held
+    Arrow itself, which the recommender then lets go of before its matrices need the room."""
     if isinstance(engine, Local):
-        engine.let_go("customer_products")
-    return rows
+        return engine.take("customer_products")
+    return engine.fetch(HELD, ("customer_products",))
 
 
 def _offers(rows: pa.Table, as_of: dt.date) -> Offers:
-    """The ``Offers`` of ``rows`` (one per customer and product, ``query.per_product``)."""
+    """The ``Offers`` of ``rows`` (one per customer and product, ``query.customer_products``)."""
     b = baskets(rows, as_of)
     del rows  # the caller holds no other reference: freed before the scores are worked out
+    give_back_freed_memory()
     return Offers(customers=b.customers, products=np.asarray(b.products, dtype=object),
                   next=next_products(b), usual=usual_products(b))  # fmt: skip
 

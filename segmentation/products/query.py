@@ -7,7 +7,7 @@ export has them) and, for the segment queries, a table of ``customer_id`` and ``
 
 A line counts when it is a kept purchase (``segmentation.engine.query.drop_reason`` is
 null), not a cancellation, before the as-of, and names a product (its id, or its name when
-the export has no id on that line).
+the export has no id on that line) that is not a service or a correction (``offered``).
 """
 
 from __future__ import annotations
@@ -40,37 +40,39 @@ def purchases(t: ir.Table, *, as_of: dt.date | None) -> ir.Table:
     return t.filter(keep & t["product"].notnull())
 
 
+def offered(lines: ir.Table) -> ir.Table:
+    """``lines`` less those that name a service or a correction (``NOT_A_PRODUCT``), read from
+    the line's product name, or its product id when the export has no name column."""
+    text = lines["product_name"] if "product_name" in lines.columns else lines["product"]
+    return lines.filter(~text.re_search(NOT_A_PRODUCT).fill_null(False))
+
+
 def customer_products(lines: ir.Table) -> ir.Table:
-    """One row per customer and product (and its name and category, where the export has
-    them): ``lines`` bought and the ``last_bought`` time. Everything else reads this."""
-    keys = ["customer_id", "product", *(c for c in PRODUCT_TEXT if c in lines.columns)]
-    bought = lines.group_by(keys).aggregate(lines=lines.count(), last_bought=lines.timestamp.max())
-    text = bought["product_name"] if "product_name" in bought.columns else bought["product"]
-    return bought.filter(~text.re_search(NOT_A_PRODUCT).fill_null(False))
-
-
-def per_product(bought: ir.Table) -> ir.Table:
-    """``customer_products`` with one row per customer and product, whatever its names."""
-    if not any(c in bought.columns for c in PRODUCT_TEXT):
-        return bought
-    return bought.group_by(["customer_id", "product"]).aggregate(
-        lines=bought["lines"].sum(), last_bought=bought.last_bought.max()
+    """One row per customer and product: the ``lines`` that bought it and the ``last_bought``
+    time. The recommender and the segments' products read this; the names and categories
+    are read from the lines (``product_names``, ``top_categories``)."""
+    lines = offered(lines)
+    return lines.group_by(["customer_id", "product"]).aggregate(
+        lines=lines.count(), last_bought=lines.timestamp.max()
     )
 
 
-def product_names(bought: ir.Table) -> ir.Table:
-    """One row per product: ``name`` (its most frequent, by lines; ties by text), ``names``
-    (how many different names it had) and ``category`` (its most frequent), where the
-    export has them. ``bought`` is ``customer_products``."""
-    columns = [c for c in PRODUCT_TEXT if c in bought.columns]
-    base = bought.select("product").distinct()
+def product_names(lines: ir.Table) -> ir.Table:
+    """One row per product of ``lines`` (``purchases``): ``name`` (its most frequent, by
+    lines; ties by text), ``names`` (how many different names it had) and ``category`` (its
+    most frequent), where the export has them."""
+    columns = [c for c in PRODUCT_TEXT if c in lines.columns]
+    # Lines counted per product and text first: the few rows the names are read from, and
+    # what is not a product is told from them rather than line by line.
+    counted = offered(lines.group_by(["product", *columns]).aggregate(_n=lines.count()))
+    base = counted.select("product").distinct()
     for column in columns:
-        counted = bought.filter(bought[column].notnull())
-        counted = counted.group_by(["product", column]).aggregate(_n=counted["lines"].sum())
+        named = counted.filter(counted[column].notnull())
+        named = named.group_by(["product", column]).aggregate(_n=named._n.sum())
         rank = ibis.row_number().over(
-            group_by=counted["product"], order_by=[ibis.desc(counted._n), counted[column]]
+            group_by=named["product"], order_by=[ibis.desc(named._n), named[column]]
         )
-        first = counted.mutate(_rank=rank, _names=counted.count().over(group_by="product"))
+        first = named.mutate(_rank=rank, _names=named.count().over(group_by="product"))
         first = first.filter(first._rank == 0)
         out = "name" if column == "product_name" else column
         keep = {out: first[column], "product": first["product"]}
@@ -160,12 +162,24 @@ def bought_rows(transactions: ir.Table, *, as_of: dt.date | None) -> ir.Table:
     return customer_products(purchases(transactions, as_of=as_of))
 
 
+def names_of_products(transactions: ir.Table, *, as_of: dt.date | None) -> ir.Table:
+    """``product_names`` of the lines that count as of ``as_of``."""
+    return product_names(purchases(transactions, as_of=as_of))
+
+
+def held(rows: ir.Table) -> ir.Table:
+    """A held table's rows, read back (on a source's backend, where it is an expression)."""
+    return rows
+
+
 def ranked_pairs(bought: ir.Table, labels: ir.Table, ranked: ir.Table) -> ir.Table:
     """``pairs_query`` among the ``candidates`` of a held ``over_indexed``."""
     return pairs_query(bought, labels, candidates(ranked))
 
 
-def top_categories(bought: ir.Table, labels: ir.Table) -> ir.Table:
-    """``top`` of the categories each segment over-indexes on."""
-    with_category = bought.filter(bought.category.notnull())
+def top_categories(transactions: ir.Table, labels: ir.Table, *, as_of: dt.date | None) -> ir.Table:
+    """``top`` of the categories each segment over-indexes on, among the lines that count
+    as of ``as_of``."""
+    lines = offered(purchases(transactions, as_of=as_of))
+    with_category = lines.filter(lines.category.notnull())
     return top(over_indexed(with_category, labels, key="category"))
