@@ -88,9 +88,9 @@ def over_indexed(bought: ir.Table, labels: ir.Table, *, key: str = "product") ->
     ``share``, ``lift`` (share / share among all labelled customers), and ``rank`` (by lift)
     and ``rank_buyers`` (by buyers) within the segment, from 0.
 
-    ``bought`` has one row per customer and ``key`` (or several: they count once)."""
-    pairs = bought.select("customer_id", key).distinct()
-    joined = pairs.join(labels, "customer_id")
+    ``bought`` has one row per customer and ``key`` (``customer_products``; several would
+    each count)."""
+    joined = bought.select("customer_id", key).join(labels, "customer_id")
     sizes = labels.group_by("segment").aggregate(size=labels.count())
     # All labelled customers as a one-row table, not a scalar: ibis reads the same count
     # inside ``sizes`` and outside as one expression.
@@ -181,5 +181,5 @@ def top_categories(transactions: ir.Table, labels: ir.Table, *, as_of: dt.date |
     """``top`` of the categories each segment over-indexes on, among the lines that count
     as of ``as_of``."""
     lines = offered(purchases(transactions, as_of=as_of))
-    with_category = lines.filter(lines.category.notnull())
-    return top(over_indexed(with_category, labels, key="category"))
+    bought = lines.filter(lines.category.notnull()).select("customer_id", "category").distinct()
+    return top(over_indexed(bought, labels, key="category"))
