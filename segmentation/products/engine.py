@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -26,6 +27,7 @@ from segmentation.offers import joined_rows
 from segmentation.products.recommend import baskets, next_products, usual_products
 from segmentation.products.rows import name_notes, names_of, segments_of
 from segmentation.result import PRODUCT_COLUMNS
+from segmentation.threads import meanwhile
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
@@ -95,8 +97,7 @@ def bought_of_frame(transactions: pa.Table | pd.DataFrame, *, as_of: dt.date) ->
         return None
     with local_lines(arrow) as engine:
         rows = engine.fetch(BOUGHT, ("transactions",), as_of=as_of)
-        names = engine.run(NAMES, ("transactions",), as_of=as_of)
-    return Bought(rows, names.set_index("product"))
+        return Bought(rows, _names(engine, as_of))
 
 
 def offers_of_bought(bought: Bought, *, as_of: dt.date) -> Offers:
@@ -116,12 +117,24 @@ def products_of_frame(
     """``products_of_table`` for an upload's normalised table (Arrow as loaded and stored,
     or pandas), on the in-process DuckDB. ``bought`` and ``offers`` give what was read and
     worked out already (``bought_of_frame``, ``offers_of_bought``), waited for when needed;
-    without ``per_customer`` only the segments' products are worked out."""
+    without ``per_customer`` only the segments' products are worked out.
+
+    What was bought and is not given is read here; the customers' offers not given are then
+    scored from it on a thread while the engine runs the segments' queries (the recommender's
+    numpy work leaves a core to DuckDB: on the 1 GB upload, 0.2–0.3 s of 3.7 s sooner)."""
     arrow = engine_columns(transactions)
     if not _has_products(arrow):
         return Products(notes=(NO_PRODUCTS,))
-    with local_lines(arrow, labels=labels) as engine:
+    with (
+        local_lines(arrow, labels=labels) as engine,
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="offers") as pool,
+    ):
         read = None if bought is None else bought()
+        if read is None:
+            rows = engine.fetch(BOUGHT, ("transactions",), as_of=as_of)
+            if per_customer and offers is None:
+                offers = meanwhile(pool, _offers, rows, as_of)
+            read = Bought(rows, _names(engine, as_of))
         return _products(engine, as_of, offers, read, per_customer=per_customer)
 
 
@@ -170,9 +183,9 @@ def _products(
     if read is not None and isinstance(engine, Local):
         engine.keep(read.rows, "customer_products")
         names = read.names
-    else:  # in-process the rest reads these rows, not every line
+    else:  # on a source's backend: an expression each query reads, worked out where it lives
         engine.hold(BOUGHT, ("transactions",), "customer_products", as_of=as_of)
-        names = engine.run(NAMES, ("transactions",), as_of=as_of).set_index("product")
+        names = _names(engine, as_of)
     if len(names) == 0:  # no line names a product: the export has no product column
         return Products(notes=(NO_PRODUCTS,))
     engine.hold(RANKED, BOTH, "ranked")  # read by the top products and the pairs
@@ -191,6 +204,11 @@ def _products(
         ready = _offers(_read_last(engine), as_of)
     customers = _per_customer(ready, names)
     return Products(segments=segments, customers=customers, notes=name_notes(names))
+
+
+def _names(engine: Local | Backend, as_of: dt.date) -> pd.DataFrame:
+    """Each product's names (``query.names_of_products``), indexed by product."""
+    return engine.run(NAMES, ("transactions",), as_of=as_of).set_index("product")
 
 
 def _read_last(engine: Local | Backend) -> pa.Table:
