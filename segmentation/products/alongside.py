@@ -4,7 +4,8 @@ What each customer bought, and what to offer each, need no segments: a run reads
 them on a thread while it clusters and predicts (the engine and the sparse products leave the
 interpreter to the clustering), and only the segments' own queries wait for the labels. Past
 ``OFFERS_ALONGSIDE`` lines, clustering works on a sample and hides little, and the products
-are worked out in one pass once the segments are known (``products_of_frame``).
+are worked out once the segments are known, the offers scored beside the segments' queries
+(``products_of_frame``).
 """
 
 from __future__ import annotations

@@ -61,10 +61,11 @@ class Products:
     listed: Mapping[int, int] | None = None
 
 
-# Up to this many lines a run works out the customers' offers apart, while it clusters
-# (``segmentation.pipeline``); past it, in one pass with the segments' products, which read
-# the rows per customer and product once and let them go before the offers' matrices are
-# built (on the 10× export, 1 s sooner, and never both in memory: 1.5 GB).
+# Up to this many lines a run reads what was bought and scores the customers' offers apart,
+# while it clusters (``segmentation.pipeline``). Past it, what was bought is read once the
+# segments are known (on the 10× export, reading it while clustering was 1 s slower and held
+# 1.5 GB more), and the offers are scored from it while the segments' queries run
+# (``products_of_frame``).
 OFFERS_ALONGSIDE = 2_000_000
 
 
