@@ -74,8 +74,7 @@ def cancelled(t: ir.Table) -> ir.BooleanValue:
     data they are stock write-offs and bad-debt adjustments (1,338 lines, all but two worth
     nothing), which nobody returned."""
     # The first letter first: the pattern then runs on a few lines in a hundred, not all.
-    # One case-blind LIKE: two prefix tests joined by OR took DuckDB three times as long.
-    starts_with_c = t.invoice.ilike("c%")
+    starts_with_c = t.invoice.startswith("C") | t.invoice.startswith("c")
     by_invoice = (starts_with_c & t.invoice.re_search(CANCELLED_INVOICE)).fill_null(False)
     negative = ((t.quantity < 0) | (t.amount < 0)).fill_null(False)
     # A voided, failed or unknown order took no money, so it gave none back either.
