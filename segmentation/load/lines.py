@@ -115,8 +115,9 @@ def lines_query(
     outputs: tuple[str, ...],
 ) -> ir.Table:
     """An upload's line rules over its cells (``segmentation.load.cells.run_lines``): each
-    line's ``amount`` and, ``by_order``, the order rules, in the lines' order; ``outputs``."""
+    line's ``amount`` and, ``by_order``, the order rules; ``outputs`` (with the ``line``
+    number, by which the caller puts the rows back in order)."""
     t = cells.mutate(amount=line_value(cells, mapping))
     if by_order:
-        t = order_rules(t, rules, "line").order_by("line")
+        t = order_rules(t, rules, "line")
     return t.select(*outputs)

@@ -139,5 +139,6 @@ READINGS = {"identifier": identifier, "number": number, "timestamp": timestamp, 
 
 
 def reading_table(cells: ir.Table, reading: str, *args: object) -> ir.Table:
-    """The ``READINGS`` ``reading`` of each value of ``cells.v`` (with ``args``), as ``r``."""
-    return READINGS[reading](cells.v, *args).name("r").as_table()
+    """The ``READINGS`` ``reading`` of each value of ``cells.v`` (with ``args``), as ``r``,
+    beside its ``line`` number (``segmentation.load.cells.in_line_order``)."""
+    return cells.select("line", r=READINGS[reading](cells.v, *args))

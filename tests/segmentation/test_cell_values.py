@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pyarrow as pa
 import pytest
 
-from segmentation.load.cells import evaluate
+from segmentation.load.cells import evaluate, run_lines
 from segmentation.load.dates import date_reading
+from segmentation.load.orders import rules_for
 
 NUMBERS = [
     ("12.50", 12.5),
@@ -57,3 +59,24 @@ def test_dates_read_in_the_order_the_file_shows(texts, order, first) -> None:
     formats, found = date_reading(array)
     assert found.order == order
     assert evaluate(array, "timestamp", formats).to_pylist()[0] == first
+
+
+# More rows than one of DuckDB's row groups (122,880) several times over: a parallel scan
+# hands them back in whatever order its threads finish.
+MANY = 500_000
+
+
+def test_many_values_are_read_back_in_their_order() -> None:
+    ids = [f"{i}.0" if i % 3 else f"C{i}" for i in range(MANY)]
+    got = evaluate(pa.array(ids), "identifier").to_pylist()
+    assert got == [text.removesuffix(".0") for text in ids]
+
+
+def test_many_lines_keep_their_order_through_the_line_rules() -> None:
+    quantity = pa.array(np.arange(MANY, dtype=np.float64) % 97 + 1)
+    price = pa.array(np.arange(MANY, dtype=np.float64) % 13 + 0.5)
+    numbers = {"quantity": quantity, "price": price}
+    rules = rules_for({"quantity", "price"}, {}, None)
+    lines = run_lines({}, numbers, pa.nulls(MANY, pa.int32()), rules, {})
+    expected = quantity.to_numpy() * price.to_numpy()
+    assert np.array_equal(lines["amount"].to_numpy(zero_copy_only=False), expected)
