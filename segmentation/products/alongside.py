@@ -21,7 +21,6 @@ import pyarrow as pa
 
 from segmentation.products.engine import (
     OFFERS_ALONGSIDE,
-    Bought,
     Offers,
     Products,
     bought_of_frame,
@@ -46,14 +45,15 @@ def products_alongside(
     run_as_of: Future[dt.date | None] = Future()
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="offers") as pool:
         try:
-            bought = scored = None
-            if len(transactions) <= OFFERS_ALONGSIDE:
-                # With offers to score (the longer part), read at once, while the engine
-                # cleans and aggregates; without, once the run's date is known, while the
-                # clustering leaves a core free (reading it earlier slowed the engine more
-                # than it saved: 0.07 s of a 1.6 s `segbot segment`).
-                ready = _now if offers else run_as_of.result
-                bought = meanwhile(pool, _bought_once, ready, transactions, as_of)
+            scored = None
+            # With offers to score (the longer part) on an export of up to
+            # ``OFFERS_ALONGSIDE`` lines, read at once, while the engine cleans and
+            # aggregates; otherwise once the run's date is known, while the clustering leaves
+            # a core free (reading it earlier slowed the engine more than it saved: 0.07 s of
+            # a 1.6 s `segbot segment`, 1 s on the 10× export).
+            at_once = offers and len(transactions) <= OFFERS_ALONGSIDE
+            ready = _now if at_once else run_as_of.result
+            bought = meanwhile(pool, _bought_once, ready, transactions, as_of)
             if bought is not None and offers:  # the same thread, once it has read them
                 scored = meanwhile(pool, _offers_after, bought, run_as_of.result)
             yield Alongside(transactions, run_as_of, bought, scored, offers)
@@ -70,7 +70,7 @@ class Alongside:
 
     transactions: pa.Table | pd.DataFrame
     run_as_of: Future[dt.date | None]
-    bought: Callable[[], Bought | None] | None
+    bought: Callable[[], pa.Table | None] | None
     scored: Callable[[], Offers | None] | None
     offers: bool
 
@@ -92,13 +92,13 @@ def _now() -> bool:
 
 def _bought_once(
     ready: Callable[[], object], transactions: pa.Table | pd.DataFrame, as_of: dt.date | None
-) -> Bought | None:
+) -> pa.Table | None:
     """What was bought, read once ``ready()`` returns (nothing when the run stopped first)."""
     return None if ready() is None else bought_of_frame(transactions, as_of=as_of)
 
 
 def _offers_after(
-    bought: Callable[[], Bought | None], as_of: Callable[[], dt.date | None]
+    bought: Callable[[], pa.Table | None], as_of: Callable[[], dt.date | None]
 ) -> Offers | None:
     read, measured_to = bought(), as_of()
     return (
