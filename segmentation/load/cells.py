@@ -32,28 +32,16 @@ LINES = Query("segmentation.load.lines", "lines_query")
 
 
 def evaluate(column: pa.Array, reading: str, *args: Hashable) -> pa.Array:
-    """``values.READINGS[reading](value, *args)`` of each value of ``column``, in order,
-    computed by DuckDB."""
+    """``values.READINGS[reading](value, *args)`` of each value of ``column``, in order
+    (``values.reading_table``), computed by DuckDB."""
     cells = pa.table({"v": column, "line": _numbers(len(column))})
     with in_process(**{TABLE: cells}) as engine:
         result = engine.fetch(READING, (TABLE,), reading, *args)
-    return in_line_order(result).column("r").combine_chunks()
+    return result.column("r").combine_chunks()
 
 
 def _numbers(n: int) -> pa.Array:
     return pa.array(np.arange(n, dtype=np.int64))
-
-
-def in_line_order(result: pa.Table) -> pa.Table:
-    """``result``, one row per row sent to DuckDB, put back in their order by the ``line``
-    number each carried (and without it). A query's rows come back in the order its threads
-    finish: past one of DuckDB's row groups (122,880 rows), a parallel scan hands them back
-    shuffled whatever it was asked, and codes read against them would point at other
-    values."""
-    numbers = result.column("line").to_numpy()
-    place = np.empty(len(numbers), dtype=np.int64)
-    place[numbers] = np.arange(len(numbers), dtype=np.int64)
-    return result.drop_columns(["line"]).take(place)
 
 
 def encoded(column: pa.ChunkedArray, field: str) -> pa.Array:
@@ -154,19 +142,21 @@ def run_lines(
     """The line rules on DuckDB: each line's value, and with orders, the order fields
     carried down (as codes), refunds once per order and capped, and the lines cut from
     their order (``orphan``) or refunded past what they sold (``over_refunded``)."""
+    n = len(carried_dates)
     by_order = rules.by_order or "refunded" in numbers_read
-    inputs: dict[str, pa.Array] = {**numbers_read, "line": _numbers(len(carried_dates))}
+    inputs: dict[str, pa.Array] = dict(numbers_read)
     if by_order:
+        inputs["line"] = _numbers(n)
         for field in {"invoice", *rules.carried} & {*columns, "date"}:
             inputs[field] = carried_dates if field == "date" else columns[field].indices
-    outputs = ["line", "amount"]
+    table = pa.table(inputs)
+    outputs = ["amount"]
     if by_order:
         outputs += [*rules.carried, "orphan"] + (
             ["refunded", "over_refunded"] if "refunded" in numbers_read else []
         )
-    with in_process(**{TABLE: pa.table(inputs)}) as engine:
+    with in_process(**{TABLE: table}) as engine:
         result = engine.fetch(LINES, (TABLE,), dict(mapping), rules, by_order, tuple(outputs))
-    result = in_line_order(result)
     return {name: result.column(name).combine_chunks() for name in result.column_names}
 
 
