@@ -13,6 +13,8 @@ the baseline is bench_pipeline's notebook-style pandas path on the same file, in
 
 Targets (issue 13): ≤ 20 s to results and ≤ 3 GB peak RSS; the upload must also succeed
 under the worker's default memory cap (bot.settings: SEGBOT_WORKER_MEMORY_MB unset, RLIMIT_AS).
+Each run's figures must be the copies times the real export's (``wrong_figures``): speed that
+reads an invoice or a customer against the wrong line is no speed.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import json
 import os
 import subprocess
 import sys
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -49,6 +52,7 @@ from segmentation.load import ReadLimits, load_export
 from segmentation.pipeline import segment_export
 
 MAX_UPLOAD = 1024 * 1024 * 1024  # the bot's default SEGBOT_MAX_UPLOAD_MB, 1 GB
+{figures}
 
 if {cap}:
     worker.limit_memory({cap})
@@ -82,10 +86,41 @@ with tempfile.TemporaryDirectory(prefix="segbot-bench-upload-") as folder:
     lap("charts")  # the stored file is removed after the clock stops
 status = dict(line.split(":", 1) for line in Path("/proc/self/status").read_text().splitlines())
 print(json.dumps({{"seconds": last - t, "cpu": time.process_time() - cpu, **stages, "customers": result.summary.customers,
-                  "rows": result.summary.rows_read,
+                  "rows": result.summary.rows_read, **figures(result.summary),
                   "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                   "vm_mb": int(status["VmPeak"].split()[0]) / 1024}}))
 """
+
+
+# The figures a run says that the copies multiply (``FIGURES``): the big file is the real
+# export copied with new ids, so each must be the copies times the real export's.
+FIGURES_CODE = """
+def figures(summary):
+    return {"customers": summary.customers, "cancellations": summary.cancellations,
+            "cancelled_lines": summary.cancelled_lines, "rows_kept": summary.rows_kept,
+            "total_spend": round(summary.total_spend, 2),
+            "returned_value": round(summary.returned_value, 2)}
+"""
+FIGURES = ("customers", "cancellations", "cancelled_lines", "rows_kept", "total_spend",
+           "returned_value")  # fmt: skip
+REFERENCE = """
+import json
+from segmentation.load import load_export
+from segmentation.pipeline import segment_export
+{figures}
+print(json.dumps(figures(segment_export(load_export({path!r})).summary)))
+"""
+
+
+def wrong_figures(measured: dict, reference: dict, copies: int) -> list[str]:
+    """The ``FIGURES`` of a run on the big file that are not ``copies`` times the real
+    export's (money to the cent, per copy)."""
+    wrong = []
+    for name in FIGURES:
+        expected = reference[name] * copies
+        if abs(measured[name] - expected) > (0.01 * copies if isinstance(expected, float) else 0):
+            wrong.append(f"{name} {measured[name]:,} ≠ {expected:,}")
+    return wrong
 
 
 def big_csv(copies: int = COPIES, *, products: bool = True) -> Path:
@@ -165,14 +200,19 @@ def main() -> None:
     print(
         f"{path.name}: {path.stat().st_size / 1e9:.2f} GB; bot's worker cap {default_cap() >> 20:,} MB"
     )
-    rows = [("segbot, worker path, no cap", run(SEGBOT, path=str(path), cap=None), True)]
+    segbot = partial(run, SEGBOT, path=str(path), figures=FIGURES_CODE)
+    rows = [("segbot, worker path, no cap", segbot(cap=None), True)]
     for cap in [] if args.skip_capped else caps:
-        label = f"segbot, worker path, cap {cap >> 20} MB"
-        rows.append((label, run(SEGBOT, path=str(path), cap=cap), True))
+        rows.append((f"segbot, worker path, cap {cap >> 20} MB", segbot(cap=cap), True))
     if not args.skip_baseline:
         baseline = run(BASELINE, path=str(path), warm_up=str(cached("sample.csv")))
         rows.append(("baseline (notebook pandas)", baseline, False))
     _table(rows)
+    reference = run(REFERENCE, path=str(cached("real.csv")), figures=FIGURES_CODE)
+    for label, m, _ in rows[: len(rows) - (not args.skip_baseline)]:
+        wrong = "error" in m or wrong_figures(m, reference, args.copies)
+        said = f"WRONG: {'; '.join(wrong)}" if wrong else f"{args.copies}× the real export's: yes"
+        print(f"{label}: figures (customers, cancellations, spend, returns) {said}")
 
 
 def _table(rows: list[tuple[str, dict, bool]]) -> None:
