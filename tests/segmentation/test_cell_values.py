@@ -61,15 +61,25 @@ def test_dates_read_in_the_order_the_file_shows(texts, order, first) -> None:
     assert evaluate(array, "timestamp", formats).to_pylist()[0] == first
 
 
-# More rows than one of DuckDB's row groups (122,880) several times over: a parallel scan
-# hands them back in whatever order its threads finish.
+# More values than one of DuckDB's row groups (122,880) several times over: a reading's
+# list of values becomes a join, which hands them back in whatever order its threads finish.
 MANY = 500_000
 
 
-def test_many_values_are_read_back_in_their_order() -> None:
+def test_many_ids_are_read_back_in_their_order() -> None:
     ids = [f"{i}.0" if i % 3 else f"C{i}" for i in range(MANY)]
     got = evaluate(pa.array(ids), "identifier").to_pylist()
     assert got == [text.removesuffix(".0") for text in ids]
+
+
+def test_many_numbers_and_statuses_are_read_back_in_their_order() -> None:
+    numbers = [f"£{i:,}.50" for i in range(MANY)]
+    assert evaluate(pa.array(numbers), "number").to_pylist() == [i + 0.5 for i in range(MANY)]
+    words = ["paid", "refunded", "pending", "cancelled", "completed", "wc-processing", ""]
+    shown = [f"{words[i % len(words)]}" for i in range(MANY)]
+    meant = evaluate(pa.array(shown), "status").to_pylist()
+    by_word = dict(zip(words, evaluate(pa.array(words), "status").to_pylist(), strict=True))
+    assert meant == [by_word[word] for word in shown]
 
 
 def test_many_lines_keep_their_order_through_the_line_rules() -> None:
