@@ -21,6 +21,7 @@ import pyarrow as pa
 
 from segmentation.products.engine import (
     OFFERS_ALONGSIDE,
+    Bought,
     Offers,
     Products,
     bought_of_frame,
@@ -53,7 +54,9 @@ def products_alongside(
             # a 1.6 s `segbot segment`, 1 s on the 10× export).
             at_once = offers and len(transactions) <= OFFERS_ALONGSIDE
             ready = _now if at_once else run_as_of.result
-            bought = meanwhile(pool, _bought_once, ready, transactions, as_of)
+            # Without offers to score, nothing else waits on the thread: it reads the
+            # products' names too, which the segments' queries would otherwise wait for.
+            bought = meanwhile(pool, _bought_once, ready, transactions, as_of, not offers)
             if bought is not None and offers:  # the same thread, once it has read them
                 scored = meanwhile(pool, _offers_after, bought, run_as_of.result)
             yield Alongside(transactions, run_as_of, bought, scored, offers)
@@ -70,7 +73,7 @@ class Alongside:
 
     transactions: pa.Table | pd.DataFrame
     run_as_of: Future[dt.date | None]
-    bought: Callable[[], pa.Table | None] | None
+    bought: Callable[[], Bought | None] | None
     scored: Callable[[], Offers | None] | None
     offers: bool
 
@@ -91,14 +94,20 @@ def _now() -> bool:
 
 
 def _bought_once(
-    ready: Callable[[], object], transactions: pa.Table | pd.DataFrame, as_of: dt.date | None
-) -> pa.Table | None:
-    """What was bought, read once ``ready()`` returns (nothing when the run stopped first)."""
-    return None if ready() is None else bought_of_frame(transactions, as_of=as_of)
+    ready: Callable[[], object],
+    transactions: pa.Table | pd.DataFrame,
+    as_of: dt.date | None,
+    names: bool,
+) -> Bought | None:
+    """What was bought (and with ``names``, the products' names), read once ``ready()``
+    returns (nothing when the run stopped first)."""
+    if ready() is None:
+        return None
+    return bought_of_frame(transactions, as_of=as_of, names=names)
 
 
 def _offers_after(
-    bought: Callable[[], pa.Table | None], as_of: Callable[[], dt.date | None]
+    bought: Callable[[], Bought | None], as_of: Callable[[], dt.date | None]
 ) -> Offers | None:
     read, measured_to = bought(), as_of()
     return (

@@ -80,21 +80,34 @@ class Offers:
     usual: np.ndarray
 
 
-def bought_of_frame(transactions: pa.Table | pd.DataFrame, *, as_of: dt.date) -> pa.Table | None:
-    """What each customer bought in an upload's normalised table (``query.customer_products``,
-    as Arrow), on the in-process DuckDB (None when it has no product column). It needs no
-    segments: a run reads it, and works out the ``offers_of_bought``, while it clusters
-    (``segmentation.pipeline``)."""
+@dataclass(frozen=True)
+class Bought:
+    """An upload's rows per customer and product (``query.customer_products``, as Arrow)
+    and, when they were read with them, each product's names (``query.names_of_products``,
+    indexed by product)."""
+
+    rows: pa.Table
+    names: pd.DataFrame | None = None
+
+
+def bought_of_frame(
+    transactions: pa.Table | pd.DataFrame, *, as_of: dt.date, names: bool = False
+) -> Bought | None:
+    """What each customer bought in an upload's normalised table (with ``names``, and the
+    products' names), on the in-process DuckDB (None when it has no product column). It
+    needs no segments: a run reads it, and works out the ``offers_of_bought``, while it
+    clusters (``segmentation.pipeline``)."""
     arrow = engine_columns(transactions)
     if not _has_products(arrow):
         return None
     with local_lines(arrow) as engine:
-        return engine.fetch(BOUGHT, ("transactions",), as_of=as_of)
+        rows = engine.fetch(BOUGHT, ("transactions",), as_of=as_of)
+        return Bought(rows, _names(engine, as_of) if names else None)
 
 
-def offers_of_bought(bought: pa.Table, *, as_of: dt.date) -> Offers:
-    """Each customer's ``Offers``, from what they bought (``bought_of_frame``)."""
-    return _offers(bought, as_of)
+def offers_of_bought(bought: Bought, *, as_of: dt.date) -> Offers:
+    """Each customer's ``Offers``, from what they bought."""
+    return _offers(bought.rows, as_of)
 
 
 def products_of_frame(
@@ -102,7 +115,7 @@ def products_of_frame(
     labels: pd.Series,
     *,
     as_of: dt.date,
-    bought: Callable[[], pa.Table | None] | None = None,
+    bought: Callable[[], Bought | None] | None = None,
     offers: Callable[[], Offers | None] | None = None,
     per_customer: bool = True,
 ) -> Products:
@@ -121,12 +134,12 @@ def products_of_frame(
         local_lines(arrow, labels=labels) as engine,
         ThreadPoolExecutor(max_workers=1, thread_name_prefix="offers") as pool,
     ):
-        rows = None if bought is None else bought()
-        if rows is None:
-            rows = engine.fetch(BOUGHT, ("transactions",), as_of=as_of)
+        read = None if bought is None else bought()
+        if read is None:
+            read = Bought(engine.fetch(BOUGHT, ("transactions",), as_of=as_of))
             if per_customer and offers is None:
-                offers = meanwhile(pool, _offers, rows, as_of)
-        return _products(engine, as_of, offers, rows, per_customer=per_customer)
+                offers = meanwhile(pool, _offers, read.rows, as_of)
+        return _products(engine, as_of, offers, read, per_customer=per_customer)
 
 
 def _has_products(arrow: pa.Table) -> bool:
@@ -163,19 +176,19 @@ def _products(
     engine: Local | Backend,
     as_of: dt.date,
     offers: Callable[[], Offers | None] | None = None,
-    bought: pa.Table | None = None,
+    read: Bought | None = None,
     *,
     per_customer: bool = True,
 ) -> Products:
     """The products of ``engine``'s ``transactions`` for its ``segment_labels``, from what
-    each customer bought (``bought``, in-process, when it was read already); ``offers``
+    each customer bought (``read``, in-process, when it was read already); ``offers``
     (when given, being worked out apart) waited for once the segments' queries have run.
     Without ``per_customer``, the segments' alone."""
-    if bought is not None and isinstance(engine, Local):
-        engine.keep(bought, "customer_products")
+    if read is not None and isinstance(engine, Local):
+        engine.keep(read.rows, "customer_products")
     else:  # on a source's backend: an expression each query reads, worked out where it lives
         engine.hold(BOUGHT, ("transactions",), "customer_products", as_of=as_of)
-    names = engine.run(NAMES, ("transactions",), as_of=as_of).set_index("product")
+    names = _names(engine, as_of) if read is None or read.names is None else read.names
     if len(names) == 0:  # no line names a product: the export has no product column
         return Products(notes=(NO_PRODUCTS,))
     engine.hold(RANKED, BOTH, "ranked")  # read by the top products and the pairs
@@ -194,6 +207,11 @@ def _products(
         ready = _offers(_read_last(engine), as_of)
     customers = _per_customer(ready, names)
     return Products(segments=segments, customers=customers, notes=name_notes(names))
+
+
+def _names(engine: Local | Backend, as_of: dt.date) -> pd.DataFrame:
+    """Each product's names (``query.names_of_products``), indexed by product."""
+    return engine.run(NAMES, ("transactions",), as_of=as_of).set_index("product")
 
 
 def _read_last(engine: Local | Backend) -> pa.Table:
