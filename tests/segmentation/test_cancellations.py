@@ -86,3 +86,23 @@ def test_hand_made_frame_with_plain_text_invoices():
         }
     )
     assert cancellation_mask(frame) == [True, False, False]
+
+
+def test_an_export_with_half_a_million_orders_keeps_each_order_on_its_own_line():
+    # Over 500,000 order ids, several times what DuckDB reads at a time (122,880): each
+    # customer buys once at a price of their own, and one in thirteen cancels it (a pattern
+    # no block of 122,880 lines repeats), so an order id read against another line's would
+    # show in the cancellations and the returns.
+    customers = 470_000
+    rows = []
+    for c in range(customers):
+        price = f"{1 + c % 7}.25"
+        rows.append(f"{2 * c},{c}.0,1/{1 + c % 28}/2020,1,{price}")
+        if c % 13 == 0:
+            rows.append(f"C{2 * c + 1},{c}.0,2/{1 + c % 28}/2020,-1,{price}")
+    export = _lines(*rows)
+    audit = prepare_frame(export.transactions).audit
+    cancelling = range(0, customers, 13)
+    assert (audit.cancellations, audit.cancelled_lines) == (len(cancelling), len(cancelling))
+    returns = returns_by_customer(export)
+    assert returns == {str(c): 1 + c % 7 + 0.25 for c in cancelling}
