@@ -3,9 +3,9 @@
 What each customer bought, and what to offer each, need no segments: a run reads and scores
 them on a thread while it clusters and predicts (the engine and the sparse products leave the
 interpreter to the clustering), and only the segments' own queries wait for the labels. Past
-``OFFERS_ALONGSIDE`` lines, clustering works on a sample and hides little, and the products
-are worked out once the segments are known, the offers scored beside the segments' queries
-(``products_of_frame``).
+``OFFERS_ALONGSIDE`` lines, what was bought is read once the run's date is known rather
+than beside the engine's own queries, and the offers are scored after it while the segments'
+queries run.
 """
 
 from __future__ import annotations

@@ -61,11 +61,11 @@ class Products:
     listed: Mapping[int, int] | None = None
 
 
-# Up to this many lines a run reads what was bought and scores the customers' offers apart,
-# while it clusters (``segmentation.pipeline``). Past it, what was bought is read once the
-# segments are known (on the 10× export, reading it while clustering was 1 s slower and held
-# 1.5 GB more), and the offers are scored from it while the segments' queries run
-# (``products_of_frame``).
+# Up to this many lines a run reads what was bought at once, while the engine cleans and
+# aggregates, and scores the customers' offers after it on the same thread
+# (``segmentation.products.alongside``). Past it, what was bought is read only once the
+# run's date is known, while it clusters and predicts: reading it beside the engine's own
+# queries was 1 s slower on the 10× export and held 1.5 GB more.
 OFFERS_ALONGSIDE = 2_000_000
 
 
