@@ -97,10 +97,13 @@ def test_other_files_are_ignored_and_bad_exports_explained(running: Running) -> 
         content=b"colour,size\nred,3\nblue,4\n",
     )
     slack.wait_for("chat.update", where=lambda c: "couldn't segment" in c.body["text"], timeout=20)
-    (status,) = thread_texts(slack, running.channel, bad["ts"])
+    # The failure is followed by the question that lets the user name the columns instead.
+    slack.wait_for("chat.postMessage", where=lambda c: "which columns" in c.body["text"], timeout=20)
+    status, question = thread_texts(slack, running.channel, bad["ts"])
     assert status.startswith("I couldn't segment `notes.csv`:")
     assert "Something went wrong" not in status
-    assert len(slack.calls("chat.postMessage")) == 1  # nothing for the image
+    assert question.startswith("I need to know which columns of `notes.csv` hold")
+    assert len(slack.calls("chat.postMessage")) == 2  # nothing for the image
 
 
 def test_sign_in_page_and_foreign_host_are_explained(
