@@ -39,8 +39,12 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, *, copies: bool = False) -> int:
     """Parse ``argv`` (default: ``sys.argv[1:]``), run the subcommand; returns the exit code.
+
+    With ``copies`` a command may fork copies of this process to work beside it
+    (``cli.segment``): only the command's own process (``run``) allows it, which has started
+    no thread and no engine yet; called from anywhere else, the work is done in the caller.
 
     A bad argument exits through argparse (SystemExit, code 2) before any subcommand runs; a
     wrong use found later (a folder that is not there, a file where a folder goes, a file
@@ -48,6 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     (``| head``) ends the command quietly; so does Ctrl-C (130).
     """
     args = build_parser().parse_args(argv)
+    args.copies = copies
     try:
         return args.handler(args)
     except UsageError as exc:
@@ -72,7 +77,7 @@ def run() -> None:
     after segmenting the real data.
     """
     gc.disable()
-    code = main()
+    code = main(copies=True)
     gc.freeze()
     sys.exit(code)
 

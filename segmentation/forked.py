@@ -6,17 +6,28 @@ which has the result and matplotlib loaded already, draws beside it on the other
 nothing to send over but the PNG. Where no copy can be made (no ``fork`` on the platform,
 a process or memory limit), where the process may run on one processor only, or where the
 copy fails, the work is done here, so a caller always gets the same bytes.
+
+``standby`` makes the copy before the work is known, so that what the work needs is imported
+there while this process imports and computes what the work will be given: a command that
+draws charts pays for matplotlib on the other core.
 """
 
 from __future__ import annotations
 
 import gc
 import os
+import pickle
 import signal
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
+from functools import partial
+from importlib import import_module
+from typing import Any
 
 Work = Callable[[], bytes]
+# The ends of the pipes to standby copies this process holds: a copy forked later closes
+# them, or a copy waiting for the end of its work's pipe would wait on its sibling too.
+_ENDS: set[int] = set()
 
 
 @contextmanager
@@ -106,3 +117,132 @@ def _stop(pid: int, read: int) -> None:
             os.kill(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
     os.close(read)
+
+
+class Standby:
+    """A copy of this process made ahead of its work (``standby``): ``run`` hands it the work."""
+
+    def __init__(self, copy: tuple[int, int, int] | None) -> None:
+        self._copy = copy  # process id, the end requests go in, the end answers come from
+        self._sent = False
+
+    def run(self, work: str, *args: Any, **kwargs: Any) -> Callable[[], Any]:
+        """``work(*args, **kwargs)`` sent to the copy, ``work`` named as ``"module:function"``
+        (this process need not import what the copy imported), the arguments pickled: call
+        what this returns for its value. Where there is no copy, or it was given work already,
+        fails (its error is then raised here) or dies, the work is done here when the value is
+        asked for."""
+        here = partial(_call, work, args, kwargs)
+        if self._copy is None or self._sent:
+            return here
+        self._sent = True
+        _pid, request, _answer = self._copy
+        try:
+            data = memoryview(pickle.dumps((work, args, kwargs), protocol=pickle.HIGHEST_PROTOCOL))
+            while data:
+                data = data[os.write(request, data) :]
+        except Exception:  # noqa: BLE001 - what cannot be pickled, or a copy that died, is done here
+            return here
+        finally:
+            _close(request)  # the copy reads to the end of the pipe
+        return partial(self._answer, here)
+
+    def _answer(self, here: Callable[[], Any]) -> Any:
+        """The copy's value of the work, or ``here()`` when it failed or died."""
+        if self._copy is None:  # asked for twice, or after ``stop``
+            return here()
+        pid, _request, answer = self._copy
+        self._copy = None
+        with open(answer, "rb", closefd=False) as pipe:
+            data = pipe.read()
+        _close(answer)
+        try:
+            _pid, status = os.waitpid(pid, 0)
+        except ChildProcessError:  # waited for by someone else: how it ended is not known
+            return here()
+        if os.waitstatus_to_exitcode(status) != 0 or not data:
+            return here()
+        return pickle.loads(data)
+
+    def stop(self) -> None:
+        """End the copy (stopped if still running) unless its answer was read."""
+        if self._copy is None:
+            return
+        pid, request, answer = self._copy
+        self._copy = None
+        if not self._sent:
+            _close(request)
+        _ENDS.discard(answer)
+        _stop(pid, answer)
+
+
+@contextmanager
+def standby(prepare: Callable[[], object]) -> Iterator[Standby]:
+    """A forked copy of this process that runs ``prepare()`` (imports, say) at once, then waits
+    for the work ``Standby.run`` gives it; a copy given none is stopped when the block ends.
+
+    Make it before this process starts threads: only the forking thread lives on in the
+    copy, and a lock another thread held would stay held there."""
+    copy = _fork_standby(prepare) if hasattr(os, "fork") and _cores() > 1 else None
+    helper = Standby(copy)
+    try:
+        yield helper
+    finally:
+        helper.stop()
+
+
+def _fork_standby(prepare: Callable[[], object]) -> tuple[int, int, int] | None:
+    try:
+        request_read, request_write = os.pipe()
+    except OSError:
+        return None
+    try:
+        answer_read, answer_write = os.pipe()
+    except OSError:
+        os.close(request_read)
+        os.close(request_write)
+        return None
+    try:
+        pid = os.fork()
+    except OSError:
+        for end in (request_read, request_write, answer_read, answer_write):
+            os.close(end)
+        return None
+    if pid == 0:
+        for end in (request_write, answer_read, *_ENDS):
+            with suppress(OSError):
+                os.close(end)
+        _ENDS.clear()
+        _serve_and_exit(prepare, request_read, answer_write)
+    os.close(request_read)
+    os.close(answer_write)
+    _ENDS.update((request_write, answer_read))
+    return pid, request_write, answer_read
+
+
+def _serve_and_exit(prepare: Callable[[], object], request: int, answer: int) -> None:
+    """In the copy: prepare, read the work (none when the pipe closes empty), send its value."""
+    status = 1
+    try:
+        gc.disable()  # a collection here would copy the pages shared with the parent
+        prepare()
+        with open(request, "rb") as pipe:
+            sent = pipe.read()
+        if sent:
+            value = _call(*pickle.loads(sent))
+            data = memoryview(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+            while data:
+                data = data[os.write(answer, data) :]
+        status = 0
+    finally:
+        os._exit(status)
+
+
+def _call(work: str, args: tuple, kwargs: dict) -> Any:
+    module, _, function = work.partition(":")
+    return getattr(import_module(module), function)(*args, **kwargs)
+
+
+def _close(end: int) -> None:
+    _ENDS.discard(end)
+    os.close(end)

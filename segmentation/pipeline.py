@@ -17,9 +17,10 @@ from segmentation.describe import describe_segments
 from segmentation.engine import CleaningAudit, Holdout, Prepared, prepare_frame
 from segmentation.errors import NotEnoughCustomersError
 from segmentation.facts import PREDICTED
+from segmentation.k_rule import explain_k
 from segmentation.lifecycle import Lifecycle, lifecycle_from, lifecycle_states
 from segmentation.load import Export, ExportRecord, load_export
-from segmentation.model import SegmentModel, explain_k
+from segmentation.model import SegmentModel
 from segmentation.products import Products
 from segmentation.products.alongside import Basket, products_alongside
 from segmentation.result import CUSTOMER_COLUMNS, PRODUCT_COLUMNS, SegmentationResult
@@ -62,6 +63,7 @@ def segment_export(
     random_state: int = 0,
     on_step: OnStep = _no_step,
     offers: bool = True,
+    prepared: Prepared | None = None,
 ) -> SegmentationResult:
     """Segment a loaded export (see ``segment_transactions``)."""
     return segment_transactions(
@@ -73,6 +75,7 @@ def segment_export(
         on_step=on_step,
         provenance=Provenance.of(export.record),
         offers=offers,
+        prepared=prepared,
     )
 
 
@@ -86,6 +89,7 @@ def segment_transactions(
     on_step: OnStep = _no_step,
     provenance: Provenance = Provenance(),
     offers: bool = True,
+    prepared: Prepared | None = None,
 ) -> SegmentationResult:
     """Clean, build features, cluster, name and recommend.
 
@@ -93,12 +97,15 @@ def segment_transactions(
     the last purchase. ``on_step`` is called with "cleaning" and then "clustering"
     as the run reaches each (the bot turns them into progress updates). Without
     ``offers`` (a summary that is only read, not stored or written out) what each customer
-    should be offered is not worked out, and their product columns are empty. Raises
-    NotEnoughCustomersError when too few customers remain for the segments asked for.
+    should be offered is not worked out, and their product columns are empty. ``prepared``
+    is the engine's cleaning and features of ``transactions`` as of ``as_of`` when they were
+    worked out already (``prepare_frame``; the command line does it beside its imports).
+    Raises NotEnoughCustomersError when too few customers remain for the segments asked for.
     """
     on_step("cleaning")
     with products_alongside(transactions, as_of=as_of, offers=offers) as products:
-        prepared = prepare_frame(transactions, rows_read=rows_read, as_of=as_of)
+        if prepared is None:
+            prepared = prepare_frame(transactions, rows_read=rows_read, as_of=as_of)
         products.measures_to(prepared.as_of)
         return segment_prepared(
             prepared,

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from segmentation.charts.run import chart_pngs
 from segmentation.facts import PREDICTED
 from segmentation.formatting import neutralise, number
 from segmentation.offers import products_line
@@ -137,20 +137,31 @@ def report_markdown(result: SegmentationResult, chart_files: Sequence[str | Path
     return "\n\n".join("\n".join(lines) for lines in sections) + "\n"
 
 
-def write_report(result: SegmentationResult, out_dir: str | Path) -> list[Path]:
+def write_report(
+    result: SegmentationResult,
+    out_dir: str | Path,
+    *,
+    charts: Callable[[], Mapping[str, bytes]] | None = None,
+) -> list[Path]:
     """Write the four chart PNGs, report.md and segments.csv into ``out_dir`` (created if needed).
 
+    ``charts`` gives the PNGs by file name (``chart_pngs`` of ``result``) when they are being
+    drawn elsewhere; the table is written while they are. Without it they are drawn here.
     Returns the written paths, charts first.
     """
+    if charts is None:
+        from segmentation.charts.run import chart_pngs  # matplotlib: only when drawn here
+
+        charts = partial(chart_pngs, result)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    (out / "segments.csv").write_text(segments_csv(result), encoding="utf-8")
     written = []
-    for name, png in chart_pngs(result).items():
+    for name, png in charts().items():
         (out / name).write_bytes(png)
         written.append(out / name)
     names = [p.name for p in written]
     (out / "report.md").write_text(report_markdown(result, names), encoding="utf-8")
-    (out / "segments.csv").write_text(segments_csv(result), encoding="utf-8")
     return [*written, out / "report.md", out / "segments.csv"]
 
 

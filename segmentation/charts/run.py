@@ -39,7 +39,7 @@ from segmentation.charts.style import (
     wrap,
 )
 from segmentation.forked import forked
-from segmentation.model import MIN_SEGMENT_SHARE, KChoice, choose_k
+from segmentation.k_rule import MIN_SEGMENT_SHARE, KChoice, choose_k
 from segmentation.result import SegmentationResult
 from segmentation.summary import FEATURES, KScore, RunSummary
 from segmentation.threads import meanwhile

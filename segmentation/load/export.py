@@ -8,15 +8,14 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
 import segmentation.load.platforms as platforms
 from segmentation import currency as currencies
 from segmentation.errors import ExportError
-from segmentation.load.arrow_frame import frame_from_arrow
 from segmentation.load.columns import match_columns, normalise_header
 from segmentation.load.dates import DateOrder
 from segmentation.load.limits import ReadLimits
@@ -25,6 +24,9 @@ from segmentation.load.readers import RawTable, read_table
 from segmentation.load.record import ExportRecord
 from segmentation.memory import give_back_freed_memory
 from segmentation.threads import meanwhile
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass
@@ -53,6 +55,8 @@ class Export:
     def transactions(self) -> pd.DataFrame:
         """The normalised table as pandas (text as categoricals), for the steps that
         work on lines in pandas; the engine and storage take ``table`` as it is."""
+        from segmentation.load.arrow_frame import frame_from_arrow  # loading needs no pandas
+
         return frame_from_arrow(self.table)
 
     @property

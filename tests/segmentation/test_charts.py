@@ -17,8 +17,8 @@ from segmentation.charts.pair_plot import pair_plot
 from segmentation.charts.png import render_png
 from segmentation.charts.run import box_plots, chart_pngs, k_choice_chart, segment_overview
 from segmentation.charts.style import CHART_FILES, PALETTE, segment_colors
+from segmentation.k_rule import choose_k
 from segmentation.load import load_export
-from segmentation.model import choose_k
 from segmentation.pipeline import segment_export
 from segmentation.result import SegmentationResult
 from segmentation.sample import sample_export

@@ -1,6 +1,7 @@
 """Work done by a forked copy of the process: its bytes come back whole, a copy that fails
 or dies leaves the work to this process, a copy not waited for is stopped, and the garbage
-collector is paused only while the copy runs."""
+collector is paused only while the copy runs. A standby copy, made before its work is known,
+prepares apart and answers the same way, beside another."""
 
 from __future__ import annotations
 
@@ -11,11 +12,13 @@ import subprocess
 import sys
 import textwrap
 import time
+from functools import partial
+from importlib import import_module
 from pathlib import Path
 
 import pytest
 
-from segmentation.forked import forked
+from segmentation.forked import forked, standby
 
 ROOT = Path(__file__).resolve().parents[2]
 # A copy is only made where the process may run on two processors or more.
@@ -117,3 +120,101 @@ def test_on_one_processor_the_work_is_done_here():
     """)
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert done.stdout.strip() == "True", done.stderr
+
+
+# ``standby``: a copy made before its work is known, given the work by name.
+
+HERE = "tests.segmentation.test_forked"
+
+
+def pid_and(payload: bytes) -> tuple[int, bytes]:
+    return os.getpid(), payload
+
+
+def fails_in_a_copy(parent: int) -> int:
+    if os.getpid() != parent:
+        raise RuntimeError("only in the copy")
+    return os.getpid()
+
+
+def dies_in_a_copy(parent: int) -> int:
+    if os.getpid() != parent:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return os.getpid()
+
+
+def not_segmentable() -> None:
+    raise ValueError("no customer column")
+
+
+def imported(name: str) -> bool:
+    return name in sys.modules
+
+
+@copies
+def test_a_standby_copy_does_the_work_it_is_given_and_its_value_comes_back_whole():
+    big = os.urandom(3 * 1024 * 1024)  # both ways, far more than a pipe holds at once
+    with standby(lambda: None) as copy:
+        pid, payload = copy.run(f"{HERE}:pid_and", big)()
+    assert pid != os.getpid()
+    assert payload == big
+
+
+@copies
+def test_a_standby_copy_prepares_while_this_process_goes_on():
+    module = "tests.segmentation.standby_prepared"
+    with standby(partial(import_module, module)) as copy:
+        assert copy.run(f"{HERE}:imported", module)()
+    assert module not in sys.modules  # imported in the copy only
+
+
+def test_a_standby_copy_that_fails_or_dies_leaves_the_work_to_this_process():
+    here = os.getpid()
+    with standby(lambda: None) as copy:
+        assert copy.run(f"{HERE}:fails_in_a_copy", here)() == here
+    with standby(lambda: None) as copy:
+        assert copy.run(f"{HERE}:dies_in_a_copy", here)() == here
+
+
+def test_a_copy_that_fails_to_prepare_leaves_the_work_to_this_process():
+    def prepare() -> None:
+        raise ImportError("no such module")
+
+    with standby(prepare) as copy:
+        assert copy.run(f"{HERE}:pid_and", b"x")() == (os.getpid(), b"x")
+
+
+def test_an_error_of_the_standby_work_itself_is_raised_here():
+    with standby(lambda: None) as copy, pytest.raises(ValueError, match="no customer column"):
+        copy.run(f"{HERE}:not_segmentable")()
+
+
+@copies
+@pytest.mark.timeout(30)
+def test_two_standby_copies_answer_each_though_each_was_forked_holding_the_others_pipes():
+    # As the command line uses them: the first's value is needed before the second has work
+    # (a first copy waiting for its sibling to let go of its pipe would never answer).
+    with standby(lambda: None) as first, standby(lambda: None) as second:
+        pid_one, one = first.run(f"{HERE}:pid_and", b"1")()
+        pid_two, two = second.run(f"{HERE}:pid_and", b"2")()
+    assert (one, two) == (b"1", b"2")
+    assert len({pid_one, pid_two, os.getpid()}) == 3
+
+
+@copies
+def test_a_standby_copy_given_no_work_or_not_waited_for_is_ended():
+    with standby(lambda: None) as idle:
+        pid = idle._copy[0]
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)  # already ended and waited for
+    with standby(lambda: time.sleep(5)) as slow:
+        pid = slow._copy[0]
+        slow.run(f"{HERE}:pid_and", b"x")  # its value is never asked for
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)
+
+
+def test_without_fork_the_standby_work_is_done_here(monkeypatch):
+    monkeypatch.delattr(os, "fork")
+    with standby(lambda: None) as copy:
+        assert copy.run(f"{HERE}:pid_and", b"x")() == (os.getpid(), b"x")

@@ -7,15 +7,8 @@ import pytest
 from sklearn.base import clone
 from sklearn.metrics import pairwise_distances, silhouette_score
 
-from segmentation.model import (
-    KChoice,
-    SegmentModel,
-    choose_k,
-    euclidean_distances32,
-    explain_k,
-    k_list,
-    silhouette_scores,
-)
+from segmentation.k_rule import KChoice, choose_k, explain_k, k_list
+from segmentation.model import SegmentModel, euclidean_distances32, silhouette_scores
 from segmentation.summary import KScore
 
 # Inertia with a clear bend at k = 4 (kneedle finds it), for k = 2..10.

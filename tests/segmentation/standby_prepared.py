@@ -1,0 +1,1 @@
+"""A module only a standby copy imports (``test_forked``)."""
