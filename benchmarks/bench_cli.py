@@ -14,7 +14,7 @@ and ``--json`` against the import floor of its own dependencies (``python -c "im
 sklearn.cluster, duckdb"``), both in the same run.
 
 Targets: ``--help`` ≤ 0.3 s; ``--json`` on the real CSV ≤ 1.0 s and ≤ the import floor + 0.6 s;
-``--out`` ≥ 8× faster than the notebook with charts.
+``--out`` ≥ 8× faster than the notebook with charts (the first aim), and ≥ 3×.
 """
 
 from __future__ import annotations
@@ -38,7 +38,8 @@ JSON_OVER_FLOOR = 0.6  # seconds above importing pandas, sklearn.cluster and duc
 HELP_TARGET = 0.3  # seconds, whole process
 IMPORT_FLOOR = [sys.executable, "-c", "import pandas, sklearn.cluster, duckdb"]
 BARE_PYTHON = [sys.executable, "-c", "pass"]
-OUT_TARGET = 8.0  # times faster than the notebook with its charts
+# Times faster than the notebook with its charts: the first aim, and the least `--out` must be.
+OUT_TARGETS = (8.0, 3.0)
 
 # BASELINE's notebook() as a script: no warm-up (a notebook run as a process pays its first
 # calls too), then seaborn's charts when given a folder.
@@ -104,17 +105,26 @@ def main() -> None:
     for name, path in paths.items():
         for label, command, baseline in cases(path):
             ours, theirs = timed(command, args.runs), timed(baseline, args.runs)
-            if label == "--json":
-                limit = min(JSON_TARGET, floor + JSON_OVER_FLOOR)
-                target = f"≤ {limit:.2f} s" if name == "real.csv" else ""
-                ok = ours <= limit
+            if label != "--json":
+                verdict = ", ".join(
+                    f"≥ {aim:g}× {_yes(theirs / ours >= aim)}" for aim in OUT_TARGETS
+                )
+            elif name == "real.csv":
+                limit = floor + JSON_OVER_FLOOR
+                verdict = (
+                    f"≤ {JSON_TARGET:.2f} s {_yes(ours <= JSON_TARGET)}, "
+                    f"≤ floor + {JSON_OVER_FLOOR:g} = {limit:.2f} s {_yes(ours <= limit)}"
+                )
             else:
-                target, ok = f"≥ {OUT_TARGET:g}×", theirs / ours >= OUT_TARGET
-            verdict = f"{target} {'yes' if ok else 'NO'}" if target else ""
+                verdict = ""
             print(
                 f"{name:<14} {label:<10} {ours:>9.2f} {theirs:>11.2f} "
                 f"{theirs / ours:>6.1f}×  {verdict}"
             )
+
+
+def _yes(met: bool) -> str:
+    return "yes" if met else "NO"
 
 
 def start_up(runs: int) -> float:

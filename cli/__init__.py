@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import signal
 import sys
 
 from cli import campaigns, segment, sources, stored
@@ -16,6 +17,8 @@ from cli.args import Parser, UsageError, os_error, quiet_stdout
 # Each module adds its own subcommands to the one parser.
 COMMAND_MODULES = (segment, stored, sources, campaigns)
 BROKEN_PIPE = 141  # what a shell reports for a command stopped by SIGPIPE (128 + 13)
+INTERRUPTED = 130  # 128 + SIGINT
+_ctrl_c = []  # a Ctrl-C the command's own process received (``run``)
 
 
 def version() -> str:
@@ -63,7 +66,13 @@ def main(argv: list[str] | None = None, *, copies: bool = False) -> int:
     except OSError as exc:
         return _fail(os_error(exc))
     except KeyboardInterrupt:
-        return 130
+        return INTERRUPTED
+    except Exception:
+        # The interrupt may come back as a library's own error: DuckDB stops its query with
+        # "Query interrupted", or fails to read an Arrow table the interrupt broke off.
+        if _ctrl_c:
+            return INTERRUPTED
+        raise
 
 
 def run() -> None:
@@ -77,9 +86,16 @@ def run() -> None:
     after segmenting the real data.
     """
     gc.disable()
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # not ignored
+        signal.signal(signal.SIGINT, _interrupt)
     code = main(copies=True)
     gc.freeze()
     sys.exit(code)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    _ctrl_c.append(signum)
+    raise KeyboardInterrupt
 
 
 def _fail(message: str) -> int:

@@ -18,6 +18,7 @@ import gc
 import os
 import pickle
 import signal
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from functools import partial
@@ -28,6 +29,7 @@ Work = Callable[[], bytes]
 # The ends of the pipes to standby copies this process holds: a copy forked later closes
 # them, or a copy waiting for the end of its work's pipe would wait on its sibling too.
 _ENDS: set[int] = set()
+STOP_GRACE = 1.0  # seconds a standby copy at work has to end before it is killed
 
 
 @contextmanager
@@ -110,12 +112,16 @@ def _collected(copy: tuple[int, int], work: Work) -> bytes:
     return data if os.waitstatus_to_exitcode(status) == 0 else work()
 
 
-def _stop(pid: int, read: int) -> None:
-    """The copy ended (stopped if still running) and its pipe closed."""
+def _stop(pid: int, read: int, *, grace: float = 0.0) -> None:
+    """The copy ended (stopped if still running after ``grace`` seconds) and its pipe closed."""
     with suppress(ChildProcessError):  # already waited for by ``_collected``
-        if os.waitpid(pid, os.WNOHANG) == (0, 0):
-            os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
+        deadline = time.monotonic() + grace
+        while os.waitpid(pid, os.WNOHANG) == (0, 0):
+            if time.monotonic() >= deadline:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+                break
+            time.sleep(0.01)
     os.close(read)
 
 
@@ -152,9 +158,13 @@ class Standby:
         if self._copy is None:  # asked for twice, or after ``stop``
             return here()
         pid, _request, answer = self._copy
+        try:
+            with open(answer, "rb", closefd=False) as pipe:
+                data = pipe.read()
+        except BaseException:  # interrupted (Ctrl-C): the copy is ended and waited for
+            self.stop()
+            raise
         self._copy = None
-        with open(answer, "rb", closefd=False) as pipe:
-            data = pipe.read()
         _close(answer)
         try:
             _pid, status = os.waitpid(pid, 0)
@@ -173,7 +183,9 @@ class Standby:
         if not self._sent:
             _close(request)
         _ENDS.discard(answer)
-        _stop(pid, answer)
+        # A copy at work was most likely stopped by the same Ctrl-C as this process: it is
+        # given a moment to end its own copies, or they would outlive it unwaited for.
+        _stop(pid, answer, grace=STOP_GRACE if self._sent else 0.0)
 
 
 @contextmanager

@@ -4,10 +4,14 @@ process doing it all writes and says, and a file it can't segment is one plain l
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import signal
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -93,3 +97,31 @@ def test_a_file_the_copy_cannot_read_is_one_plain_line(tmp_path: Path):
         assert run["err"].startswith("segbot: I couldn't find these columns")
         assert run["err"].count("\n") == 1 and "Traceback" not in run["err"]
     assert said["True"]["err"] == said["False"]["err"]
+
+
+REAL = Path(__file__).resolve().parents[2] / "data" / "online_retail.parquet"
+
+
+@pytest.mark.parametrize("after", [0.3, 0.7, 1.1, 1.5, 1.9])
+def test_ctrl_c_at_any_point_ends_the_command_and_its_copies_quietly(tmp_path: Path, after: float):
+    """Ctrl-C reaches the whole foreground group: the command, its copies and theirs. Whatever
+    each was doing (importing, reading, a query on the engine, drawing), the command ends
+    as interrupted without a word (or had finished), and leaves no process running."""
+    command = subprocess.Popen(
+        [sys.executable, "-m", "cli", "segment", str(REAL), "--out", str(tmp_path / "out")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,  # its own group, as a terminal's foreground job
+        env={**os.environ, "PYTHONPATH": str(REAL.parents[1])},
+    )
+    time.sleep(after)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(command.pid, signal.SIGINT)
+    _out, err = command.communicate(timeout=60)
+    # Stopped by the signal itself (-2) when it came as the interpreter started or ended.
+    assert command.returncode in (0, 130, -signal.SIGINT), err.decode()
+    assert err == b""
+    # Each copy was ended and waited for by the process that made it: none is left, not
+    # even as a zombie for init to reap.
+    ps = ["ps", "-o", "pid=,stat=,args=", "-g", str(command.pid)]
+    assert subprocess.run(ps, capture_output=True, text=True).stdout == ""
