@@ -18,6 +18,7 @@ import gc
 import os
 import pickle
 import signal
+import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
@@ -194,8 +195,11 @@ def standby(prepare: Callable[[], object]) -> Iterator[Standby]:
     for the work ``Standby.run`` gives it; a copy given none is stopped when the block ends.
 
     Make it before this process starts threads: only the forking thread lives on in the
-    copy, and a lock another thread held would stay held there."""
-    copy = _fork_standby(prepare) if hasattr(os, "fork") and _cores() > 1 else None
+    copy, and a lock another thread held would stay held there. Copies are made on Linux
+    only: on macOS a copy of a process that has loaded the system's frameworks (numpy's
+    Accelerate) may crash or hang, and a hang would hold this process too."""
+    made = sys.platform == "linux" and hasattr(os, "fork") and _cores() > 1
+    copy = _fork_standby(prepare) if made else None
     helper = Standby(copy)
     try:
         yield helper
