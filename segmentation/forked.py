@@ -92,9 +92,7 @@ def _run_and_exit(work: Work, read: int, write: int) -> None:
     try:
         gc.disable()  # a collection here would copy the shared pages as well
         os.close(read)
-        data = memoryview(work())
-        while data:
-            data = data[os.write(write, data) :]
+        _send(write, work())
         status = 0
     finally:
         os._exit(status)  # no exit handlers, no flushing of buffers the parent owns
@@ -103,14 +101,28 @@ def _run_and_exit(work: Work, read: int, write: int) -> None:
 def _collected(copy: tuple[int, int], work: Work) -> bytes:
     """The copy's bytes once it has finished; ``work()`` here when it failed or was killed
     (its error, if it has one, is then raised in this process)."""
-    pid, read = copy
-    with open(read, "rb", closefd=False) as pipe:
+    data = _received(*copy)
+    return work() if data is None else data
+
+
+def _send(end: int, data: bytes) -> None:
+    """All of ``data`` into the pipe ``end`` (a write may take only part of it)."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(end, view) :]
+
+
+def _received(pid: int, end: int) -> bytes | None:
+    """What the copy ``pid`` sent through ``end``, read to the end, once it has ended; None
+    when it failed or was killed, or was waited for by someone else (how it ended is not
+    known)."""
+    with open(end, "rb", closefd=False) as pipe:
         data = pipe.read()
     try:
         _pid, status = os.waitpid(pid, 0)
-    except ChildProcessError:  # waited for by someone else: how it ended is not known
-        return work()
-    return data if os.waitstatus_to_exitcode(status) == 0 else work()
+    except ChildProcessError:
+        return None
+    return data if os.waitstatus_to_exitcode(status) == 0 else None
 
 
 def _stop(pid: int, read: int, *, grace: float = 0.0) -> None:
@@ -145,9 +157,7 @@ class Standby:
         self._sent = True
         _pid, request, _answer = self._copy
         try:
-            data = memoryview(pickle.dumps((work, args, kwargs), protocol=pickle.HIGHEST_PROTOCOL))
-            while data:
-                data = data[os.write(request, data) :]
+            _send(request, pickle.dumps((work, args, kwargs), protocol=pickle.HIGHEST_PROTOCOL))
         except Exception:  # noqa: BLE001 - what cannot be pickled, or a copy that died, is done here
             return here
         finally:
@@ -160,20 +170,13 @@ class Standby:
             return here()
         pid, _request, answer = self._copy
         try:
-            with open(answer, "rb", closefd=False) as pipe:
-                data = pipe.read()
+            data = _received(pid, answer)
         except BaseException:  # interrupted (Ctrl-C): the copy is ended and waited for
             self.stop()
             raise
         self._copy = None
         _close(answer)
-        try:
-            _pid, status = os.waitpid(pid, 0)
-        except ChildProcessError:  # waited for by someone else: how it ended is not known
-            return here()
-        if os.waitstatus_to_exitcode(status) != 0 or not data:
-            return here()
-        return pickle.loads(data)
+        return here() if data is None else pickle.loads(data)
 
     def stop(self) -> None:
         """End the copy (stopped if still running) unless its answer was read."""
@@ -246,9 +249,7 @@ def _serve_and_exit(prepare: Callable[[], object], request: int, answer: int) ->
             sent = pipe.read()
         if sent:
             value = _call(*pickle.loads(sent))
-            data = memoryview(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
-            while data:
-                data = data[os.write(answer, data) :]
+            _send(answer, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
         status = 0
     finally:
         os._exit(status)
