@@ -26,6 +26,8 @@ from functools import partial
 from importlib import import_module
 from typing import Any
 
+from segmentation.interrupts import Handler, interrupts_deferred
+
 Work = Callable[[], bytes]
 # The ends of the pipes to standby copies this process holds: a copy forked later closes
 # them, or a copy waiting for the end of its work's pipe would wait on its sibling too.
@@ -44,19 +46,24 @@ def forked(work: Work) -> Iterator[Work]:
     it tracks, so each memory page the two still share would be copied (drawing the charts
     took 0.52 s with it, 0.40 s without, and 0.57 s with no copy).
     """
-    copy = _fork(work) if hasattr(os, "fork") and _cores() > 1 else None
-    if copy is None:
+    if not (hasattr(os, "fork") and _cores() > 1):
         yield work
         return
-    pid, read = copy
+    copy = None
     collecting = gc.isenabled()
-    gc.disable()
     try:
+        with interrupts_deferred() as handler:  # raised once the copy is known
+            copy = _fork(work, handler)
+        if copy is None:
+            yield work
+            return
+        gc.disable()
         yield lambda: _collected(copy, work)
     finally:
         if collecting:
             gc.enable()
-        _stop(pid, read)
+        if copy is not None:
+            _stop(*copy)
 
 
 def _cores() -> int:
@@ -67,7 +74,7 @@ def _cores() -> int:
         return os.cpu_count() or 1
 
 
-def _fork(work: Work) -> tuple[int, int] | None:
+def _fork(work: Work, handler: Handler) -> tuple[int, int] | None:
     """The copy's process id and the end of the pipe its bytes come through (None when no
     copy can be made)."""
     try:
@@ -81,6 +88,7 @@ def _fork(work: Work) -> tuple[int, int] | None:
         os.close(write)
         return None
     if pid == 0:
+        signal.signal(signal.SIGINT, handler)
         _run_and_exit(work, read, write)
     os.close(write)
     return pid, read
@@ -202,15 +210,17 @@ def standby(prepare: Callable[[], object]) -> Iterator[Standby]:
     only: on macOS a copy of a process that has loaded the system's frameworks (numpy's
     Accelerate) may crash or hang, and a hang would hold this process too."""
     made = sys.platform == "linux" and hasattr(os, "fork") and _cores() > 1
-    copy = _fork_standby(prepare) if made else None
-    helper = Standby(copy)
+    helper = Standby(None)
     try:
+        if made:
+            with interrupts_deferred() as handler:  # raised once the copy is known
+                helper = Standby(_fork_standby(prepare, handler))
         yield helper
     finally:
         helper.stop()
 
 
-def _fork_standby(prepare: Callable[[], object]) -> tuple[int, int, int] | None:
+def _fork_standby(prepare: Callable[[], object], handler: Handler) -> tuple[int, int, int] | None:
     try:
         request_read, request_write = os.pipe()
     except OSError:
@@ -228,6 +238,7 @@ def _fork_standby(prepare: Callable[[], object]) -> tuple[int, int, int] | None:
             os.close(end)
         return None
     if pid == 0:
+        signal.signal(signal.SIGINT, handler)
         for end in (request_write, answer_read, *_ENDS):
             with suppress(OSError):
                 os.close(end)

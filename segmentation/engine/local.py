@@ -10,7 +10,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pandas as pd
 import pyarrow as pa
 
@@ -19,6 +18,10 @@ from segmentation.engine.compiled import Query, query_sql
 from segmentation.engine.contacts import CONTACT_COLUMNS, as_frame, empty_contacts
 from segmentation.engine.prepared import Prepared
 from segmentation.engine.run import prepare
+from segmentation.interrupts import interrupts_deferred
+
+with interrupts_deferred():  # a Ctrl-C while DuckDB's module starts would abort the process
+    import duckdb
 
 TABLE = "transactions"
 CONTACTS = Query("segmentation.engine.contacts", "contacts_query")

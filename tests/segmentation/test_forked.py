@@ -225,3 +225,37 @@ def test_off_linux_no_standby_copy_is_made(monkeypatch):
     with standby(lambda: None) as copy:
         assert copy._copy is None
         assert copy.run(f"{HERE}:pid_and", b"x")() == (os.getpid(), b"x")
+
+
+def test_a_ctrl_c_while_forking_is_raised_once_the_copy_is_known_not_lost():
+    """A fork runs Python handlers of its own (logging's): a KeyboardInterrupt raised inside
+    one is printed and swallowed. Held back, it is raised by ``forked`` and ``standby``
+    themselves, and the copy just made is ended and waited for."""
+    code = textwrap.dedent("""
+        import os, signal
+        from segmentation.forked import forked, standby
+
+        armed = []
+
+        def interrupt():  # as a Ctrl-C that comes while the process forks
+            if armed:
+                armed.pop()
+                os.kill(os.getpid(), signal.SIGINT)
+
+        os.register_at_fork(before=interrupt)
+        for make in (lambda: standby(lambda: None), lambda: forked(lambda: b"x")):
+            armed.append(True)
+            try:
+                with make():
+                    print("not interrupted")
+            except KeyboardInterrupt:
+                print("interrupted")
+        try:
+            os.waitpid(-1, os.WNOHANG)
+            print("a copy is left")
+        except ChildProcessError:
+            print("no copy left")
+    """)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert done.stdout.splitlines() == ["interrupted", "interrupted", "no copy left"]
+    assert done.stderr == ""
