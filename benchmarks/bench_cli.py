@@ -134,7 +134,7 @@ def start_up(runs: int) -> float:
     floor = timed(IMPORT_FLOOR, runs)
     print(f"median of {runs * 3} runs: segbot --help {help_s:.3f} s; python -c pass {bare:.3f} s; "
           f"{help_s / bare:.1f}× the bare interpreter; target ≤ {HELP_TARGET:g} s "
-          f"{'yes' if help_s <= HELP_TARGET else 'NO'}")  # fmt: skip
+          f"{_yes(help_s <= HELP_TARGET)}")  # fmt: skip
     print(f"import floor (pandas, sklearn.cluster, duckdb): {floor:.2f} s (median of {runs})")
     return floor
 
